@@ -1,0 +1,28 @@
+/**
+ * Stable error codes, their HTTP status and messages (zh-CN first, English available).
+ * Every failure leaves the server as {"error": {"code", "message", "details"}}.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, zh: '请求参数不符合要求', en: 'The request does not match the schema' },
+  BAD_REQUEST: { status: 400, zh: '请求格式错误', en: 'Malformed request' },
+  UNAUTHENTICATED: { status: 401, zh: '需要工作人员身份认证', en: 'Staff authentication required' },
+  FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'Not allowed' },
+  NOT_FOUND: { status: 404, zh: '请求的资源不存在', en: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such endpoint' },
+  VERSION_CONFLICT: { status: 409, zh: '数据已被他人修改，请刷新后重试', en: 'The data was changed by someone else; reload and retry' },
+  SUBJECT_DUPLICATE: { status: 409, zh: '该信用主体已存在', en: 'The subject already exists' },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '请求内容过大', en: 'Payload too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型，请使用application/json', en: 'Unsupported media type' },
+  INVALID_IDENTIFIER: { status: 422, zh: '证照号码校验未通过', en: 'Identifier failed validation' },
+  SUBJECT_INVALID: { status: 422, zh: '信用主体信息不符合要求', en: 'Subject data is invalid' },
+  CALENDAR_INVALID: { status: 422, zh: '节假日安排数据不符合要求', en: 'Holiday schedule is invalid' },
+  RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  INTERNAL: { status: 500, zh: '服务器内部错误，请稍后重试', en: 'Internal error; try again later' },
+  UNAVAILABLE: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}

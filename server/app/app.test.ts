@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ENGINE, as, startTestPlatform, type TestPlatform } from '../../test/helpers.js';
+import { requirePolicy } from './app.js';
+
+describe(`HTTP platform on ${ENGINE}`, () => {
+  let p: TestPlatform;
+  before(async () => {
+    p = await startTestPlatform({ env: { CODE_VALIDATE_RATE_LIMIT: '40' } });
+  });
+  after(async () => p.stop());
+
+  it('GET /healthz and /readyz', async () => {
+    assert.deepEqual((await p.app.inject('/healthz')).json(), { status: 'ok' });
+    const ready = await p.app.inject('/readyz');
+    assert.equal(ready.statusCode, 200);
+    assert.deepEqual(ready.json(), { status: 'ready', engine: ENGINE, migrationsPending: 0 });
+  });
+
+  it('serves an OpenAPI 3 document in which every API route has request and response schemas', async () => {
+    const doc = (await p.app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, Record<string, { responses?: Record<string, unknown>; requestBody?: unknown; parameters?: unknown[] }>> };
+    assert.match(doc.openapi, /^3\./);
+    const apiPaths = Object.keys(doc.paths).filter((k) => k.startsWith('/api/'));
+    assert.ok(apiPaths.length >= 20, `only ${apiPaths.length} API paths documented`);
+    for (const [route, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        assert.ok(op.responses && Object.keys(op.responses).length > 0, `${method} ${route} has no response schema`);
+        if (['post', 'put', 'patch'].includes(method)) assert.ok(op.requestBody, `${method} ${route} has no request body schema`);
+      }
+    }
+    assert.equal((await p.app.inject('/docs/')).statusCode, 200);
+  });
+
+  it('answers every failure in the one error shape, in Chinese, without stack traces', async () => {
+    const missing = await p.app.inject('/api/v1/nope');
+    assert.equal(missing.statusCode, 404);
+    assert.deepEqual(missing.json(), { error: { code: 'ROUTE_NOT_FOUND', message: '接口不存在：GET /api/v1/nope' } });
+
+    const invalid = await p.app.inject({ method: 'POST', url: '/api/v1/codes/validate', payload: { code: 5, kind: 'passport' } });
+    assert.equal(invalid.statusCode, 400);
+    const body = invalid.json() as { error: { code: string; message: string; details: { path: string; message: string }[] } };
+    assert.equal(body.error.code, 'VALIDATION_FAILED');
+    assert.equal(body.error.message, '请求参数不符合要求');
+    assert.ok(body.error.details.some((d) => d.path === '/kind'));
+    assert.match(JSON.stringify(body), /[\u4e00-\u9fa5]/);
+    assert.doesNotMatch(invalid.body, /at .*\.ts:\d+/);
+
+    const badJson = await p.app.inject({ method: 'POST', url: '/api/v1/codes/validate', headers: { 'content-type': 'application/json' }, payload: '{"code":' });
+    assert.equal(badJson.statusCode, 400);
+    assert.equal(badJson.json().error.code, 'BAD_REQUEST');
+  });
+
+  it('denies staff routes by default: 401 anonymous, 403 for a role without the right', async () => {
+    const anon = await p.app.inject({ method: 'POST', url: '/api/v1/subjects/search', payload: { q: '华为' } });
+    assert.equal(anon.statusCode, 401);
+    assert.equal(anon.json().error.code, 'UNAUTHENTICATED');
+    const admin = await p.app.inject({ method: 'POST', url: '/api/v1/subjects/search', payload: { q: '华为' }, headers: as('auditAdmin') });
+    assert.equal(admin.statusCode, 403);
+    const officer = await p.app.inject({ method: 'POST', url: '/api/v1/subjects/search', payload: { q: '华为' }, headers: as('creditOffice') });
+    assert.equal(officer.statusCode, 200);
+  });
+
+  it('every registered API route declares a policy, and one without is refused', () => {
+    const api = p.app.registeredRoutes.filter((r) => r.url.startsWith('/api/'));
+    assert.ok(api.length >= 20);
+    for (const r of api) assert.ok(r.policy, `${r.method} ${r.url} has no policy`);
+    assert.throws(() => requirePolicy({ method: 'GET', url: '/api/v1/unguarded' }), /declares no policy/);
+    assert.doesNotThrow(() => requirePolicy({ method: 'GET', url: '/api/v1/x', config: { policy: { public: true } } }));
+  });
+
+  it('sets security headers', async () => {
+    const r = await p.app.inject('/healthz');
+    assert.equal(r.headers['x-content-type-options'], 'nosniff');
+    assert.equal(r.headers['x-frame-options'], 'DENY');
+  });
+});
+
+describe(`POST /api/v1/codes/validate on ${ENGINE}`, () => {
+  let p: TestPlatform;
+  before(async () => {
+    p = await startTestPlatform({ env: { CODE_VALIDATE_RATE_LIMIT: '40' } });
+  });
+  after(async () => p.stop());
+
+  const validate = (payload: Record<string, unknown>) => p.app.inject({ method: 'POST', url: '/api/v1/codes/validate', payload });
+
+  it('validates the standard example with full-width input and names its region', async () => {
+    const r = (await validate({ code: '９１３５０１００Ｍ０００１００Ｙ４３' })).json();
+    assert.equal(r.valid, true);
+    assert.equal(r.kind, 'uscc');
+    assert.equal(r.kindInferred, true);
+    assert.equal(r.normalized, '91350100M000100Y43');
+    assert.equal(r.parts.region.name, '福州市');
+  });
+
+  it('validates real published codes and the ID-number example', async () => {
+    for (const code of ['914403001922038216', '9144030071526726XG', '91110108551385082Q']) {
+      assert.equal((await validate({ code, kind: 'uscc' })).json().valid, true, code);
+    }
+    const id = (await validate({ code: '11010519491231002X', kind: 'id' })).json();
+    assert.equal(id.valid, true);
+    assert.equal(id.parts.region.name, '朝阳区');
+    assert.equal(id.parts.birthDate, '1949-12-31');
+  });
+
+  it('reports errors with rule, position and a Chinese message', async () => {
+    const r = (await validate({ code: '91350100M000100Y44', kind: 'uscc' })).json();
+    assert.equal(r.valid, false);
+    assert.deepEqual(r.errors, [{ code: 'USCC_CHECK', message: '第18位校验码应为3，实际为4', position: 18 }]);
+  });
+
+  it('is rate-limited per client with a Chinese 429', async () => {
+    let limited;
+    for (let i = 0; i < 45 && !limited; i++) {
+      const r = await p.app.inject({ method: 'POST', url: '/api/v1/codes/validate', payload: { code: '1' }, remoteAddress: '10.9.9.9' });
+      if (r.statusCode === 429) limited = r;
+    }
+    assert.ok(limited, 'no 429 within 45 requests at a limit of 40/min');
+    assert.equal(limited.json().error.code, 'RATE_LIMITED');
+    assert.match(limited.json().error.message, /请求过于频繁/);
+  });
+});

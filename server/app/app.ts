@@ -1,0 +1,203 @@
+/**
+ * Composition root of the HTTP side: plugin order, the one error shape, the policy seam,
+ * OpenAPI, health, and module registration. Knows every module; no module knows it.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { ERRORS, type ErrorCode } from '../../common/errors.js';
+import { catalogRoutes, type CatalogService } from '../modules/catalog/index.js';
+import { subjectsRoutes, type SubjectsService } from '../modules/subjects/index.js';
+import type { Config } from '../platform/config.js';
+import { AppError } from '../platform/errors.js';
+import { denyAll, type Authenticate, type Policy } from '../platform/policy.js';
+import { homePage } from './home.js';
+
+z.config(z.locales.zhCN());
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  policy: Policy | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: RegisteredRoute[];
+  }
+}
+
+/** Default deny: an /api route without a declared policy is a programming error, caught at start. */
+export function requirePolicy(route: { method: string | string[]; url: string; config?: { policy?: Policy } }): void {
+  if (route.url.startsWith('/api/') && !route.config?.policy) {
+    throw new Error(`route ${[route.method].flat().join(',')} ${route.url} declares no policy`);
+  }
+}
+
+export interface AppDeps {
+  config: Pick<Config, 'trustProxy' | 'codeValidateRateLimit'>;
+  logger: Logger;
+  catalog: CatalogService;
+  subjects: SubjectsService;
+  /** Readiness: database reachable and no migration pending. */
+  ready: () => Promise<{ database: boolean; migrationsPending: number; engine: string }>;
+  authenticate?: Authenticate;
+  version: string;
+}
+
+function send(code: ErrorCode, message?: string, details?: unknown) {
+  return { status: ERRORS[code].status, body: { error: { code, message: message ?? ERRORS[code].zh, ...(details !== undefined ? { details } : {}) } } };
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    // Request ids let a user quote a failure without us logging its content.
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+
+  const routes: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    requirePolicy(route);
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, policy: route.config?.policy });
+  });
+
+  const authenticate = deps.authenticate ?? denyAll;
+  app.addHook('preHandler', async (req) => {
+    if (req.is404) return;
+    const policy = req.routeOptions.config.policy;
+    if (!policy) {
+      if (req.url.startsWith('/api/')) throw new AppError('FORBIDDEN');
+      return;
+    }
+    if ('public' in policy) return;
+    req.principal = await authenticate(req);
+    if (!req.principal) throw new AppError('UNAUTHENTICATED');
+    if (!req.principal.roles.some((r) => policy.roles.includes(r))) throw new AppError('FORBIDDEN');
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+    let out;
+    if (err instanceof AppError) {
+      out = send(err.code, err.message, err.details);
+    } else if (hasZodFastifySchemaValidationErrors(err)) {
+      out = send(
+        'VALIDATION_FAILED',
+        undefined,
+        err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath || '/', message: v.message })),
+      );
+    } else if (isResponseSerializationError(err)) {
+      req.log.error({ err: { message: err.message } }, 'response did not match its schema');
+      out = send('INTERNAL');
+    } else if ('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode < 500) {
+      const code: ErrorCode =
+        err.statusCode === 429 ? 'RATE_LIMITED' : err.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : err.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : err.statusCode === 404 ? 'NOT_FOUND' : 'BAD_REQUEST';
+      out = send(code);
+    } else {
+      // Only the message and stack go to the log; request bodies never do.
+      req.log.error({ err: { message: err.message, stack: err.stack } }, 'unhandled error');
+      out = send('INTERNAL');
+    }
+    reply.code(out.status).header('cache-control', 'no-store').send(out.body);
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const out = send('ROUTE_NOT_FOUND', `接口不存在：${req.method} ${req.url.split('?')[0]}`);
+    reply.code(out.status).send(out.body);
+  });
+
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+  });
+
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      error: { code: 'RATE_LIMITED', message: `${ERRORS.RATE_LIMITED.zh}（每分钟最多${ctx.max}次）` },
+    }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: '信用 Xinyong 公共信用信息平台 API', version: deps.version, description: '错误统一格式：{"error": {"code", "message", "details"}}' },
+      tags: [
+        { name: 'health', description: '健康检查' },
+        { name: 'codes', description: '统一社会信用代码与身份证号码校验' },
+        { name: 'subjects', description: '信用主体（工作人员）' },
+        { name: 'catalog', description: '目录：信息项、措施、名单类型及法律依据' },
+        { name: 'calendar', description: '工作日历' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+
+  app.get('/openapi.json', { config: { policy: { public: true } }, schema: { hide: true } }, async () => app.swagger());
+
+  app.get(
+    '/healthz',
+    { logLevel: 'warn', config: { policy: { public: true } }, schema: { tags: ['health'], summary: '存活检查', response: { 200: z.object({ status: z.literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      logLevel: 'warn',
+      config: { policy: { public: true } },
+      schema: {
+        tags: ['health'],
+        summary: '就绪检查：数据库可达且迁移已全部执行',
+        response: {
+          200: z.object({ status: z.literal('ready'), engine: z.string(), migrationsPending: z.number() }),
+          503: z.object({ status: z.literal('not ready'), engine: z.string(), database: z.boolean(), migrationsPending: z.number() }),
+        },
+      },
+    },
+    async (_req, reply) => {
+      const r = await deps.ready();
+      if (r.database && r.migrationsPending === 0) return { status: 'ready' as const, engine: r.engine, migrationsPending: 0 };
+      return reply.code(503).send({ status: 'not ready' as const, engine: r.engine, database: r.database, migrationsPending: r.migrationsPending });
+    },
+  );
+
+  app.get('/', { config: { policy: { public: true } }, schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'self'; style-src 'unsafe-inline'").send(homePage()),
+  );
+
+  await app.register(catalogRoutes(deps.catalog));
+  await app.register(
+    subjectsRoutes({
+      subjects: deps.subjects,
+      regionName: deps.catalog.regionName,
+      codeValidateRateLimit: deps.config.codeValidateRateLimit,
+      counters: codeValidationCounters,
+    }),
+  );
+  return app;
+}
+
+/** Counts of public code validations (kind:valid|invalid), the only trace they leave. */
+export const codeValidationCounters = new Map<string, number>();

@@ -1,0 +1,150 @@
+/** The only code touching catalog_entry, calendar_* and region. */
+import { sql, type Kysely } from 'kysely';
+import { sm3Hex } from '../../platform/crypto/index.js';
+import type { CatalogBundle, Region } from './catalog.loader.js';
+import type { HolidayYear } from './catalog.schema.js';
+import type { CatalogKind, CatalogTables } from './catalog.tables.js';
+
+export interface EntryRow {
+  kind: CatalogKind;
+  code: string;
+  version: number;
+  content: unknown;
+  source_file: string;
+  loaded_at: Date;
+  superseded_at: Date | null;
+}
+
+/** Stable JSON (sorted keys) so that re-ordering keys in a file is not a new version. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export class CatalogRepo {
+  constructor(private readonly db: Kysely<CatalogTables>) {}
+
+  /**
+   * Brings the database in line with the files: a changed entry gets a new version and the old
+   * one is superseded (kept: records decided under it still point to it). Returns what changed.
+   */
+  async sync(bundle: CatalogBundle): Promise<{ added: number; changed: number }> {
+    const entries: { kind: CatalogKind; code: string; content: unknown; file: string }[] = [
+      ...bundle.legalInstruments.map((e) => ({ kind: 'legalInstrument' as const, code: e.value.code, content: e.value, file: e.file })),
+      ...bundle.codeTables.map((e) => ({ kind: 'codeTable' as const, code: e.value.code, content: e.value, file: e.file })),
+      ...bundle.infoItems.map((e) => ({ kind: 'infoItem' as const, code: e.value.code, content: e.value, file: e.file })),
+      ...bundle.measures.map((e) => ({ kind: 'measure' as const, code: e.value.code, content: e.value, file: e.file })),
+      ...bundle.listTypes.map((e) => ({ kind: 'listType' as const, code: e.value.code, content: e.value, file: e.file })),
+      ...bundle.periodRules.map((e) => ({ kind: 'periodRule' as const, code: e.value.code, content: e.value, file: e.file })),
+      ...bundle.timeLimits.map((e) => ({ kind: 'timeLimit' as const, code: e.value.code, content: e.value, file: e.file })),
+    ];
+    return this.db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom('catalog_entry')
+        .select(['kind', 'code', 'version', 'content_hash'])
+        .where('superseded_at', 'is', null)
+        .execute();
+      const byKey = new Map(current.map((r) => [`${r.kind}/${r.code}`, r]));
+      let added = 0;
+      let changed = 0;
+      for (const e of entries) {
+        const json = canonical(e.content);
+        const hash = sm3Hex(json);
+        const prev = byKey.get(`${e.kind}/${e.code}`);
+        if (prev && prev.content_hash === hash) continue;
+        if (prev) {
+          await trx
+            .updateTable('catalog_entry')
+            .set({ superseded_at: sql<Date>`now()` })
+            .where('kind', '=', e.kind)
+            .where('code', '=', e.code)
+            .where('version', '=', prev.version)
+            .execute();
+          changed++;
+        } else {
+          added++;
+        }
+        await trx
+          .insertInto('catalog_entry')
+          .values({ kind: e.kind, code: e.code, version: (prev?.version ?? 0) + 1, content: json, content_hash: hash, source_file: e.file, superseded_at: null })
+          .execute();
+      }
+      return { added, changed };
+    });
+  }
+
+  async current(kind: CatalogKind): Promise<EntryRow[]> {
+    return (await this.db
+      .selectFrom('catalog_entry')
+      .select(['kind', 'code', 'version', 'content', 'source_file', 'loaded_at', 'superseded_at'])
+      .where('kind', '=', kind)
+      .where('superseded_at', 'is', null)
+      .orderBy('code')
+      .execute()) as EntryRow[];
+  }
+
+  async versions(kind: CatalogKind, code: string): Promise<EntryRow[]> {
+    return (await this.db
+      .selectFrom('catalog_entry')
+      .select(['kind', 'code', 'version', 'content', 'source_file', 'loaded_at', 'superseded_at'])
+      .where('kind', '=', kind)
+      .where('code', '=', code)
+      .orderBy('version', 'desc')
+      .execute()) as EntryRow[];
+  }
+
+  /** Replaces a year's schedule (the notice for a year can be corrected). */
+  async putHolidayYear(y: HolidayYear, sourceFile: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('calendar_day').where('year', '=', y.year).execute();
+      await trx.deleteFrom('calendar_year').where('year', '=', y.year).execute();
+      await trx
+        .insertInto('calendar_year')
+        .values({ year: y.year, notice: y.notice, notice_date: y.noticeDate ?? null, verified: y.verified, source_file: sourceFile })
+        .execute();
+      const days = new Map<string, { kind: 'off' | 'work'; holiday: string }>();
+      for (const h of y.holidays) {
+        for (let d = h.off[0]; d <= h.off[1]; d = nextDay(d)) days.set(d, { kind: 'off', holiday: h.name });
+        for (const w of h.work ?? []) days.set(w, { kind: 'work', holiday: h.name });
+      }
+      if (days.size > 0) {
+        await trx
+          .insertInto('calendar_day')
+          .values([...days].map(([day, v]) => ({ day, year: y.year, kind: v.kind, holiday: v.holiday })))
+          .execute();
+      }
+    });
+  }
+
+  async holidayYears(): Promise<{ year: number; notice: string; notice_date: string | null; verified: boolean; source_file: string }[]> {
+    return this.db.selectFrom('calendar_year').select(['year', 'notice', 'notice_date', 'verified', 'source_file']).orderBy('year').execute();
+  }
+
+  async calendarDays(): Promise<{ day: string; kind: 'off' | 'work'; holiday: string }[]> {
+    return this.db.selectFrom('calendar_day').select(['day', 'kind', 'holiday']).orderBy('day').execute();
+  }
+
+  async regionCount(): Promise<number> {
+    const r = await this.db.selectFrom('region').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    return r.n;
+  }
+
+  async replaceRegions(regions: Region[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('region').execute();
+      for (let i = 0; i < regions.length; i += 1000) {
+        await trx.insertInto('region').values(regions.slice(i, i + 1000)).execute();
+      }
+    });
+  }
+}
+
+function nextDay(d: string): string {
+  return new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}

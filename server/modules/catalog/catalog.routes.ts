@@ -1,0 +1,205 @@
+/**
+ * Read API of the legal-basis registry and the working-day calendar. The catalogs are public
+ * information (the 目录 and 清单 are published), so reads are public; changing a calendar year
+ * is for the credit office.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../platform/errors.js';
+import { errorResponses } from '../../platform/http-schemas.js';
+import { holidayYear, type LegalInstrument } from './catalog.schema.js';
+import type { CatalogService, Versioned } from './catalog.service.js';
+import type { CatalogKind } from './catalog.tables.js';
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为YYYY-MM-DD')
+  .refine((d) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+  }, '不是有效日期');
+
+const basisView = z.object({
+  instrument: z.string(),
+  title: z.string().nullable(),
+  number: z.string().nullable(),
+  issuer: z.string().nullable(),
+  level: z.string().nullable(),
+  version: z.string().nullable(),
+  effectiveDate: z.string().nullable(),
+  article: z.string().nullable(),
+  verification: z.enum(['verified', 'recalled']),
+  note: z.string().nullable(),
+});
+
+const entryView = z.object({
+  code: z.string(),
+  version: z.number().int(),
+  loadedAt: z.string(),
+  sourceFile: z.string(),
+  content: z.record(z.string(), z.unknown()),
+  basis: z.array(basisView).optional(),
+});
+
+const KINDS = {
+  'info-items': 'infoItem',
+  measures: 'measure',
+  'list-types': 'listType',
+  'legal-instruments': 'legalInstrument',
+  'period-rules': 'periodRule',
+  'time-limits': 'timeLimit',
+  'code-tables': 'codeTable',
+} as const satisfies Record<string, CatalogKind>;
+
+const LABELS: Record<keyof typeof KINDS, string> = {
+  'info-items': '公共信用信息目录（信息项）',
+  measures: '守信激励和失信惩戒措施清单',
+  'list-types': '名单类型',
+  'legal-instruments': '法律依据',
+  'period-rules': '失信信息公示期限规则',
+  'time-limits': '办理时限',
+  'code-tables': '代码表',
+};
+
+type BasisRef = { instrument: string; article?: string; verification?: 'verified' | 'recalled'; note?: string };
+
+export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncZod {
+  /** A basis reference with its instrument's title, number, version and date; the stricter mark wins. */
+  const resolveBasis = (refs: BasisRef[]) =>
+    refs.map((ref) => {
+      const inst: LegalInstrument | undefined = catalog.get('legalInstrument', ref.instrument)?.content;
+      const marks = [ref.verification, inst?.verification];
+      return {
+        instrument: ref.instrument,
+        title: inst?.title ?? null,
+        number: inst?.number ?? null,
+        issuer: inst?.issuer ?? null,
+        level: inst?.level ?? null,
+        version: inst?.version ?? null,
+        effectiveDate: inst?.effectiveDate ?? null,
+        article: ref.article ?? null,
+        verification: marks.includes('recalled') ? ('recalled' as const) : ('verified' as const),
+        note: ref.note ?? inst?.note ?? null,
+      };
+    });
+
+  const view = (e: Versioned<unknown>) => {
+    const content = e.content as Record<string, unknown>;
+    const basis = Array.isArray(content.basis) ? resolveBasis(content.basis as BasisRef[]) : undefined;
+    return { code: String(content.code ?? ''), version: e.version, loadedAt: e.loadedAt.toISOString(), sourceFile: e.sourceFile, content, ...(basis ? { basis } : {}) };
+  };
+
+  return async (app) => {
+    const open = { policy: { public: true as const } };
+    for (const [path, kind] of Object.entries(KINDS) as [keyof typeof KINDS, CatalogKind][]) {
+      app.get(
+        `/api/v1/catalog/${path}`,
+        { config: open, schema: { tags: ['catalog'], summary: `${LABELS[path]}（现行版本）`, response: { 200: z.array(entryView), ...errorResponses } } },
+        async () => (catalog.list(kind as never) as Versioned<unknown>[]).map(view),
+      );
+      app.get(
+        `/api/v1/catalog/${path}/:code`,
+        {
+          config: open,
+          schema: {
+            tags: ['catalog'],
+            summary: `${LABELS[path]}：单项及其历史版本`,
+            params: z.object({ code: z.string().max(64) }),
+            response: { 200: entryView.extend({ history: z.array(entryView) }), ...errorResponses },
+          },
+        },
+        async (req) => {
+          const versions = await catalog.versions(kind, req.params.code);
+          const [latest] = versions;
+          if (!latest) throw new AppError('NOT_FOUND', { kind: path, code: req.params.code }, `${LABELS[path]}中没有代码为「${req.params.code}」的条目`);
+          return { ...view(latest), history: versions.slice(1).map(view) };
+        },
+      );
+    }
+
+    app.get(
+      '/api/v1/calendar/years',
+      {
+        config: open,
+        schema: {
+          tags: ['calendar'],
+          summary: '已加载的节假日安排年度',
+          response: { 200: z.array(z.object({ year: z.number(), notice: z.string(), noticeDate: z.string().nullable(), verified: z.boolean(), source: z.string() })) },
+        },
+      },
+      async () => catalog.holidayYears(),
+    );
+
+    app.get(
+      '/api/v1/calendar/years/:year',
+      {
+        config: open,
+        schema: {
+          tags: ['calendar'],
+          summary: '某年度的放假和调休上班日',
+          params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+          response: { 200: z.array(z.object({ day: z.string(), kind: z.enum(['off', 'work']), holiday: z.string() })), ...errorResponses },
+        },
+      },
+      async (req) => {
+        if (!catalog.calendar.hasYear(req.params.year)) throw new AppError('NOT_FOUND', { year: req.params.year }, `尚未加载${req.params.year}年节假日安排`);
+        return catalog.calendarDays(req.params.year);
+      },
+    );
+
+    app.put(
+      '/api/v1/calendar/years/:year',
+      {
+        config: { policy: { roles: ['creditOffice'] } },
+        schema: {
+          tags: ['calendar'],
+          summary: '新增或更正某年度节假日安排（无需改代码）',
+          params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+          body: z.record(z.string(), z.unknown()),
+          response: { 204: z.null(), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const parsed = holidayYear.safeParse({ ...req.body, year: req.params.year });
+        if (!parsed.success) {
+          throw new AppError('CALENDAR_INVALID', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+        }
+        const y = parsed.data;
+        const outside = y.holidays.flatMap((h) => [...h.off, ...(h.work ?? [])]).filter((d) => !d.startsWith(`${y.year}-`));
+        if (outside.length > 0) throw new AppError('CALENDAR_INVALID', outside.map((d) => ({ path: 'holidays', message: `日期${d}不在${y.year}年内` })));
+        await catalog.putHolidayYear(y, `api:${req.principal?.id ?? 'unknown'}`);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/api/v1/calendar/working-days',
+      {
+        config: open,
+        schema: {
+          tags: ['calendar'],
+          summary: '工作日计算：from之后第add个工作日，或from至to之间的工作日数',
+          querystring: z.object({ from: isoDate, add: z.coerce.number().int().min(-3660).max(3660).optional(), to: isoDate.optional() }),
+          response: {
+            200: z.object({ from: z.string(), isWorkingDay: z.boolean(), result: z.string().optional(), workingDaysBetween: z.number().int().optional(), yearsWithoutSchedule: z.array(z.number()) }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (req) => {
+        const { from, add, to } = req.query;
+        const cal = catalog.calendar;
+        const result = add !== undefined ? cal.addWorkingDays(from, add) : undefined;
+        const between = to !== undefined ? cal.workingDaysBetween(from, to) : undefined;
+        const years = new Set([from, result, to].filter((d): d is string => !!d).map((d) => Number(d.slice(0, 4))));
+        return {
+          from,
+          isWorkingDay: cal.isWorkingDay(from),
+          ...(result !== undefined ? { result } : {}),
+          ...(between !== undefined ? { workingDaysBetween: between } : {}),
+          yearsWithoutSchedule: [...years].filter((y) => !cal.hasYear(y)).sort(),
+        };
+      },
+    );
+  };
+}

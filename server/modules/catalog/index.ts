@@ -1,0 +1,5 @@
+export { CatalogService, type Versioned, type HolidayYearInfo } from './catalog.service.js';
+export { readCatalog, CatalogInvalidError, CATALOG_DIR, type CatalogProblem, type Region } from './catalog.loader.js';
+export type { CatalogTables } from './catalog.tables.js';
+export type { InfoItem, Measure, ListType, LegalInstrument, PeriodRule, TimeLimit, CodeTable, CatalogField, HolidayYear } from './catalog.schema.js';
+export { catalogRoutes } from './catalog.routes.js';

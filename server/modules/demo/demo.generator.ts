@@ -1,0 +1,233 @@
+/**
+ * Synthetic demo and benchmark data: valid USCCs and ID numbers, plausible names, regions and
+ * industries, permits (XK) and penalties (CF) over the three years before `until`. Deterministic
+ * for a given seed and `until`. Loaded with COPY in batches; prints rows/s.
+ */
+import { idCheckCharacter, orgCodeCheckCharacter, usccCheckCharacter } from '../../../common/identifiers/index.js';
+import type { FieldCipher } from '../../platform/crypto/index.js';
+import { addCalendarDays } from '../../platform/calendar/working-calendar.js';
+import { copyRecords, type BulkRecord, type CopyCsv } from '../records/index.js';
+import { copySubjects, type BulkSubject } from '../subjects/index.js';
+import type { Region } from '../catalog/index.js';
+import { COMPANY_FORMS, DEPARTMENTS, GIVEN, INDUSTRY_WORDS, PERMITS, SHOP_FORMS, SURNAMES, TRADE_NAMES, VIOLATIONS } from './names.js';
+import { Random } from './random.js';
+
+export interface DemoOptions {
+  subjects: number;
+  records: number;
+  seed: number;
+  /** Last decision date (YYYY-MM-DD); records spread over the three years before it. */
+  until: string;
+  /** The demo city's GB/T 2260 code (its counties host most subjects). */
+  cityCode?: string;
+  batchSize?: number;
+  /** COPY batches in flight at once (default 2). */
+  parallel?: number;
+  onProgress?: (msg: string) => void;
+}
+
+export interface DemoStats {
+  persons: number;
+  organizations: number;
+  records: number;
+  subjectsPerSecond: number;
+  recordsPerSecond: number;
+  seconds: number;
+}
+
+// GB 11714 allows digits and letters; keep to letters also valid in a USCC (no I, O, Z, S, V).
+const ORG_CODE_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+
+function usccFor(r: Random, prefix: string, region: string): string {
+  for (;;) {
+    const body = Array.from({ length: 8 }, () => r.pick([...ORG_CODE_CHARS])).join('');
+    const orgCheck = orgCodeCheckCharacter(body) as string;
+    const first17 = `${prefix}${region}${body}${orgCheck}`;
+    const check = usccCheckCharacter(first17);
+    if (check) return first17 + check; // orgCheck 'X' and digits are in the charset; loop is a guard
+  }
+}
+
+function idNumberFor(r: Random, region: string, until: string): string {
+  const year = 1950 + r.int(Number(until.slice(0, 4)) - 1950 - 18);
+  const start = Date.UTC(year, 0, 1);
+  const birth = new Date(start + r.int(365) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+  const seq = String(r.int(1000)).padStart(3, '0');
+  const first17 = `${region}${birth}${seq}`;
+  return first17 + (idCheckCharacter(first17) as string);
+}
+
+function personName(r: Random): string {
+  return r.pick(SURNAMES) + r.pick(GIVEN) + (r.chance(0.7) ? r.pick(GIVEN) : '');
+}
+
+/**
+ * Keeps up to `max` COPY batches in flight so generation overlaps loading and, on PostgreSQL,
+ * two backends load in parallel (PGlite serializes them on its single connection anyway).
+ */
+class InFlight {
+  private readonly pending = new Set<Promise<void>>();
+  private failure: unknown;
+
+  constructor(private readonly max: number) {}
+
+  async add(task: Promise<void>): Promise<void> {
+    const tracked = task.catch((err: unknown) => void (this.failure ??= err)).finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+    if (this.pending.size >= this.max) await Promise.race(this.pending);
+    if (this.failure) throw this.failure;
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.pending);
+    if (this.failure) throw this.failure;
+  }
+}
+
+export async function generateDemo(copy: CopyCsv, cipher: FieldCipher, regions: Region[], o: DemoOptions): Promise<DemoStats> {
+  const r = new Random(o.seed);
+  const batch = o.batchSize ?? 5000;
+  const progress = o.onProgress ?? (() => {});
+  const cityCode = o.cityCode ?? '330100';
+  const city = regions.find((x) => x.code === cityCode);
+  const cityName = city?.name ?? '杭州市';
+  const local = regions.filter((x) => x.parent === cityCode && x.level === 'county').map((x) => x.code);
+  const counties = regions.filter((x) => x.level === 'county').map((x) => x.code);
+  const regionFor = () => (local.length > 0 && r.chance(0.85) ? r.pick(local) : r.pick(counties));
+  const cityShort = cityName.replace(/市$/, '');
+  const regionNames = new Map(regions.map((x) => [x.code, x.name]));
+
+  const departments = DEPARTMENTS.map((d) => ({ name: `${cityName}${d}`, uscc: usccFor(r, '11', cityCode) }));
+  const started = Date.now();
+
+  // Persons first: organizations reference them as legal representatives.
+  const personCount = Math.max(1, Math.ceil(o.subjects * 0.35));
+  const orgCount = Math.max(0, o.subjects - personCount);
+  const persons: { id: string; name: string; idNumber: string }[] = [];
+  const seenIds = new Set<string>();
+  let buffer: BulkSubject[] = [];
+  const flush = async () => {
+    if (buffer.length > 0) await copySubjects(copy, cipher, buffer);
+    buffer = [];
+  };
+  while (persons.length < personCount) {
+    const region = regionFor();
+    const idNumber = idNumberFor(r, region, o.until);
+    if (seenIds.has(idNumber)) continue;
+    seenIds.add(idNumber);
+    const p = { id: r.uuid(), name: personName(r), idNumber };
+    persons.push(p);
+    buffer.push({ id: p.id, kind: 'person', orgType: null, name: p.name, uscc: null, idNumber, legalRepId: null, regionCode: region, industryCode: null });
+    if (buffer.length >= batch) await flush();
+  }
+  await flush();
+  progress(`persons: ${persons.length}`);
+
+  const orgs: { id: string; name: string; uscc: string; rep: (typeof persons)[number]; individual: boolean }[] = [];
+  const seenCodes = new Set<string>();
+  const seenNames = new Set<string>();
+  const industries = Object.keys(INDUSTRY_WORDS);
+  while (orgs.length < orgCount) {
+    const region = regionFor();
+    const roll = r.next();
+    const individual = roll < 0.15;
+    const prefix = individual ? '92' : roll < 0.93 ? '91' : roll < 0.97 ? '12' : '52';
+    const uscc = usccFor(r, prefix, region);
+    const industry = r.pick(industries);
+    const place = r.chance(0.6) ? cityShort : (regionNames.get(region) ?? cityShort).replace(/(区|县|市)$/, '');
+    const makeName = () => {
+      const trade = r.pick(TRADE_NAMES) + (r.chance(0.5) ? r.pick(TRADE_NAMES).slice(0, 1) : '');
+      if (individual) return `${place}${trade}${r.pick(SHOP_FORMS)}`;
+      if (prefix === '12') return `${place}${trade}${r.pick(['检验检测中心', '技术服务中心', '培训中心'])}`;
+      if (prefix === '52') return `${place}${trade}${r.pick(['职业培训学校', '养老服务中心', '社会工作服务社'])}`;
+      return `${place}${trade}${r.pick(INDUSTRY_WORDS[industry] as string[])}${r.pick(COMPANY_FORMS)}`;
+    };
+    // A registry does not repeat a name; at benchmark scale the word lists run out, so number it.
+    let name = makeName();
+    for (let tries = 0; seenNames.has(name) && tries < 5; tries++) name = makeName();
+    if (seenNames.has(name)) name = `${name}（${orgs.length + 1}）`;
+    if (seenCodes.has(uscc)) continue;
+    seenCodes.add(uscc);
+    seenNames.add(name);
+    const rep = r.pick(persons);
+    const orgType = prefix === '92' ? 'individualBusiness' : prefix === '91' ? 'enterprise' : prefix === '12' ? 'publicInstitution' : 'socialOrganization';
+    const org = { id: r.uuid(), name, uscc, rep, individual };
+    orgs.push(org);
+    buffer.push({ id: org.id, kind: 'organization', orgType, name, uscc, idNumber: null, legalRepId: rep.id, regionCode: region, industryCode: industry });
+    if (buffer.length >= batch) await flush();
+  }
+  await flush();
+  const subjectsDone = Date.now();
+  progress(`organizations: ${orgs.length}`);
+
+  const docSeq = new Map<string, number>();
+  const docNumber = (abbr: string, kind: string, date: string) => {
+    const key = `${abbr}${kind}${date.slice(0, 4)}`;
+    const n = (docSeq.get(key) ?? 0) + 1;
+    docSeq.set(key, n);
+    return `${abbr}${kind}〔${date.slice(0, 4)}〕${n}号`;
+  };
+  let records: BulkRecord[] = [];
+  let written = 0;
+  const loads = new InFlight(o.parallel ?? 2);
+  for (let i = 0; i < o.records; i++) {
+    const dept = r.pick(departments);
+    const abbr = `${cityShort.slice(0, 1)}${dept.name.replace(cityName, '').slice(0, 2)}`;
+    const decisionDate = addCalendarDays(o.until, -r.int(365 * 3));
+    const toPerson = r.chance(0.12);
+    const org = toPerson ? undefined : r.pick(orgs);
+    const person = toPerson || !org ? r.pick(persons) : undefined;
+    const subjectId = (org?.id ?? person?.id) as string;
+    const category = person ? '自然人' : org?.individual ? '个体工商户' : '法人及非法人组织';
+    if (r.chance(0.6)) {
+      const p = r.pick(PERMITS);
+      const wsh = docNumber(abbr, '许', decisionDate);
+      const until = r.chance(0.2) ? '长期' : addCalendarDays(decisionDate, 365 * (1 + r.int(5)));
+      records.push({
+        itemCode: 'XK', itemVersion: 1, subjectId, providerUscc: dept.uscc, documentNumber: wsh, decisionDate,
+        data: {
+          XK_XDR_MC: org?.name ?? person?.name, XK_XDR_LB: category,
+          ...(org ? { XK_XDR_SHXYM: org.uscc, XK_FRDB: org.rep.name } : { XK_XDR_ZJLX: '身份证', XK_XDR_ZJHM: cipher.encrypt((person as { idNumber: string }).idNumber) }),
+          XK_XKWS: `${p.name}决定书`, XK_WSH: wsh, XK_XKLB: p.category, XK_XKZS: p.certificate, XK_XKBH: wsh.replace(/[〔〕号]/g, ''),
+          XK_NR: `准予${p.name}`, XK_JDRQ: decisionDate, XK_YXQZ: decisionDate, XK_YXQZI: until, XK_XKJG: dept.name, XK_XKJGDM: dept.uscc,
+          XK_ZT: '1', XK_LYDW: dept.name, XK_LYDWDM: dept.uscc,
+        },
+      });
+    } else {
+      const v = r.pick(VIOLATIONS);
+      const wsh = docNumber(abbr, '罚决字', decisionDate);
+      const fine = v.categories.includes('罚款') ? (0.05 + r.int(5000) / 100).toFixed(4) : undefined;
+      const confiscated = v.categories.some((c) => c.startsWith('没收')) ? (r.int(2000) / 100).toFixed(4) : undefined;
+      records.push({
+        itemCode: 'CF', itemVersion: 1, subjectId, providerUscc: dept.uscc, documentNumber: wsh, decisionDate,
+        data: {
+          CF_XDR_MC: org?.name ?? person?.name, CF_XDR_LB: category,
+          ...(org ? { CF_XDR_SHXYM: org.uscc, CF_FRDB: org.rep.name } : { CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: cipher.encrypt((person as { idNumber: string }).idNumber) }),
+          CF_WSH: wsh, CF_WFXW: v.type, CF_SY: `当事人存在${v.type}的违法行为，经调查属实。`, CF_YJ: v.basis, CF_CFLB: v.categories.join(';'),
+          CF_NR: v.categories.join('、'), ...(fine ? { CF_NR_FK: fine } : {}), ...(confiscated ? { CF_NR_WFFF: confiscated } : {}),
+          ...(v.categories.includes('吊销许可证件') ? { CF_NR_ZKDX: '吊销许可证件（编号见决定书）' } : {}),
+          CF_JDRQ: decisionDate, CF_YXQ: addCalendarDays(decisionDate, v.severity === 'serious' ? 365 * 3 : 365),
+          CF_CFJG: dept.name, CF_CFJGDM: dept.uscc, CF_SJLY: dept.name, CF_SJLYDM: dept.uscc, SEVERITY: v.severity,
+        },
+      });
+    }
+    if (records.length >= batch) {
+      await loads.add(copyRecords(copy, records));
+      written += records.length;
+      records = [];
+      if (written % (batch * 20) === 0) progress(`records: ${written}`);
+    }
+  }
+  if (records.length > 0) await loads.add(copyRecords(copy, records));
+  await loads.drain();
+  const done = Date.now();
+  const secs = (ms: number) => Math.max(ms, 1) / 1000;
+  return {
+    persons: persons.length,
+    organizations: orgs.length,
+    records: o.records,
+    subjectsPerSecond: Math.round((persons.length + orgs.length) / secs(subjectsDone - started)),
+    recordsPerSecond: Math.round(o.records / secs(done - subjectsDone)),
+    seconds: secs(done - started),
+  };
+}

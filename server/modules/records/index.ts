@@ -1,0 +1,2 @@
+export { RecordsRepo, copyRecords, csvField, type BulkRecord, type CopyCsv } from './records.repo.js';
+export type { RecordTables } from './records.tables.js';

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { ENGINE, as, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
+
+const officer = as('creditOffice');
+
+describe(`subjects API on ${ENGINE}`, () => {
+  let p: TestPlatform;
+  before(async () => {
+    p = await startTestPlatform();
+  });
+  after(async () => p.stop());
+
+  const post = (url: string, payload: unknown, headers = officer) => p.app.inject({ method: 'POST', url, payload: payload as object, headers });
+
+  it('registers an organization with its legal representative; the ID number comes back masked only', async () => {
+    const r = await post('/api/v1/subjects', {
+      kind: 'organization',
+      name: '华为技术有限公司',
+      uscc: '９１４４０３００１９２２０３８２１６',
+      industryCode: 'I',
+      legalRepresentative: { name: '赵明路', idNumber: '11010519491231002x' },
+      legacyIdentifiers: [{ scheme: 'regNo', value: '440301103097413' }],
+    });
+    assert.equal(r.statusCode, 201, r.body);
+    const org = r.json();
+    assert.equal(org.uscc, '914403001922038216');
+    assert.equal(org.orgType, 'enterprise');
+    assert.deepEqual(org.region, { code: '440300', name: '深圳市' });
+    assert.deepEqual(org.industry, { code: 'I', name: '信息传输、软件和信息技术服务业' });
+    assert.equal(org.legalRepresentative.name, '赵明路');
+    assert.equal(org.version, 1);
+    assert.doesNotMatch(r.body, /11010519491231002X/i);
+
+    const rep = (await p.app.inject({ url: `/api/v1/subjects/${org.legalRepresentative.id}`, headers: officer })).json();
+    assert.equal(rep.kind, 'person');
+    assert.equal(rep.idNumberMasked, '110105********002X');
+    assert.deepEqual(rep.region, { code: '110105', name: '朝阳区' });
+  });
+
+  it('stores the ID number only as SM4 ciphertext with a blind index', async () => {
+    const rows = await sql<{ id_number_enc: string; id_number_index: string }>`select id_number_enc, id_number_index from subject where kind = 'person'`.execute(p.db);
+    assert.equal(rows.rows.length, 1);
+    const row = rows.rows[0]!;
+    assert.match(row.id_number_enc, /^sm4:v1:/);
+    assert.equal(p.cipher.decrypt(row.id_number_enc), '11010519491231002X');
+    assert.match(row.id_number_index, /^[0-9a-f]{64}$/);
+  });
+
+  it('rejects invalid codes with field, rule, position and a Chinese message; nothing is stored', async () => {
+    const r = await post('/api/v1/subjects', { kind: 'organization', name: '某某公司', uscc: '91350100M000100Y44' });
+    assert.equal(r.statusCode, 422);
+    assert.deepEqual(r.json().error.details, [{ field: 'uscc', code: 'USCC_CHECK', message: '第18位校验码应为3，实际为4', position: 18 }]);
+    const person = await post('/api/v1/subjects', { kind: 'person', name: '张三', idNumber: '110105194912310021' });
+    assert.equal(person.json().error.details[0].message, '第18位校验码应为X，实际为1');
+    const count = await sql<{ n: number }>`select count(*)::int as n from subject`.execute(p.db);
+    assert.equal(count.rows[0]?.n, 2);
+  });
+
+  it('refuses duplicates by USCC and by ID number (found through the blind index)', async () => {
+    const org = await post('/api/v1/subjects', { kind: 'organization', name: '华为', uscc: '914403001922038216' });
+    assert.equal(org.statusCode, 409);
+    const person = await post('/api/v1/subjects', { kind: 'person', name: '赵某', idNumber: '110105491231002' });
+    assert.equal(person.statusCode, 409, 'the 15-digit form of the same number is the same person');
+  });
+
+  it('checks 个体工商户 codes start with 92 and persons carry no USCC', async () => {
+    const ib = await post('/api/v1/subjects', { kind: 'organization', orgType: 'individualBusiness', name: '某某小吃店', uscc: '91350100M000100Y43' });
+    assert.equal(ib.statusCode, 422);
+    assert.equal(ib.json().error.details[0].code, 'INDIVIDUAL_BUSINESS_92');
+    const person = await post('/api/v1/subjects', { kind: 'person', name: '李四', uscc: '91350100M000100Y43', idNumber: '440524188001010014' });
+    assert.equal(person.json().error.details[0].code, 'PERSON_NO_USCC');
+  });
+
+  it('searches by a 2-character name, by USCC and by ID number; personal data travels in the body', async () => {
+    await post('/api/v1/subjects', { kind: 'organization', name: '小米科技有限责任公司', uscc: '91110108551385082Q' });
+    await post('/api/v1/subjects', { kind: 'organization', name: '北京百度网讯科技有限公司', uscc: '91110000802100433B' });
+    const byName = (await post('/api/v1/subjects/search', { q: '华为' })).json();
+    assert.equal(byName.total, 1);
+    assert.equal(byName.items[0].name, '华为技术有限公司');
+    const tech = (await post('/api/v1/subjects/search', { q: '科技' })).json();
+    assert.deepEqual(tech.items.map((i: { name: string }) => i.name).sort(), ['北京百度网讯科技有限公司', '小米科技有限责任公司']);
+    assert.equal((await post('/api/v1/subjects/search', { q: '技华' })).json().total, 0, 'bigrams out of order are not a match');
+    const byCode = (await post('/api/v1/subjects/search', { uscc: '91110108551385082q' })).json();
+    assert.equal(byCode.items[0].name, '小米科技有限责任公司');
+    const byId = (await post('/api/v1/subjects/search', { idNumber: '11010519491231002X' })).json();
+    assert.equal(byId.items[0].name, '赵明路');
+    const badId = await post('/api/v1/subjects/search', { idNumber: '110105194912310021' });
+    assert.equal(badId.statusCode, 422);
+  });
+
+  it('updates create versions; a stale version is a 409 conflict', async () => {
+    const org = (await post('/api/v1/subjects/search', { uscc: '91110108551385082Q' })).json().items[0];
+    const patch = (version: number, body: object) => p.app.inject({ method: 'PATCH', url: `/api/v1/subjects/${org.id}`, payload: { version, ...body }, headers: officer });
+    const ok = await patch(1, { name: '小米科技有限责任公司（更名）', status: 'active' });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().version, 2);
+    const stale = await patch(1, { name: '另一个名字' });
+    assert.equal(stale.statusCode, 409);
+    assert.equal(stale.json().error.code, 'VERSION_CONFLICT');
+    const history = (await p.app.inject({ url: `/api/v1/subjects/${org.id}/versions`, headers: officer })).json();
+    assert.deepEqual(history.map((h: { version: number }) => h.version), [2, 1]);
+    assert.equal(history[1].data.name, '小米科技有限责任公司');
+  });
+
+  it('answers 404 for an unknown subject', async () => {
+    const r = await p.app.inject({ url: '/api/v1/subjects/00000000-0000-4000-8000-000000000000', headers: officer });
+    assert.equal(r.statusCode, 404);
+    assert.equal(r.json().error.code, 'NOT_FOUND');
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * The only way subject data leaves the module. One serializer per audience; ID numbers are
+ * only ever shown masked (unmasking needs a purpose and an audit trail: identity issue).
+ */
+import { maskPersonName } from '../../../common/masking.js';
+import type { SubjectRow } from './subjects.repo.js';
+import type { LegacyScheme } from './subjects.tables.js';
+
+export interface SubjectView {
+  id: string;
+  kind: SubjectRow['kind'];
+  orgType: SubjectRow['org_type'];
+  name: string;
+  uscc: string | null;
+  idNumberMasked: string | null;
+  legalRepresentative: { id: string; name: string } | null;
+  region: { code: string; name: string | null } | null;
+  industry: { code: string; name: string | null } | null;
+  status: SubjectRow['status'];
+  legacyIdentifiers: { scheme: LegacyScheme; value: string }[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PresenterContext {
+  regionName: (code: string) => string | undefined;
+  industryName: (code: string) => string | undefined;
+  legalRep?: SubjectRow | undefined;
+  identifiers?: { scheme: LegacyScheme; value: string }[];
+}
+
+/** Staff audience (credit office, departments): full names, masked ID numbers. */
+export function presentForStaff(row: SubjectRow, ctx: PresenterContext): SubjectView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    orgType: row.org_type,
+    name: row.name,
+    uscc: row.uscc,
+    idNumberMasked: row.id_number_masked,
+    legalRepresentative: ctx.legalRep ? { id: ctx.legalRep.id, name: ctx.legalRep.name } : null,
+    region: row.region_code ? { code: row.region_code, name: ctx.regionName(row.region_code) ?? null } : null,
+    industry: row.industry_code ? { code: row.industry_code, name: ctx.industryName(row.industry_code) ?? null } : null,
+    status: row.status,
+    legacyIdentifiers: ctx.identifiers ?? [],
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** Public audience (portal): natural persons' names masked, no ID number at all. */
+export function presentForPublic(row: SubjectRow, ctx: PresenterContext): Omit<SubjectView, 'idNumberMasked' | 'version' | 'legacyIdentifiers'> {
+  const { idNumberMasked: _id, version: _v, legacyIdentifiers: _l, ...staff } = presentForStaff(row, ctx);
+  return {
+    ...staff,
+    name: row.kind === 'person' ? maskPersonName(row.name) : row.name,
+    legalRepresentative: ctx.legalRep ? { id: ctx.legalRep.id, name: maskPersonName(ctx.legalRep.name) } : null,
+  };
+}

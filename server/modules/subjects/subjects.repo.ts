@@ -1,0 +1,120 @@
+/** The only code touching subject, subject_identifier and subject_version. */
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { LegacyScheme, SubjectTables } from './subjects.tables.js';
+
+export type SubjectRow = Omit<Selectable<SubjectTables['subject']>, 'name_tsv'>;
+export type NewSubjectRow = Omit<SubjectRow, 'id' | 'status' | 'version' | 'created_at' | 'updated_at'> & {
+  status?: SubjectRow['status'];
+};
+
+const COLUMNS = [
+  'id', 'kind', 'org_type', 'name', 'uscc', 'id_number_enc', 'id_number_index', 'id_number_masked', 'legal_rep_id',
+  'region_code', 'industry_code', 'status', 'version', 'created_at', 'updated_at',
+] as const;
+
+export interface SearchQuery {
+  name?: string;
+  uscc?: string;
+  idNumberIndex?: string;
+  kind?: SubjectRow['kind'];
+  limit: number;
+  offset: number;
+}
+
+export class SubjectsRepo {
+  constructor(private readonly db: Kysely<SubjectTables>) {}
+
+  transaction<T>(fn: (repo: SubjectsRepo) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(new SubjectsRepo(trx)));
+  }
+
+  async insert(row: NewSubjectRow): Promise<SubjectRow> {
+    return this.db.insertInto('subject').values(row).returning(COLUMNS).executeTakeFirstOrThrow();
+  }
+
+  async update(id: string, expectedVersion: number, patch: Partial<NewSubjectRow>): Promise<SubjectRow | undefined> {
+    return this.db
+      .updateTable('subject')
+      .set({ ...patch, version: sql<number>`version + 1`, updated_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .returning(COLUMNS)
+      .executeTakeFirst();
+  }
+
+  async addVersion(subjectId: string, version: number, data: unknown, changedBy: string): Promise<void> {
+    await this.db.insertInto('subject_version').values({ subject_id: subjectId, version, data: JSON.stringify(data), changed_by: changedBy }).execute();
+  }
+
+  async versions(subjectId: string): Promise<{ version: number; data: unknown; changed_at: Date; changed_by: string }[]> {
+    return this.db
+      .selectFrom('subject_version')
+      .select(['version', 'data', 'changed_at', 'changed_by'])
+      .where('subject_id', '=', subjectId)
+      .orderBy('version', 'desc')
+      .execute();
+  }
+
+  async putIdentifiers(subjectId: string, ids: { scheme: LegacyScheme; value: string }[]): Promise<void> {
+    await this.db.deleteFrom('subject_identifier').where('subject_id', '=', subjectId).execute();
+    if (ids.length > 0) {
+      await this.db.insertInto('subject_identifier').values(ids.map((i) => ({ ...i, subject_id: subjectId }))).execute();
+    }
+  }
+
+  async identifiers(subjectId: string): Promise<{ scheme: LegacyScheme; value: string }[]> {
+    return this.db.selectFrom('subject_identifier').select(['scheme', 'value']).where('subject_id', '=', subjectId).orderBy('scheme').execute();
+  }
+
+  async byId(id: string): Promise<SubjectRow | undefined> {
+    return this.db.selectFrom('subject').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+  }
+
+  async byIds(ids: string[]): Promise<SubjectRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.selectFrom('subject').select(COLUMNS).where('id', 'in', ids).execute();
+  }
+
+  async byUscc(uscc: string): Promise<SubjectRow | undefined> {
+    return this.db.selectFrom('subject').select(COLUMNS).where('uscc', '=', uscc).executeTakeFirst();
+  }
+
+  async byIdNumberIndex(index: string): Promise<SubjectRow | undefined> {
+    return this.db.selectFrom('subject').select(COLUMNS).where('id_number_index', '=', index).executeTakeFirst();
+  }
+
+  async byLegacyIdentifier(scheme: LegacyScheme, value: string): Promise<SubjectRow | undefined> {
+    return this.db
+      .selectFrom('subject_identifier as i')
+      .innerJoin('subject as s', 's.id', 'i.subject_id')
+      .select(COLUMNS.map((c) => `s.${c}` as const))
+      .where('i.scheme', '=', scheme)
+      .where('i.value', '=', value)
+      .executeTakeFirst();
+  }
+
+  /**
+   * Name search over the stored bigram vector (GIN), confirmed by a substring test on the same
+   * normalization, so a bigram hit in the wrong order is never returned. 1-character queries
+   * cannot use bigrams and fall back to the substring test alone.
+   */
+  async search(q: SearchQuery): Promise<{ rows: SubjectRow[]; total: number }> {
+    let query = this.db.selectFrom('subject').select(COLUMNS);
+    if (q.kind) query = query.where('kind', '=', q.kind);
+    if (q.uscc) query = query.where('uscc', '=', q.uscc);
+    if (q.idNumberIndex) query = query.where('id_number_index', '=', q.idNumberIndex);
+    if (q.name) {
+      const name = q.name;
+      query = query.where(sql<boolean>`position(name_norm(${name}) in name_norm(name)) > 0`);
+      if ([...name].length >= 2) query = query.where(sql<boolean>`name_tsv @@ plainto_tsquery('simple', cjk_bigrams(${name}))`);
+    }
+    const total = await query
+      .clearSelect()
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
+    const rows = await query.orderBy(sql`length(name)`).orderBy('name').orderBy('id').limit(q.limit).offset(q.offset).execute();
+    return { rows, total: total.n };
+  }
+}
+
+export type SubjectsTx = Transaction<SubjectTables>;

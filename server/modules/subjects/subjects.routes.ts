@@ -1,0 +1,178 @@
+/**
+ * Staff endpoints for subjects (behind the policy seam: 401 until identity arrives) and the
+ * public code-validation tool. Personal data travels in bodies, never in URLs, so search is POST.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { validateCode } from '../../../common/identifiers/index.js';
+import { STAFF_ROLES } from '../../platform/policy.js';
+import { errorResponses } from '../../platform/http-schemas.js';
+import type { SubjectsService } from './subjects.service.js';
+
+const issue = z.object({ code: z.string(), message: z.string(), position: z.number().int().optional() });
+
+const validateBody = z.object({
+  code: z.string().max(64).describe('统一社会信用代码或身份证号码；全角、空格、连字符会被规范化'),
+  kind: z.enum(['uscc', 'id']).optional().describe('按字段要求指定；不填时自动推断'),
+});
+
+const validateReply = z.object({
+  valid: z.boolean(),
+  kind: z.enum(['uscc', 'id']),
+  kindInferred: z.boolean(),
+  normalized: z.string(),
+  parts: z.record(z.string(), z.unknown()).nullable(),
+  errors: z.array(issue),
+  warnings: z.array(issue),
+});
+
+const orgType = z.enum(['enterprise', 'individualBusiness', 'publicInstitution', 'socialOrganization', 'governmentBody', 'other']);
+const status = z.enum(['active', 'revoked', 'cancelled', 'deceased', 'other']);
+const legacy = z.array(z.object({ scheme: z.enum(['regNo', 'orgCode', 'taxNo', 'institutionCertNo', 'socialOrgCertNo']), value: z.string().min(1).max(50) })).max(10);
+
+const subjectView = z.object({
+  id: z.string().uuid(),
+  kind: z.enum(['organization', 'person']),
+  orgType: orgType.nullable(),
+  name: z.string(),
+  uscc: z.string().nullable(),
+  idNumberMasked: z.string().nullable(),
+  legalRepresentative: z.object({ id: z.string(), name: z.string() }).nullable(),
+  region: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
+  industry: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
+  status,
+  legacyIdentifiers: legacy,
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const createBody = z.object({
+  kind: z.enum(['organization', 'person']),
+  orgType: orgType.optional(),
+  name: z.string().min(1).max(200),
+  uscc: z.string().max(64).optional(),
+  idNumber: z.string().max(64).optional(),
+  legalRepresentativeId: z.string().uuid().optional(),
+  legalRepresentative: z.object({ name: z.string().min(1).max(50), idNumber: z.string().max(64) }).optional(),
+  regionCode: z.string().regex(/^\d{6}$/).optional(),
+  industryCode: z.string().max(10).optional(),
+  status: status.optional(),
+  legacyIdentifiers: legacy.optional(),
+});
+
+const patchBody = createBody.omit({ kind: true, idNumber: true }).partial().extend({
+  version: z.number().int().positive().describe('当前版本号（乐观锁）'),
+});
+
+const searchBody = z.object({
+  q: z.string().max(100).optional().describe('名称关键字（≥2个字使用索引）'),
+  uscc: z.string().max(64).optional(),
+  idNumber: z.string().max(64).optional(),
+  kind: z.enum(['organization', 'person']).optional(),
+  limit: z.number().int().min(1).max(100).default(20),
+  offset: z.number().int().min(0).max(10_000).default(0),
+});
+
+const idParams = z.object({ id: z.string().uuid() });
+
+export interface SubjectsRouteDeps {
+  subjects: SubjectsService;
+  regionName: (code: string) => string | undefined;
+  codeValidateRateLimit: number;
+  counters: Map<string, number>;
+}
+
+export function subjectsRoutes(deps: SubjectsRouteDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const staff = { policy: { roles: STAFF_ROLES } };
+
+    app.post(
+      '/api/v1/codes/validate',
+      {
+        // Public and anonymous: the body may be a citizen's ID number, so nothing but counts is kept.
+        logLevel: 'silent',
+        config: { policy: { public: true }, rateLimit: { max: deps.codeValidateRateLimit, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['codes'],
+          summary: '校验统一社会信用代码或身份证号码',
+          description: '按GB 32100-2015或GB 11643-1999校验并解析。公开接口，限流；除计数外不记录任何内容。',
+          body: validateBody,
+          response: { 200: validateReply, ...errorResponses },
+        },
+      },
+      async (req) => {
+        const r = validateCode(req.body.code, req.body.kind, { regionName: deps.regionName });
+        const key = `${r.kind}:${r.valid ? 'valid' : 'invalid'}`;
+        deps.counters.set(key, (deps.counters.get(key) ?? 0) + 1);
+        return {
+          valid: r.valid,
+          kind: r.kind,
+          kindInferred: r.inferred,
+          normalized: r.normalized,
+          parts: r.parts as Record<string, unknown> | null,
+          errors: r.errors,
+          warnings: r.warnings,
+        };
+      },
+    );
+
+    app.post(
+      '/api/v1/subjects',
+      {
+        config: staff,
+        schema: { tags: ['subjects'], summary: '登记信用主体', body: createBody, response: { 201: subjectView, ...errorResponses } },
+      },
+      async (req, reply) => {
+        const view = await deps.subjects.create(req.body, req.principal?.id ?? 'system');
+        return reply.code(201).send(view);
+      },
+    );
+
+    app.get(
+      '/api/v1/subjects/:id',
+      { config: staff, schema: { tags: ['subjects'], summary: '查看信用主体', params: idParams, response: { 200: subjectView, ...errorResponses } } },
+      async (req) => deps.subjects.get(req.params.id),
+    );
+
+    app.patch(
+      '/api/v1/subjects/:id',
+      {
+        config: staff,
+        schema: { tags: ['subjects'], summary: '变更信用主体（产生新版本）', params: idParams, body: patchBody, response: { 200: subjectView, ...errorResponses } },
+      },
+      async (req) => {
+        const { version, ...patch } = req.body;
+        return deps.subjects.update(req.params.id, version, patch, req.principal?.id ?? 'system');
+      },
+    );
+
+    app.get(
+      '/api/v1/subjects/:id/versions',
+      {
+        config: staff,
+        schema: {
+          tags: ['subjects'],
+          summary: '信用主体变更历史',
+          params: idParams,
+          response: { 200: z.array(z.object({ version: z.number(), data: z.unknown(), changedAt: z.string(), changedBy: z.string() })), ...errorResponses },
+        },
+      },
+      async (req) => deps.subjects.versions(req.params.id),
+    );
+
+    app.post(
+      '/api/v1/subjects/search',
+      {
+        config: staff,
+        schema: {
+          tags: ['subjects'],
+          summary: '检索信用主体（名称、统一社会信用代码、身份证号码）',
+          body: searchBody,
+          response: { 200: z.object({ total: z.number().int(), items: z.array(subjectView) }), ...errorResponses },
+        },
+      },
+      async (req) => deps.subjects.search(req.body),
+    );
+  };
+}

@@ -1,0 +1,35 @@
+import type { ColumnType, Generated } from 'kysely';
+
+export type SubjectKind = 'organization' | 'person';
+export type OrgType = 'enterprise' | 'individualBusiness' | 'publicInstitution' | 'socialOrganization' | 'governmentBody' | 'other';
+export type SubjectStatus = 'active' | 'revoked' | 'cancelled' | 'deceased' | 'other';
+export type LegacyScheme = 'regNo' | 'orgCode' | 'taxNo' | 'institutionCertNo' | 'socialOrgCertNo';
+
+export interface SubjectTables {
+  subject: {
+    id: Generated<string>;
+    kind: SubjectKind;
+    org_type: OrgType | null;
+    name: string;
+    uscc: string | null;
+    id_number_enc: string | null;
+    id_number_index: string | null;
+    id_number_masked: string | null;
+    legal_rep_id: string | null;
+    region_code: string | null;
+    industry_code: string | null;
+    status: Generated<SubjectStatus>;
+    version: Generated<number>;
+    name_tsv: ColumnType<string, never, never>;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  subject_identifier: { scheme: LegacyScheme; value: string; subject_id: string };
+  subject_version: {
+    subject_id: string;
+    version: number;
+    data: ColumnType<unknown, string, string>;
+    changed_at: Generated<Date>;
+    changed_by: string;
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Configuration from environment variables, validated once at start. A bad value ends the
+ * process with one line that says what to fix (see main.ts); nothing here logs secrets.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+export class ConfigError extends Error {}
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('localhost'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  KEY_FILE: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+  CODE_VALIDATE_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Explicit key file; when absent the platform creates `<dataDir>/keys.json` on first start. */
+  keyFile: string | undefined;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  demoData: 'auto' | 'off';
+  codeValidateRateLimit: number;
+  trustProxy: boolean;
+}
+
+/** Documented in README.md → Configuration; keep the two in step. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable (`DATABASE_URL=`) means "not set", as shells and .env files use it.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? '?');
+    throw new ConfigError(`配置错误 / invalid configuration: ${name}=${JSON.stringify(env[name] ?? '')} — ${issue?.message ?? ''}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    keyFile: e.KEY_FILE ? path.resolve(e.KEY_FILE) : undefined,
+    logLevel: e.LOG_LEVEL,
+    demoData: e.DEMO_DATA,
+    codeValidateRateLimit: e.CODE_VALIDATE_RATE_LIMIT,
+    trustProxy: e.TRUST_PROXY === 'true',
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Forward-only migrations: db/migrations/NNNN_name.sql, applied in order, each in its own
+ * transaction with its bookkeeping row. An applied file that changed is refused, not re-run.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { sm3Hex } from '../crypto/index.js';
+import type { Engine } from './engine.js';
+
+export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../../db/migrations');
+
+export interface MigrationFile {
+  version: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => {
+      const m = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(f);
+      if (!m) throw new Error(`migration file name ${f} must look like 0001_name.sql`);
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      return { version: Number(m[1]), name: m[2] as string, sql: text, checksum: sm3Hex(text) };
+    });
+}
+
+async function ensureTable<DB>(engine: Engine<DB>): Promise<void> {
+  await sql`create table if not exists schema_migration (
+    version integer primary key, name text not null, checksum text not null,
+    applied_at timestamptz not null default now())`.execute(engine.db);
+}
+
+async function applied<DB>(engine: Engine<DB>): Promise<Map<number, string>> {
+  const r = await sql<{ version: number; checksum: string }>`select version, checksum from schema_migration`.execute(engine.db);
+  return new Map(r.rows.map((row) => [row.version, row.checksum]));
+}
+
+export async function pendingMigrations<DB>(engine: Engine<DB>, dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
+  await ensureTable(engine);
+  const done = await applied(engine);
+  const files = readMigrations(dir);
+  for (const f of files) {
+    const sum = done.get(f.version);
+    if (sum !== undefined && sum !== f.checksum) {
+      throw new Error(`migration ${f.version}_${f.name} was changed after it was applied; add a new migration instead`);
+    }
+  }
+  return files.filter((f) => !done.has(f.version));
+}
+
+export async function migrate<DB>(engine: Engine<DB>, dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
+  const todo = await pendingMigrations(engine, dir);
+  for (const f of todo) {
+    await engine.applyScript(`select pg_advisory_xact_lock(73786);\n${f.sql}`, {
+      sql: 'insert into schema_migration (version, name, checksum) values ($1, $2, $3)',
+      params: [f.version, f.name, f.checksum],
+    });
+  }
+  return todo;
+}

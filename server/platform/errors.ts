@@ -1,0 +1,16 @@
+import { ERRORS, type ErrorCode } from '../../common/errors.js';
+
+/** A domain failure with a stable code; the error handler turns it into the one error shape. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly details?: unknown,
+    message?: string,
+  ) {
+    super(message ?? ERRORS[code].zh);
+  }
+
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+}

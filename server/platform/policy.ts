@@ -1,0 +1,42 @@
+/**
+ * The authorization seam. Every route declares a policy in `config.policy`; the app refuses to
+ * start if an /api route has none, and denies by default. The identity issue (#3) supplies the
+ * real `Authenticate` (sessions, TOTP, signed requests); until then no request is authenticated,
+ * so every staff route answers 401.
+ */
+import type { FastifyRequest } from 'fastify';
+
+export type Role =
+  | 'creditOffice' // 信用办
+  | 'submitter' // 数据报送员
+  | 'reviewer' // 审核员
+  | 'implementer' // 惩戒/激励实施部门
+  | 'sysAdmin' // 系统管理员
+  | 'secAdmin' // 安全管理员
+  | 'auditAdmin' // 审计管理员
+  | 'system'; // 系统账号 (approval systems, upper-level platforms)
+
+export type Policy = { public: true } | { roles: readonly Role[] };
+
+export interface Principal {
+  id: string;
+  roles: readonly Role[];
+  departmentUscc?: string;
+}
+
+export type Authenticate = (req: FastifyRequest) => Promise<Principal | null>;
+
+/** The default until accounts exist: nobody is authenticated. */
+export const denyAll: Authenticate = async () => null;
+
+/** Roles that run the business of the platform (not the three separated administrators). */
+export const STAFF_ROLES: readonly Role[] = ['creditOffice', 'submitter', 'reviewer', 'implementer'];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    policy?: Policy;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
