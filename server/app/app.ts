@@ -196,7 +196,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       counters: codeValidationCounters,
     }),
   );
+  // The only trace public code validations leave: a count per kind and result, logged every 10 minutes.
+  const countTimer = setInterval(() => logCodeValidationCounts(deps.logger), 10 * 60_000);
+  countTimer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(countTimer);
+    logCodeValidationCounts(deps.logger);
+  });
   return app;
+}
+
+function logCodeValidationCounts(log: Logger): void {
+  if (codeValidationCounters.size === 0) return;
+  log.info({ codeValidations: Object.fromEntries(codeValidationCounters) }, 'public code validations since last report');
+  codeValidationCounters.clear();
 }
 
 /** Counts of public code validations (kind:valid|invalid), the only trace they leave. */
