@@ -10,6 +10,7 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, zh: '请求的资源不存在', en: 'Not found' },
   ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such endpoint' },
   VERSION_CONFLICT: { status: 409, zh: '数据已被他人修改，请刷新后重试', en: 'The data was changed by someone else; reload and retry' },
+  DUPLICATE: { status: 409, zh: '数据已存在，不能重复登记', en: 'The data already exists' },
   SUBJECT_DUPLICATE: { status: 409, zh: '该信用主体已存在', en: 'The subject already exists' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '请求内容过大', en: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型，请使用application/json', en: 'Unsupported media type' },

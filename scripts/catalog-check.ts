@@ -1,5 +1,5 @@
 /** `npm run catalog:check [dir]`: validates catalog/ without a database; exit 1 on any problem. */
-import { readCatalog } from '../server/modules/catalog/catalog.loader.js';
+import { readCatalog } from '../server/modules/catalog/index.js';
 
 const dir = process.argv[2];
 const { bundle, problems } = readCatalog(dir);

@@ -1,7 +1,7 @@
 /**
  * Import boundaries (docs/architecture.md): common imports nothing of ours; platform imports only
- * common and platform; a module reaches another module only through its index.ts; nothing but
- * server/main.ts, scripts, tests and benchmarks imports server/app. Exit 1 on any violation.
+ * common and platform; a module, a script, a test or a benchmark reaches a module only through its
+ * index.ts; modules never import server/app. Static and dynamic imports. Exit 1 on any violation.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,16 +19,21 @@ function walk(dir: string): string[] {
 const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
 const problems: string[] = [];
 
-for (const file of ['common', 'server', 'web'].flatMap((d) => walk(path.join(root, d)))) {
+for (const file of ['common', 'server', 'web', 'scripts', 'test', 'bench'].flatMap((d) => walk(path.join(root, d)))) {
   const from = rel(file);
   const isTest = from.endsWith('.test.ts');
   const text = fs.readFileSync(file, 'utf8');
-  for (const m of text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]/gm)) {
+  const specifiers = [
+    ...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]/gm),
+    ...text.matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g),
+  ];
+  for (const m of specifiers) {
     const target = rel(path.resolve(path.dirname(file), m[1] as string));
     if (from.startsWith('common/') && !target.startsWith('common/')) problems.push(`${from}: common must not import ${target}`);
     if (from.startsWith('server/platform/') && !isTest && !target.startsWith('common/') && !target.startsWith('server/platform/')) {
       problems.push(`${from}: platform must import only common and platform, not ${target}`);
     }
+    // Tests beside a module's code may reach into it; everything else goes through index.ts.
     const fromModule = /^server\/modules\/([^/]+)\//.exec(from)?.[1];
     const toModule = /^server\/modules\/([^/]+)\/(.+)$/.exec(target);
     if (toModule && toModule[1] !== fromModule && !/^index(\.js|\.ts)?$/.test(toModule[2] as string)) {

@@ -9,13 +9,14 @@ import { startPlatform } from '../server/app/platform.js';
 import { loadConfig, ConfigError } from '../server/platform/config.js';
 import { generateDemo } from '../server/modules/demo/index.js';
 import { putSetting } from '../server/platform/db/settings.js';
+import { chinaToday } from '../common/dates.js';
 
 const { values } = parseArgs({
   options: {
     subjects: { type: 'string', default: '1000' },
     records: { type: 'string', default: '5000' },
     seed: { type: 'string', default: '1' },
-    until: { type: 'string', default: new Date().toISOString().slice(0, 10) },
+    until: { type: 'string', default: chinaToday() },
     city: { type: 'string', default: '330100' },
   },
 });

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { generateKeyFileContent } from '../server/platform/crypto/key-file.js';
 import { ENGINE, freshDatabase } from './helpers.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -28,8 +29,19 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals, group = true): v
   }
 }
 
+const tmpDirs: string[] = [];
 function tmpDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'xy-proc-'));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'xy-proc-'));
+  tmpDirs.push(d);
+  return d;
+}
+
+/** On the PostgreSQL pass the server needs an explicit key file (none is created beside a server database). */
+function serverEnv(url: string | undefined): Record<string, string> {
+  if (!url) return { DATABASE_URL: '' };
+  const file = path.join(tmpDir(), 'keys.json');
+  fs.writeFileSync(file, generateKeyFileContent(), { mode: 0o600 });
+  return { DATABASE_URL: url, KEY_FILE: file, DEMO_DATA: 'on' };
 }
 
 /** Runs the server entry directly and expects it to fail fast. */
@@ -60,6 +72,7 @@ describe(`the server process, started as the README says (npm start), on ${ENGIN
   const cleanups: (() => Promise<void>)[] = [];
   after(async () => {
     for (const c of cleanups.reverse()) await c();
+    for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
   it('serves /healthz and /readyz, prints its URLs, and stops cleanly on SIGTERM', async () => {
@@ -68,7 +81,7 @@ describe(`the server process, started as the README says (npm start), on ${ENGIN
     const port = await freePort();
     const child = spawn('npm', ['start'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: tmpDir(), DATABASE_URL: db.url ?? '', LOG_LEVEL: 'warn' },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: tmpDir(), ...serverEnv(db.url), LOG_LEVEL: 'warn' },
       detached: true,
     });
     let out = '';
@@ -96,7 +109,7 @@ describe(`the server process, started as the README says (npm start), on ${ENGIN
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: tmpDir(), DATABASE_URL: db.url ?? '', DEMO_DATA: 'off', LOG_LEVEL: 'warn' },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: tmpDir(), ...serverEnv(db.url), DEMO_DATA: 'off', LOG_LEVEL: 'warn' },
     });
     cleanups.push(async () => killGroup(child, 'SIGKILL', false));
     await waitFor(`http://127.0.0.1:${port}/readyz`, child, 60_000);
@@ -106,7 +119,7 @@ describe(`the server process, started as the README says (npm start), on ${ENGIN
   });
 
   it('an unreachable DATABASE_URL ends the process with one clear line', () => {
-    const r = runExpectingFailure({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', DATA_DIR: tmpDir() });
+    const r = runExpectingFailure({ ...serverEnv('postgres://postgres@127.0.0.1:1/nowhere'), DATA_DIR: tmpDir() });
     assert.equal(r.status, 1);
     assert.equal(r.stderr.split('\n').length, 1, r.stderr);
     assert.match(r.stderr, /DATABASE_URL \(PostgreSQL 127\.0\.0\.1:1\/nowhere\) is unreachable/);
@@ -117,6 +130,13 @@ describe(`the server process, started as the README says (npm start), on ${ENGIN
     assert.equal(r.status, 1);
     assert.equal(r.stderr.split('\n').length, 1, r.stderr);
     assert.match(r.stderr, /PORT="eighty"/);
+  });
+
+  it('a server database without an explicit key ends the process with one line saying how to make one', () => {
+    const r = runExpectingFailure({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres', DATA_DIR: tmpDir() });
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr.split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /neither KEY_FILE nor KEY_MATERIAL.*keys:generate/);
   });
 
   it('a missing or malformed key file ends the process with one line naming it', () => {
@@ -140,7 +160,7 @@ describe(`the server process, started as the README says (npm start), on ${ENGIN
     const blocker = net.createServer();
     const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)));
     cleanups.push(async () => void blocker.close());
-    const r = runExpectingFailure({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: tmpDir(), DATABASE_URL: db.url ?? '' });
+    const r = runExpectingFailure({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: tmpDir(), ...serverEnv(db.url), DEMO_DATA: 'off' });
     assert.equal(r.status, 1);
     assert.equal(r.stderr.split('\n').length, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`PORT=${port} on 127.0.0.1 is already in use`));

@@ -11,8 +11,12 @@ const CODE_WORDS = new Set([
   'religion', 'religious', 'belief', 'faith', 'gene', 'genes', 'genetic', 'genome', 'dna', 'fingerprint', 'fingerprints',
   'blood', 'bloodtype', 'disease', 'diseases', 'illness', 'medical', 'diagnosis', 'sickness',
   // pinyin spellings used in some provincial codes
-  'zjxy', 'zongjiao', 'xinyang', 'jiyin', 'zhiwen', 'xuexing', 'jibing', 'bingshi', 'binli',
+  'zjxy', 'zongjiao', 'xinyang', 'jiyin', 'zhiwen', 'xuexing', 'jibing', 'bingshi', 'bingli',
 ]);
+
+// Pinyin written together (ZONGJIAOXINYANG) is matched inside words. 信仰 'xinyang' is left out
+// here because it is also 信阳, a city name.
+const PINYIN_INSIDE = ['zongjiao', 'jiyin', 'zhiwen', 'xuexing', 'jibing', 'bingshi', 'bingli'];
 
 /** Returns the term that makes the field prohibited, or null. */
 export function prohibitedTerm(code: string, label: string): string | null {
@@ -24,5 +28,6 @@ export function prohibitedTerm(code: string, label: string): string | null {
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
   for (const w of words) if (CODE_WORDS.has(w)) return w;
+  for (const w of words) for (const p of PINYIN_INSIDE) if (w.includes(p)) return p;
   return null;
 }

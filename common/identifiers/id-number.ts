@@ -3,6 +3,7 @@
  * (odd = male), check character by ISO 7064 MOD 11-2. 15-digit numbers issued before
  * 1999 (YYMMDD births, all 19xx) are recognised and converted to 18 digits.
  */
+import { chinaToday } from '../dates.js';
 import { normalizeCode } from './normalize.js';
 import type { CodeIssue, CodeValidation, IdNumberParts, RegionLookup } from './types.js';
 
@@ -30,7 +31,7 @@ function isRealDate(y: number, m: number, d: number): boolean {
 
 export interface IdValidationOptions {
   regionName?: RegionLookup;
-  /** YYYY-MM-DD; defaults to today (UTC+8 is close enough for a birth-date sanity check). */
+  /** YYYY-MM-DD; defaults to today in China. */
   today?: string;
 }
 
@@ -92,13 +93,14 @@ export function validateIdNumber(input: string, options: IdValidationOptions = {
   const m = Number(normalized.slice(10, 12));
   const d = Number(normalized.slice(12, 14));
   const birthDate = `${normalized.slice(6, 10)}-${normalized.slice(10, 12)}-${normalized.slice(12, 14)}`;
-  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const today = options.today ?? chinaToday();
   if (!isRealDate(y, m, d)) {
-    errors.push({ code: 'ID_BIRTH_DATE_INVALID', message: `第7–14位出生日期「${normalized.slice(6, 14)}」不是有效日期`, position: 7 });
+    // The digits are not echoed: error bodies carry no part of a person's number beyond one character.
+    errors.push({ code: 'ID_BIRTH_DATE_INVALID', message: '第7–14位出生日期不是有效日期', position: 7 });
   } else if (birthDate > today) {
-    errors.push({ code: 'ID_BIRTH_DATE_FUTURE', message: `第7–14位出生日期${birthDate}晚于今天`, position: 7 });
+    errors.push({ code: 'ID_BIRTH_DATE_FUTURE', message: '第7–14位出生日期晚于今天', position: 7 });
   } else if (y < EARLIEST_BIRTH_YEAR) {
-    errors.push({ code: 'ID_BIRTH_DATE_INVALID', message: `第7–14位出生日期${birthDate}早于${EARLIEST_BIRTH_YEAR}年`, position: 7 });
+    errors.push({ code: 'ID_BIRTH_DATE_INVALID', message: `第7–14位出生日期早于${EARLIEST_BIRTH_YEAR}年`, position: 7 });
   }
 
   const expected = idCheckCharacter(normalized.slice(0, 17)) as string;

@@ -38,11 +38,32 @@ declare module 'fastify' {
   }
 }
 
-/** Default deny: an /api route without a declared policy is a programming error, caught at start. */
-export function requirePolicy(route: { method: string | string[]; url: string; config?: { policy?: Policy } }): void {
-  if (route.url.startsWith('/api/') && !route.config?.policy) {
-    throw new Error(`route ${[route.method].flat().join(',')} ${route.url} declares no policy`);
-  }
+/** Routes registered by the OpenAPI UI plugin: public documentation, given a policy here. */
+const DOCS_PREFIX = '/docs';
+
+/**
+ * Default deny, installed on a Fastify instance: every route must declare `config.policy` (a route
+ * without one is a programming error that stops the start), and the policy is enforced in
+ * `onRequest`, before the body is parsed, so an anonymous caller learns nothing about a staff
+ * route's schema.
+ */
+export function installPolicy(app: FastifyInstance, authenticate: Authenticate): RegisteredRoute[] {
+  const routes: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.policy && route.url.startsWith(DOCS_PREFIX)) route.config = { ...route.config, policy: { public: true } };
+    if (!route.config?.policy) throw new Error(`route ${[route.method].flat().join(',')} ${route.url} declares no policy`);
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, policy: route.config.policy });
+  });
+  app.addHook('onRequest', async (req) => {
+    if (req.is404) return;
+    const policy = req.routeOptions.config.policy;
+    if (!policy) throw new AppError('FORBIDDEN');
+    if ('public' in policy) return;
+    req.principal = await authenticate(req);
+    if (!req.principal) throw new AppError('UNAUTHENTICATED');
+    if (!req.principal.roles.some((r) => policy.roles.includes(r))) throw new AppError('FORBIDDEN');
+  });
+  return routes;
 }
 
 export interface AppDeps {
@@ -61,38 +82,20 @@ function send(code: ErrorCode, message?: string, details?: unknown) {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({
+  const base = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Request ids let a user quote a failure without us logging its content.
     genReqId: () => crypto.randomUUID(),
-  }).withTypeProvider<ZodTypeProvider>();
+  });
+  base.decorate('registeredRoutes', installPolicy(base, deps.authenticate ?? denyAll));
+  const app = base.withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
 
-  const routes: RegisteredRoute[] = [];
-  app.decorate('registeredRoutes', routes);
-  app.addHook('onRoute', (route) => {
-    requirePolicy(route);
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, policy: route.config?.policy });
-  });
-
-  const authenticate = deps.authenticate ?? denyAll;
-  app.addHook('preHandler', async (req) => {
-    if (req.is404) return;
-    const policy = req.routeOptions.config.policy;
-    if (!policy) {
-      if (req.url.startsWith('/api/')) throw new AppError('FORBIDDEN');
-      return;
-    }
-    if ('public' in policy) return;
-    req.principal = await authenticate(req);
-    if (!req.principal) throw new AppError('UNAUTHENTICATED');
-    if (!req.principal.roles.some((r) => policy.roles.includes(r))) throw new AppError('FORBIDDEN');
-  });
 
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     let out;
@@ -104,6 +107,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         undefined,
         err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath || '/', message: v.message })),
       );
+    } else if ((err as { code?: unknown }).code === '23505') {
+      // A unique constraint caught what a service pre-check could not (e.g. two concurrent creates).
+      out = send('DUPLICATE', undefined, { constraint: (err as { constraint?: string }).constraint ?? null });
     } else if (isResponseSerializationError(err)) {
       req.log.error({ err: { message: err.message } }, 'response did not match its schema');
       out = send('INTERNAL');
@@ -120,7 +126,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setNotFoundHandler((req, reply) => {
-    const out = send('ROUTE_NOT_FOUND', `接口不存在：${req.method} ${req.url.split('?')[0]}`);
+    // The path is not echoed: it may carry an identifier someone typed into a URL.
+    const out = send('ROUTE_NOT_FOUND', `接口不存在（${req.method}）`);
     reply.code(out.status).send(out.body);
   });
 
@@ -132,10 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      error: { code: 'RATE_LIMITED', message: `${ERRORS.RATE_LIMITED.zh}（每分钟最多${ctx.max}次）` },
-    }),
+    errorResponseBuilder: (_req, ctx) => new AppError('RATE_LIMITED', undefined, `${ERRORS.RATE_LIMITED.zh}（每分钟最多${ctx.max}次）`),
   });
 
   await app.register(swagger, {

@@ -14,11 +14,12 @@ import type { RecordTables } from '../modules/records/index.js';
 import { SubjectsService, type SubjectTables } from '../modules/subjects/index.js';
 import { ConfigError, type Config } from '../platform/config.js';
 import { FieldCipher, type KeyMaterial } from '../platform/crypto/index.js';
-import { loadKeyFile } from '../platform/crypto/key-file.js';
+import { loadKeyFile, parseKeyMaterial } from '../platform/crypto/key-file.js';
 import { openEngine, type Engine } from '../platform/db/engine.js';
 import { migrate, pendingMigrations } from '../platform/db/migrate.js';
 import { getSetting, putSetting, type SettingsTables } from '../platform/db/settings.js';
 import type { Authenticate } from '../platform/policy.js';
+import { chinaToday } from '../../common/dates.js';
 import { buildApp } from './app.js';
 
 export type Database = CatalogTables & SubjectTables & RecordTables & SettingsTables;
@@ -47,10 +48,30 @@ export interface StartOptions {
 
 const VERSION = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')).version as string;
 
+/** Refuses a key file that differs from the keys this database was written with; records new key versions. */
+async function checkKeys(db: Kysely<SettingsTables>, cipher: FieldCipher): Promise<void> {
+  const now = cipher.keyChecks();
+  const raw = await getSetting(db, 'key_checks');
+  const stored: Record<string, string> = raw ? JSON.parse(raw) : {};
+  for (const [name, value] of Object.entries(stored)) {
+    if (now[name] === undefined) {
+      throw new ConfigError(`配置错误 / invalid configuration: field key ${name} used by this database is missing from the key material — restore it`);
+    }
+    if (now[name] !== value) {
+      throw new ConfigError(`配置错误 / invalid configuration: the ${name} key differs from the one this database was written with — restore the original key file`);
+    }
+  }
+  if (Object.keys(now).some((k) => stored[k] === undefined)) await putSetting(db, 'key_checks', JSON.stringify({ ...stored, ...now }));
+}
+
 export async function startPlatform(config: Config, log: Logger, opts: StartOptions = {}): Promise<Platform> {
   // Keys first: a bad key file is a configuration error that should not wait for the database.
-  let material = opts.keyMaterial;
+  let material = opts.keyMaterial ?? (config.keyMaterialJson ? parseKeyMaterial(config.keyMaterialJson, 'KEY_MATERIAL') : undefined);
   let keyFileCreated: string | undefined;
+  if (!material && config.databaseUrl && !config.keyFile) {
+    // On a server the keys must not be created silently next to data that gets backed up with them.
+    throw new ConfigError('配置错误 / invalid configuration: DATABASE_URL is set but neither KEY_FILE nor KEY_MATERIAL — create keys with `npm run keys:generate -- FILE` and set KEY_FILE');
+  }
   if (!material) {
     const file = config.keyFile ?? path.join(config.dataDir, 'keys.json');
     const loaded = loadKeyFile(file, !config.keyFile);
@@ -67,20 +88,20 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
 
     if (keyFileCreated) log.warn({ file: keyFileCreated }, 'created a new key file: back it up; encrypted ID numbers cannot be read without it');
     const cipher = new FieldCipher(material);
-    const stored = await getSetting(engine.db, 'key_check');
-    if (stored === undefined) await putSetting(engine.db, 'key_check', cipher.keyCheck());
-    else if (stored !== cipher.keyCheck()) {
-      throw new ConfigError('配置错误 / invalid configuration: the key file does not match this database (its blind-index key differs) — restore the original key file');
-    }
+    await checkKeys(engine.db, cipher);
 
     const catalog = await CatalogService.start(engine.db, log);
     const industries = catalog.get('codeTable', 'INDUSTRY')?.content.values ?? [];
     const industryNames = new Map(industries.map((v) => [v.value, v.label ?? v.value]));
     const subjects = new SubjectsService({ db: engine.db, cipher, regionName: catalog.regionName, industryName: (c) => industryNames.get(c) });
 
+    // Synthetic penalties must never appear on a production server by accident: `auto` loads the
+    // demo only into the embedded database; a server needs DEMO_DATA=on. All rows or none.
     let demo: DemoStats | null = null;
-    if (config.demoData === 'auto' && opts.demo && (await getSetting(engine.db, 'demo_loaded')) === undefined) {
-      demo = await generateDemo(engine.copyCsv, cipher, catalog.regions(), { ...opts.demo, until: new Date().toISOString().slice(0, 10) });
+    const wantDemo = opts.demo && (config.demoData === 'on' || (config.demoData === 'auto' && engine.kind === 'pglite'));
+    if (wantDemo && opts.demo && (await getSetting(engine.db, 'demo_loaded')) === undefined) {
+      const o = opts.demo;
+      demo = await engine.bulkLoad((copy) => generateDemo(copy, cipher, catalog.regions(), { ...o, until: chinaToday(), parallel: 1 }));
       await putSetting(engine.db, 'demo_loaded', new Date().toISOString());
       log.info({ persons: demo.persons, organizations: demo.organizations, records: demo.records }, 'demo data loaded (first start)');
     }

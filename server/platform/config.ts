@@ -7,6 +7,9 @@ import { z } from 'zod';
 
 export class ConfigError extends Error {}
 
+/** Never echoed in an error line. */
+const SECRET_VARIABLES = new Set(['KEY_MATERIAL', 'DATABASE_URL']);
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('localhost'),
@@ -16,8 +19,9 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
   KEY_FILE: z.string().min(1).optional(),
+  KEY_MATERIAL: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+  DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   CODE_VALIDATE_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
 });
@@ -29,8 +33,11 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Explicit key file; when absent the platform creates `<dataDir>/keys.json` on first start. */
   keyFile: string | undefined;
+  /** Key material as JSON (secret store / orchestrator); takes precedence over KEY_FILE. Never logged. */
+  keyMaterialJson: string | undefined;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
-  demoData: 'auto' | 'off';
+  /** auto: demo on first start with the embedded database only; on: also on a server; off: never. */
+  demoData: 'auto' | 'on' | 'off';
   codeValidateRateLimit: number;
   trustProxy: boolean;
 }
@@ -43,7 +50,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? '?');
-    throw new ConfigError(`配置错误 / invalid configuration: ${name}=${JSON.stringify(env[name] ?? '')} — ${issue?.message ?? ''}`);
+    const shown = SECRET_VARIABLES.has(name) ? '(secret)' : JSON.stringify(env[name] ?? '');
+    throw new ConfigError(`配置错误 / invalid configuration: ${name}=${shown} — ${issue?.message ?? ''}`);
   }
   const e = parsed.data;
   return {
@@ -52,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     keyFile: e.KEY_FILE ? path.resolve(e.KEY_FILE) : undefined,
+    keyMaterialJson: e.KEY_MATERIAL,
     logLevel: e.LOG_LEVEL,
     demoData: e.DEMO_DATA,
     codeValidateRateLimit: e.CODE_VALIDATE_RATE_LIMIT,

@@ -13,4 +13,9 @@ export class AppError extends Error {
   get status(): number {
     return ERRORS[this.code].status;
   }
+
+  /** Fastify and its plugins read `statusCode` from thrown errors. */
+  get statusCode(): number {
+    return this.status;
+  }
 }

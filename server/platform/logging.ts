@@ -1,7 +1,7 @@
 /**
- * Structured logs (pino). Requests are logged as method, path without query string, status and
- * timing only: bodies, query strings, cookies and auth headers never reach the log, so personal
- * data cannot leak through it.
+ * Structured logs (pino). Requests are logged as method, the matched route pattern (never the raw
+ * path, which may carry an identifier), status and timing: bodies, paths, query strings, cookies
+ * and auth headers never reach the log, so personal data cannot leak through it.
  */
 import { pino, type Logger } from 'pino';
 
@@ -12,10 +12,10 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { service: 'xinyong' },
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body', '*.idNumber', '*.password', '*.token'], censor: '[redacted]' },
       serializers: {
-        req: (req: { method?: string; url?: string; id?: string; ip?: string }) => ({
+        req: (req: { method?: string; id?: string; routeOptions?: { url?: string } }) => ({
           id: req.id,
           method: req.method,
-          path: (req.url ?? '').split('?')[0],
+          route: req.routeOptions?.url ?? '(unmatched)',
         }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },

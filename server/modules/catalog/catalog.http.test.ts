@@ -86,6 +86,17 @@ describe(`catalog API on ${ENGINE}`, () => {
     assert.equal(xk.history[0].content.fields.find((f: { code: string }) => f.code === 'XK_NR').maxLength, 4000);
   });
 
+  it('retires an entry whose file was removed, keeping its versions', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xy-catalog-'));
+    fs.cpSync(CATALOG_DIR, dir, { recursive: true });
+    fs.unlinkSync(path.join(dir, 'info-items/YZSX.yaml'));
+    const service = await CatalogService.start(p.db, pino({ level: 'silent' }), dir);
+    assert.equal(service.get('infoItem', 'YZSX'), undefined);
+    assert.equal(service.infoItemInForce('YZSX', '2025-01-01'), undefined);
+    assert.equal((await service.versions('infoItem', 'YZSX')).length, 1);
+    await CatalogService.start(p.db, pino({ level: 'silent' }), CATALOG_DIR);
+  });
+
   it('refuses to start on a catalog whose schema defines a prohibited field', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xy-catalog-'));
     fs.cpSync(CATALOG_DIR, dir, { recursive: true });
@@ -111,6 +122,8 @@ describe(`calendar API on ${ENGINE}`, () => {
     assert.equal(between.workingDaysBetween, 6);
     const bad = await p.app.inject('/api/v1/calendar/working-days?from=2026-02-30&add=1');
     assert.equal(bad.statusCode, 400);
+    const huge = await p.app.inject('/api/v1/calendar/working-days?from=0001-01-01&to=9999-12-31');
+    assert.equal(huge.statusCode, 400);
     const years = (await p.app.inject('/api/v1/calendar/years')).json();
     assert.deepEqual(years.map((y: { year: number; verified: boolean }) => [y.year, y.verified]), [[2024, false], [2025, true], [2026, true]]);
   });
@@ -133,6 +146,11 @@ describe(`calendar API on ${ENGINE}`, () => {
 
     const wrong = await p.app.inject({ method: 'PUT', url: '/api/v1/calendar/years/2027', payload: { ...body, holidays: [{ name: 'x', off: ['2028-01-01', '2028-01-02'] }] }, headers: as('creditOffice') });
     assert.equal(wrong.statusCode, 422);
-    assert.match(wrong.json().error.details[0].message, /不在2027年内/);
+    assert.match(wrong.json().error.details[0].message, /须在2027年内/);
+    const weekday = await p.app.inject({ method: 'PUT', url: '/api/v1/calendar/years/2027', payload: { ...body, holidays: [{ name: 'x', off: ['2027-10-01', '2027-10-07'], work: ['2027-09-29'] }] }, headers: as('creditOffice') });
+    assert.equal(weekday.statusCode, 422);
+    assert.match(weekday.json().error.details[0].message, /应为周六或周日/);
+    const shapeless = await p.app.inject({ method: 'PUT', url: '/api/v1/calendar/years/2027', payload: { notice: 'x' }, headers: as('creditOffice') });
+    assert.equal(shapeless.statusCode, 400);
   });
 });

@@ -49,6 +49,8 @@ describe('catalog loading', () => {
     ['a blood-type label', { code: 'CF_XDR_X2', label: '当事人血型', type: 'text' }, '血型'],
     ['a prohibited code word', { code: 'CF_FINGERPRINT_HASH', label: '采集特征', type: 'text' }, 'fingerprint'],
     ['a pinyin code', { code: 'CF_XDR_JIYIN', label: '检测结果', type: 'text' }, 'jiyin'],
+    ['joined-up pinyin', { code: 'CF_ZONGJIAOXINYANG', label: '其他情况', type: 'text' }, 'zongjiao'],
+    ['medical records in pinyin', { code: 'CF_BINGLI', label: '附件', type: 'text' }, 'bingli'],
   ] as const) {
     it(`refuses an item whose schema has ${what}, naming the item and field`, () => {
       const { problems } = readCatalog(catalogWith(addField(field)));

@@ -55,7 +55,7 @@ function readYaml(dir: string, rel: string, problems: CatalogProblem[]): unknown
   try {
     return parse(fs.readFileSync(path.join(dir, rel), 'utf8'));
   } catch (err) {
-    problems.push({ file: rel, path: '', message: `无法读取或解析YAML：${(err as Error).message}` });
+    problems.push({ file: rel, path: '', message: `无法读取或解析YAML：${(err as Error).message.split('\n')[0]}` });
     return undefined;
   }
 }
@@ -160,6 +160,7 @@ function crossCheck(b: CatalogBundle, problems: CatalogProblem[]): void {
     item.naturalKey.forEach((k) => mustExist(k, 'naturalKey'));
     mustExist(item.decisionDateField, 'decisionDateField');
     Object.values(item.subjectFields).forEach((k) => mustExist(k, 'subjectFields'));
+    Object.values(item.legacyHeaders ?? {}).forEach((k) => k !== null && mustExist(k, 'legacyHeaders'));
     for (const r of item.rules ?? []) {
       const at = `rules.${r.code}`;
       if (r.when) mustExist(r.when.field, at);
@@ -213,20 +214,28 @@ function crossCheck(b: CatalogBundle, problems: CatalogProblem[]): void {
   duplicates(b.holidayYears, (v) => String(v.year), '节假日年度', problems);
 
   for (const { value: y, file } of b.holidayYears) {
-    const inYear = (d: string) => d.startsWith(`${y.year}-`);
-    for (const h of y.holidays) {
-      const [first, last] = h.off;
-      // Holidays may begin in the previous year's last days only by listing them in that year.
-      if (!inYear(first) || !inYear(last) || last < first) {
-        problems.push({ file, path: h.name, message: `放假日期${first}至${last}须在${y.year}年内且起止有序` });
-      }
-      h.work?.forEach((d) => {
-        if (!inYear(d)) problems.push({ file, path: h.name, message: `调休上班日${d}须在${y.year}年内` });
-        const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
-        if (weekday !== 0 && weekday !== 6) problems.push({ file, path: h.name, message: `调休上班日${d}应为周六或周日` });
-      });
-    }
+    for (const p of holidayYearProblems(y)) problems.push({ file, ...p });
   }
+  for (const { value: t, file } of b.codeTables) {
+    const term = prohibitedTerm(t.code, t.name);
+    if (term) problems.push({ file, path: t.code, message: `代码表「${t.name}」属于禁止归集的个人信息（含「${term}」）` });
+  }
+}
+
+/** Checks of a year's schedule beyond its shape; shared by the loader and the calendar API. */
+export function holidayYearProblems(y: HolidayYear): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  const inYear = (d: string) => d.startsWith(`${y.year}-`);
+  for (const h of y.holidays) {
+    const [first, last] = h.off;
+    if (!inYear(first) || !inYear(last) || last < first) out.push({ path: h.name, message: `放假日期${first}至${last}须在${y.year}年内且起止有序` });
+    h.work?.forEach((d) => {
+      if (!inYear(d)) out.push({ path: h.name, message: `调休上班日${d}须在${y.year}年内` });
+      const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
+      if (weekday !== 0 && weekday !== 6) out.push({ path: h.name, message: `调休上班日${d}应为周六或周日` });
+    });
+  }
+  return out;
 }
 
 /** Reads, validates and cross-checks the whole catalog directory. */

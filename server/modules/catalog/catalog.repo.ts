@@ -1,5 +1,6 @@
 /** The only code touching catalog_entry, calendar_* and region. */
 import { sql, type Kysely } from 'kysely';
+import { addCalendarDays } from '../../platform/calendar/working-calendar.js';
 import { sm3Hex } from '../../platform/crypto/index.js';
 import type { CatalogBundle, Region } from './catalog.loader.js';
 import type { HolidayYear } from './catalog.schema.js';
@@ -34,7 +35,7 @@ export class CatalogRepo {
    * Brings the database in line with the files: a changed entry gets a new version and the old
    * one is superseded (kept: records decided under it still point to it). Returns what changed.
    */
-  async sync(bundle: CatalogBundle): Promise<{ added: number; changed: number }> {
+  async sync(bundle: CatalogBundle): Promise<{ added: number; changed: number; retired: number }> {
     const entries: { kind: CatalogKind; code: string; content: unknown; file: string }[] = [
       ...bundle.legalInstruments.map((e) => ({ kind: 'legalInstrument' as const, code: e.value.code, content: e.value, file: e.file })),
       ...bundle.codeTables.map((e) => ({ kind: 'codeTable' as const, code: e.value.code, content: e.value, file: e.file })),
@@ -45,12 +46,17 @@ export class CatalogRepo {
       ...bundle.timeLimits.map((e) => ({ kind: 'timeLimit' as const, code: e.value.code, content: e.value, file: e.file })),
     ];
     return this.db.transaction().execute(async (trx) => {
+      // Two instances starting together must not both write version n+1.
+      await sql`select pg_advisory_xact_lock(73787)`.execute(trx);
       const current = await trx
         .selectFrom('catalog_entry')
         .select(['kind', 'code', 'version', 'content_hash'])
         .where('superseded_at', 'is', null)
         .execute();
       const byKey = new Map(current.map((r) => [`${r.kind}/${r.code}`, r]));
+      // A retired entry that comes back continues its version numbers.
+      const latest = await trx.selectFrom('catalog_entry').select(['kind', 'code', sql<number>`max(version)`.as('v')]).groupBy(['kind', 'code']).execute();
+      const lastVersion = new Map(latest.map((r) => [`${r.kind}/${r.code}`, r.v]));
       let added = 0;
       let changed = 0;
       for (const e of entries) {
@@ -72,10 +78,24 @@ export class CatalogRepo {
         }
         await trx
           .insertInto('catalog_entry')
-          .values({ kind: e.kind, code: e.code, version: (prev?.version ?? 0) + 1, content: json, content_hash: hash, source_file: e.file, superseded_at: null })
+          .values({ kind: e.kind, code: e.code, version: (lastVersion.get(`${e.kind}/${e.code}`) ?? 0) + 1, content: json, content_hash: hash, source_file: e.file, superseded_at: null })
           .execute();
       }
-      return { added, changed };
+      // An entry whose file entry was removed is no longer in force; its versions stay.
+      const present = new Set(entries.map((e) => `${e.kind}/${e.code}`));
+      let retired = 0;
+      for (const r of current) {
+        if (present.has(`${r.kind}/${r.code}`)) continue;
+        await trx
+          .updateTable('catalog_entry')
+          .set({ superseded_at: sql<Date>`now()` })
+          .where('kind', '=', r.kind)
+          .where('code', '=', r.code)
+          .where('version', '=', r.version)
+          .execute();
+        retired++;
+      }
+      return { added, changed, retired };
     });
   }
 
@@ -130,11 +150,6 @@ export class CatalogRepo {
     return this.db.selectFrom('calendar_day').select(['day', 'kind', 'holiday']).orderBy('day').execute();
   }
 
-  async regionCount(): Promise<number> {
-    const r = await this.db.selectFrom('region').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
-    return r.n;
-  }
-
   async replaceRegions(regions: Region[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('region').execute();
@@ -146,5 +161,5 @@ export class CatalogRepo {
 }
 
 function nextDay(d: string): string {
-  return new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return addCalendarDays(d, 1);
 }

@@ -5,9 +5,12 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { MAX_SPAN_DAYS } from '../../platform/calendar/working-calendar.js';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
-import { holidayYear, type LegalInstrument } from './catalog.schema.js';
+import { holidayYearProblems } from './catalog.loader.js';
+import { holidayYear } from './catalog.schema.js';
+import { entryPresenter } from './catalog.presenter.js';
 import type { CatalogService, Versioned } from './catalog.service.js';
 import type { CatalogKind } from './catalog.tables.js';
 
@@ -18,6 +21,8 @@ const isoDate = z
     const t = Date.parse(`${d}T00:00:00Z`);
     return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
   }, '不是有效日期');
+
+const holidayYearBody = holidayYear.omit({ year: true });
 
 const basisView = z.object({
   instrument: z.string(),
@@ -61,33 +66,8 @@ const LABELS: Record<keyof typeof KINDS, string> = {
   'code-tables': '代码表',
 };
 
-type BasisRef = { instrument: string; article?: string; verification?: 'verified' | 'recalled'; note?: string };
-
 export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncZod {
-  /** A basis reference with its instrument's title, number, version and date; the stricter mark wins. */
-  const resolveBasis = (refs: BasisRef[]) =>
-    refs.map((ref) => {
-      const inst: LegalInstrument | undefined = catalog.get('legalInstrument', ref.instrument)?.content;
-      const marks = [ref.verification, inst?.verification];
-      return {
-        instrument: ref.instrument,
-        title: inst?.title ?? null,
-        number: inst?.number ?? null,
-        issuer: inst?.issuer ?? null,
-        level: inst?.level ?? null,
-        version: inst?.version ?? null,
-        effectiveDate: inst?.effectiveDate ?? null,
-        article: ref.article ?? null,
-        verification: marks.includes('recalled') ? ('recalled' as const) : ('verified' as const),
-        note: ref.note ?? inst?.note ?? null,
-      };
-    });
-
-  const view = (e: Versioned<unknown>) => {
-    const content = e.content as Record<string, unknown>;
-    const basis = Array.isArray(content.basis) ? resolveBasis(content.basis as BasisRef[]) : undefined;
-    return { code: String(content.code ?? ''), version: e.version, loadedAt: e.loadedAt.toISOString(), sourceFile: e.sourceFile, content, ...(basis ? { basis } : {}) };
-  };
+  const view = entryPresenter((code) => catalog.get('legalInstrument', code)?.content);
 
   return async (app) => {
     const open = { policy: { public: true as const } };
@@ -155,18 +135,15 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncZod {
           tags: ['calendar'],
           summary: '新增或更正某年度节假日安排（无需改代码）',
           params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
-          body: z.record(z.string(), z.unknown()),
+          body: holidayYearBody,
           response: { 204: z.null(), ...errorResponses },
         },
       },
       async (req, reply) => {
-        const parsed = holidayYear.safeParse({ ...req.body, year: req.params.year });
-        if (!parsed.success) {
-          throw new AppError('CALENDAR_INVALID', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-        }
-        const y = parsed.data;
-        const outside = y.holidays.flatMap((h) => [...h.off, ...(h.work ?? [])]).filter((d) => !d.startsWith(`${y.year}-`));
-        if (outside.length > 0) throw new AppError('CALENDAR_INVALID', outside.map((d) => ({ path: 'holidays', message: `日期${d}不在${y.year}年内` })));
+        const y = { ...req.body, year: req.params.year };
+        // The same checks as a file in catalog/holidays/ gets at start.
+        const problems = holidayYearProblems(y);
+        if (problems.length > 0) throw new AppError('CALENDAR_INVALID', problems);
         await catalog.putHolidayYear(y, `api:${req.principal?.id ?? 'unknown'}`);
         return reply.code(204).send(null);
       },
@@ -179,7 +156,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncZod {
         schema: {
           tags: ['calendar'],
           summary: '工作日计算：from之后第add个工作日，或from至to之间的工作日数',
-          querystring: z.object({ from: isoDate, add: z.coerce.number().int().min(-3660).max(3660).optional(), to: isoDate.optional() }),
+          querystring: z.object({ from: isoDate, add: z.coerce.number().int().min(-MAX_SPAN_DAYS).max(MAX_SPAN_DAYS).optional(), to: isoDate.optional() }),
           response: {
             200: z.object({ from: z.string(), isWorkingDay: z.boolean(), result: z.string().optional(), workingDaysBetween: z.number().int().optional(), yearsWithoutSchedule: z.array(z.number()) }),
             ...errorResponses,
@@ -189,6 +166,9 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncZod {
       async (req) => {
         const { from, add, to } = req.query;
         const cal = catalog.calendar;
+        if (to !== undefined && Math.abs(Date.parse(to) - Date.parse(from)) > MAX_SPAN_DAYS * 86_400_000) {
+          throw new AppError('VALIDATION_FAILED', [{ path: '/to', message: `from与to相距不得超过${MAX_SPAN_DAYS}天` }]);
+        }
         const result = add !== undefined ? cal.addWorkingDays(from, add) : undefined;
         const between = to !== undefined ? cal.workingDaysBetween(from, to) : undefined;
         const years = new Set([from, result, to].filter((d): d is string => !!d).map((d) => Number(d.slice(0, 4))));

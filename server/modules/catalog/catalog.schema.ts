@@ -97,7 +97,8 @@ export const infoItem = z.strictObject({
   naturalKey: z.array(z.string()).min(1),
   decisionDateField: z.string(),
   subjectFields: z.record(z.string(), z.string()),
-  legacyHeaders: z.record(z.string(), z.string()).optional(),
+  /** Older header names → current field code, or null for legacy columns that are ignored. */
+  legacyHeaders: z.record(z.string(), z.string().nullable()).optional(),
   notPublishedForPersons: z.array(z.string()).optional(),
   fields: z.array(field).min(1),
   rules: z.array(rule).optional(),

@@ -5,6 +5,8 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { WorkingCalendar, type DayKind } from '../../platform/calendar/working-calendar.js';
+import { sm3Hex } from '../../platform/crypto/index.js';
+import { getSetting, putSetting, type SettingsTables } from '../../platform/db/settings.js';
 import { CATALOG_DIR, CatalogInvalidError, readCatalog, type Region } from './catalog.loader.js';
 import { CatalogRepo, type EntryRow } from './catalog.repo.js';
 import type { CodeTable, HolidayYear, InfoItem, LegalInstrument, ListType, Measure, PeriodRule, TimeLimit } from './catalog.schema.js';
@@ -55,14 +57,26 @@ export class CatalogService {
   }
 
   /** Loads catalog/ into the database (refusing an invalid catalog) and builds the in-memory views. */
-  static async start(db: Kysely<CatalogTables>, log: Logger, dir = CATALOG_DIR): Promise<CatalogService> {
+  static async start(db: Kysely<CatalogTables & SettingsTables>, log: Logger, dir = CATALOG_DIR): Promise<CatalogService> {
     const { bundle, problems } = readCatalog(dir);
     if (problems.length > 0) throw new CatalogInvalidError(problems);
     const s = new CatalogService(db, log);
-    const { added, changed } = await s.repo.sync(bundle);
-    if (added + changed > 0) log.info({ added, changed }, 'catalog entries versioned');
-    for (const y of bundle.holidayYears) await s.repo.putHolidayYear(y.value, y.file);
-    if ((await s.repo.regionCount()) !== bundle.regions.length) await s.repo.replaceRegions(bundle.regions);
+    const { added, changed, retired } = await s.repo.sync(bundle);
+    if (added + changed + retired > 0) log.info({ added, changed, retired }, 'catalog entries versioned');
+    // A year's file is applied when it is new or changed, so a correction made through the API
+    // is not undone by a restart; editing the file again makes the file win.
+    for (const y of bundle.holidayYears) {
+      const hash = sm3Hex(JSON.stringify(y.value));
+      const key = `holiday_file_hash:${y.value.year}`;
+      if ((await getSetting(db, key)) === hash) continue;
+      await s.repo.putHolidayYear(y.value, y.file);
+      await putSetting(db, key, hash);
+    }
+    const regionsHash = sm3Hex(JSON.stringify(bundle.regions));
+    if ((await getSetting(db, 'regions_hash')) !== regionsHash) {
+      await s.repo.replaceRegions(bundle.regions);
+      await putSetting(db, 'regions_hash', regionsHash);
+    }
     s.regionList = bundle.regions;
     s.regionNames = new Map(bundle.regions.map((r) => [r.code, r.name]));
     await s.refresh();

@@ -8,6 +8,9 @@ import type { OrgType } from './subjects.tables.js';
 
 type CopyCsv = (table: string, columns: string[], csv: string) => Promise<void>;
 
+/** Blind-index domain of ID numbers; shared with the service so both paths index alike. */
+export const ID_NUMBER_INDEX_DOMAIN = 'idNumber';
+
 export interface BulkSubject {
   id: string;
   kind: 'organization' | 'person';
@@ -25,7 +28,7 @@ const q = (v: string | null) => (v === null ? '' : `"${v.replace(/"/g, '""')}"`)
 export async function copySubjects(copy: CopyCsv, cipher: FieldCipher, rows: BulkSubject[]): Promise<void> {
   const lines = rows.map((s) => {
     const enc = s.idNumber ? cipher.encrypt(s.idNumber) : null;
-    const index = s.idNumber ? cipher.blindIndex(s.idNumber, 'idNumber') : null;
+    const index = s.idNumber ? cipher.blindIndex(s.idNumber, ID_NUMBER_INDEX_DOMAIN) : null;
     const masked = s.idNumber ? maskIdNumber(s.idNumber) : null;
     return [s.id, s.kind, q(s.orgType), q(s.name), q(s.uscc), q(enc), q(index), q(masked), q(s.legalRepId), q(s.regionCode), q(s.industryCode)].join(',');
   });

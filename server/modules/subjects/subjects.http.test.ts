@@ -65,6 +65,18 @@ describe(`subjects API on ${ENGINE}`, () => {
     assert.equal(person.statusCode, 409, 'the 15-digit form of the same number is the same person');
   });
 
+  it('two concurrent registrations of the same code: one 201, one 409, never a 500', async () => {
+    const payload = { kind: 'organization', name: '万科企业股份有限公司', uscc: '91440300192181490G' };
+    const statuses = (await Promise.all([post('/api/v1/subjects', payload), post('/api/v1/subjects', payload)])).map((r) => r.statusCode).sort();
+    assert.deepEqual(statuses, [201, 409]);
+  });
+
+  it('a legacy identifier belongs to one subject only', async () => {
+    const r = await post('/api/v1/subjects', { kind: 'organization', name: '另一家公司', uscc: '91440300192317458F', legacyIdentifiers: [{ scheme: 'regNo', value: '440301103097413' }] });
+    assert.equal(r.statusCode, 409);
+    assert.equal(r.json().error.details[0].field, 'legacyIdentifiers');
+  });
+
   it('checks 个体工商户 codes start with 92 and persons carry no USCC', async () => {
     const ib = await post('/api/v1/subjects', { kind: 'organization', orgType: 'individualBusiness', name: '某某小吃店', uscc: '91350100M000100Y43' });
     assert.equal(ib.statusCode, 422);
@@ -88,6 +100,8 @@ describe(`subjects API on ${ENGINE}`, () => {
     assert.equal(byId.items[0].name, '赵明路');
     const badId = await post('/api/v1/subjects/search', { idNumber: '110105194912310021' });
     assert.equal(badId.statusCode, 422);
+    assert.equal((await post('/api/v1/subjects/search', { q: '华（' })).json().total, 1, 'punctuation does not count toward the bigram length');
+    assert.equal((await post('/api/v1/subjects/search', { q: '（）' })).json().total, 0, 'nothing left to search for');
   });
 
   it('updates create versions; a stale version is a 409 conflict', async () => {

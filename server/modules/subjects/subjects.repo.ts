@@ -14,6 +14,8 @@ const COLUMNS = [
 
 export interface SearchQuery {
   name?: string;
+  /** Characters left after name_norm: bigrams need two. */
+  nameNormalizedLength: number;
   uscc?: string;
   idNumberIndex?: string;
   kind?: SubjectRow['kind'];
@@ -106,7 +108,7 @@ export class SubjectsRepo {
     if (q.name) {
       const name = q.name;
       query = query.where(sql<boolean>`position(name_norm(${name}) in name_norm(name)) > 0`);
-      if ([...name].length >= 2) query = query.where(sql<boolean>`name_tsv @@ plainto_tsquery('simple', cjk_bigrams(${name}))`);
+      if (q.nameNormalizedLength >= 2) query = query.where(sql<boolean>`name_tsv @@ plainto_tsquery('simple', cjk_bigrams(${name}))`);
     }
     const total = await query
       .clearSelect()

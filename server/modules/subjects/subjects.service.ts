@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { validateIdNumber, validateUscc, maskIdNumber, normalizeCode, toHalfWidth, type CodeIssue } from '../../../common/identifiers/index.js';
 import type { FieldCipher } from '../../platform/crypto/index.js';
 import { AppError } from '../../platform/errors.js';
+import { ID_NUMBER_INDEX_DOMAIN } from './subjects.bulk.js';
 import { presentForStaff, type SubjectView } from './subjects.presenter.js';
 import { SubjectsRepo, type NewSubjectRow, type SubjectRow } from './subjects.repo.js';
 import type { LegacyScheme, OrgType, SubjectKind, SubjectStatus, SubjectTables } from './subjects.tables.js';
@@ -38,7 +39,13 @@ export interface SubjectsDeps {
   today?: () => string;
 }
 
-const ID_DOMAIN = 'idNumber';
+const LEGACY_LABELS: Record<LegacyScheme, string> = {
+  regNo: '工商注册号',
+  orgCode: '组织机构代码',
+  taxNo: '税务登记号',
+  institutionCertNo: '事业单位证书号',
+  socialOrgCertNo: '社会组织登记证号',
+};
 
 /** Entity type from the USCC's first two characters (GB 32100 Annex A). */
 function orgTypeFromUscc(uscc: string): OrgType {
@@ -58,7 +65,7 @@ export class SubjectsService {
   }
 
   idNumberIndex(normalized: string): string {
-    return this.deps.cipher.blindIndex(normalized, ID_DOMAIN);
+    return this.deps.cipher.blindIndex(normalized, ID_NUMBER_INDEX_DOMAIN);
   }
 
   private checkIdNumber(raw: string, field: string, issues: FieldIssue[]): string | null {
@@ -148,6 +155,7 @@ export class SubjectsService {
       const legalRepId = await this.resolveLegalRep(repo, input, issues, actor);
       if (issues.length > 0 || !orgType) throw new AppError('SUBJECT_INVALID', issues);
       if (uscc && (await repo.byUscc(uscc))) throw new AppError('SUBJECT_DUPLICATE', [{ field: 'uscc', message: `统一社会信用代码${uscc}已登记` }]);
+      await this.checkLegacyFree(repo, input.legacyIdentifiers, null);
       const usccRegion = uscc && this.deps.regionName(uscc.slice(2, 8)) ? uscc.slice(2, 8) : null;
       const row = await repo.insert({
         kind: 'organization',
@@ -199,11 +207,24 @@ export class SubjectsService {
       if (issues.length > 0) throw new AppError('SUBJECT_INVALID', issues);
       const row = await repo.update(id, expectedVersion, set);
       if (!row) throw new AppError('VERSION_CONFLICT', { subjectId: id, expectedVersion, currentVersion: current.version });
-      if (patch.legacyIdentifiers) await repo.putIdentifiers(id, normalizeLegacy(patch.legacyIdentifiers));
+      if (patch.legacyIdentifiers) {
+        await this.checkLegacyFree(repo, patch.legacyIdentifiers, id);
+        await repo.putIdentifiers(id, normalizeLegacy(patch.legacyIdentifiers));
+      }
       const view = await this.view(repo, row);
       await repo.addVersion(id, row.version, view, actor);
       return view;
     });
+  }
+
+  /** A legacy code (e.g. 工商注册号) belongs to one subject only. */
+  private async checkLegacyFree(repo: SubjectsRepo, ids: SubjectInput['legacyIdentifiers'], self: string | null): Promise<void> {
+    for (const i of normalizeLegacy(ids ?? [])) {
+      const owner = await repo.byLegacyIdentifier(i.scheme, i.value);
+      if (owner && owner.id !== self) {
+        throw new AppError('SUBJECT_DUPLICATE', [{ field: 'legacyIdentifiers', message: `${LEGACY_LABELS[i.scheme]}${i.value}已属于另一主体` }]);
+      }
+    }
   }
 
   async get(id: string): Promise<SubjectView> {
@@ -233,8 +254,12 @@ export class SubjectsService {
     }
     if (issues.length > 0) throw new AppError('INVALID_IDENTIFIER', issues);
     const name = q.q?.trim() ? toHalfWidth(q.q.trim()) : undefined;
+    // Same idea as the SQL name_norm: spaces, punctuation and symbols do not count.
+    const nameNormalizedLength = name ? [...name.replace(/[\s\p{P}\p{S}]/gu, '')].length : 0;
+    if (name !== undefined && nameNormalizedLength === 0) return { total: 0, items: [] };
     const { rows, total } = await this.repo.search({
       ...(name ? { name } : {}),
+      nameNormalizedLength,
       ...(uscc ? { uscc } : {}),
       ...(idNumberIndex ? { idNumberIndex } : {}),
       ...(q.kind ? { kind: q.kind } : {}),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readCatalog } from '../../modules/catalog/index.js';
-import { WorkingCalendar, type DayKind } from './working-calendar.js';
+import { WorkingCalendar, chinaToday, type DayKind } from './working-calendar.js';
 
 /** The calendar built from the shipped catalog/holidays data, as the platform builds it. */
 function shippedCalendar(onMissing: (y: number) => void = () => {}): WorkingCalendar {
@@ -63,7 +63,9 @@ describe('working-day calendar (official schedules with 调休)', () => {
 
   it('counts backwards and is consistent with workingDaysBetween', () => {
     assert.equal(cal.addWorkingDays('2026-09-29', -7), '2026-09-18');
-    for (const [from, n] of [['2026-09-18', 7], ['2025-01-20', 15], ['2026-12-25', 10]] as const) {
+    assert.equal(cal.addWorkingDays('2026-10-03', -3), '2026-09-28');
+    assert.equal(cal.workingDaysBetween('2026-10-03', '2026-09-28'), -3);
+    for (const [from, n] of [['2026-09-18', 7], ['2025-01-20', 15], ['2026-12-25', 10], ['2026-10-03', -3], ['2026-02-24', -5], ['2025-10-09', -4]] as const) {
       assert.equal(cal.workingDaysBetween(from, cal.addWorkingDays(from, n)), n);
     }
     assert.equal(cal.addWorkingDays('2026-10-01', 0), '2026-10-01');
@@ -78,8 +80,15 @@ describe('working-day calendar (official schedules with 调休)', () => {
     assert.deepEqual(missing, [2027]);
   });
 
-  it('rejects malformed dates', () => {
+  it('rejects malformed dates and spans beyond ten years', () => {
     assert.throws(() => cal.isWorkingDay('2026-02-30'), RangeError);
     assert.throws(() => cal.addWorkingDays('2026-13-01', 1), RangeError);
+    assert.throws(() => cal.workingDaysBetween('0001-01-01', '9999-12-31'), RangeError);
+    assert.throws(() => cal.addWorkingDays('2026-01-01', 100_000), RangeError);
+  });
+
+  it('knows the date in China', () => {
+    assert.equal(chinaToday(Date.parse('2026-11-21T16:30:00Z')), '2026-11-22');
+    assert.equal(chinaToday(Date.parse('2026-11-21T15:59:59Z')), '2026-11-21');
   });
 });

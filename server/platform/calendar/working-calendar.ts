@@ -4,9 +4,13 @@
  * Saturday and Sunday is off. Years without data fall back to Mon–Fri, and say so once.
  * Dates are 'YYYY-MM-DD' strings: deadlines are calendar dates in China, not instants.
  */
+export { chinaToday } from '../../../common/dates.js';
+
 export type DayKind = 'off' | 'work';
 
 const DAY_MS = 86_400_000;
+/** Deadlines are days to years away; a longer span is a mistake (and would block the event loop). */
+export const MAX_SPAN_DAYS = 366 * 10;
 
 function toUtc(day: string): number {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new RangeError(`not a date: ${day}`);
@@ -59,7 +63,7 @@ export class WorkingCalendar {
    * E.g. the 7-working-day publicity limit: addWorkingDays(decisionDate, 7).
    */
   addWorkingDays(day: string, n: number): string {
-    if (!Number.isInteger(n)) throw new RangeError(`working days must be an integer: ${n}`);
+    if (!Number.isInteger(n) || Math.abs(n) > MAX_SPAN_DAYS) throw new RangeError(`working days must be an integer within ±${MAX_SPAN_DAYS}: ${n}`);
     let t = toUtc(day);
     const step = n >= 0 ? DAY_MS : -DAY_MS;
     let left = Math.abs(n);
@@ -71,17 +75,20 @@ export class WorkingCalendar {
   }
 
   /**
-   * Working days in (from, to]: how many working days `to` lies after `from`
-   * (negative when `to` is earlier). workingDaysBetween(d, addWorkingDays(d, n)) === n.
+   * How many working days `to` lies after `from`: the working days in (from, to]; when `to` is
+   * earlier, minus the working days in [to, from). So for every n,
+   * workingDaysBetween(d, addWorkingDays(d, n)) === n.
    */
   workingDaysBetween(from: string, to: string): number {
     const a = toUtc(from);
     const b = toUtc(to);
-    const sign = b >= a ? 1 : -1;
+    if (Math.abs(b - a) > MAX_SPAN_DAYS * DAY_MS) throw new RangeError(`span over ${MAX_SPAN_DAYS} days: ${from} – ${to}`);
     let count = 0;
-    for (let t = Math.min(a, b) + DAY_MS; t <= Math.max(a, b); t += DAY_MS) {
-      if (this.isWorkingDay(fromUtc(t))) count++;
+    if (b >= a) {
+      for (let t = a + DAY_MS; t <= b; t += DAY_MS) if (this.isWorkingDay(fromUtc(t))) count++;
+      return count;
     }
-    return sign * count;
+    for (let t = b; t < a; t += DAY_MS) if (this.isWorkingDay(fromUtc(t))) count++;
+    return -count;
   }
 }

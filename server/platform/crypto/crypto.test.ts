@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../config.js';
 import { FieldCipher, sm3Hex } from './index.js';
-import { generateKeyFileContent, loadKeyFile } from './key-file.js';
+import { generateKeyFileContent, loadKeyFile, parseKeyMaterial } from './key-file.js';
 
 function tmpFile(content?: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xy-key-'));
@@ -65,5 +65,19 @@ describe('国密 crypto', () => {
       () => loadKeyFile(tmpFile(JSON.stringify(bad)), false),
       (e: unknown) => e instanceof ConfigError && /keys\.1\.enc/.test(e.message) && !e.message.includes('\n'),
     );
+  });
+
+  it('accepts key material from KEY_MATERIAL and never echoes the value in an error', () => {
+    const content = generateKeyFileContent();
+    const m = parseKeyMaterial(content, 'KEY_MATERIAL');
+    assert.equal(new FieldCipher(m).decrypt(new FieldCipher(m).encrypt('x')), 'x');
+    const secret = JSON.parse(content);
+    secret.blindIndex = 'zz' + secret.blindIndex.slice(2);
+    const text = JSON.stringify(secret);
+    assert.throws(
+      () => parseKeyMaterial(text, 'KEY_MATERIAL'),
+      (e: unknown) => e instanceof ConfigError && /KEY_MATERIAL is malformed at blindIndex/.test(e.message) && !e.message.includes(secret.blindIndex),
+    );
+    assert.throws(() => parseKeyMaterial(`${content.slice(0, 40)}`, 'KEY_MATERIAL'), (e: unknown) => e instanceof ConfigError && !e.message.includes(content.slice(20, 40)));
   });
 });

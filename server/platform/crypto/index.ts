@@ -62,8 +62,13 @@ export class FieldCipher {
     return hmacSm3(this.material.blindIndex, `${domain}\u0000${normalized}`).toString('hex');
   }
 
-  /** A value stored in the database at first start; a different key file is detected by it. */
-  keyCheck(): string {
-    return hmacSm3(this.material.blindIndex, 'xinyong key check').toString('hex').slice(0, 16);
+  /**
+   * Check values (not the keys) stored in the database: a key file whose blind-index key or any
+   * field key differs from the ones the data was written with is detected at start.
+   */
+  keyChecks(): Record<string, string> {
+    const checks: Record<string, string> = { blindIndex: hmacSm3(this.material.blindIndex, 'xinyong key check').toString('hex').slice(0, 16) };
+    for (const k of this.material.keys.values()) checks[`v${k.id}`] = hmacSm3(k.mac, Buffer.concat([Buffer.from('xinyong key check'), k.enc])).toString('hex').slice(0, 16);
+    return checks;
   }
 }

@@ -7,6 +7,8 @@
  *   "blindIndex": "<64 hex>"
  * }
  * Rotation: add key "2", set current to 2; old ciphertexts keep decrypting with key 1.
+ * The same JSON may instead be given in the KEY_MATERIAL environment variable (e.g. from a
+ * secret store); it then takes precedence over any file.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -45,25 +47,31 @@ export function loadKeyFile(file: string, createIfMissing: boolean): { material:
     fs.writeFileSync(file, generateKeyFileContent(), { mode: 0o600, flag: 'wx' });
     created = true;
   }
+  return { material: parseKeyMaterial(fs.readFileSync(file, 'utf8'), `key file ${file}`), created };
+}
+
+/**
+ * Parses key material in the key-file format, from a file or from the KEY_MATERIAL variable.
+ * Error messages name the source and the place, never the value.
+ */
+export function parseKeyMaterial(text: string, source: string): KeyMaterial {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(`配置错误 / invalid configuration: key file ${file} is not valid JSON (${(err as Error).message})`);
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`配置错误 / invalid configuration: ${source} is not valid JSON`);
   }
   const r = fileSchema.safeParse(parsed);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new ConfigError(
-      `配置错误 / invalid configuration: key file ${file} is malformed at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`,
-    );
+    throw new ConfigError(`配置错误 / invalid configuration: ${source} is malformed at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`);
   }
   const keys = new Map<number, FieldKey>();
   for (const [id, k] of Object.entries(r.data.keys)) {
     keys.set(Number(id), { id: Number(id), enc: Buffer.from(k.enc, 'hex'), mac: Buffer.from(k.mac, 'hex') });
   }
   if (!keys.has(r.data.current)) {
-    throw new ConfigError(`配置错误 / invalid configuration: key file ${file} names current key ${r.data.current} but does not contain it`);
+    throw new ConfigError(`配置错误 / invalid configuration: ${source} names current key ${r.data.current} but does not contain it`);
   }
-  return { material: { current: r.data.current, keys, blindIndex: Buffer.from(r.data.blindIndex, 'hex') }, created };
+  return { current: r.data.current, keys, blindIndex: Buffer.from(r.data.blindIndex, 'hex') };
 }

@@ -21,10 +21,12 @@ export interface Engine<DB> {
   readonly db: Kysely<DB>;
   /** Where the data lives, without credentials: for logs and /readyz. */
   readonly location: string;
-  /** Runs a multi-statement script and one parameterized statement in one transaction. */
-  applyScript(script: string, then: { sql: string; params: unknown[] }): Promise<void>;
-  /** Bulk load CSV text (no header) with COPY. */
+  /** Runs `before`, one parameterized statement, then the multi-statement `script`, in one transaction. */
+  applyScript(before: string, statement: { sql: string; params: unknown[] }, script: string): Promise<void>;
+  /** Bulk load CSV text (no header) with COPY, in its own transaction. */
   copyCsv(table: string, columns: string[], csv: string): Promise<void>;
+  /** Several COPYs in one transaction: all rows or none (e.g. first-start demo data). */
+  bulkLoad<T>(fn: (copy: (table: string, columns: string[], csv: string) => Promise<void>) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -62,6 +64,11 @@ export function describeUrl(url: string): string {
   }
 }
 
+async function copyWith(c: pg.PoolClient, table: string, columns: string[], csv: string): Promise<void> {
+  const stream = c.query(copyFrom(`copy ${ident(table)} (${columns.map(ident).join(',')}) from stdin with (format csv)`));
+  await pipeline(Readable.from([csv]), stream);
+}
+
 async function openPostgres<DB>(url: string): Promise<Engine<DB>> {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000, application_name: 'xinyong' });
   const location = describeUrl(url);
@@ -79,12 +86,13 @@ async function openPostgres<DB>(url: string): Promise<Engine<DB>> {
     kind: 'postgres',
     db,
     location,
-    async applyScript(script, then) {
+    async applyScript(before, statement, script) {
       const c = await pool.connect();
       try {
         await c.query('begin');
+        await c.query(before);
+        await c.query(statement.sql, statement.params);
         await c.query(script);
-        await c.query(then.sql, then.params);
         await c.query('commit');
       } catch (err) {
         await c.query('rollback').catch(() => {});
@@ -96,8 +104,21 @@ async function openPostgres<DB>(url: string): Promise<Engine<DB>> {
     async copyCsv(table, columns, csv) {
       const c = await pool.connect();
       try {
-        const stream = c.query(copyFrom(`copy ${ident(table)} (${columns.map(ident).join(',')}) from stdin with (format csv)`));
-        await pipeline(Readable.from([csv]), stream);
+        await copyWith(c, table, columns, csv);
+      } finally {
+        c.release();
+      }
+    },
+    async bulkLoad(fn) {
+      const c = await pool.connect();
+      try {
+        await c.query('begin');
+        const result = await fn((table, columns, csv) => copyWith(c, table, columns, csv));
+        await c.query('commit');
+        return result;
+      } catch (err) {
+        await c.query('rollback').catch(() => {});
+        throw err;
       } finally {
         c.release();
       }
@@ -111,17 +132,50 @@ async function openPostgres<DB>(url: string): Promise<Engine<DB>> {
   };
 }
 
+/**
+ * PGlite does not stop a second process from opening the same directory, and two writers corrupt
+ * it: a lock file beside the directory records the owner; a stale one (dead process) is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  const lockFile = `${dir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lockFile, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(fs.readFileSync(lockFile, 'utf8'));
+      let alive = false;
+      try {
+        alive = Number.isInteger(owner) && owner > 0 && owner !== process.pid && (process.kill(owner, 0), true);
+      } catch {
+        alive = false;
+      }
+      if (alive) {
+        throw new ConfigError(`配置错误 / invalid configuration: the embedded database ${dir} is in use by process ${owner} — stop it first, or use DATABASE_URL`);
+      }
+      fs.rmSync(lockFile, { force: true });
+    }
+  }
+  throw new ConfigError(`配置错误 / invalid configuration: cannot lock the embedded database ${dir}`);
+}
+
 async function openPGlite<DB>(dir: string | undefined): Promise<Engine<DB>> {
   if (dir) fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const unlock = dir ? lockDataDir(dir) : () => {};
   const parsers = { [DATE]: (v: string) => v, [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string) => v };
   let pgl: PGlite;
   try {
     pgl = await PGlite.create(dir ?? 'memory://', { parsers });
   } catch (err) {
+    unlock();
     throw new ConfigError(`配置错误 / invalid configuration: embedded database at ${dir} cannot be opened — ${(err as Error).message}`);
   }
   const mutex = new Mutex();
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pgl, mutex) });
+  const copy = async (table: string, columns: string[], csv: string): Promise<void> => {
+    await pgl.query(`copy ${ident(table)} (${columns.map(ident).join(',')}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([csv]) });
+  };
   const locked = async <T>(fn: () => Promise<T>): Promise<T> => {
     const release = await mutex.lock();
     try {
@@ -134,27 +188,36 @@ async function openPGlite<DB>(dir: string | undefined): Promise<Engine<DB>> {
     kind: 'pglite',
     db,
     location: dir ? `PGlite ${dir}` : 'PGlite (in memory)',
-    applyScript: (script, then) =>
+    applyScript: (before, statement, script) =>
       locked(async () => {
         await pgl.exec('begin');
         try {
+          await pgl.exec(before);
+          await pgl.query(statement.sql, statement.params);
           await pgl.exec(script);
-          await pgl.query(then.sql, then.params);
           await pgl.exec('commit');
         } catch (err) {
           await pgl.exec('rollback').catch(() => {});
           throw err;
         }
       }),
-    copyCsv: (table, columns, csv) =>
+    copyCsv: (table, columns, csv) => locked(() => copy(table, columns, csv)),
+    bulkLoad: (fn) =>
       locked(async () => {
-        await pgl.query(`copy ${ident(table)} (${columns.map(ident).join(',')}) from '/dev/blob' with (format csv)`, [], {
-          blob: new Blob([csv]),
-        });
+        await pgl.exec('begin');
+        try {
+          const result = await fn(copy);
+          await pgl.exec('commit');
+          return result;
+        } catch (err) {
+          await pgl.exec('rollback').catch(() => {});
+          throw err;
+        }
       }),
     ping: () => locked(async () => void (await pgl.query('select 1'))),
     async close() {
       await locked(async () => pgl.close());
+      unlock();
     },
   };
 }

@@ -31,9 +31,13 @@ export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
 }
 
 async function ensureTable<DB>(engine: Engine<DB>): Promise<void> {
-  await sql`create table if not exists schema_migration (
-    version integer primary key, name text not null, checksum text not null,
-    applied_at timestamptz not null default now())`.execute(engine.db);
+  // Under the lock: concurrent "create table if not exists" can still collide in the catalog.
+  await engine.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(73786)`.execute(trx);
+    await sql`create table if not exists schema_migration (
+      version integer primary key, name text not null, checksum text not null,
+      applied_at timestamptz not null default now())`.execute(trx);
+  });
 }
 
 async function applied<DB>(engine: Engine<DB>): Promise<Map<number, string>> {
@@ -56,11 +60,20 @@ export async function pendingMigrations<DB>(engine: Engine<DB>, dir = MIGRATIONS
 
 export async function migrate<DB>(engine: Engine<DB>, dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const todo = await pendingMigrations(engine, dir);
+  const applied: MigrationFile[] = [];
   for (const f of todo) {
-    await engine.applyScript(`select pg_advisory_xact_lock(73786);\n${f.sql}`, {
-      sql: 'insert into schema_migration (version, name, checksum) values ($1, $2, $3)',
-      params: [f.version, f.name, f.checksum],
-    });
+    try {
+      // The lock serializes instances starting together; the bookkeeping row is written first,
+      // so an instance that waited for the lock fails on it (unique) instead of re-running the DDL.
+      await engine.applyScript('select pg_advisory_xact_lock(73786)', {
+        sql: 'insert into schema_migration (version, name, checksum) values ($1, $2, $3)',
+        params: [f.version, f.name, f.checksum],
+      }, f.sql);
+      applied.push(f);
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') continue; // applied meanwhile by another instance
+      throw err;
+    }
   }
-  return todo;
+  return applied;
 }

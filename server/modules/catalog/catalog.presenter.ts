@@ -1,0 +1,36 @@
+/**
+ * The only way catalog entries leave the module: each entry with its version and source, and
+ * every legal-basis reference resolved to its instrument (title, number, issuer, version,
+ * effective date). The stricter verification mark of reference and instrument wins, so an
+ * officer sees which bases still need checking.
+ */
+import type { LegalInstrument } from './catalog.schema.js';
+import type { Versioned } from './catalog.service.js';
+
+type BasisRef = { instrument: string; article?: string; verification?: 'verified' | 'recalled'; note?: string };
+
+export function entryPresenter(instrument: (code: string) => LegalInstrument | undefined) {
+  const resolveBasis = (refs: BasisRef[]) =>
+    refs.map((ref) => {
+      const inst = instrument(ref.instrument);
+      const marks = [ref.verification, inst?.verification];
+      return {
+        instrument: ref.instrument,
+        title: inst?.title ?? null,
+        number: inst?.number ?? null,
+        issuer: inst?.issuer ?? null,
+        level: inst?.level ?? null,
+        version: inst?.version ?? null,
+        effectiveDate: inst?.effectiveDate ?? null,
+        article: ref.article ?? null,
+        verification: marks.includes('recalled') ? ('recalled' as const) : ('verified' as const),
+        note: ref.note ?? inst?.note ?? null,
+      };
+    });
+
+  return (e: Versioned<unknown>) => {
+    const content = e.content as Record<string, unknown>;
+    const basis = Array.isArray(content.basis) ? resolveBasis(content.basis as BasisRef[]) : undefined;
+    return { code: String(content.code ?? ''), version: e.version, loadedAt: e.loadedAt.toISOString(), sourceFile: e.sourceFile, content, ...(basis ? { basis } : {}) };
+  };
+}
