@@ -65,13 +65,7 @@ export class CatalogRepo {
         const prev = byKey.get(`${e.kind}/${e.code}`);
         if (prev && prev.content_hash === hash) continue;
         if (prev) {
-          await trx
-            .updateTable('catalog_entry')
-            .set({ superseded_at: sql<Date>`now()` })
-            .where('kind', '=', e.kind)
-            .where('code', '=', e.code)
-            .where('version', '=', prev.version)
-            .execute();
+          await supersede(trx, e.kind, e.code, prev.version);
           changed++;
         } else {
           added++;
@@ -86,13 +80,7 @@ export class CatalogRepo {
       let retired = 0;
       for (const r of current) {
         if (present.has(`${r.kind}/${r.code}`)) continue;
-        await trx
-          .updateTable('catalog_entry')
-          .set({ superseded_at: sql<Date>`now()` })
-          .where('kind', '=', r.kind)
-          .where('code', '=', r.code)
-          .where('version', '=', r.version)
-          .execute();
+        await supersede(trx, r.kind, r.code, r.version);
         retired++;
       }
       return { added, changed, retired };
@@ -158,6 +146,16 @@ export class CatalogRepo {
       }
     });
   }
+}
+
+async function supersede(db: Kysely<CatalogTables>, kind: CatalogKind, code: string, version: number): Promise<void> {
+  await db
+    .updateTable('catalog_entry')
+    .set({ superseded_at: sql<Date>`now()` })
+    .where('kind', '=', kind)
+    .where('code', '=', code)
+    .where('version', '=', version)
+    .execute();
 }
 
 function nextDay(d: string): string {
