@@ -54,6 +54,9 @@ async function main(): Promise<void> {
       `  OpenAPI     ${base}/openapi.json`,
       `  健康检查    ${base}/healthz   ${base}/readyz`,
       platform.demo ? `  演示数据    已生成 ${platform.demo.organizations} 个组织、${platform.demo.persons} 个自然人、${platform.demo.records} 条记录` : '',
+      platform.bootstrap
+        ? `\n  首次启动：已创建系统管理员 ${platform.bootstrap.username}，一次性密码（仅显示这一次，首次登录须修改并绑定动态验证码）：\n    ${platform.bootstrap.password}\n  遗失时运行 npm run cli -- admin reset`
+        : '',
       '',
     ]
       .filter((l) => l !== '')

@@ -4,6 +4,9 @@
  * in-memory PGlite. Principals are injected through a test-only header the harness reads.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
 import type { FastifyRequest } from 'fastify';
@@ -51,7 +54,7 @@ export async function testAuthenticate(req: FastifyRequest): Promise<Principal |
   const h = req.headers[TEST_PRINCIPAL_HEADER];
   if (typeof h !== 'string') return null;
   const [id, roles] = h.split(':');
-  return { id: id ?? 'test', roles: (roles ?? '').split(',').filter(Boolean) as Role[] };
+  return { kind: 'user', id: id ?? 'test', name: id ?? 'test', departmentId: null, stage: 'full', roles: (roles ?? '').split(',').filter(Boolean) as Role[] };
 }
 
 export function as(role: Role, id = `test-${role}`): Record<string, string> {
@@ -63,14 +66,20 @@ export interface TestPlatform extends Platform {
   stop(): Promise<void>;
 }
 
-export async function startTestPlatform(opts: Partial<StartOptions> & { env?: Record<string, string> } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  opts: Partial<Omit<StartOptions, 'authenticate'>> & { authenticate?: StartOptions['authenticate'] | null; env?: Record<string, string> } = {},
+): Promise<TestPlatform> {
   const database = await freshDatabase();
-  const config = loadConfig({ DATA_DIR: './tmp/test-data', ...(database.url ? { DATABASE_URL: database.url } : {}), ...opts.env });
+  // Each platform gets its own data directory (audit checkpoints live there).
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xy-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, ...(database.url ? { DATABASE_URL: database.url } : {}), ...opts.env });
   const platform = await startPlatform(config, pino({ level: 'silent' }), {
     inMemory: true,
     keyMaterial: opts.keyMaterial ?? testKeyMaterial(),
-    authenticate: opts.authenticate ?? testAuthenticate,
+    // `null` keeps the real session authentication (identity tests).
+    ...(opts.authenticate === null ? {} : { authenticate: opts.authenticate ?? testAuthenticate }),
     ...(opts.demo ? { demo: opts.demo } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   return {
     ...platform,
@@ -78,6 +87,7 @@ export async function startTestPlatform(opts: Partial<StartOptions> & { env?: Re
     async stop() {
       await platform.close();
       await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -30,7 +30,7 @@ describe(`no ID number in clear in any table, on ${ENGINE}`, () => {
   let p: TestPlatform;
   before(async () => {
     p = await startTestPlatform({ demo: { subjects: 300, records: 1500, seed: 7 }, env: { DEMO_DATA: 'on' } });
-    const officer = as('creditOffice');
+    const officer = { ...as('creditOffice'), 'x-query-purpose': 'dataQuality' };
     const created = await p.app.inject({
       method: 'POST',
       url: '/api/v1/subjects',

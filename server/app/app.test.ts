@@ -57,7 +57,7 @@ describe(`HTTP platform on ${ENGINE}`, () => {
     assert.equal(anon.json().error.code, 'UNAUTHENTICATED');
     const admin = await p.app.inject({ method: 'POST', url: '/api/v1/subjects/search', payload: { q: '华为' }, headers: as('auditAdmin') });
     assert.equal(admin.statusCode, 403);
-    const officer = await p.app.inject({ method: 'POST', url: '/api/v1/subjects/search', payload: { q: '华为' }, headers: as('creditOffice') });
+    const officer = await p.app.inject({ method: 'POST', url: '/api/v1/subjects/search', payload: { q: '华为' }, headers: { ...as('creditOffice'), 'x-query-purpose': 'creditCheck' } });
     assert.equal(officer.statusCode, 200);
   });
 

@@ -2,7 +2,7 @@
  * Composition root of the HTTP side: plugin order, the one error shape, the policy seam,
  * OpenAPI, health, and module registration. Knows every module; no module knows it.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -19,6 +19,8 @@ import { z } from 'zod';
 import { ERRORS, type ErrorCode } from '../../common/errors.js';
 import { catalogRoutes, type CatalogService } from '../modules/catalog/index.js';
 import { subjectsRoutes, type SubjectsService } from '../modules/subjects/index.js';
+import { auditRoutes, type AuditLog } from '../modules/audit/index.js';
+import { identityRoutes, type IdentityService } from '../modules/identity/index.js';
 import type { Config } from '../platform/config.js';
 import { AppError } from '../platform/errors.js';
 import { denyAll, type Authenticate, type Policy } from '../platform/policy.js';
@@ -47,7 +49,7 @@ const DOCS_PREFIX = '/docs';
  * `onRequest`, before the body is parsed, so an anonymous caller learns nothing about a staff
  * route's schema.
  */
-export function installPolicy(app: FastifyInstance, authenticate: Authenticate): RegisteredRoute[] {
+export function installPolicy(app: FastifyInstance, authenticate: Authenticate, onDenied?: (req: FastifyRequest) => Promise<void>): RegisteredRoute[] {
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
     if (!route.config?.policy && route.url.startsWith(DOCS_PREFIX)) route.config = { ...route.config, policy: { public: true } };
@@ -61,7 +63,12 @@ export function installPolicy(app: FastifyInstance, authenticate: Authenticate):
     if ('public' in policy) return;
     req.principal = await authenticate(req);
     if (!req.principal) throw new AppError('UNAUTHENTICATED');
-    if (!req.principal.roles.some((r) => policy.roles.includes(r))) throw new AppError('FORBIDDEN');
+    if ('signedIn' in policy) return;
+    if (req.principal.stage !== 'full') throw new AppError('LOGIN_STEP_REQUIRED');
+    if (!req.principal.roles.some((r) => policy.roles.includes(r))) {
+      await onDenied?.(req);
+      throw new AppError('FORBIDDEN');
+    }
   });
   return routes;
 }
@@ -74,6 +81,10 @@ export interface AppDeps {
   /** Readiness: database reachable and no migration pending. */
   ready: () => Promise<{ database: boolean; migrationsPending: number; engine: string }>;
   authenticate?: Authenticate;
+  identity: IdentityService;
+  audit: AuditLog;
+  /** Called when an authenticated principal is refused by a route's policy (audited). */
+  onDenied?: (req: FastifyRequest) => Promise<void>;
   version: string;
 }
 
@@ -89,7 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Request ids let a user quote a failure without us logging its content.
     genReqId: () => crypto.randomUUID(),
   });
-  base.decorate('registeredRoutes', installPolicy(base, deps.authenticate ?? denyAll));
+  base.decorate('registeredRoutes', installPolicy(base, deps.authenticate ?? denyAll, deps.onDenied));
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -152,6 +163,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'subjects', description: '信用主体（工作人员）' },
         { name: 'catalog', description: '目录：信息项、措施、名单类型及法律依据' },
         { name: 'calendar', description: '工作日历' },
+        { name: 'auth', description: '登录、双因素认证与会话' },
+        { name: 'admin', description: '部门、用户与安全策略（三员分立）' },
+        { name: 'audit', description: '审计日志（仅审计管理员）' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -191,10 +205,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'self'; style-src 'unsafe-inline'").send(homePage()),
   );
 
+  await app.register(identityRoutes(deps.identity));
+  await app.register(auditRoutes(deps.audit));
   await app.register(catalogRoutes(deps.catalog));
   await app.register(
     subjectsRoutes({
       subjects: deps.subjects,
+      audit: deps.audit,
+      purposes: () => new Set((deps.catalog.get('codeTable', 'QUERY_PURPOSE')?.content.values ?? []).map((v) => v.value)),
       regionName: deps.catalog.regionName,
       codeValidateRateLimit: deps.config.codeValidateRateLimit,
       counters: codeValidationCounters,

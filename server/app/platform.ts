@@ -12,6 +12,9 @@ import { CatalogService, type CatalogTables } from '../modules/catalog/index.js'
 import { generateDemo, type DemoStats } from '../modules/demo/index.js';
 import type { RecordTables } from '../modules/records/index.js';
 import { SubjectsService, type SubjectTables } from '../modules/subjects/index.js';
+import { AuditLog, actorOf, type AuditTables } from '../modules/audit/index.js';
+import { IdentityService, sessionAuthenticate, type IdentityTables } from '../modules/identity/index.js';
+import { systemClock, type Clock } from '../platform/clock.js';
 import { ConfigError, type Config } from '../platform/config.js';
 import { FieldCipher, type KeyMaterial } from '../platform/crypto/index.js';
 import { loadKeyFile, parseKeyMaterial } from '../platform/crypto/key-file.js';
@@ -22,7 +25,7 @@ import type { Authenticate } from '../platform/policy.js';
 import { chinaToday } from '../../common/dates.js';
 import { buildApp } from './app.js';
 
-export type Database = CatalogTables & SubjectTables & RecordTables & SettingsTables;
+export type Database = CatalogTables & SubjectTables & RecordTables & SettingsTables & IdentityTables & AuditTables;
 
 export interface Platform {
   app: FastifyInstance;
@@ -31,6 +34,10 @@ export interface Platform {
   catalog: CatalogService;
   subjects: SubjectsService;
   cipher: FieldCipher;
+  audit: AuditLog;
+  identity: IdentityService;
+  /** Set on the very first start: the bootstrap administrator's one-time password, to print once. */
+  bootstrap: { username: string; password: string } | null;
   demo: DemoStats | null;
   close(): Promise<void>;
 }
@@ -42,6 +49,10 @@ export interface StartOptions {
   keyMaterial?: KeyMaterial;
   /** In-memory PGlite (tests) instead of DATA_DIR/pg. */
   inMemory?: boolean;
+  /** Maintenance scripts do not create the first administrator (its password would go unseen). */
+  skipBootstrap?: boolean;
+  /** Tests move time by hand (lockouts, timeouts) instead of sleeping. */
+  clock?: Clock;
   /** Small demo set loaded on first start when DEMO_DATA=auto. */
   demo?: { subjects: number; records: number; seed: number };
 }
@@ -90,10 +101,15 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     const cipher = new FieldCipher(material);
     await checkKeys(engine.db, cipher);
 
+    const clock = opts.clock ?? systemClock;
+    const audit = new AuditLog(engine.db, clock, config.auditCheckpointFile, cipher.deriveKey('audit checkpoint'));
+    const identity = new IdentityService(engine.db, audit, cipher, clock);
+    const bootstrap = opts.skipBootstrap ? null : await identity.bootstrap();
+
     const catalog = await CatalogService.start(engine.db, log);
     const industries = catalog.get('codeTable', 'INDUSTRY')?.content.values ?? [];
     const industryNames = new Map(industries.map((v) => [v.value, v.label ?? v.value]));
-    const subjects = new SubjectsService({ db: engine.db, cipher, regionName: catalog.regionName, industryName: (c) => industryNames.get(c) });
+    const subjects = new SubjectsService({ db: engine.db, audit, cipher, regionName: catalog.regionName, industryName: (c) => industryNames.get(c) });
 
     // Synthetic penalties must never appear on a production server by accident: `auto` loads the
     // demo only into the embedded database; a server needs DEMO_DATA=on. All rows or none.
@@ -112,7 +128,12 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       catalog,
       subjects,
       version: VERSION,
-      ...(opts.authenticate ? { authenticate: opts.authenticate } : {}),
+      authenticate: opts.authenticate ?? sessionAuthenticate(identity),
+      identity,
+      audit,
+      onDenied: async (req) => {
+        await audit.recordAlone({ category: 'security', event: 'access.denied', actor: actorOf(req), result: 'denied', objectType: 'route', objectId: `${req.method} ${req.routeOptions.url ?? ''}` });
+      },
       ready: async () => {
         try {
           await engine.ping();
@@ -123,6 +144,10 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       },
     });
     await app.ready();
+    // The chain head goes outside the database every minute and at shutdown.
+    await audit.checkpoint();
+    const checkpointTimer = setInterval(() => void audit.checkpoint().catch((err: Error) => log.error({ err: { message: err.message } }, 'audit checkpoint failed')), 60_000);
+    checkpointTimer.unref();
     return {
       app,
       engine,
@@ -130,9 +155,14 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       catalog,
       subjects,
       cipher,
+      audit,
+      identity,
+      bootstrap,
       demo,
       async close() {
+        clearInterval(checkpointTimer);
         await app.close();
+        await audit.checkpoint().catch(() => {});
         await engine.close();
       },
     };

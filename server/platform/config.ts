@@ -24,6 +24,7 @@ const schema = z.object({
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   CODE_VALIDATE_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -40,6 +41,8 @@ export interface Config {
   demoData: 'auto' | 'on' | 'off';
   codeValidateRateLimit: number;
   trustProxy: boolean;
+  /** Signed audit-chain checkpoints, kept outside the database. */
+  auditCheckpointFile: string;
 }
 
 /** Documented in README.md → Configuration; keep the two in step. */
@@ -65,5 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.DEMO_DATA,
     codeValidateRateLimit: e.CODE_VALIDATE_RATE_LIMIT,
     trustProxy: e.TRUST_PROXY === 'true',
+    auditCheckpointFile: path.resolve(e.AUDIT_CHECKPOINT_FILE ?? path.join(e.DATA_DIR, 'audit-checkpoints.jsonl')),
   };
 }

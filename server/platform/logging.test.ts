@@ -24,10 +24,10 @@ describe('request logs carry no personal data', () => {
 
   it('logs route patterns, never paths, query strings or bodies', async () => {
     const id = '11010519491231002X';
-    await platform.app.inject({ url: `/api/v1/subjects/${id}`, headers: as('creditOffice') });
+    await platform.app.inject({ url: `/api/v1/subjects/${id}`, headers: { ...as('creditOffice'), 'x-query-purpose': 'creditCheck' } });
     await platform.app.inject({ url: `/api/v1/no/${id}` });
     await platform.app.inject({ url: `/api/v1/calendar/working-days?from=2026-01-05&add=1&note=${id}` });
-    await platform.app.inject({ method: 'POST', url: '/api/v1/subjects/search', payload: { idNumber: id }, headers: as('creditOffice') });
+    await platform.app.inject({ method: 'POST', url: '/api/v1/subjects/search', payload: { idNumber: id }, headers: { ...as('creditOffice'), 'x-query-purpose': 'creditCheck' } });
     await platform.app.inject({ method: 'POST', url: '/api/v1/subjects', payload: { kind: 'person', name: '张三', idNumber: id }, headers: as('creditOffice') });
     const log = lines.join('');
     assert.ok(log.includes('/api/v1/subjects/:id'), 'request lines were logged');

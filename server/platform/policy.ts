@@ -16,13 +16,23 @@ export type Role =
   | 'auditAdmin' // 审计管理员
   | 'system'; // 系统账号 (approval systems, upper-level platforms)
 
-export type Policy = { public: true } | { roles: readonly Role[] };
+/**
+ * public: anyone. signedIn: any session, even one still finishing sign-in (password change, second
+ * factor) — only the sign-in routes use it. roles: a fully signed-in principal with one of the roles.
+ */
+export type Policy = { public: true } | { signedIn: true } | { roles: readonly Role[] };
 
 export interface Principal {
+  kind: 'user' | 'system';
   id: string;
+  name: string;
   roles: readonly Role[];
-  departmentUscc?: string;
+  departmentId: string | null;
+  /** 'password': signed in with the password only; business routes need 'full'. */
+  stage: 'password' | 'full';
 }
+
+export const ADMIN_ROLES: readonly Role[] = ['sysAdmin', 'secAdmin', 'auditAdmin'];
 
 export type Authenticate = (req: FastifyRequest) => Promise<Principal | null>;
 
@@ -31,6 +41,7 @@ export const denyAll: Authenticate = async () => null;
 
 /** Roles that run the business of the platform (not the three separated administrators). */
 export const STAFF_ROLES: readonly Role[] = ['creditOffice', 'submitter', 'reviewer', 'implementer'];
+export const ALL_ROLES: readonly Role[] = [...STAFF_ROLES, ...ADMIN_ROLES, 'system'];
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { ENGINE, as, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
 
-const officer = as('creditOffice');
+const officer = { ...as('creditOffice'), 'x-query-purpose': 'creditCheck' };
 
 describe(`subjects API on ${ENGINE}`, () => {
   let p: TestPlatform;
@@ -116,6 +116,37 @@ describe(`subjects API on ${ENGINE}`, () => {
     const history = (await p.app.inject({ url: `/api/v1/subjects/${org.id}/versions`, headers: officer })).json();
     assert.deepEqual(history.map((h: { version: number }) => h.version), [2, 1]);
     assert.equal(history[1].data.name, '小米科技有限责任公司');
+  });
+
+  it('refuses a read without a purpose, and registers every read with its purpose and result count', async () => {
+    const org = (await post('/api/v1/subjects/search', { uscc: '91110000802100433B' })).json().items[0];
+    const noPurpose = await p.app.inject({ url: `/api/v1/subjects/${org.id}`, headers: as('creditOffice') });
+    assert.equal(noPurpose.statusCode, 400);
+    assert.equal(noPurpose.json().error.code, 'PURPOSE_REQUIRED');
+    const unknown = await p.app.inject({ url: `/api/v1/subjects/${org.id}`, headers: { ...as('creditOffice'), 'x-query-purpose': 'curiosity' } });
+    assert.equal(unknown.statusCode, 400);
+    const ok = await p.app.inject({ url: `/api/v1/subjects/${org.id}`, headers: { ...officer, 'x-authorization-ref': 'SQ-2026-0001' } });
+    assert.equal(ok.statusCode, 200);
+    const reads = await p.audit.list({ category: 'query', event: 'query.subject.get', limit: 5, offset: 0 });
+    const last = reads.rows[0]!;
+    assert.deepEqual(
+      { objectId: last.object_id, purpose: last.purpose, authorizationRef: last.authorization_ref, resultCount: last.result_count, actor: last.actor_id },
+      { objectId: org.id, purpose: 'creditCheck', authorizationRef: 'SQ-2026-0001', resultCount: 1, actor: 'test-creditOffice' },
+    );
+    const searches = await p.audit.list({ category: 'query', event: 'query.subject.search', limit: 100, offset: 0 });
+    assert.ok(searches.total >= 5);
+    assert.ok(!JSON.stringify(searches.rows).includes('11010519491231002X'), 'the searched ID number is not in the audit log');
+  });
+
+  it('audits every write in the same transaction', async () => {
+    const writes = await p.audit.list({ category: 'business', limit: 100, offset: 0 });
+    const events = writes.rows.map((r) => r.event);
+    assert.ok(events.filter((e) => e === 'subject.create').length >= 4);
+    assert.ok(events.includes('subject.update'));
+    const subjects = await sql<{ n: number }>`select count(*)::int as n from subject`.execute(p.db);
+    const creates = await sql<{ n: number }>`select count(*)::int as n from audit_log where event = 'subject.create'`.execute(p.db);
+    // Legal representatives created implicitly are audited with their organization.
+    assert.ok(creates.rows[0]!.n >= subjects.rows[0]!.n - 1);
   });
 
   it('answers 404 for an unknown subject', async () => {

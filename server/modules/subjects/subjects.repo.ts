@@ -26,8 +26,9 @@ export interface SearchQuery {
 export class SubjectsRepo {
   constructor(private readonly db: Kysely<SubjectTables>) {}
 
-  transaction<T>(fn: (repo: SubjectsRepo) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(new SubjectsRepo(trx)));
+  /** `trx` is handed out too, so an audit row can join the same transaction. */
+  transaction<T>(fn: (repo: SubjectsRepo, trx: Transaction<SubjectTables>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(new SubjectsRepo(trx), trx));
   }
 
   async insert(row: NewSubjectRow): Promise<SubjectRow> {

@@ -2,12 +2,25 @@
  * Staff endpoints for subjects (behind the policy seam: 401 until identity arrives) and the
  * public code-validation tool. Personal data travels in bodies, never in URLs, so search is POST.
  */
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { validateCode } from '../../../common/identifiers/index.js';
+import { AppError } from '../../platform/errors.js';
 import { STAFF_ROLES } from '../../platform/policy.js';
 import { errorResponses } from '../../platform/http-schemas.js';
+import { actorOf, type AuditLog } from '../audit/index.js';
 import type { SubjectsService } from './subjects.service.js';
+
+const PURPOSE_HEADER = 'x-query-purpose';
+const AUTHORIZATION_HEADER = 'x-authorization-ref';
+
+/** Headers every registered (non-public) read carries; documented on each such route. */
+const queryHeaders = z.object({
+  // Optional in the schema so that a missing purpose gets its own clear error (PURPOSE_REQUIRED).
+  [PURPOSE_HEADER]: z.string().max(64).optional().describe('查询目的代码（目录代码表QUERY_PURPOSE），必填'),
+  [AUTHORIZATION_HEADER]: z.string().max(100).optional().describe('主体授权书编号（经授权查询时填写）'),
+});
 
 const issue = z.object({ code: z.string(), message: z.string(), position: z.number().int().optional() });
 
@@ -78,6 +91,9 @@ const idParams = z.object({ id: z.string().uuid() });
 
 export interface SubjectsRouteDeps {
   subjects: SubjectsService;
+  audit: AuditLog;
+  /** Codes of the configurable QUERY_PURPOSE list (catalog/code-tables.yaml). */
+  purposes: () => ReadonlySet<string>;
   regionName: (code: string) => string | undefined;
   codeValidateRateLimit: number;
   counters: Map<string, number>;
@@ -86,6 +102,22 @@ export interface SubjectsRouteDeps {
 export function subjectsRoutes(deps: SubjectsRouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
     const staff = { policy: { roles: STAFF_ROLES } };
+
+    /**
+     * Query registration: a read of non-public data states its purpose, and is registered (who,
+     * role, department, when, IP, object, purpose, authorization, result count, request id).
+     * Registration failing fails the read.
+     */
+    const purposeOf = (req: FastifyRequest): { purpose: string; authorizationRef?: string } => {
+      const purpose = req.headers[PURPOSE_HEADER];
+      if (typeof purpose !== 'string' || !deps.purposes().has(purpose)) {
+        throw new AppError('PURPOSE_REQUIRED', { header: PURPOSE_HEADER, allowed: [...deps.purposes()] });
+      }
+      const ref = req.headers[AUTHORIZATION_HEADER];
+      return { purpose, ...(typeof ref === 'string' && ref ? { authorizationRef: ref } : {}) };
+    };
+    const register = (req: FastifyRequest, event: string, q: { purpose: string; authorizationRef?: string }, objectId: string | undefined, resultCount: number) =>
+      deps.audit.recordAlone({ category: 'query', event, actor: actorOf(req), result: 'success', objectType: 'subject', ...(objectId ? { objectId } : {}), ...q, resultCount });
 
     app.post(
       '/api/v1/codes/validate',
@@ -124,15 +156,20 @@ export function subjectsRoutes(deps: SubjectsRouteDeps): FastifyPluginAsyncZod {
         schema: { tags: ['subjects'], summary: '登记信用主体', body: createBody, response: { 201: subjectView, ...errorResponses } },
       },
       async (req, reply) => {
-        const view = await deps.subjects.create(req.body, req.principal?.id ?? 'system');
+        const view = await deps.subjects.create(req.body, actorOf(req));
         return reply.code(201).send(view);
       },
     );
 
     app.get(
       '/api/v1/subjects/:id',
-      { config: staff, schema: { tags: ['subjects'], summary: '查看信用主体', params: idParams, response: { 200: subjectView, ...errorResponses } } },
-      async (req) => deps.subjects.get(req.params.id),
+      { config: staff, schema: { tags: ['subjects'], summary: '查看信用主体（须说明查询目的，登记在案）', params: idParams, headers: queryHeaders, response: { 200: subjectView, ...errorResponses } } },
+      async (req) => {
+        const q = purposeOf(req);
+        const view = await deps.subjects.get(req.params.id);
+        await register(req, 'query.subject.get', q, view.id, 1);
+        return view;
+      },
     );
 
     app.patch(
@@ -143,7 +180,7 @@ export function subjectsRoutes(deps: SubjectsRouteDeps): FastifyPluginAsyncZod {
       },
       async (req) => {
         const { version, ...patch } = req.body;
-        return deps.subjects.update(req.params.id, version, patch, req.principal?.id ?? 'system');
+        return deps.subjects.update(req.params.id, version, patch, actorOf(req));
       },
     );
 
@@ -153,12 +190,18 @@ export function subjectsRoutes(deps: SubjectsRouteDeps): FastifyPluginAsyncZod {
         config: staff,
         schema: {
           tags: ['subjects'],
-          summary: '信用主体变更历史',
+          summary: '信用主体变更历史（须说明查询目的，登记在案）',
           params: idParams,
+          headers: queryHeaders,
           response: { 200: z.array(z.object({ version: z.number(), data: z.unknown(), changedAt: z.string(), changedBy: z.string() })), ...errorResponses },
         },
       },
-      async (req) => deps.subjects.versions(req.params.id),
+      async (req) => {
+        const q = purposeOf(req);
+        const versions = await deps.subjects.versions(req.params.id);
+        await register(req, 'query.subject.versions', q, req.params.id, versions.length);
+        return versions;
+      },
     );
 
     app.post(
@@ -167,12 +210,19 @@ export function subjectsRoutes(deps: SubjectsRouteDeps): FastifyPluginAsyncZod {
         config: staff,
         schema: {
           tags: ['subjects'],
-          summary: '检索信用主体（名称、统一社会信用代码、身份证号码）',
+          summary: '检索信用主体（名称、统一社会信用代码、身份证号码；须说明查询目的，登记在案）',
+          headers: queryHeaders,
           body: searchBody,
           response: { 200: z.object({ total: z.number().int(), items: z.array(subjectView) }), ...errorResponses },
         },
       },
-      async (req) => deps.subjects.search(req.body),
+      async (req) => {
+        const q = purposeOf(req);
+        const r = await deps.subjects.search(req.body);
+        // What was searched for is not logged (it may be a name or an ID number): only that a search ran.
+        await register(req, 'query.subject.search', q, undefined, r.items.length);
+        return r;
+      },
     );
   };
 }

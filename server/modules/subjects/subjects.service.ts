@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import { validateIdNumber, validateUscc, maskIdNumber, normalizeCode, toHalfWidth, type CodeIssue } from '../../../common/identifiers/index.js';
 import type { FieldCipher } from '../../platform/crypto/index.js';
+import type { Actor, AuditLog } from '../audit/index.js';
 import { AppError } from '../../platform/errors.js';
 import { ID_NUMBER_INDEX_DOMAIN } from './subjects.bulk.js';
 import { presentForStaff, type SubjectView } from './subjects.presenter.js';
@@ -33,6 +34,7 @@ export interface FieldIssue extends CodeIssue {
 
 export interface SubjectsDeps {
   db: Kysely<SubjectTables>;
+  audit: AuditLog;
   cipher: FieldCipher;
   regionName: (code: string) => string | undefined;
   industryName: (code: string) => string | undefined;
@@ -125,10 +127,10 @@ export class SubjectsService {
     return row;
   }
 
-  async create(input: SubjectInput, actor: string): Promise<SubjectView> {
+  async create(input: SubjectInput, actor: Actor): Promise<SubjectView> {
     const issues: FieldIssue[] = [];
     this.checkCommon(input, issues);
-    return this.repo.transaction(async (repo) => {
+    return this.repo.transaction(async (repo, trx) => {
       if (input.kind === 'person') {
         if (input.uscc) issues.push({ field: 'uscc', code: 'PERSON_NO_USCC', message: '自然人不应填写统一社会信用代码' });
         if (input.orgType) issues.push({ field: 'orgType', code: 'PERSON_NO_ORG_TYPE', message: '自然人没有组织类型' });
@@ -136,7 +138,8 @@ export class SubjectsService {
         const normalized = input.idNumber ? this.checkIdNumber(input.idNumber, 'idNumber', issues) : null;
         if (issues.length > 0 || !normalized) throw new AppError('SUBJECT_INVALID', issues);
         if (await repo.byIdNumberIndex(this.idNumberIndex(normalized))) throw new AppError('SUBJECT_DUPLICATE', [{ field: 'idNumber', message: '该身份证号码已登记' }]);
-        const row = await this.insertPerson(repo, input, normalized, actor);
+        const row = await this.insertPerson(repo, input, normalized, actor.id);
+        await this.deps.audit.record(trx, { category: 'business', event: 'subject.create', actor, result: 'success', objectType: 'subject', objectId: row.id, details: { kind: 'person' } });
         return this.view(repo, row);
       }
 
@@ -152,7 +155,7 @@ export class SubjectsService {
       if (orgType === 'individualBusiness' && uscc && !uscc.startsWith('92')) {
         issues.push({ field: 'uscc', code: 'INDIVIDUAL_BUSINESS_92', message: '个体工商户的统一社会信用代码应以92开头', position: 1 });
       }
-      const legalRepId = await this.resolveLegalRep(repo, input, issues, actor);
+      const legalRepId = await this.resolveLegalRep(repo, input, issues, actor.id);
       if (issues.length > 0 || !orgType) throw new AppError('SUBJECT_INVALID', issues);
       if (uscc && (await repo.byUscc(uscc))) throw new AppError('SUBJECT_DUPLICATE', [{ field: 'uscc', message: `统一社会信用代码${uscc}已登记` }]);
       await this.checkLegacyFree(repo, input.legacyIdentifiers, null);
@@ -172,15 +175,16 @@ export class SubjectsService {
       } satisfies NewSubjectRow);
       if (input.legacyIdentifiers?.length) await repo.putIdentifiers(row.id, normalizeLegacy(input.legacyIdentifiers));
       const view = await this.view(repo, row);
-      await repo.addVersion(row.id, row.version, view, actor);
+      await repo.addVersion(row.id, row.version, view, actor.id);
+      await this.deps.audit.record(trx, { category: 'business', event: 'subject.create', actor, result: 'success', objectType: 'subject', objectId: row.id, details: { kind: 'organization', uscc, legalRepresentativeId: legalRepId ?? null } });
       return view;
     });
   }
 
-  async update(id: string, expectedVersion: number, patch: SubjectPatch, actor: string): Promise<SubjectView> {
+  async update(id: string, expectedVersion: number, patch: SubjectPatch, actor: Actor): Promise<SubjectView> {
     const issues: FieldIssue[] = [];
     this.checkCommon(patch, issues);
-    return this.repo.transaction(async (repo) => {
+    return this.repo.transaction(async (repo, trx) => {
       const current = await repo.byId(id);
       if (!current) throw new AppError('NOT_FOUND', { subjectId: id });
       const set: Partial<NewSubjectRow> = {};
@@ -199,7 +203,7 @@ export class SubjectsService {
           }
         }
         if (patch.orgType !== undefined) set.org_type = patch.orgType;
-        const legalRepId = await this.resolveLegalRep(repo, patch, issues, actor);
+        const legalRepId = await this.resolveLegalRep(repo, patch, issues, actor.id);
         if (legalRepId) set.legal_rep_id = legalRepId;
       } else if (patch.uscc !== undefined || patch.orgType !== undefined || patch.legalRepresentative || patch.legalRepresentativeId) {
         issues.push({ field: 'kind', code: 'PERSON_FIELDS', message: '自然人没有统一社会信用代码、组织类型或法定代表人' });
@@ -212,7 +216,9 @@ export class SubjectsService {
         await repo.putIdentifiers(id, normalizeLegacy(patch.legacyIdentifiers));
       }
       const view = await this.view(repo, row);
-      await repo.addVersion(id, row.version, view, actor);
+      await repo.addVersion(id, row.version, view, actor.id);
+      // Field names only: the values (possibly a person's name) stay in the versioned snapshot.
+      await this.deps.audit.record(trx, { category: 'business', event: 'subject.update', actor, result: 'success', objectType: 'subject', objectId: id, details: { fields: Object.keys(patch), version: row.version } });
       return view;
     });
   }

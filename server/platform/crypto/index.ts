@@ -62,6 +62,11 @@ export class FieldCipher {
     return hmacSm3(this.material.blindIndex, `${domain}\u0000${normalized}`).toString('hex');
   }
 
+  /** A purpose-bound key derived from the blind-index key (HMAC-SM3 as a KDF), e.g. for audit checkpoints. */
+  deriveKey(label: string): Buffer {
+    return hmacSm3(this.material.blindIndex, `xinyong derived key\u0000${label}`);
+  }
+
   /**
    * Check values (not the keys) stored in the database: a key file whose blind-index key or any
    * field key differs from the ones the data was written with is detected at start.

@@ -1,0 +1,22 @@
+/**
+ * `npm run audit:verify`: recomputes the audit hash chain and checks it against the external
+ * checkpoints. Prints "intact" with the count, or the first broken sequence number; exit 1 then.
+ */
+import { pino } from 'pino';
+import { startPlatform } from '../server/app/platform.js';
+import { ConfigError, loadConfig } from '../server/platform/config.js';
+
+try {
+  const platform = await startPlatform({ ...loadConfig(), demoData: 'off' }, pino({ level: 'warn' }), { skipBootstrap: true });
+  const v = await platform.audit.verify();
+  await platform.close();
+  if (v.intact) {
+    console.log(`intact: ${v.count} 条审计记录，哈希链完整（最后序号 ${v.lastSeq}，外部检查点 ${v.checkpoints} 个）`);
+  } else {
+    console.log(`broken at ${v.firstBroken}: ${v.reason}`);
+    process.exit(1);
+  }
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : `校验失败：${(err as Error).message}`);
+  process.exit(1);
+}

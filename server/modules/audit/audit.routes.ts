@@ -1,0 +1,105 @@
+/** The audit viewer's API: only the audit administrator reads the audit log (三员分立). */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorResponses } from '../../platform/http-schemas.js';
+import { actorOf, type AuditLog } from './audit.service.js';
+import type { AuditTables } from './audit.tables.js';
+import type { Selectable } from 'kysely';
+
+const eventView = z.object({
+  seq: z.number(),
+  at: z.string(),
+  category: z.enum(['security', 'query', 'business']),
+  event: z.string(),
+  actor: z.object({ id: z.string().nullable(), name: z.string().nullable(), roles: z.array(z.string()), departmentId: z.string().nullable() }),
+  ip: z.string().nullable(),
+  requestId: z.string().nullable(),
+  object: z.object({ type: z.string().nullable(), id: z.string().nullable() }),
+  result: z.enum(['success', 'failure', 'denied']),
+  reason: z.string().nullable(),
+  purpose: z.string().nullable(),
+  authorizationRef: z.string().nullable(),
+  resultCount: z.number().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  hash: z.string(),
+});
+
+function present(r: Selectable<AuditTables['audit_log']>): z.infer<typeof eventView> {
+  return {
+    seq: r.seq,
+    at: r.at.toISOString(),
+    category: r.category,
+    event: r.event,
+    actor: { id: r.actor_id, name: r.actor_name, roles: r.actor_roles, departmentId: r.department_id },
+    ip: r.ip,
+    requestId: r.request_id,
+    object: { type: r.object_type, id: r.object_id },
+    result: r.result,
+    reason: r.reason,
+    purpose: r.purpose,
+    authorizationRef: r.authorization_ref,
+    resultCount: r.result_count,
+    details: r.details,
+    hash: r.hash,
+  };
+}
+
+export function auditRoutes(audit: AuditLog): FastifyPluginAsyncZod {
+  return async (app) => {
+    const auditors = { policy: { roles: ['auditAdmin'] as const } };
+    app.get(
+      '/api/v1/audit/events',
+      {
+        config: auditors,
+        schema: {
+          tags: ['audit'],
+          summary: '审计日志（仅审计管理员）',
+          querystring: z.object({
+            category: z.enum(['security', 'query', 'business']).optional(),
+            event: z.string().max(64).optional(),
+            actorId: z.string().max(64).optional(),
+            from: z.iso.datetime().optional(),
+            to: z.iso.datetime().optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(20),
+            offset: z.coerce.number().int().min(0).default(0),
+          }),
+          response: { 200: z.object({ total: z.number(), items: z.array(eventView) }), ...errorResponses },
+        },
+      },
+      async (req) => {
+        const q = req.query;
+        const { total, rows } = await audit.list({
+          ...(q.category ? { category: q.category } : {}),
+          ...(q.event ? { event: q.event } : {}),
+          ...(q.actorId ? { actorId: q.actorId } : {}),
+          ...(q.from ? { from: new Date(q.from) } : {}),
+          ...(q.to ? { to: new Date(q.to) } : {}),
+          limit: q.limit,
+          offset: q.offset,
+        });
+        await audit.recordAlone({ category: 'security', event: 'audit.read', actor: actorOf(req), result: 'success', resultCount: rows.length, details: { filters: q } });
+        return { total, items: rows.map(present) };
+      },
+    );
+
+    app.get(
+      '/api/v1/audit/verify',
+      {
+        config: auditors,
+        schema: {
+          tags: ['audit'],
+          summary: '校验审计日志哈希链与外部检查点',
+          response: {
+            200: z.object({ intact: z.boolean(), count: z.number(), lastSeq: z.number(), checkpoints: z.number(), firstBroken: z.number().optional(), reason: z.string().optional() }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (req) => {
+        const result = await audit.verify();
+        await audit.recordAlone({ category: 'security', event: 'audit.verify', actor: actorOf(req), result: result.intact ? 'success' : 'failure', ...(result.reason ? { reason: result.reason } : {}) });
+        return result;
+      },
+    );
+  };
+}

@@ -1,0 +1,224 @@
+/**
+ * The audit log. `record` writes one row in the caller's transaction (so the audited change and
+ * its audit row commit or fail together) and extends the hash chain under an advisory lock.
+ * `checkpoint` appends the chain head, MAC'd, to a file outside the database; `verify` recomputes
+ * the chain and compares it with those checkpoints, so deleting the tail or recomputing the whole
+ * chain is detected too.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyRequest } from 'fastify';
+import { sql, type Kysely } from 'kysely';
+import { validateIdNumber } from '../../../common/identifiers/index.js';
+import type { Clock } from '../../platform/clock.js';
+import { hmacSm3 } from '../../platform/crypto/index.js';
+import { GENESIS_HASH, canonical, rowHash, type ChainRow } from './audit.chain.js';
+import type { AuditCategory, AuditResult, AuditTables } from './audit.tables.js';
+
+export interface Actor {
+  id: string;
+  name: string;
+  roles: readonly string[];
+  departmentId: string | null;
+  ip: string | null;
+  requestId: string | null;
+}
+
+export interface AuditEvent {
+  category: AuditCategory;
+  event: string;
+  actor: Actor | null;
+  objectType?: string;
+  objectId?: string;
+  result: AuditResult;
+  reason?: string;
+  purpose?: string;
+  authorizationRef?: string;
+  resultCount?: number;
+  details?: Record<string, unknown>;
+}
+
+export interface Verification {
+  intact: boolean;
+  count: number;
+  lastSeq: number;
+  checkpoints: number;
+  /** The first sequence number that is missing, altered or cannot be trusted. */
+  firstBroken?: number;
+  reason?: string;
+}
+
+/** A Kysely instance or transaction over any tables that include audit_log. */
+export type KyselyLike = Pick<Kysely<object>, 'isTransaction'>;
+
+const ID_LIKE = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])/g;
+const CHECKPOINT_LOCK = 73788;
+
+/** A programming guard: audit rows must never carry an ID number (security.md). */
+function assertNoIdNumbers(value: unknown): void {
+  const text = canonical(value);
+  for (const m of text.matchAll(ID_LIKE)) {
+    if (validateIdNumber(m[0]).valid) throw new Error('audit event carries an ID number in clear');
+  }
+}
+
+export class AuditLog {
+  constructor(
+    private readonly db: Kysely<AuditTables>,
+    private readonly clock: Clock,
+    private readonly checkpointFile: string,
+    private readonly checkpointKey: Buffer,
+  ) {}
+
+  /** Appends one event inside `trx` (a transaction of the caller). Throws if it cannot: fail closed. */
+  async record(tx: KyselyLike, e: AuditEvent): Promise<number> {
+    // Callers pass their own transaction, typed with their own tables as well as ours.
+    const trx = tx as unknown as Kysely<AuditTables>;
+    const details = e.details ?? {};
+    assertNoIdNumbers([e.reason, e.objectId, details]);
+    // Serializes writers until commit: the next row's prev_hash is the committed head.
+    await sql`select pg_advisory_xact_lock(${CHECKPOINT_LOCK})`.execute(trx);
+    const head = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const row: ChainRow = {
+      seq: (head?.seq ?? (await this.purgedThrough()).seq) + 1,
+      at: this.clock.now(),
+      category: e.category,
+      event: e.event,
+      actor_id: e.actor?.id ?? null,
+      actor_name: e.actor?.name ?? null,
+      actor_roles: [...(e.actor?.roles ?? [])],
+      department_id: e.actor?.departmentId ?? null,
+      ip: e.actor?.ip ?? null,
+      request_id: e.actor?.requestId ?? null,
+      object_type: e.objectType ?? null,
+      object_id: e.objectId ?? null,
+      result: e.result,
+      reason: e.reason ?? null,
+      purpose: e.purpose ?? null,
+      authorization_ref: e.authorizationRef ?? null,
+      result_count: e.resultCount ?? null,
+      details,
+    };
+    const prev = head?.hash ?? (await this.purgedThrough()).hash;
+    const hash = rowHash(prev, row);
+    await trx.insertInto('audit_log').values({ ...row, details: JSON.stringify(details), prev_hash: prev, hash }).execute();
+    return row.seq;
+  }
+
+  /** Records an event in its own transaction (logins, denials: nothing else changes). */
+  async recordAlone(e: AuditEvent): Promise<number> {
+    return this.db.transaction().execute((trx) => this.record(trx, e));
+  }
+
+  /** Where the chain starts after a retention purge (none yet: genesis). */
+  private async purgedThrough(): Promise<{ seq: number; hash: string }> {
+    return { seq: 0, hash: GENESIS_HASH };
+  }
+
+  private mac(seq: number, hash: string, at: string): string {
+    return hmacSm3(this.checkpointKey, `${seq}\n${hash}\n${at}`).toString('hex');
+  }
+
+  /** Appends the committed chain head to the checkpoint file if it moved. Returns the seq written. */
+  async checkpoint(): Promise<number | null> {
+    const head = await this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    if (!head) return null;
+    const last = this.readCheckpoints().at(-1);
+    if (last && last.seq >= head.seq) return null;
+    const at = this.clock.now().toISOString();
+    fs.mkdirSync(path.dirname(this.checkpointFile), { recursive: true });
+    fs.appendFileSync(this.checkpointFile, `${JSON.stringify({ seq: head.seq, hash: head.hash, at, mac: this.mac(head.seq, head.hash, at) })}\n`, { mode: 0o600 });
+    return head.seq;
+  }
+
+  private readCheckpoints(): { seq: number; hash: string; at: string; mac: string; line: number }[] {
+    if (!fs.existsSync(this.checkpointFile)) return [];
+    return fs
+      .readFileSync(this.checkpointFile, 'utf8')
+      .split('\n')
+      .map((l, i) => ({ l, i }))
+      .filter(({ l }) => l.trim() !== '')
+      .map(({ l, i }) => {
+        try {
+          return { ...(JSON.parse(l) as { seq: number; hash: string; at: string; mac: string }), line: i + 1 };
+        } catch {
+          return { seq: -1, hash: '', at: '', mac: '', line: i + 1 };
+        }
+      });
+  }
+
+  /** Recomputes the whole chain in sequence order and checks it against the external checkpoints. */
+  async verify(): Promise<Verification> {
+    const checkpoints = this.readCheckpoints();
+    for (const c of checkpoints) {
+      if (c.seq < 1 || c.mac !== this.mac(c.seq, c.hash, c.at)) {
+        return { intact: false, count: 0, lastSeq: 0, checkpoints: checkpoints.length, firstBroken: Math.max(c.seq, 1), reason: `检查点文件第${c.line}行被篡改或无效` };
+      }
+    }
+    const wanted = new Set(checkpoints.map((c) => c.seq));
+    const seen = new Map<number, string>();
+    const start = await this.purgedThrough();
+    let expected = start.seq + 1;
+    let prev = start.hash;
+    let count = 0;
+    const broken = (seq: number, reason: string): Verification => ({ intact: false, count, lastSeq: expected - 1, checkpoints: checkpoints.length, firstBroken: seq, reason });
+    for (;;) {
+      const rows = await this.db.selectFrom('audit_log').selectAll().where('seq', '>=', expected).orderBy('seq').limit(5000).execute();
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        if (r.seq !== expected) return broken(expected, `第${expected}条记录缺失（下一条为第${r.seq}条）`);
+        if (r.prev_hash !== prev) return broken(r.seq, `第${r.seq}条记录的前序哈希与链不符`);
+        const { prev_hash: _p, hash: stored, ...rest } = r;
+        if (rowHash(prev, rest as ChainRow) !== stored) return broken(r.seq, `第${r.seq}条记录的内容与其哈希不符`);
+        if (wanted.has(r.seq)) seen.set(r.seq, stored);
+        prev = stored;
+        expected++;
+        count++;
+      }
+    }
+    const lastSeq = expected - 1;
+    let lastGood = start.seq;
+    for (const c of checkpoints) {
+      if (c.seq > lastSeq) {
+        return { intact: false, count, lastSeq, checkpoints: checkpoints.length, firstBroken: lastSeq + 1, reason: `检查点记录到第${c.seq}条，数据库只到第${lastSeq}条：尾部记录被删除` };
+      }
+      if (seen.get(c.seq) !== c.hash) {
+        return {
+          intact: false,
+          count,
+          lastSeq,
+          checkpoints: checkpoints.length,
+          firstBroken: lastGood + 1,
+          reason: `第${c.seq}条的哈希与外部检查点不符：第${lastGood + 1}至${c.seq}条之间的记录被改动且整链被重算`,
+        };
+      }
+      lastGood = c.seq;
+    }
+    return { intact: true, count, lastSeq, checkpoints: checkpoints.length };
+  }
+
+  async list(q: { category?: AuditCategory; event?: string; actorId?: string; from?: Date; to?: Date; limit: number; offset: number }) {
+    let query = this.db.selectFrom('audit_log').selectAll();
+    if (q.category) query = query.where('category', '=', q.category);
+    if (q.event) query = query.where('event', '=', q.event);
+    if (q.actorId) query = query.where('actor_id', '=', q.actorId);
+    if (q.from) query = query.where('at', '>=', q.from);
+    if (q.to) query = query.where('at', '<', q.to);
+    const total = await query.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const rows = await query.orderBy('seq', 'desc').limit(q.limit).offset(q.offset).execute();
+    return { total: total.n, rows };
+  }
+}
+
+/** The audit actor of a request: its principal (if any), client address and request id. */
+export function actorOf(req: FastifyRequest): Actor {
+  const p = req.principal;
+  return {
+    id: p?.id ?? 'anonymous',
+    name: p?.name ?? 'anonymous',
+    roles: p?.roles ?? [],
+    departmentId: p?.departmentId ?? null,
+    ip: req.ip ?? null,
+    requestId: req.id ?? null,
+  };
+}

@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { ManualClock } from '../../platform/clock.js';
+import { ENGINE, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
+import { stepOf, totpAt } from './index.js';
+
+const MINUTE = 60_000;
+const NEW_PASSWORD = 'Xinyong#2026pass';
+
+/** A browser-like session: keeps the cookie and the CSRF token. */
+let nextIp = 1;
+
+class Browser {
+  cookie = '';
+  csrf = '';
+  // Each browser its own address: the per-IP login limiter would otherwise see one busy client.
+  private readonly ip = `10.0.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 1}`;
+  constructor(private readonly app: FastifyInstance) {}
+
+  async call(method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, opts: { csrf?: boolean } = {}) {
+    const headers: Record<string, string> = {};
+    if (this.cookie) headers.cookie = this.cookie;
+    if (this.csrf && opts.csrf !== false && method !== 'GET') headers['x-csrf-token'] = this.csrf;
+    const r = await this.app.inject({ method, url, headers, remoteAddress: this.ip, ...(payload ? { payload } : method === 'GET' ? {} : { payload: {} }) });
+    const set = r.headers['set-cookie'];
+    if (typeof set === 'string') this.cookie = set.split(';')[0] as string;
+    if (r.statusCode < 300 && r.body && String(r.headers['content-type'] ?? '').includes('json')) {
+      const body = r.json() as { csrfToken?: string };
+      if (body.csrfToken) this.csrf = body.csrfToken;
+    }
+    return r;
+  }
+}
+
+describe(`sign-in, second factor and sessions on ${ENGINE}`, () => {
+  let p: TestPlatform;
+  const clock = new ManualClock();
+  before(async () => {
+    p = await startTestPlatform({ authenticate: null, clock });
+  });
+  after(async () => p.stop());
+
+  /** Password → forced change → TOTP enrolment; returns the signed-in browser and the TOTP secret. */
+  async function signInFirstTime(username: string, oneTimePassword: string): Promise<{ b: Browser; secret: string; recoveryCodes: string[] }> {
+    const b = new Browser(p.app);
+    const login = await b.call('POST', '/api/v1/auth/login', { username, password: oneTimePassword });
+    assert.equal(login.statusCode, 200, login.body);
+    assert.equal(login.json().next, 'changePassword');
+    const changed = await b.call('POST', '/api/v1/auth/password', { currentPassword: oneTimePassword, newPassword: NEW_PASSWORD });
+    assert.equal(changed.statusCode, 200, changed.body);
+    assert.equal(changed.json().next, 'enrolTotp');
+    const enrol = await b.call('POST', '/api/v1/auth/totp/enrol');
+    assert.equal(enrol.statusCode, 200, enrol.body);
+    const { secret, otpauthUri, qrSvg } = enrol.json();
+    assert.match(otpauthUri, /^otpauth:\/\/totp\//);
+    assert.match(qrSvg, /<svg/);
+    const confirm = await b.call('POST', '/api/v1/auth/totp/enrol/confirm', { code: totpAt(secret, stepOf(clock.now())) });
+    assert.equal(confirm.statusCode, 200, confirm.body);
+    assert.equal(confirm.json().next, 'done');
+    return { b, secret, recoveryCodes: confirm.json().recoveryCodes };
+  }
+
+  let admin: Browser;
+  let adminSecret: string;
+  let adminRecovery: string[];
+  let departmentId: string;
+  let submitter: { id: string; password: string };
+
+  it('bootstraps one administrator with a one-time password; nothing works until sign-in is finished', async () => {
+    assert.ok(p.bootstrap);
+    assert.equal(p.bootstrap.username, 'admin');
+    const b = new Browser(p.app);
+    await b.call('POST', '/api/v1/auth/login', { username: 'admin', password: p.bootstrap.password });
+    const early = await b.call('GET', '/api/v1/users');
+    assert.equal(early.statusCode, 401);
+    assert.equal(early.json().error.code, 'LOGIN_STEP_REQUIRED');
+    const r = await signInFirstTime('admin', p.bootstrap.password);
+    admin = r.b;
+    adminSecret = r.secret;
+    adminRecovery = r.recoveryCodes;
+    assert.equal(r.recoveryCodes.length, 10);
+    assert.equal((await admin.call('GET', '/api/v1/users')).statusCode, 200);
+  });
+
+  it('the administrator creates a department with a submitter and a reviewer', async () => {
+    const d = await admin.call('POST', '/api/v1/departments', { name: '杭州市市场监督管理局', uscc: '11330100002489876K'.slice(0, 17) + 'X' });
+    // The made-up code above has a wrong check character: the answer says which and where.
+    assert.equal(d.statusCode, 422);
+    assert.match(d.json().error.details[0].message, /第18位校验码应为/);
+    const ok = await admin.call('POST', '/api/v1/departments', { name: '杭州市市场监督管理局', uscc: '91350100M000100Y43' });
+    assert.equal(ok.statusCode, 201, ok.body);
+    departmentId = ok.json().id;
+    const s = await admin.call('POST', '/api/v1/users', { username: 'zhang.san', displayName: '张三', departmentId, roles: ['submitter'] });
+    assert.equal(s.statusCode, 201, s.body);
+    submitter = { id: s.json().user.id, password: s.json().oneTimePassword };
+    const r = await admin.call('POST', '/api/v1/users', { username: 'li.si', displayName: '李四', departmentId, roles: ['reviewer'] });
+    assert.equal(r.statusCode, 201);
+  });
+
+  it('enforces separation of the three administrators and business roles', async () => {
+    const mixed = await admin.call('POST', '/api/v1/users', { username: 'mixed', displayName: '混合', departmentId, roles: ['sysAdmin', 'submitter'] });
+    assert.equal(mixed.statusCode, 422);
+    assert.equal(mixed.json().error.details[0].code, 'ROLES_SEPARATION');
+    const noDept = await admin.call('POST', '/api/v1/users', { username: 'nodept', displayName: '无部门', roles: ['reviewer'] });
+    assert.equal(noDept.json().error.details[0].code, 'DEPARTMENT_REQUIRED');
+    const byAdmin = await admin.call('PUT', `/api/v1/users/${submitter.id}/roles`, { roles: ['reviewer'], version: 1 });
+    assert.equal(byAdmin.statusCode, 403, 'only the security administrator edits roles');
+    const audit = await admin.call('GET', '/api/v1/audit/events');
+    assert.equal(audit.statusCode, 403, 'only the audit administrator reads the audit log');
+  });
+
+  it('applies the password policy, including the last five passwords', async () => {
+    const b = new Browser(p.app);
+    await b.call('POST', '/api/v1/auth/login', { username: 'zhang.san', password: submitter.password });
+    for (const [pw, code] of [['Ab1!', 'PASSWORD_TOO_SHORT'], ['abcdefgh12', 'PASSWORD_CLASSES'], ['Zhang.San#2026', 'PASSWORD_CONTAINS_USERNAME'], [submitter.password, 'PASSWORD_REUSED']] as const) {
+      const r = await b.call('POST', '/api/v1/auth/password', { currentPassword: submitter.password, newPassword: pw });
+      assert.equal(r.statusCode, 422, pw);
+      assert.ok(r.json().error.details.some((d: { code: string }) => d.code === code), `${pw}: ${r.body}`);
+    }
+  });
+
+  it('rejects state-changing calls without the CSRF token', async () => {
+    const r = await admin.call('POST', '/api/v1/users', { username: 'wang.wu', displayName: '王五', departmentId, roles: ['reviewer'] }, { csrf: false });
+    assert.equal(r.statusCode, 403);
+    assert.equal(r.json().error.code, 'CSRF_FAILED');
+  });
+
+  it('locks an account for 30 minutes after 5 failures within 15 minutes', async () => {
+    const b = new Browser(p.app);
+    for (let i = 0; i < 5; i++) {
+      const r = await b.call('POST', '/api/v1/auth/login', { username: 'li.si', password: 'wrong-Password1' });
+      assert.equal(r.statusCode, 401);
+      clock.advance(MINUTE);
+    }
+    const locked = await b.call('POST', '/api/v1/auth/login', { username: 'li.si', password: 'wrong-Password1' });
+    assert.equal(locked.statusCode, 423);
+    assert.equal(locked.json().error.code, 'ACCOUNT_LOCKED');
+    clock.advance(31 * MINUTE);
+    const after = await b.call('POST', '/api/v1/auth/login', { username: 'li.si', password: 'wrong-Password1' });
+    assert.equal(after.statusCode, 401, 'unlocked after 30 minutes (the password is still wrong)');
+    const events = await p.audit.list({ event: 'auth.lockout', limit: 10, offset: 0 });
+    assert.equal(events.total, 1);
+  });
+
+  it('failures spread over more than 15 minutes do not lock', async () => {
+    const b = new Browser(p.app);
+    for (let i = 0; i < 6; i++) {
+      assert.equal((await b.call('POST', '/api/v1/auth/login', { username: 'zhang.san', password: 'Wrong-pass1' })).statusCode, 401);
+      clock.advance(4 * MINUTE);
+    }
+  });
+
+  it('second factor: a code is accepted once; a recovery code works once', async () => {
+    const b = new Browser(p.app);
+    await b.call('POST', '/api/v1/auth/login', { username: 'admin', password: NEW_PASSWORD });
+    clock.advance(30_000);
+    const code = totpAt(adminSecret, stepOf(clock.now()));
+    assert.equal((await b.call('POST', '/api/v1/auth/totp', { code })).json().next, 'done');
+    const again = new Browser(p.app);
+    await again.call('POST', '/api/v1/auth/login', { username: 'admin', password: NEW_PASSWORD });
+    const replay = await again.call('POST', '/api/v1/auth/totp', { code });
+    assert.equal(replay.statusCode, 401, 'a used code cannot be replayed');
+    const recovery = adminRecovery[0] as string;
+    assert.equal((await again.call('POST', '/api/v1/auth/totp', { recoveryCode: recovery.toLowerCase() })).json().next, 'done');
+    const third = new Browser(p.app);
+    await third.call('POST', '/api/v1/auth/login', { username: 'admin', password: NEW_PASSWORD });
+    assert.equal((await third.call('POST', '/api/v1/auth/totp', { recoveryCode: recovery })).statusCode, 401, 'a recovery code works once');
+  });
+
+  it('times out an idle administrator after 15 minutes and ends every session after 8 hours', async () => {
+    clock.advance(30_000);
+    const b = new Browser(p.app);
+    await b.call('POST', '/api/v1/auth/login', { username: 'admin', password: NEW_PASSWORD });
+    await b.call('POST', '/api/v1/auth/totp', { code: totpAt(adminSecret, stepOf(clock.now())) });
+    clock.advance(14 * MINUTE);
+    assert.equal((await b.call('GET', '/api/v1/users')).statusCode, 200);
+    clock.advance(16 * MINUTE);
+    const idle = await b.call('GET', '/api/v1/users');
+    assert.equal(idle.statusCode, 401);
+    assert.equal(idle.json().error.code, 'SESSION_EXPIRED');
+
+    clock.advance(30_000);
+    const c = new Browser(p.app);
+    await c.call('POST', '/api/v1/auth/login', { username: 'admin', password: NEW_PASSWORD });
+    await c.call('POST', '/api/v1/auth/totp', { code: totpAt(adminSecret, stepOf(clock.now())) });
+    // Active every 14 minutes: only the absolute lifetime can end the session.
+    let elapsed = 0;
+    for (;;) {
+      clock.advance(14 * MINUTE);
+      elapsed += 14 * MINUTE;
+      const r = await c.call('GET', '/api/v1/auth/me');
+      if (r.statusCode !== 200) {
+        assert.equal(r.json().error.code, 'SESSION_EXPIRED');
+        break;
+      }
+      assert.ok(elapsed <= 8 * 60 * MINUTE, 'still valid after 8 hours');
+    }
+    assert.ok(elapsed > 8 * 60 * MINUTE - 14 * MINUTE, `ended after ${elapsed / MINUTE} minutes`);
+  });
+
+  it('logout destroys the server-side session', async () => {
+    clock.advance(30_000);
+    const b = new Browser(p.app);
+    const l = await b.call('POST', '/api/v1/auth/login', { username: 'admin', password: NEW_PASSWORD });
+    const t = await b.call('POST', '/api/v1/auth/totp', { code: totpAt(adminSecret, stepOf(clock.now())) });
+    assert.equal(l.statusCode, 200);
+    assert.equal(t.json().next, 'done');
+    const cookie = b.cookie;
+    const out = await b.call('POST', '/api/v1/auth/logout');
+    assert.equal(out.statusCode, 204, out.body);
+    const reuse = await p.app.inject({ url: '/api/v1/auth/me', headers: { cookie }, remoteAddress: '10.9.0.1' });
+    assert.equal(reuse.statusCode, 401);
+  });
+
+  it('every step above is in an intact audit chain', async () => {
+    await p.audit.checkpoint();
+    const v = await p.audit.verify();
+    assert.equal(v.intact, true, JSON.stringify(v));
+    const events = new Set((await p.audit.list({ limit: 200, offset: 0 })).rows.map((r) => r.event));
+    for (const e of ['user.bootstrap', 'auth.login', 'auth.password_change', 'auth.totp_enrol', 'department.create', 'user.create', 'auth.lockout', 'access.denied', 'auth.session_expired', 'auth.logout', 'auth.totp']) {
+      assert.ok(events.has(e), `no ${e} event`);
+    }
+    const text = JSON.stringify((await p.audit.list({ limit: 500, offset: 0 })).rows);
+    assert.ok(!text.includes(NEW_PASSWORD) && !text.includes(submitter.password), 'no password in the audit log');
+  });
+});

@@ -1,0 +1,253 @@
+/**
+ * Sign-in (password → forced change → TOTP enrolment or verification), sign-out, and account
+ * administration. Session cookies are HttpOnly + SameSite=Strict; state-changing calls also need
+ * the CSRF token returned at sign-in (header x-csrf-token).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { AppError } from '../../platform/errors.js';
+import { errorResponses } from '../../platform/http-schemas.js';
+import { ALL_ROLES, type Authenticate, type Role } from '../../platform/policy.js';
+import { actorOf } from '../audit/index.js';
+import type { IdentityService } from './identity.service.js';
+import { securityPolicySchema } from './security-policy.js';
+
+export const SESSION_COOKIE = 'xy_sid';
+
+export function readCookie(req: FastifyRequest, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string, maxAgeSeconds: number): void {
+  const secure = req.protocol === 'https' ? '; Secure' : '';
+  reply.header('set-cookie', `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`);
+}
+
+function token(req: FastifyRequest): string {
+  const t = readCookie(req, SESSION_COOKIE);
+  if (!t) throw new AppError('UNAUTHENTICATED');
+  return t;
+}
+
+/** The Authenticate seam's implementation for people: the session cookie. */
+export function sessionAuthenticate(identity: IdentityService): Authenticate {
+  return async (req) => {
+    const t = readCookie(req, SESSION_COOKIE);
+    if (!t) return null;
+    const csrf = req.headers['x-csrf-token'];
+    const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
+    const r = await identity.sessionPrincipal(t, typeof csrf === 'string' ? csrf : undefined, unsafe);
+    return r?.principal ?? null;
+  };
+}
+
+const role = z.enum(ALL_ROLES as [Role, ...Role[]]);
+const nextStep = z.enum(['totp', 'changePassword', 'enrolTotp', 'done']).describe('totp: 输入动态验证码；changePassword: 须修改密码；enrolTotp: 须绑定动态验证码；done: 登录完成');
+const userView = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  departmentId: z.string().nullable(),
+  roles: z.array(role),
+  status: z.enum(['active', 'disabled']),
+  totpEnrolled: z.boolean(),
+  mustChangePassword: z.boolean(),
+  lockedUntil: z.string().nullable(),
+  version: z.number(),
+  createdAt: z.string(),
+});
+const departmentView = z.object({ id: z.string(), name: z.string(), uscc: z.string(), regionCode: z.string().nullable(), parentId: z.string().nullable(), status: z.enum(['active', 'disabled']), version: z.number() });
+const idParams = z.object({ id: z.string().uuid() });
+
+export function identityRoutes(identity: IdentityService): FastifyPluginAsyncZod {
+  return async (app) => {
+    const signedIn = { policy: { signedIn: true as const } };
+    const sysAdmin = { policy: { roles: ['sysAdmin'] as const } };
+    const secAdmin = { policy: { roles: ['secAdmin'] as const } };
+
+    app.post(
+      '/api/v1/auth/login',
+      {
+        config: { policy: { public: true }, rateLimit: { max: 20, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['auth'],
+          summary: '登录（第一步：用户名和密码）',
+          body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
+          response: { 200: z.object({ next: nextStep, csrfToken: z.string(), user: userView }), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const r = await identity.login(req.body.username, req.body.password, req.ip, req.id);
+        const p = await identity.policy();
+        setSessionCookie(req, reply, r.token, p.absoluteSessionHours * 3600);
+        return { next: r.next, csrfToken: r.csrfToken, user: r.user };
+      },
+    );
+
+    app.get(
+      '/api/v1/auth/me',
+      { config: signedIn, schema: { tags: ['auth'], summary: '当前用户与登录进度', response: { 200: z.object({ user: userView, next: nextStep, csrfToken: z.string() }), ...errorResponses } } },
+      async (req) => identity.me(token(req)),
+    );
+
+    app.post(
+      '/api/v1/auth/password',
+      {
+        config: signedIn,
+        schema: {
+          tags: ['auth'],
+          summary: '修改密码（首次登录强制修改）',
+          body: z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) }),
+          response: { 200: z.object({ next: nextStep }), ...errorResponses },
+        },
+      },
+      async (req) => ({ next: await identity.changePassword(token(req), req.body.currentPassword, req.body.newPassword, req.ip, req.id) }),
+    );
+
+    app.post(
+      '/api/v1/auth/totp/enrol',
+      {
+        config: signedIn,
+        schema: {
+          tags: ['auth'],
+          summary: '开始绑定动态验证码（返回二维码）',
+          body: z.object({}).optional(),
+          response: { 200: z.object({ secret: z.string(), otpauthUri: z.string(), qrSvg: z.string() }), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const r = await identity.startTotpEnrolment(token(req));
+        reply.header('cache-control', 'no-store');
+        return { ...r, qrSvg: await QRCode.toString(r.otpauthUri, { type: 'svg', margin: 1, width: 200 }) };
+      },
+    );
+
+    app.post(
+      '/api/v1/auth/totp/enrol/confirm',
+      {
+        config: signedIn,
+        schema: {
+          tags: ['auth'],
+          summary: '确认绑定动态验证码（返回一次性恢复码）',
+          body: z.object({ code: z.string().regex(/^\d{6}$/, '动态验证码为6位数字') }),
+          response: { 200: z.object({ recoveryCodes: z.array(z.string()), next: nextStep }), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        reply.header('cache-control', 'no-store');
+        return identity.confirmTotpEnrolment(token(req), req.body.code, req.ip, req.id);
+      },
+    );
+
+    app.post(
+      '/api/v1/auth/totp',
+      {
+        config: { ...signedIn, rateLimit: { max: 20, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['auth'],
+          summary: '登录第二步：动态验证码或恢复码',
+          body: z.object({ code: z.string().regex(/^\d{6}$/).optional(), recoveryCode: z.string().max(20).optional() }),
+          response: { 200: z.object({ next: nextStep }), ...errorResponses },
+        },
+      },
+      async (req) => ({ next: await identity.verifySecondFactor(token(req), req.body, req.ip, req.id) }),
+    );
+
+    app.post(
+      '/api/v1/auth/logout',
+      { config: signedIn, schema: { tags: ['auth'], summary: '退出登录（销毁服务端会话）', body: z.object({}).optional(), response: { 204: z.null(), ...errorResponses } } },
+      async (req, reply) => {
+        await identity.logout(token(req), req.ip, req.id);
+        setSessionCookie(req, reply, '', 0);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/api/v1/departments',
+      { config: { policy: { roles: ['sysAdmin', 'secAdmin', 'creditOffice'] as const } }, schema: { tags: ['admin'], summary: '部门列表', response: { 200: z.array(departmentView), ...errorResponses } } },
+      async () => identity.departments(),
+    );
+
+    app.post(
+      '/api/v1/departments',
+      {
+        config: sysAdmin,
+        schema: {
+          tags: ['admin'],
+          summary: '新增部门（系统管理员）',
+          body: z.object({ name: z.string().min(2).max(100), uscc: z.string().max(64), regionCode: z.string().regex(/^\d{6}$/).optional(), parentId: z.string().uuid().optional() }),
+          response: { 201: departmentView, ...errorResponses },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await identity.createDepartment(req.body, actorOf(req))),
+    );
+
+    app.get(
+      '/api/v1/users',
+      { config: { policy: { roles: ['sysAdmin', 'secAdmin'] as const } }, schema: { tags: ['admin'], summary: '用户列表', response: { 200: z.array(userView), ...errorResponses } } },
+      async () => identity.users(),
+    );
+
+    app.post(
+      '/api/v1/users',
+      {
+        config: sysAdmin,
+        schema: {
+          tags: ['admin'],
+          summary: '新增用户（返回一次性初始密码，首次登录须修改）',
+          body: z.object({ username: z.string().min(3).max(32), displayName: z.string().min(1).max(50), departmentId: z.string().uuid().optional(), roles: z.array(role).min(1).max(4) }),
+          response: { 201: z.object({ user: userView, oneTimePassword: z.string() }), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        reply.header('cache-control', 'no-store');
+        return reply.code(201).send(await identity.createUser(req.body, actorOf(req)));
+      },
+    );
+
+    app.post(
+      '/api/v1/users/:id/reset-password',
+      { config: sysAdmin, schema: { tags: ['admin'], summary: '重置用户密码（一次性密码）', params: idParams, body: z.object({}).optional(), response: { 200: z.object({ oneTimePassword: z.string() }), ...errorResponses } } },
+      async (req, reply) => {
+        reply.header('cache-control', 'no-store');
+        return { oneTimePassword: await identity.resetPassword(req.params.id, actorOf(req)) };
+      },
+    );
+
+    for (const [action, status] of [['disable', 'disabled'], ['enable', 'active']] as const) {
+      app.post(
+        `/api/v1/users/:id/${action}`,
+        { config: sysAdmin, schema: { tags: ['admin'], summary: action === 'disable' ? '停用用户' : '启用用户', params: idParams, body: z.object({}).optional(), response: { 200: userView, ...errorResponses } } },
+        async (req) => identity.setStatus(req.params.id, status, actorOf(req)),
+      );
+    }
+
+    app.put(
+      '/api/v1/users/:id/roles',
+      {
+        config: secAdmin,
+        schema: { tags: ['admin'], summary: '修改用户角色（仅安全管理员）', params: idParams, body: z.object({ roles: z.array(role).min(1).max(4), version: z.number().int().positive() }), response: { 200: userView, ...errorResponses } },
+      },
+      async (req) => identity.setRoles(req.params.id, req.body.roles, req.body.version, actorOf(req)),
+    );
+
+    app.get(
+      '/api/v1/security/policy',
+      { config: secAdmin, schema: { tags: ['admin'], summary: '密码、锁定与会话策略', response: { 200: securityPolicySchema, ...errorResponses } } },
+      async () => identity.policy(),
+    );
+
+    app.put(
+      '/api/v1/security/policy',
+      { config: secAdmin, schema: { tags: ['admin'], summary: '修改安全策略（仅安全管理员）', body: securityPolicySchema, response: { 200: securityPolicySchema, ...errorResponses } } },
+      async (req) => identity.setPolicy(req.body, actorOf(req)),
+    );
+  };
+}

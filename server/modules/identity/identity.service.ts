@@ -1,0 +1,458 @@
+/**
+ * Accounts, departments, sign-in and sessions. Every change and every sign-in event is audited in
+ * the same transaction as the change itself.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { validateUscc } from '../../../common/identifiers/index.js';
+import type { Clock } from '../../platform/clock.js';
+import { hmacSm3, sm3Hex, type FieldCipher } from '../../platform/crypto/index.js';
+import { getSetting, putSetting, type SettingsTables } from '../../platform/db/settings.js';
+import { AppError } from '../../platform/errors.js';
+import { ADMIN_ROLES, STAFF_ROLES, type Principal, type Role } from '../../platform/policy.js';
+import type { Actor, AuditLog, AuditTables } from '../audit/index.js';
+import { hashPassword, oneTimePassword, passwordIssues, reused, verifyPassword } from './password.js';
+import { DEFAULT_SECURITY_POLICY, securityPolicySchema, type SecurityPolicy } from './security-policy.js';
+import type { IdentityTables } from './identity.tables.js';
+import { newTotpSecret, otpauthUri, verifyTotp } from './totp.js';
+
+type Db = Kysely<IdentityTables & AuditTables & SettingsTables>;
+type UserRow = Selectable<IdentityTables['app_user']>;
+type SessionRow = Selectable<IdentityTables['user_session']>;
+
+export type NextStep = 'totp' | 'changePassword' | 'enrolTotp' | 'done';
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  departmentId: string | null;
+  roles: Role[];
+  status: 'active' | 'disabled';
+  totpEnrolled: boolean;
+  mustChangePassword: boolean;
+  lockedUntil: string | null;
+  version: number;
+  createdAt: string;
+}
+
+export interface DepartmentView {
+  id: string;
+  name: string;
+  uscc: string;
+  regionCode: string | null;
+  parentId: string | null;
+  status: 'active' | 'disabled';
+  version: number;
+}
+
+const MINUTE = 60_000;
+const ISSUER = '信用Xinyong';
+
+function userView(u: UserRow): UserView {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    departmentId: u.department_id,
+    roles: u.roles,
+    status: u.status,
+    totpEnrolled: u.totp_enrolled_at !== null,
+    mustChangePassword: u.must_change_password,
+    lockedUntil: u.locked_until ? u.locked_until.toISOString() : null,
+    version: u.version,
+    createdAt: u.created_at.toISOString(),
+  };
+}
+
+function departmentView(d: Selectable<IdentityTables['department']>): DepartmentView {
+  return { id: d.id, name: d.name, uscc: d.uscc, regionCode: d.region_code, parentId: d.parent_id, status: d.status, version: d.version };
+}
+
+/** 三员分立: an administrator holds exactly one administrator role and no business role. */
+export function roleIssues(roles: readonly Role[], departmentId: string | null): { code: string; message: string }[] {
+  const issues: { code: string; message: string }[] = [];
+  if (roles.length === 0) issues.push({ code: 'ROLES_EMPTY', message: '至少分配一个角色' });
+  if (roles.includes('system')) issues.push({ code: 'ROLE_SYSTEM', message: '系统账号角色只能用于系统账号' });
+  const admin = roles.filter((r) => ADMIN_ROLES.includes(r));
+  if (admin.length > 0 && roles.length > 1) issues.push({ code: 'ROLES_SEPARATION', message: '系统管理员、安全管理员、审计管理员三员分立：管理员只能拥有一个管理员角色，且不得兼任业务角色' });
+  if (roles.some((r) => STAFF_ROLES.includes(r)) && !departmentId) issues.push({ code: 'DEPARTMENT_REQUIRED', message: '业务角色须归属一个部门' });
+  return issues;
+}
+
+export class IdentityService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+    private readonly cipher: FieldCipher,
+    private readonly clock: Clock,
+  ) {}
+
+  private recoveryHash(code: string): string {
+    return hmacSm3(this.cipher.deriveKey('recovery codes'), code.replace(/[\s-]/g, '').toUpperCase()).toString('hex');
+  }
+
+  async policy(): Promise<SecurityPolicy> {
+    const raw = await getSetting(this.db, 'security_policy');
+    return raw ? securityPolicySchema.parse(JSON.parse(raw)) : DEFAULT_SECURITY_POLICY;
+  }
+
+  async setPolicy(p: SecurityPolicy, actor: Actor): Promise<SecurityPolicy> {
+    const before = await this.policy();
+    await this.db.transaction().execute(async (trx) => {
+      await putSetting(trx, 'security_policy', JSON.stringify(p));
+      await this.audit.record(trx, { category: 'security', event: 'policy.update', actor, result: 'success', objectType: 'securityPolicy', details: { before, after: p } });
+    });
+    return p;
+  }
+
+  // ---- bootstrap and recovery -------------------------------------------------------------
+
+  /** First start: no accounts exist, so create the system administrator with a one-time password. */
+  async bootstrap(): Promise<{ username: string; password: string } | null> {
+    const any = await this.db.selectFrom('app_user').select('id').limit(1).executeTakeFirst();
+    if (any) return null;
+    const password = oneTimePassword();
+    const hashed = await hashPassword(password);
+    await this.db.transaction().execute(async (trx) => {
+      const u = await trx
+        .insertInto('app_user')
+        .values({ username: 'admin', display_name: '系统管理员', department_id: null, roles: ['sysAdmin'], password_hash: hashed, password_changed_at: this.clock.now(), totp_secret_enc: null, totp_enrolled_at: null, totp_last_step: null, locked_until: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await this.audit.record(trx, { category: 'security', event: 'user.bootstrap', actor: null, result: 'success', objectType: 'user', objectId: u.id, details: { username: 'admin', roles: ['sysAdmin'] } });
+    });
+    return { username: 'admin', password };
+  }
+
+  /** `npm run cli -- admin reset`: new one-time password, second factor re-enrolled, lock cleared. */
+  async resetAdministrator(username: string): Promise<string> {
+    const user = await this.db.selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirst();
+    if (!user || !user.roles.includes('sysAdmin')) throw new AppError('NOT_FOUND', undefined, `没有名为「${username}」的系统管理员`);
+    const password = oneTimePassword();
+    const hashed = await hashPassword(password);
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('app_user')
+        .set({ password_hash: hashed, password_history: [user.password_hash, ...user.password_history].slice(0, 10), password_changed_at: this.clock.now(), must_change_password: true, totp_secret_enc: null, totp_enrolled_at: null, totp_last_step: null, recovery_codes: [], failed_logins: [], locked_until: null, status: 'active', version: sql`version + 1`, updated_at: this.clock.now() })
+        .where('id', '=', user.id)
+        .execute();
+      await trx.deleteFrom('user_session').where('user_id', '=', user.id).execute();
+      await this.audit.record(trx, { category: 'security', event: 'user.admin_reset', actor: { id: 'cli', name: '命令行', roles: [], departmentId: null, ip: null, requestId: null }, result: 'success', objectType: 'user', objectId: user.id, details: { username } });
+    });
+    return password;
+  }
+
+  // ---- departments and users --------------------------------------------------------------
+
+  async createDepartment(input: { name: string; uscc: string; regionCode?: string | undefined; parentId?: string | undefined }, actor: Actor): Promise<DepartmentView> {
+    const v = validateUscc(input.uscc);
+    if (!v.valid) throw new AppError('DEPARTMENT_INVALID', v.errors.map((e) => ({ field: 'uscc', ...e })));
+    return this.db.transaction().execute(async (trx) => {
+      if (input.parentId && !(await trx.selectFrom('department').select('id').where('id', '=', input.parentId).executeTakeFirst())) {
+        throw new AppError('DEPARTMENT_INVALID', [{ field: 'parentId', message: '上级部门不存在' }]);
+      }
+      const clash = await trx.selectFrom('department').select(['name', 'uscc']).where((eb) => eb.or([eb('name', '=', input.name.trim()), eb('uscc', '=', v.normalized)])).executeTakeFirst();
+      if (clash) throw new AppError('DUPLICATE', [{ field: clash.name === input.name.trim() ? 'name' : 'uscc', message: '同名或同代码的部门已存在' }]);
+      const d = await trx
+        .insertInto('department')
+        .values({ name: input.name.trim(), uscc: v.normalized, region_code: input.regionCode ?? v.normalized.slice(2, 8), parent_id: input.parentId ?? null })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.audit.record(trx, { category: 'business', event: 'department.create', actor, result: 'success', objectType: 'department', objectId: d.id, details: { name: d.name, uscc: d.uscc } });
+      return departmentView(d);
+    });
+  }
+
+  async departments(): Promise<DepartmentView[]> {
+    return (await this.db.selectFrom('department').selectAll().orderBy('name').execute()).map(departmentView);
+  }
+
+  async createUser(input: { username: string; displayName: string; departmentId?: string | undefined; roles: Role[] }, actor: Actor): Promise<{ user: UserView; oneTimePassword: string }> {
+    const username = input.username.trim().toLowerCase();
+    const issues = roleIssues(input.roles, input.departmentId ?? null);
+    if (!/^[a-z][a-z0-9_.-]{2,31}$/.test(username)) issues.push({ code: 'USERNAME_FORMAT', message: '用户名须为3–32位小写字母、数字、点、下划线或连字符，以字母开头' });
+    if (issues.length > 0) throw new AppError('USER_INVALID', issues);
+    const password = oneTimePassword();
+    const hashed = await hashPassword(password);
+    const user = await this.db.transaction().execute(async (trx) => {
+      if (input.departmentId && !(await trx.selectFrom('department').select('id').where('id', '=', input.departmentId).executeTakeFirst())) {
+        throw new AppError('USER_INVALID', [{ code: 'DEPARTMENT_UNKNOWN', message: '部门不存在' }]);
+      }
+      if (await trx.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirst()) {
+        throw new AppError('DUPLICATE', [{ field: 'username', message: `用户名${username}已被使用` }]);
+      }
+      const u = await trx
+        .insertInto('app_user')
+        .values({ username, display_name: input.displayName.trim(), department_id: input.departmentId ?? null, roles: input.roles, password_hash: hashed, password_changed_at: this.clock.now(), totp_secret_enc: null, totp_enrolled_at: null, totp_last_step: null, locked_until: null })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.audit.record(trx, { category: 'security', event: 'user.create', actor, result: 'success', objectType: 'user', objectId: u.id, details: { username, roles: input.roles, departmentId: u.department_id } });
+      return u;
+    });
+    return { user: userView(user), oneTimePassword: password };
+  }
+
+  async users(): Promise<UserView[]> {
+    return (await this.db.selectFrom('app_user').selectAll().orderBy('username').execute()).map(userView);
+  }
+
+  /** Only the security administrator changes roles (enforced by the route policy). */
+  async setRoles(userId: string, roles: Role[], version: number, actor: Actor): Promise<UserView> {
+    return this.db.transaction().execute(async (trx) => {
+      const u = await trx.selectFrom('app_user').selectAll().where('id', '=', userId).executeTakeFirst();
+      if (!u) throw new AppError('NOT_FOUND');
+      if (u.id === actor.id) throw new AppError('USER_INVALID', [{ code: 'OWN_ROLES', message: '不能修改自己的角色' }]);
+      const issues = roleIssues(roles, u.department_id);
+      if (issues.length > 0) throw new AppError('USER_INVALID', issues);
+      const updated = await trx.updateTable('app_user').set({ roles, version: sql`version + 1`, updated_at: this.clock.now() }).where('id', '=', userId).where('version', '=', version).returningAll().executeTakeFirst();
+      if (!updated) throw new AppError('VERSION_CONFLICT');
+      await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();
+      await this.audit.record(trx, { category: 'security', event: 'user.roles', actor, result: 'success', objectType: 'user', objectId: userId, details: { before: u.roles, after: roles } });
+      return userView(updated);
+    });
+  }
+
+  async resetPassword(userId: string, actor: Actor): Promise<string> {
+    const password = oneTimePassword();
+    const hashed = await hashPassword(password);
+    await this.db.transaction().execute(async (trx) => {
+      const u = await trx.selectFrom('app_user').selectAll().where('id', '=', userId).executeTakeFirst();
+      if (!u) throw new AppError('NOT_FOUND');
+      await trx
+        .updateTable('app_user')
+        .set({ password_hash: hashed, password_history: [u.password_hash, ...u.password_history].slice(0, 10), password_changed_at: this.clock.now(), must_change_password: true, failed_logins: [], locked_until: null, version: sql`version + 1`, updated_at: this.clock.now() })
+        .where('id', '=', userId)
+        .execute();
+      await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();
+      await this.audit.record(trx, { category: 'security', event: 'user.password_reset', actor, result: 'success', objectType: 'user', objectId: userId });
+    });
+    return password;
+  }
+
+  async setStatus(userId: string, status: 'active' | 'disabled', actor: Actor): Promise<UserView> {
+    return this.db.transaction().execute(async (trx) => {
+      const u = await trx.updateTable('app_user').set({ status, version: sql`version + 1`, updated_at: this.clock.now() }).where('id', '=', userId).returningAll().executeTakeFirst();
+      if (!u) throw new AppError('NOT_FOUND');
+      if (status === 'disabled') await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();
+      await this.audit.record(trx, { category: 'security', event: status === 'disabled' ? 'user.disable' : 'user.enable', actor, result: 'success', objectType: 'user', objectId: userId });
+      return userView(u);
+    });
+  }
+
+  // ---- sign-in ---------------------------------------------------------------------------
+
+  private actorFor(u: UserRow, ip: string | null, requestId: string | null): Actor {
+    return { id: u.id, name: u.username, roles: u.roles, departmentId: u.department_id, ip, requestId };
+  }
+
+  /** Pure: callers read the policy first (never inside a transaction: PGlite has one connection). */
+  private nextStep(u: UserRow, s: Pick<SessionRow, 'second_factor_ok'>, p: SecurityPolicy): NextStep {
+    const enrolled = u.totp_enrolled_at !== null;
+    if (enrolled && !s.second_factor_ok) return 'totp';
+    const expired = u.roles.some((r) => ADMIN_ROLES.includes(r)) && this.clock.now().getTime() - u.password_changed_at.getTime() > p.adminPasswordMaxAgeDays * 1440 * MINUTE;
+    if (u.must_change_password || expired) return 'changePassword';
+    if (!enrolled) return 'enrolTotp';
+    return 'done';
+  }
+
+  /** Password check with lockout. Returns a new session token (cookie) and the next step. */
+  async login(username: string, password: string, ip: string | null, requestId: string | null): Promise<{ token: string; csrfToken: string; next: NextStep; user: UserView }> {
+    const now = this.clock.now();
+    const p = await this.policy();
+    const u = await this.db.selectFrom('app_user').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+    const anonymous: Actor = { id: 'anonymous', name: username.slice(0, 32), roles: [], departmentId: null, ip, requestId };
+    if (!u || u.status !== 'active') {
+      // Same answer as a wrong password: no account enumeration.
+      await this.audit.recordAlone({ category: 'security', event: 'auth.login', actor: anonymous, result: 'failure', reason: u ? 'disabled' : 'unknown user' });
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    const actor = this.actorFor(u, ip, requestId);
+    if (u.locked_until && u.locked_until > now) {
+      await this.audit.recordAlone({ category: 'security', event: 'auth.login', actor, result: 'denied', reason: 'locked', objectType: 'user', objectId: u.id });
+      throw new AppError('ACCOUNT_LOCKED', { lockedUntil: u.locked_until.toISOString() }, `账户已被锁定，请于${new Date(u.locked_until.getTime() + 8 * 3_600_000).toISOString().slice(11, 16)}（北京时间）后再试`);
+    }
+    if (!(await verifyPassword(u.password_hash, password))) {
+      await this.registerFailure(u, actor, p, 'wrong password');
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const session = { id_hash: sm3Hex(token), user_id: u.id, stage: 'password' as const, second_factor_ok: false, csrf_token: csrfToken, created_at: now, last_seen_at: now };
+    const next = this.nextStep(u, session, p);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('app_user').set({ failed_logins: [], locked_until: null }).where('id', '=', u.id).execute();
+      await trx.insertInto('user_session').values({ ...session, stage: next === 'done' ? 'full' : 'password' }).execute();
+      await this.audit.record(trx, { category: 'security', event: 'auth.login', actor, result: 'success', objectType: 'user', objectId: u.id, details: { next } });
+    });
+    return { token, csrfToken, next, user: userView(u) };
+  }
+
+  /** Counts a failure in the window; the threshold locks the account. Failure and lock are audited. */
+  private async registerFailure(u: UserRow, actor: Actor, p: SecurityPolicy, reason: string): Promise<void> {
+    const now = this.clock.now();
+    const recent = [...u.failed_logins.filter((t) => now.getTime() - t.getTime() < p.lockoutWindowMinutes * MINUTE), now];
+    const lock = recent.length >= p.lockoutThreshold ? new Date(now.getTime() + p.lockoutMinutes * MINUTE) : null;
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('app_user').set({ failed_logins: lock ? [] : recent, ...(lock ? { locked_until: lock } : {}) }).where('id', '=', u.id).execute();
+      await this.audit.record(trx, { category: 'security', event: 'auth.login', actor, result: 'failure', reason, objectType: 'user', objectId: u.id, details: { failuresInWindow: recent.length } });
+      if (lock) {
+        await trx.deleteFrom('user_session').where('user_id', '=', u.id).execute();
+        await this.audit.record(trx, { category: 'security', event: 'auth.lockout', actor, result: 'success', objectType: 'user', objectId: u.id, details: { until: lock.toISOString() } });
+      }
+    });
+  }
+
+  /** Resolves a session cookie: idle and absolute timeouts, CSRF on state-changing requests. */
+  async sessionPrincipal(token: string, csrf: string | undefined, unsafe: boolean): Promise<{ principal: Principal; user: UserRow; session: SessionRow } | null> {
+    const now = this.clock.now();
+    const session = await this.db.selectFrom('user_session').selectAll().where('id_hash', '=', sm3Hex(token)).executeTakeFirst();
+    if (!session) return null;
+    const user = await this.db.selectFrom('app_user').selectAll().where('id', '=', session.user_id).executeTakeFirst();
+    if (!user || user.status !== 'active') return null;
+    const p = await this.policy();
+    const idle = (user.roles.some((r) => ADMIN_ROLES.includes(r)) ? p.adminIdleMinutes : p.userIdleMinutes) * MINUTE;
+    const idleFor = now.getTime() - session.last_seen_at.getTime();
+    const age = now.getTime() - session.created_at.getTime();
+    if (idleFor > idle || age > p.absoluteSessionHours * 60 * MINUTE) {
+      await this.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('user_session').where('id_hash', '=', session.id_hash).execute();
+        await this.audit.record(trx, { category: 'security', event: 'auth.session_expired', actor: this.actorFor(user, null, null), result: 'success', reason: idleFor > idle ? 'idle' : 'absolute', objectType: 'user', objectId: user.id });
+      });
+      throw new AppError('SESSION_EXPIRED');
+    }
+    if (unsafe) {
+      const ok = csrf !== undefined && csrf.length === session.csrf_token.length && timingSafeEqual(Buffer.from(csrf), Buffer.from(session.csrf_token));
+      if (!ok) throw new AppError('CSRF_FAILED');
+    }
+    await this.db.updateTable('user_session').set({ last_seen_at: now }).where('id_hash', '=', session.id_hash).execute();
+    return {
+      principal: { kind: 'user', id: user.id, name: user.username, roles: user.roles, departmentId: user.department_id, stage: session.stage },
+      user,
+      session,
+    };
+  }
+
+  private async sessionOf(token: string): Promise<{ user: UserRow; session: SessionRow }> {
+    const session = await this.db.selectFrom('user_session').selectAll().where('id_hash', '=', sm3Hex(token)).executeTakeFirst();
+    const user = session ? await this.db.selectFrom('app_user').selectAll().where('id', '=', session.user_id).executeTakeFirst() : undefined;
+    if (!session || !user) throw new AppError('UNAUTHENTICATED');
+    return { user, session };
+  }
+
+  /** Moves the session on after a step; 'full' once nothing remains. */
+  private async advance(trx: Db, user: UserRow, session: SessionRow, patch: { second_factor_ok?: boolean }, p: SecurityPolicy): Promise<NextStep> {
+    const next = this.nextStep(user, { second_factor_ok: patch.second_factor_ok ?? session.second_factor_ok }, p);
+    await trx.updateTable('user_session').set({ ...patch, stage: next === 'done' ? 'full' : 'password' }).where('id_hash', '=', session.id_hash).execute();
+    return next;
+  }
+
+  async me(token: string): Promise<{ user: UserView; next: NextStep; csrfToken: string }> {
+    const { user, session } = await this.sessionOf(token);
+    return { user: userView(user), next: this.nextStep(user, session, await this.policy()), csrfToken: session.csrf_token };
+  }
+
+  async changePassword(token: string, current: string, next: string, ip: string | null, requestId: string | null): Promise<NextStep> {
+    const { user, session } = await this.sessionOf(token);
+    const actor = this.actorFor(user, ip, requestId);
+    const p = await this.policy();
+    if (this.nextStep(user, session, p) === 'totp') throw new AppError('LOGIN_STEP_REQUIRED');
+    if (!(await verifyPassword(user.password_hash, current))) {
+      await this.registerFailure(user, actor, p, 'wrong current password');
+      throw new AppError('INVALID_CREDENTIALS', undefined, '当前密码错误');
+    }
+    const issues = passwordIssues(next, user.username);
+    if (await reused(next, [user.password_hash, ...user.password_history].slice(0, p.passwordHistory))) {
+      issues.push({ code: 'PASSWORD_REUSED', message: `不得使用最近${p.passwordHistory}次用过的密码` });
+    }
+    if (issues.length > 0) throw new AppError('PASSWORD_POLICY', issues);
+    const hashed = await hashPassword(next);
+    return this.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('app_user')
+        .set({ password_hash: hashed, password_history: [user.password_hash, ...user.password_history].slice(0, 10), password_changed_at: this.clock.now(), must_change_password: false, version: sql`version + 1`, updated_at: this.clock.now() })
+        .where('id', '=', user.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      // Other sessions of this user end with the old password.
+      await trx.deleteFrom('user_session').where('user_id', '=', user.id).where('id_hash', '!=', session.id_hash).execute();
+      await this.audit.record(trx, { category: 'security', event: 'auth.password_change', actor, result: 'success', objectType: 'user', objectId: user.id });
+      return this.advance(trx, updated, session, {}, p);
+    });
+  }
+
+  async startTotpEnrolment(token: string): Promise<{ secret: string; otpauthUri: string }> {
+    const { user } = await this.sessionOf(token);
+    if (user.totp_enrolled_at) throw new AppError('USER_INVALID', [{ code: 'TOTP_ENROLLED', message: '已绑定动态验证码；如需重新绑定，请联系系统管理员重置' }]);
+    const secret = newTotpSecret();
+    await this.db.updateTable('app_user').set({ totp_secret_enc: this.cipher.encrypt(secret) }).where('id', '=', user.id).execute();
+    return { secret, otpauthUri: otpauthUri(secret, user.username, ISSUER) };
+  }
+
+  async confirmTotpEnrolment(token: string, code: string, ip: string | null, requestId: string | null): Promise<{ recoveryCodes: string[]; next: NextStep }> {
+    const { user, session } = await this.sessionOf(token);
+    const actor = this.actorFor(user, ip, requestId);
+    if (user.totp_enrolled_at || !user.totp_secret_enc) throw new AppError('USER_INVALID', [{ code: 'TOTP_NOT_STARTED', message: '请先开始绑定动态验证码' }]);
+    const step = verifyTotp(this.cipher.decrypt(user.totp_secret_enc), code, this.clock.now(), null);
+    if (step === null) {
+      await this.audit.recordAlone({ category: 'security', event: 'auth.totp_enrol', actor, result: 'failure', objectType: 'user', objectId: user.id });
+      throw new AppError('SECOND_FACTOR_INVALID');
+    }
+    const p = await this.policy();
+    const recoveryCodes = Array.from({ length: 10 }, () => {
+      const raw = randomBytes(5).toString('hex').toUpperCase();
+      return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+    });
+    return this.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('app_user')
+        .set({ totp_enrolled_at: this.clock.now(), totp_last_step: step, recovery_codes: recoveryCodes.map((c) => this.recoveryHash(c)) })
+        .where('id', '=', user.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.audit.record(trx, { category: 'security', event: 'auth.totp_enrol', actor, result: 'success', objectType: 'user', objectId: user.id });
+      const next = await this.advance(trx, updated, session, { second_factor_ok: true }, p);
+      return { recoveryCodes, next };
+    });
+  }
+
+  /** The second factor: a TOTP code, or a one-time recovery code. Failures count toward lockout. */
+  async verifySecondFactor(token: string, input: { code?: string | undefined; recoveryCode?: string | undefined }, ip: string | null, requestId: string | null): Promise<NextStep> {
+    const { user, session } = await this.sessionOf(token);
+    const actor = this.actorFor(user, ip, requestId);
+    if (!user.totp_enrolled_at || !user.totp_secret_enc) throw new AppError('LOGIN_STEP_REQUIRED');
+    let step: number | null = null;
+    let usedRecovery: string | null = null;
+    if (input.code) step = verifyTotp(this.cipher.decrypt(user.totp_secret_enc), input.code, this.clock.now(), user.totp_last_step);
+    if (step === null && input.recoveryCode) {
+      const h = this.recoveryHash(input.recoveryCode);
+      if (user.recovery_codes.includes(h)) usedRecovery = h;
+    }
+    const p = await this.policy();
+    if (step === null && usedRecovery === null) {
+      await this.registerFailure(user, actor, p, 'wrong second factor');
+      throw new AppError('SECOND_FACTOR_INVALID');
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('app_user')
+        .set({
+          ...(step !== null ? { totp_last_step: step } : {}),
+          ...(usedRecovery ? { recovery_codes: user.recovery_codes.filter((c) => c !== usedRecovery) } : {}),
+        })
+        .where('id', '=', user.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.audit.record(trx, { category: 'security', event: usedRecovery ? 'auth.recovery_code' : 'auth.totp', actor, result: 'success', objectType: 'user', objectId: user.id, ...(usedRecovery ? { details: { recoveryCodesLeft: updated.recovery_codes.length } } : {}) });
+      return this.advance(trx, updated, session, { second_factor_ok: true }, p);
+    });
+  }
+
+  async logout(token: string, ip: string | null, requestId: string | null): Promise<void> {
+    const { user, session } = await this.sessionOf(token);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('user_session').where('id_hash', '=', session.id_hash).execute();
+      await this.audit.record(trx, { category: 'security', event: 'auth.logout', actor: this.actorFor(user, ip, requestId), result: 'success', objectType: 'user', objectId: user.id });
+    });
+  }
+}

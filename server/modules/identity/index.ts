@@ -1,0 +1,5 @@
+export { IdentityService, roleIssues, type UserView, type DepartmentView, type NextStep } from './identity.service.js';
+export { identityRoutes, sessionAuthenticate, SESSION_COOKIE } from './identity.routes.js';
+export { DEFAULT_SECURITY_POLICY, type SecurityPolicy } from './security-policy.js';
+export { totpAt, stepOf } from './totp.js';
+export type { IdentityTables } from './identity.tables.js';
