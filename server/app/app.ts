@@ -20,10 +20,11 @@ import { ERRORS, type ErrorCode } from '../../common/errors.js';
 import { catalogRoutes, type CatalogService } from '../modules/catalog/index.js';
 import { subjectsRoutes, type SubjectsService } from '../modules/subjects/index.js';
 import { auditRoutes, type AuditLog } from '../modules/audit/index.js';
-import { identityRoutes, type IdentityService } from '../modules/identity/index.js';
+import { identityRoutes, type IdentityService, type SignedRequests } from '../modules/identity/index.js';
 import type { Config } from '../platform/config.js';
 import { AppError } from '../platform/errors.js';
-import { denyAll, type Authenticate, type Policy } from '../platform/policy.js';
+import { Readable } from 'node:stream';
+import { denyAll, type Authenticate, type Policy, type VerifySigned } from '../platform/policy.js';
 import { homePage } from './home.js';
 
 z.config(z.locales.zhCN());
@@ -82,7 +83,9 @@ export interface AppDeps {
   ready: () => Promise<{ database: boolean; migrationsPending: number; engine: string }>;
   authenticate?: Authenticate;
   identity: IdentityService;
+  signed: SignedRequests;
   audit: AuditLog;
+  verifySigned?: VerifySigned;
   /** Called when an authenticated principal is refused by a route's policy (audited). */
   onDenied?: (req: FastifyRequest) => Promise<void>;
   version: string;
@@ -101,6 +104,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
   });
   base.decorate('registeredRoutes', installPolicy(base, deps.authenticate ?? denyAll, deps.onDenied));
+
+  // Signed system requests: keep the raw body (the signature covers its hash), then verify before
+  // any handler runs. Until then the principal is provisional.
+  base.addHook('preParsing', async (req, _reply, payload) => {
+    if (!req.signedHeaders) return payload;
+    const chunks: Buffer[] = [];
+    for await (const c of payload) chunks.push(Buffer.from(c as Buffer));
+    req.rawBody = Buffer.concat(chunks);
+    const replay = Readable.from([req.rawBody]) as Readable & { receivedEncodedLength?: number };
+    replay.receivedEncodedLength = req.rawBody.length;
+    return replay;
+  });
+  base.addHook('preHandler', async (req) => {
+    if (!req.signedHeaders) return;
+    if (!deps.verifySigned) throw new AppError('SIGNATURE_INVALID');
+    req.principal = await deps.verifySigned(req, req.signedHeaders, req.rawBody ?? Buffer.alloc(0));
+  });
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -205,7 +225,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'self'; style-src 'unsafe-inline'").send(homePage()),
   );
 
-  await app.register(identityRoutes(deps.identity));
+  await app.register(identityRoutes(deps.identity, deps.signed));
   await app.register(auditRoutes(deps.audit));
   await app.register(catalogRoutes(deps.catalog));
   await app.register(

@@ -13,7 +13,7 @@ import { generateDemo, type DemoStats } from '../modules/demo/index.js';
 import type { RecordTables } from '../modules/records/index.js';
 import { SubjectsService, type SubjectTables } from '../modules/subjects/index.js';
 import { AuditLog, actorOf, type AuditTables } from '../modules/audit/index.js';
-import { IdentityService, sessionAuthenticate, type IdentityTables } from '../modules/identity/index.js';
+import { IdentityService, SignedRequests, sessionAuthenticate, type IdentityTables } from '../modules/identity/index.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { ConfigError, type Config } from '../platform/config.js';
 import { FieldCipher, type KeyMaterial } from '../platform/crypto/index.js';
@@ -36,6 +36,7 @@ export interface Platform {
   cipher: FieldCipher;
   audit: AuditLog;
   identity: IdentityService;
+  signed: SignedRequests;
   /** Set on the very first start: the bootstrap administrator's one-time password, to print once. */
   bootstrap: { username: string; password: string } | null;
   demo: DemoStats | null;
@@ -104,6 +105,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     const clock = opts.clock ?? systemClock;
     const audit = new AuditLog(engine.db, clock, config.auditCheckpointFile, cipher.deriveKey('audit checkpoint'));
     const identity = new IdentityService(engine.db, audit, cipher, clock);
+    const signed = new SignedRequests(engine.db, audit, cipher, clock);
     const bootstrap = opts.skipBootstrap ? null : await identity.bootstrap();
 
     const catalog = await CatalogService.start(engine.db, log);
@@ -128,8 +130,10 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       catalog,
       subjects,
       version: VERSION,
-      authenticate: opts.authenticate ?? sessionAuthenticate(identity),
+      authenticate: opts.authenticate ?? sessionAuthenticate(identity, signed),
+      verifySigned: (req, h, body) => signed.verify(h, req.method, req.url, body, req.ip, req.id),
       identity,
+      signed,
       audit,
       onDenied: async (req) => {
         await audit.recordAlone({ category: 'security', event: 'access.denied', actor: actorOf(req), result: 'denied', objectType: 'route', objectId: `${req.method} ${req.routeOptions.url ?? ''}` });
@@ -157,6 +161,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       cipher,
       audit,
       identity,
+      signed,
       bootstrap,
       demo,
       async close() {

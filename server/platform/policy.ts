@@ -43,11 +43,25 @@ export const denyAll: Authenticate = async () => null;
 export const STAFF_ROLES: readonly Role[] = ['creditOffice', 'submitter', 'reviewer', 'implementer'];
 export const ALL_ROLES: readonly Role[] = [...STAFF_ROLES, ...ADMIN_ROLES, 'system'];
 
+/** Headers of a signed system request; the signature is checked once the body has been read. */
+export interface SignedHeaders {
+  appKey: string;
+  timestamp: string;
+  nonce: string;
+  signature: string;
+}
+
+/** Completes a signed request's authentication with its raw body (a failure throws 401). */
+export type VerifySigned = (req: FastifyRequest, headers: SignedHeaders, rawBody: Buffer) => Promise<Principal>;
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     policy?: Policy;
   }
   interface FastifyRequest {
     principal: Principal | null;
+    /** Set by the authenticator when the request claims to be a signed system request. */
+    signedHeaders?: SignedHeaders;
+    rawBody?: Buffer;
   }
 }

@@ -12,6 +12,7 @@ import { errorResponses } from '../../platform/http-schemas.js';
 import { ALL_ROLES, type Authenticate, type Role } from '../../platform/policy.js';
 import { actorOf } from '../audit/index.js';
 import type { IdentityService } from './identity.service.js';
+import type { SignedRequests } from './signed-requests.js';
 import { securityPolicySchema } from './security-policy.js';
 
 export const SESSION_COOKIE = 'xy_sid';
@@ -35,9 +36,18 @@ function token(req: FastifyRequest): string {
   return t;
 }
 
-/** The Authenticate seam's implementation for people: the session cookie. */
-export function sessionAuthenticate(identity: IdentityService): Authenticate {
+/**
+ * The Authenticate seam's implementation: a signed system request (provisional until its body is
+ * verified, see SignedRequests.verify) or a person's session cookie.
+ */
+export function sessionAuthenticate(identity: IdentityService, signed: SignedRequests): Authenticate {
   return async (req) => {
+    const appKey = req.headers['x-app-key'];
+    if (typeof appKey === 'string') {
+      const h = (n: string) => (typeof req.headers[n] === 'string' ? (req.headers[n] as string) : '');
+      req.signedHeaders = { appKey, timestamp: h('x-timestamp'), nonce: h('x-nonce'), signature: h('x-signature') };
+      return signed.provisional(appKey);
+    }
     const t = readCookie(req, SESSION_COOKIE);
     if (!t) return null;
     const csrf = req.headers['x-csrf-token'];
@@ -65,7 +75,7 @@ const userView = z.object({
 const departmentView = z.object({ id: z.string(), name: z.string(), uscc: z.string(), regionCode: z.string().nullable(), parentId: z.string().nullable(), status: z.enum(['active', 'disabled']), version: z.number() });
 const idParams = z.object({ id: z.string().uuid() });
 
-export function identityRoutes(identity: IdentityService): FastifyPluginAsyncZod {
+export function identityRoutes(identity: IdentityService, signed: SignedRequests): FastifyPluginAsyncZod {
   return async (app) => {
     const signedIn = { policy: { signedIn: true as const } };
     const sysAdmin = { policy: { roles: ['sysAdmin'] as const } };
@@ -236,6 +246,51 @@ export function identityRoutes(identity: IdentityService): FastifyPluginAsyncZod
         schema: { tags: ['admin'], summary: '修改用户角色（仅安全管理员）', params: idParams, body: z.object({ roles: z.array(role).min(1).max(4), version: z.number().int().positive() }), response: { 200: userView, ...errorResponses } },
       },
       async (req) => identity.setRoles(req.params.id, req.body.roles, req.body.version, actorOf(req)),
+    );
+
+    app.get(
+      '/api/v1/system-accounts',
+      {
+        config: sysAdmin,
+        schema: {
+          tags: ['admin'],
+          summary: '系统账号列表',
+          response: { 200: z.array(z.object({ appKey: z.string(), name: z.string(), departmentId: z.string(), roles: z.array(role), status: z.enum(['active', 'disabled']) })), ...errorResponses },
+        },
+      },
+      async () => signed.list(),
+    );
+
+    app.post(
+      '/api/v1/system-accounts',
+      {
+        config: sysAdmin,
+        schema: {
+          tags: ['admin'],
+          summary: '新增系统账号（审批系统、上级平台；返回一次性显示的密钥）',
+          body: z.object({ name: z.string().min(2).max(100), departmentId: z.string().uuid() }),
+          response: { 201: z.object({ appKey: z.string(), secret: z.string() }), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        reply.header('cache-control', 'no-store');
+        return reply.code(201).send(await signed.create(req.body, actorOf(req)));
+      },
+    );
+
+    app.post(
+      '/api/v1/system/echo',
+      {
+        config: { policy: { roles: ['system'] as const } },
+        schema: {
+          tags: ['admin'],
+          summary: '签名自检：系统账号验证请求签名是否正确',
+          description: '签名：X-Signature = hex(HMAC-SM3(密钥, 方法\\n路径?查询\\nSM3(请求体)\\n时间戳\\n随机数))；X-Timestamp为Unix秒，5分钟内有效；X-Nonce不可重复。',
+          body: z.record(z.string(), z.unknown()).optional(),
+          response: { 200: z.object({ appKey: z.string(), name: z.string(), departmentId: z.string().nullable(), received: z.unknown() }), ...errorResponses },
+        },
+      },
+      async (req) => ({ appKey: req.principal?.id ?? '', name: req.principal?.name ?? '', departmentId: req.principal?.departmentId ?? null, received: req.body ?? null }),
     );
 
     app.get(

@@ -3,3 +3,4 @@ export { identityRoutes, sessionAuthenticate, SESSION_COOKIE } from './identity.
 export { DEFAULT_SECURITY_POLICY, type SecurityPolicy } from './security-policy.js';
 export { totpAt, stepOf } from './totp.js';
 export type { IdentityTables } from './identity.tables.js';
+export { SignedRequests, sign, stringToSign, REPLAY_WINDOW_MS } from './signed-requests.js';

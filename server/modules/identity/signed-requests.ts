@@ -1,0 +1,91 @@
+/**
+ * Signed requests for other government systems (approval systems, upper-level platforms).
+ *
+ *   X-App-Key:   the system account's key
+ *   X-Timestamp: Unix time in seconds
+ *   X-Nonce:     16–64 characters [A-Za-z0-9_-], never reused
+ *   X-Signature: hex HMAC-SM3(secret, METHOD \n PATH?QUERY \n SM3-hex(body) \n timestamp \n nonce)
+ *
+ * A timestamp more than 5 minutes off, a nonce seen before, or a wrong signature → 401.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../platform/clock.js';
+import { hmacSm3, sm3Hex, type FieldCipher } from '../../platform/crypto/index.js';
+import { AppError } from '../../platform/errors.js';
+import type { Principal, Role } from '../../platform/policy.js';
+import type { Actor, AuditLog } from '../audit/index.js';
+import type { IdentityTables } from './identity.tables.js';
+
+export const REPLAY_WINDOW_MS = 5 * 60_000;
+
+export interface SignedHeaders {
+  appKey: string;
+  timestamp: string;
+  nonce: string;
+  signature: string;
+}
+
+export function stringToSign(method: string, pathAndQuery: string, body: Buffer | string, timestamp: string, nonce: string): string {
+  return `${method.toUpperCase()}\n${pathAndQuery}\n${sm3Hex(body)}\n${timestamp}\n${nonce}`;
+}
+
+/** What an integrator computes (also used by tests and the documentation example). */
+export function sign(secret: string, method: string, pathAndQuery: string, body: Buffer | string, timestamp: string, nonce: string): string {
+  return hmacSm3(Buffer.from(secret, 'utf8'), stringToSign(method, pathAndQuery, body, timestamp, nonce)).toString('hex');
+}
+
+export class SignedRequests {
+  constructor(
+    private readonly db: Kysely<IdentityTables>,
+    private readonly audit: AuditLog,
+    private readonly cipher: FieldCipher,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: { name: string; departmentId: string }, actor: Actor): Promise<{ appKey: string; secret: string }> {
+    const appKey = `xy_${randomBytes(9).toString('base64url')}`;
+    const secret = randomBytes(32).toString('base64url');
+    await this.db.transaction().execute(async (trx) => {
+      if (!(await trx.selectFrom('department').select('id').where('id', '=', input.departmentId).executeTakeFirst())) {
+        throw new AppError('USER_INVALID', [{ code: 'DEPARTMENT_UNKNOWN', message: '部门不存在' }]);
+      }
+      await trx.insertInto('system_account').values({ app_key: appKey, name: input.name.trim(), department_id: input.departmentId, roles: ['system'], secret_enc: this.cipher.encrypt(secret) }).execute();
+      await this.audit.record(trx, { category: 'security', event: 'system_account.create', actor, result: 'success', objectType: 'systemAccount', objectId: appKey, details: { name: input.name, departmentId: input.departmentId } });
+    });
+    return { appKey, secret };
+  }
+
+  async list(): Promise<{ appKey: string; name: string; departmentId: string; roles: Role[]; status: 'active' | 'disabled' }[]> {
+    const rows = await this.db.selectFrom('system_account').select(['app_key', 'name', 'department_id', 'roles', 'status']).orderBy('name').execute();
+    return rows.map((r) => ({ appKey: r.app_key, name: r.name, departmentId: r.department_id, roles: r.roles, status: r.status }));
+  }
+
+  /** The account a request claims to come from; the signature is verified once the body is read. */
+  async provisional(appKey: string): Promise<Principal> {
+    const account = await this.db.selectFrom('system_account').selectAll().where('app_key', '=', appKey).executeTakeFirst();
+    if (!account || account.status !== 'active') throw new AppError('SIGNATURE_INVALID', { reason: 'unknown or disabled app key' });
+    return { kind: 'system', id: account.app_key, name: account.name, roles: account.roles, departmentId: account.department_id, stage: 'full' };
+  }
+
+  /** Checks key, clock window, signature and nonce; the nonce is consumed only by a valid request. */
+  async verify(h: SignedHeaders, method: string, pathAndQuery: string, body: Buffer, ip: string | null, requestId: string | null): Promise<Principal> {
+    const deny = async (reason: string): Promise<never> => {
+      await this.audit.recordAlone({ category: 'security', event: 'auth.signed_request', actor: { id: h.appKey.slice(0, 64), name: 'system', roles: ['system'], departmentId: null, ip, requestId }, result: 'denied', reason });
+      throw new AppError('SIGNATURE_INVALID', { reason });
+    };
+    const account = await this.db.selectFrom('system_account').selectAll().where('app_key', '=', h.appKey).executeTakeFirst();
+    if (!account || account.status !== 'active') return deny('unknown or disabled app key');
+    const ts = Number(h.timestamp);
+    if (!/^\d{9,11}$/.test(h.timestamp) || Math.abs(this.clock.now().getTime() - ts * 1000) > REPLAY_WINDOW_MS) return deny('timestamp outside the 5-minute window');
+    if (!/^[A-Za-z0-9_-]{16,64}$/.test(h.nonce)) return deny('malformed nonce');
+    const expected = sign(this.cipher.decrypt(account.secret_enc), method, pathAndQuery, body, h.timestamp, h.nonce);
+    const given = Buffer.from(h.signature, 'utf8');
+    if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected, 'utf8'))) return deny('bad signature');
+    const now = this.clock.now();
+    await this.db.deleteFrom('request_nonce').where('seen_at', '<', new Date(now.getTime() - 2 * REPLAY_WINDOW_MS)).execute();
+    const fresh = await this.db.insertInto('request_nonce').values({ app_key: h.appKey, nonce: h.nonce, seen_at: now }).onConflict((oc) => oc.doNothing()).returning('nonce').executeTakeFirst();
+    if (!fresh) return deny('replayed nonce');
+    return { kind: 'system', id: account.app_key, name: account.name, roles: account.roles, departmentId: account.department_id, stage: 'full' };
+  }
+}
