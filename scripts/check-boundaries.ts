@@ -19,7 +19,7 @@ function walk(dir: string): string[] {
 const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
 const problems: string[] = [];
 
-for (const file of ['common', 'server', 'web', 'scripts', 'test', 'bench'].flatMap((d) => walk(path.join(root, d)))) {
+for (const file of ['common', 'server', 'web', 'scripts', 'test', 'bench', 'e2e'].flatMap((d) => walk(path.join(root, d)))) {
   const from = rel(file);
   const isTest = from.endsWith('.test.ts');
   const text = fs.readFileSync(file, 'utf8');

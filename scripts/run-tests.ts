@@ -19,7 +19,7 @@ function walk(dir: string): string[] {
   });
 }
 
-const files = ['common', 'server', 'scripts', 'test']
+const files = ['common', 'server', 'scripts', 'test', 'e2e']
   .flatMap((d) => walk(path.join(root, d)))
   .map((f) => path.relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))

@@ -25,7 +25,7 @@ import type { Config } from '../platform/config.js';
 import { AppError } from '../platform/errors.js';
 import { Readable } from 'node:stream';
 import { denyAll, type Authenticate, type Policy, type VerifySigned } from '../platform/policy.js';
-import { homePage } from './home.js';
+import { registerWeb } from './web.js';
 
 z.config(z.locales.zhCN());
 
@@ -41,8 +41,8 @@ declare module 'fastify' {
   }
 }
 
-/** Routes registered by the OpenAPI UI plugin: public documentation, given a policy here. */
-const DOCS_PREFIX = '/docs';
+/** Routes registered by plugins (OpenAPI UI, static web assets): public, given a policy here. */
+const PLUGIN_PUBLIC_PREFIXES = ['/docs', '/assets/'];
 
 /**
  * Default deny, installed on a Fastify instance: every route must declare `config.policy` (a route
@@ -53,7 +53,7 @@ const DOCS_PREFIX = '/docs';
 export function installPolicy(app: FastifyInstance, authenticate: Authenticate, onDenied?: (req: FastifyRequest) => Promise<void>): RegisteredRoute[] {
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
-    if (!route.config?.policy && route.url.startsWith(DOCS_PREFIX)) route.config = { ...route.config, policy: { public: true } };
+    if (!route.config?.policy && PLUGIN_PUBLIC_PREFIXES.some((p) => route.url.startsWith(p))) route.config = { ...route.config, policy: { public: true } };
     if (!route.config?.policy) throw new Error(`route ${[route.method].flat().join(',')} ${route.url} declares no policy`);
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, policy: route.config.policy });
   });
@@ -221,9 +221,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
-  app.get('/', { config: { policy: { public: true } }, schema: { hide: true } }, async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'self'; style-src 'unsafe-inline'").send(homePage()),
-  );
+  await registerWeb(base);
 
   await app.register(identityRoutes(deps.identity, deps.signed));
   await app.register(auditRoutes(deps.audit));

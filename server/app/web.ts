@@ -1,0 +1,34 @@
+/**
+ * Serves the built web bundles (dist/web, built by `npm install` → prepare, or `npm start` →
+ * prestart): the portal at /, the console at /console/ (SPA), hashed assets under /assets/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { homePage } from './home.js';
+
+export const WEB_DIST = path.resolve(import.meta.dirname, '../../dist/web');
+
+// antd's CSS-in-JS inserts <style> elements, hence 'unsafe-inline' for styles only; no inline scripts.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+function html(req: FastifyRequest, reply: FastifyReply, body: string) {
+  reply.type('text/html; charset=utf-8').header('content-security-policy', CSP).header('cache-control', 'no-cache');
+  if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  return reply.send(body);
+}
+
+export async function registerWeb(app: FastifyInstance): Promise<void> {
+  const open = { policy: { public: true as const } };
+  const read = (rel: string) => (fs.existsSync(path.join(WEB_DIST, rel)) ? fs.readFileSync(path.join(WEB_DIST, rel), 'utf8') : null);
+  const portal = read('portal/index.html');
+  const consoleHtml = read('console/index.html');
+  if (fs.existsSync(path.join(WEB_DIST, 'assets'))) {
+    await app.register(fastifyStatic, { root: path.join(WEB_DIST, 'assets'), prefix: '/assets/', immutable: true, maxAge: '365d', index: false, wildcard: true });
+  }
+  const missing = '<!doctype html><meta charset="utf-8"><title>管理后台</title><p>管理后台尚未构建：请运行 <code>npm run build:web</code>（<code>npm install</code> 会自动构建）。</p>';
+  app.get('/', { config: open, schema: { hide: true } }, (req, reply) => html(req, reply, portal ?? homePage()));
+  app.get('/console', { config: open, schema: { hide: true } }, (_req, reply) => reply.redirect('/console/'));
+  app.get('/console/*', { config: open, schema: { hide: true } }, (req, reply) => html(req, reply, consoleHtml ?? missing));
+}

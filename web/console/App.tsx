@@ -1,0 +1,101 @@
+/** The console shell: sign-in gate, navigation by role, pages by hash route (#/users …). */
+import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import { Button, Layout, Menu, Result, Space, Spin, Tag, Typography } from 'antd';
+import { api, setCsrfToken } from '../ui/api';
+import { ROLE_LABELS } from '../ui/labels';
+import { Login } from './Login';
+import type { Me, NextStep } from './session';
+import { AuditPage } from './pages/Audit';
+import { CatalogPage } from './pages/Catalog';
+import { DepartmentsPage } from './pages/Departments';
+import { HomePage } from './pages/Home';
+import { SecurityPolicyPage } from './pages/SecurityPolicy';
+import { UsersPage } from './pages/Users';
+
+interface Page {
+  key: string;
+  label: string;
+  group: string;
+  roles: string[] | 'any';
+  render: (me: Me) => ReactElement;
+}
+
+const BUSINESS = ['creditOffice', 'submitter', 'reviewer', 'implementer'];
+
+const PAGES: Page[] = [
+  { key: 'home', label: '工作台', group: '', roles: 'any', render: (me) => <HomePage me={me} /> },
+  { key: 'catalog', label: '信息目录与措施清单', group: '目录管理', roles: [...BUSINESS, 'sysAdmin', 'secAdmin'], render: () => <CatalogPage /> },
+  { key: 'departments', label: '部门', group: '系统管理', roles: ['sysAdmin'], render: () => <DepartmentsPage /> },
+  { key: 'users', label: '用户', group: '系统管理', roles: ['sysAdmin', 'secAdmin'], render: (me) => <UsersPage me={me} /> },
+  { key: 'security', label: '密码与会话策略', group: '安全策略', roles: ['secAdmin'], render: () => <SecurityPolicyPage /> },
+  { key: 'audit', label: '审计日志', group: '安全审计', roles: ['auditAdmin'], render: () => <AuditPage category={undefined} /> },
+  { key: 'queries', label: '查询登记', group: '安全审计', roles: ['auditAdmin'], render: () => <AuditPage category="query" /> },
+];
+
+function allowed(page: Page, roles: string[]): boolean {
+  return page.roles === 'any' || page.roles.some((r) => roles.includes(r));
+}
+
+function useHashRoute(): string {
+  const [hash, setHash] = useState(() => window.location.hash.replace(/^#\/?/, '') || 'home');
+  useEffect(() => {
+    const on = () => setHash(window.location.hash.replace(/^#\/?/, '') || 'home');
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return hash;
+}
+
+export function App() {
+  const [me, setMe] = useState<Me | null>(null);
+  const [step, setStep] = useState<NextStep | 'password' | 'loading'>('loading');
+  const route = useHashRoute();
+
+  const refresh = useCallback(async () => {
+    try {
+      const m = await api<Me>('GET', '/api/v1/auth/me');
+      setCsrfToken(m.csrfToken);
+      setMe(m);
+      setStep(m.next);
+    } catch {
+      setMe(null);
+      setStep('password');
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  if (step === 'loading') return <Spin fullscreen tip="加载中" />;
+  if (step !== 'done' || !me) return <Login step={step} onProgress={setStep} onDone={refresh} />;
+
+  const pages = PAGES.filter((p) => allowed(p, me.user.roles));
+  const page = pages.find((p) => p.key === route);
+  const groups = [...new Set(pages.map((p) => p.group))];
+  const items = groups.flatMap((g) => {
+    const children = pages.filter((p) => p.group === g).map((p) => ({ key: p.key, label: p.label }));
+    return g ? [{ key: g, label: g, type: 'group' as const, children }] : children;
+  });
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={200}>
+        <div style={{ padding: 16, fontWeight: 600, color: '#c0392b' }}>信用Xinyong 管理后台</div>
+        <Menu mode="inline" selectedKeys={[page?.key ?? '']} items={items} onClick={(e) => (window.location.hash = `#/${e.key}`)} />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', paddingInline: 16 }}>
+          <Space>
+            <Typography.Text data-testid="current-user">{me.user.displayName}（{me.user.username}）</Typography.Text>
+            {me.user.roles.map((r) => <Tag key={r} color="blue">{ROLE_LABELS[r] ?? r}</Tag>)}
+            <Button size="small" onClick={async () => { await api('POST', '/api/v1/auth/logout', {}); setMe(null); setStep('password'); }}>退出</Button>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ margin: 16 }}>
+          {page ? page.render(me) : <Result status="403" title="无权访问" subTitle="当前角色不能使用该页面。" />}
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

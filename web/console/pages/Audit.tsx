@@ -1,0 +1,99 @@
+import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Descriptions, Select, Space, Table, Tag } from 'antd';
+import { api, describeError } from '../../ui/api';
+import { CATEGORY_LABELS, RESULT_LABELS, ROLE_LABELS, formatTime } from '../../ui/labels';
+
+interface AuditEvent {
+  seq: number;
+  at: string;
+  category: string;
+  event: string;
+  actor: { id: string | null; name: string | null; roles: string[] };
+  ip: string | null;
+  object: { type: string | null; id: string | null };
+  result: string;
+  reason: string | null;
+  purpose: string | null;
+  authorizationRef: string | null;
+  resultCount: number | null;
+  details: Record<string, unknown>;
+}
+
+interface Verification {
+  intact: boolean;
+  count: number;
+  lastSeq: number;
+  checkpoints: number;
+  firstBroken?: number;
+  reason?: string;
+}
+
+export function AuditPage({ category: fixed }: { category: 'query' | undefined }) {
+  const [rows, setRows] = useState<AuditEvent[]>([]);
+  const [total, setTotal] = useState(0);
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const [category, setCategory] = useState<string | undefined>(fixed);
+  const [verification, setVerification] = useState<Verification | null>(null);
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    const q = new URLSearchParams({ limit: String(pageSize), offset: String((page - 1) * pageSize), ...(category ? { category } : {}) });
+    api<{ total: number; items: AuditEvent[] }>('GET', `/api/v1/audit/events?${q}`)
+      .then((r) => {
+        setRows(r.items);
+        setTotal(r.total);
+      })
+      .catch((err) => setError(describeError(err)));
+  }, [page, pageSize, category]);
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      {!fixed && (
+        <Card title="完整性校验" extra={<Button onClick={async () => setVerification(await api<Verification>('GET', '/api/v1/audit/verify'))}>校验哈希链</Button>}>
+          {verification ? (
+            <Alert
+              data-testid="audit-verification"
+              type={verification.intact ? 'success' : 'error'}
+              showIcon
+              message={verification.intact ? `哈希链完整：共${verification.count}条记录，外部检查点${verification.checkpoints}个` : `哈希链被破坏：第${verification.firstBroken}条起不可信`}
+              description={verification.reason}
+            />
+          ) : (
+            '点击“校验哈希链”重新计算全部记录的哈希并与外部检查点比对。'
+          )}
+        </Card>
+      )}
+      <Card title={fixed === 'query' ? '查询登记' : '审计日志'} extra={!fixed && (
+        <Select allowClear placeholder="类别" style={{ width: 140 }} value={category} onChange={(v) => { setCategory(v); setPage(1); }}
+          options={Object.entries(CATEGORY_LABELS).map(([value, label]) => ({ value, label }))} />
+      )}>
+        {error && <Alert type="error" message={error} />}
+        <Table
+          rowKey="seq"
+          size="small"
+          dataSource={rows}
+          pagination={{ current: page, pageSize, total, showSizeChanger: true, pageSizeOptions: [10, 20, 50], onChange: (p, s) => { setPage(p); setPageSize(s); } }}
+          expandable={{ expandedRowRender: (r) => (
+            <Descriptions size="small" column={1}>
+              <Descriptions.Item label="对象">{r.object.type} {r.object.id}</Descriptions.Item>
+              <Descriptions.Item label="原因">{r.reason ?? '—'}</Descriptions.Item>
+              <Descriptions.Item label="授权书编号">{r.authorizationRef ?? '—'}</Descriptions.Item>
+              <Descriptions.Item label="详情"><code>{JSON.stringify(r.details)}</code></Descriptions.Item>
+            </Descriptions>
+          ) }}
+          columns={[
+            { title: '序号', dataIndex: 'seq', width: 80 },
+            { title: '时间（北京时间）', dataIndex: 'at', render: formatTime, width: 170 },
+            { title: '类别', dataIndex: 'category', render: (c: string) => CATEGORY_LABELS[c] ?? c, width: 90 },
+            { title: '事件', dataIndex: 'event' },
+            { title: '操作人', render: (_: unknown, r: AuditEvent) => `${r.actor.name ?? '—'}${r.actor.roles.length ? `（${r.actor.roles.map((x) => ROLE_LABELS[x] ?? x).join('、')}）` : ''}` },
+            { title: 'IP', dataIndex: 'ip', width: 120 },
+            ...(fixed === 'query' ? [{ title: '查询目的', dataIndex: 'purpose' }, { title: '结果数', dataIndex: 'resultCount', width: 80 }] : []),
+            { title: '结果', dataIndex: 'result', width: 80, render: (r: string) => <Tag color={RESULT_LABELS[r]?.color}>{RESULT_LABELS[r]?.text ?? r}</Tag> },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}

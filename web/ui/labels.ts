@@ -1,0 +1,25 @@
+/** Chinese labels for codes the API returns. */
+export const ROLE_LABELS: Record<string, string> = {
+  creditOffice: '信用办',
+  submitter: '数据报送员',
+  reviewer: '审核员',
+  implementer: '实施部门操作员',
+  sysAdmin: '系统管理员',
+  secAdmin: '安全管理员',
+  auditAdmin: '审计管理员',
+  system: '系统账号',
+};
+
+export const RESULT_LABELS: Record<string, { text: string; color: string }> = {
+  success: { text: '成功', color: 'green' },
+  failure: { text: '失败', color: 'red' },
+  denied: { text: '拒绝', color: 'orange' },
+};
+
+export const CATEGORY_LABELS: Record<string, string> = { security: '安全', query: '查询登记', business: '业务' };
+
+/** 2026-11-21 10:30:05 in Beijing time. */
+export function formatTime(iso: string): string {
+  const d = new Date(Date.parse(iso) + 8 * 3_600_000);
+  return d.toISOString().slice(0, 19).replace('T', ' ');
+}
