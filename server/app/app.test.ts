@@ -90,6 +90,11 @@ describe(`HTTP platform on ${ENGINE}`, () => {
     const r = await p.app.inject('/healthz');
     assert.equal(r.headers['x-content-type-options'], 'nosniff');
     assert.equal(r.headers['x-frame-options'], 'DENY');
+    const api = await p.app.inject({ method: 'POST', url: '/api/v1/subjects/search', payload: {}, headers: { ...as('creditOffice'), 'x-query-purpose': 'creditCheck' } });
+    assert.equal(api.headers['cache-control'], 'no-store');
+    const page = await p.app.inject('/');
+    assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
+    assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
   });
 });
 

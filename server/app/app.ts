@@ -162,7 +162,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.code(out.status).send(out.body);
   });
 
-  app.addHook('onSend', async (_req, reply) => {
+  app.addHook('onSend', async (req, reply) => {
+    // API answers may carry personal or non-public data: never cached unless a route says otherwise.
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
@@ -224,8 +226,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerWeb(base);
 
   await app.register(identityRoutes(deps.identity, deps.signed));
-  await app.register(auditRoutes(deps.audit));
-  await app.register(catalogRoutes(deps.catalog));
+  await app.register(
+    auditRoutes(deps.audit, () => ({
+      securityMonths: deps.catalog.get('timeLimit', 'SECURITY_AUDIT_RETENTION')?.content.value ?? 6,
+      otherYears: deps.catalog.get('timeLimit', 'QUERY_LOG_RETENTION')?.content.value ?? 5,
+    })),
+  );
+  await app.register(catalogRoutes(deps.catalog, deps.audit));
   await app.register(
     subjectsRoutes({
       subjects: deps.subjects,

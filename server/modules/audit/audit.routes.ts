@@ -44,7 +44,7 @@ function present(r: Selectable<AuditTables['audit_log']>): z.infer<typeof eventV
   };
 }
 
-export function auditRoutes(audit: AuditLog): FastifyPluginAsyncZod {
+export function auditRoutes(audit: AuditLog, retention: () => { securityMonths: number; otherYears: number }): FastifyPluginAsyncZod {
   return async (app) => {
     const auditors = { policy: { roles: ['auditAdmin'] as const } };
     app.get(
@@ -80,6 +80,21 @@ export function auditRoutes(audit: AuditLog): FastifyPluginAsyncZod {
         await audit.recordAlone({ category: 'security', event: 'audit.read', actor: actorOf(req), result: 'success', resultCount: rows.length, details: { filters: q } });
         return { total, items: rows.map(present) };
       },
+    );
+
+    app.post(
+      '/api/v1/audit/purge',
+      {
+        config: auditors,
+        schema: {
+          tags: ['audit'],
+          summary: '按保存期限清理到期的审计记录（清理本身记入审计日志）',
+          description: '安全审计记录保存期限与查询、共享日志保存期限取自目录time-limits.yaml（SECURITY_AUDIT_RETENTION、QUERY_LOG_RETENTION）；只清理哈希链最前面全部到期的连续记录。',
+          body: z.object({}).optional(),
+          response: { 200: z.object({ removed: z.number(), through: z.number() }), ...errorResponses },
+        },
+      },
+      async (req) => audit.purge(retention(), actorOf(req)),
     );
 
     app.get(

@@ -12,6 +12,7 @@ import { sql, type Kysely } from 'kysely';
 import { validateIdNumber } from '../../../common/identifiers/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { hmacSm3 } from '../../platform/crypto/index.js';
+import { getSetting, putSetting } from '../../platform/db/settings.js';
 import { GENESIS_HASH, canonical, rowHash, type ChainRow } from './audit.chain.js';
 import type { AuditCategory, AuditResult, AuditTables } from './audit.tables.js';
 
@@ -53,6 +54,7 @@ export type KyselyLike = Pick<Kysely<object>, 'isTransaction'>;
 
 const ID_LIKE = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])/g;
 const CHECKPOINT_LOCK = 73788;
+const PURGE_SETTING = 'audit_purged_through';
 
 /** A programming guard: audit rows must never carry an ID number (security.md). */
 function assertNoIdNumbers(value: unknown): void {
@@ -79,8 +81,9 @@ export class AuditLog {
     // Serializes writers until commit: the next row's prev_hash is the committed head.
     await sql`select pg_advisory_xact_lock(${CHECKPOINT_LOCK})`.execute(trx);
     const head = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const start = head ? null : await this.purgedThrough(trx);
     const row: ChainRow = {
-      seq: (head?.seq ?? (await this.purgedThrough()).seq) + 1,
+      seq: (head?.seq ?? start?.seq ?? 0) + 1,
       at: this.clock.now(),
       category: e.category,
       event: e.event,
@@ -99,7 +102,7 @@ export class AuditLog {
       result_count: e.resultCount ?? null,
       details,
     };
-    const prev = head?.hash ?? (await this.purgedThrough()).hash;
+    const prev = head?.hash ?? start?.hash ?? GENESIS_HASH;
     const hash = rowHash(prev, row);
     await trx.insertInto('audit_log').values({ ...row, details: JSON.stringify(details), prev_hash: prev, hash }).execute();
     return row.seq;
@@ -110,9 +113,48 @@ export class AuditLog {
     return this.db.transaction().execute((trx) => this.record(trx, e));
   }
 
-  /** Where the chain starts after a retention purge (none yet: genesis). */
-  private async purgedThrough(): Promise<{ seq: number; hash: string }> {
-    return { seq: 0, hash: GENESIS_HASH };
+  /** Where the chain starts: genesis, or the last row removed by a retention purge. */
+  private async purgedThrough(db: KyselyLike = this.db): Promise<{ seq: number; hash: string }> {
+    const raw = await getSetting(db, PURGE_SETTING);
+    return raw ? (JSON.parse(raw) as { seq: number; hash: string }) : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  /**
+   * Retention: removes the oldest rows once every one of them is past its category's period
+   * (security events `securityMonths`, query registrations and business events `otherYears`).
+   * Only a prefix of the chain can go, so the rest still verifies from the recorded boundary.
+   * The purge is itself audited in the same transaction.
+   */
+  async purge(policy: { securityMonths: number; otherYears: number }, actor: Actor): Promise<{ removed: number; through: number }> {
+    const now = this.clock.now();
+    const securityCutoff = new Date(now);
+    securityCutoff.setUTCMonth(securityCutoff.getUTCMonth() - policy.securityMonths);
+    const otherCutoff = new Date(now);
+    otherCutoff.setUTCFullYear(otherCutoff.getUTCFullYear() - policy.otherYears);
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${CHECKPOINT_LOCK})`.execute(trx);
+      const keep = await trx
+        .selectFrom('audit_log')
+        .select(sql<number | null>`min(seq)`.as('seq'))
+        .where((eb) => eb.not(eb.or([eb.and([eb('category', '=', 'security'), eb('at', '<', securityCutoff)]), eb.and([eb('category', '!=', 'security'), eb('at', '<', otherCutoff)])])))
+        .executeTakeFirstOrThrow();
+      const head = await trx.selectFrom('audit_log').select(['seq']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const start = await this.purgedThrough(trx);
+      // Never remove the head: the next row must chain onto a row that is still there or recorded.
+      const through = Math.min(keep.seq === null ? (head?.seq ?? start.seq) : keep.seq - 1, (head?.seq ?? 1) - 1);
+      if (through <= start.seq) {
+        await this.record(trx, { category: 'security', event: 'audit.purge', actor, result: 'success', details: { removed: 0, ...policy } });
+        return { removed: 0, through: start.seq };
+      }
+      const boundary = await trx.selectFrom('audit_log').select(['seq', 'hash']).where('seq', '=', through).executeTakeFirstOrThrow();
+      await sql`select set_config('xinyong.audit_purge', 'on', true)`.execute(trx);
+      const removed = await trx.deleteFrom('audit_log').where('seq', '<=', through).executeTakeFirst();
+      await sql`select set_config('xinyong.audit_purge', 'off', true)`.execute(trx);
+      await putSetting(trx, PURGE_SETTING, JSON.stringify({ seq: boundary.seq, hash: boundary.hash }));
+      const count = Number(removed.numDeletedRows);
+      await this.record(trx, { category: 'security', event: 'audit.purge', actor, result: 'success', details: { removed: count, through, ...policy } });
+      return { removed: count, through };
+    });
   }
 
   private mac(seq: number, hash: string, at: string): string {
@@ -155,9 +197,11 @@ export class AuditLog {
         return { intact: false, count: 0, lastSeq: 0, checkpoints: checkpoints.length, firstBroken: Math.max(c.seq, 1), reason: `检查点文件第${c.line}行被篡改或无效` };
       }
     }
-    const wanted = new Set(checkpoints.map((c) => c.seq));
-    const seen = new Map<number, string>();
     const start = await this.purgedThrough();
+    // Checkpoints of purged rows cannot be compared any more; the boundary stands in for them.
+    const live = checkpoints.filter((c) => c.seq > start.seq);
+    const wanted = new Set(live.map((c) => c.seq));
+    const seen = new Map<number, string>();
     let expected = start.seq + 1;
     let prev = start.hash;
     let count = 0;
@@ -178,7 +222,7 @@ export class AuditLog {
     }
     const lastSeq = expected - 1;
     let lastGood = start.seq;
-    for (const c of checkpoints) {
+    for (const c of live) {
       if (c.seq > lastSeq) {
         return { intact: false, count, lastSeq, checkpoints: checkpoints.length, firstBroken: lastSeq + 1, reason: `检查点记录到第${c.seq}条，数据库只到第${lastSeq}条：尾部记录被删除` };
       }

@@ -139,6 +139,9 @@ describe(`calendar API on ${ENGINE}`, () => {
     const put = await p.app.inject({ method: 'PUT', url: '/api/v1/calendar/years/2027', payload: body, headers: as('creditOffice') });
     assert.equal(put.statusCode, 204, put.body);
 
+    const audited = await p.audit.list({ event: 'calendar.update', limit: 5, offset: 0 });
+    assert.equal(audited.total, 1);
+    assert.equal(audited.rows[0]?.object_id, '2027');
     const after2027 = (await p.app.inject('/api/v1/calendar/working-days?from=2027-09-30&add=1')).json();
     assert.equal(after2027.result, '2027-10-08');
     assert.deepEqual(after2027.yearsWithoutSchedule, []);

@@ -1,5 +1,5 @@
 /** The only code touching catalog_entry, calendar_* and region. */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { addCalendarDays } from '../../platform/calendar/working-calendar.js';
 import { sm3Hex } from '../../platform/crypto/index.js';
 import type { CatalogBundle, Region } from './catalog.loader.js';
@@ -107,9 +107,10 @@ export class CatalogRepo {
       .execute()) as EntryRow[];
   }
 
-  /** Replaces a year's schedule (the notice for a year can be corrected). */
-  async putHolidayYear(y: HolidayYear, sourceFile: string): Promise<void> {
+  /** Replaces a year's schedule (the notice for a year can be corrected); `alongside` joins the transaction (audit). */
+  async putHolidayYear(y: HolidayYear, sourceFile: string, alongside?: (trx: Transaction<CatalogTables>) => Promise<void>): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      await alongside?.(trx);
       await trx.deleteFrom('calendar_day').where('year', '=', y.year).execute();
       await trx.deleteFrom('calendar_year').where('year', '=', y.year).execute();
       await trx

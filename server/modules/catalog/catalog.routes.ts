@@ -10,6 +10,7 @@ import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
 import { holidayYearProblems } from './catalog.loader.js';
 import { holidayYear } from './catalog.schema.js';
+import { actorOf, type AuditLog } from '../audit/index.js';
 import { entryPresenter } from './catalog.presenter.js';
 import type { CatalogService, Versioned } from './catalog.service.js';
 import type { CatalogKind } from './catalog.tables.js';
@@ -66,7 +67,7 @@ const LABELS: Record<keyof typeof KINDS, string> = {
   'code-tables': '代码表',
 };
 
-export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncZod {
+export function catalogRoutes(catalog: CatalogService, audit: AuditLog): FastifyPluginAsyncZod {
   const view = entryPresenter((code) => catalog.get('legalInstrument', code)?.content);
 
   return async (app) => {
@@ -144,7 +145,9 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncZod {
         // The same checks as a file in catalog/holidays/ gets at start.
         const problems = holidayYearProblems(y);
         if (problems.length > 0) throw new AppError('CALENDAR_INVALID', problems);
-        await catalog.putHolidayYear(y, `api:${req.principal?.id ?? 'unknown'}`);
+        await catalog.putHolidayYear(y, `api:${req.principal?.id ?? 'unknown'}`, (trx) =>
+          audit.record(trx, { category: 'business', event: 'calendar.update', actor: actorOf(req), result: 'success', objectType: 'calendarYear', objectId: String(y.year), details: { notice: y.notice, holidays: y.holidays.length } }).then(() => undefined),
+        );
         return reply.code(204).send(null);
       },
     );

@@ -2,7 +2,7 @@
  * The legal-basis registry in force: loaded from catalog/ at start, versioned in the database,
  * served from memory. Also owns the working-day calendar data and the region table.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { WorkingCalendar, type DayKind } from '../../platform/calendar/working-calendar.js';
 import { sm3Hex } from '../../platform/crypto/index.js';
@@ -120,9 +120,9 @@ export class CatalogService {
     return (await this.repo.calendarDays()).filter((d) => d.day.startsWith(`${year}-`));
   }
 
-  /** An administrator adds or corrects a year's schedule without a code change. */
-  async putHolidayYear(y: HolidayYear, source: string): Promise<void> {
-    await this.repo.putHolidayYear(y, source);
+  /** An administrator adds or corrects a year's schedule without a code change (audited alongside). */
+  async putHolidayYear(y: HolidayYear, source: string, alongside?: (trx: Transaction<CatalogTables>) => Promise<void>): Promise<void> {
+    await this.repo.putHolidayYear(y, source, alongside);
     await this.refreshCalendar();
   }
 
