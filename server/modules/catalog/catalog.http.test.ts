@@ -24,7 +24,10 @@ describe(`catalog API on ${ENGINE}`, () => {
   it('lists information items with field schemas and resolved legal bases', async () => {
     const items = await get('/api/v1/catalog/info-items');
     assert.deepEqual(items.map((i: { code: string }) => i.code), ['CF', 'HMD', 'SXBZXR', 'XK', 'XYCN', 'YZSX']);
+    const list = await p.app.inject('/api/v1/catalog/info-items');
+    assert.equal(list.headers['cache-control'], 'public, max-age=300', 'published catalogs may be cached');
     const cf = await get('/api/v1/catalog/info-items/CF');
+    assert.equal(cf.recordClassification, 'public');
     assert.equal(cf.version, 1);
     assert.equal(cf.content.name, '行政处罚信息');
     assert.ok(cf.content.fields.some((f: { code: string; label: string }) => f.code === 'CF_NR_FK' && f.label === '罚款金额(万元)'));

@@ -4,6 +4,7 @@
  * effective date). The stricter verification mark of reference and instrument wins, so an
  * officer sees which bases still need checking.
  */
+import { classificationOfDisclosure } from '../../../common/classification.js';
 import type { LegalInstrument } from './catalog.schema.js';
 import type { Versioned } from './catalog.service.js';
 
@@ -31,6 +32,8 @@ export function entryPresenter(instrument: (code: string) => LegalInstrument | u
   return (e: Versioned<unknown>) => {
     const content = e.content as Record<string, unknown>;
     const basis = Array.isArray(content.basis) ? resolveBasis(content.basis as BasisRef[]) : undefined;
-    return { code: String(content.code ?? ''), version: e.version, loadedAt: e.loadedAt.toISOString(), sourceFile: e.sourceFile, content, ...(basis ? { basis } : {}) };
+    // An information item states how its records may be disclosed: that is their classification.
+    const classification = typeof content.disclosure === 'string' ? { recordClassification: classificationOfDisclosure(content.disclosure as 'public') } : {};
+    return { code: String(content.code ?? ''), version: e.version, loadedAt: e.loadedAt.toISOString(), sourceFile: e.sourceFile, content, ...classification, ...(basis ? { basis } : {}) };
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { cacheControlFor } from '../../../common/classification.js';
 import { MAX_SPAN_DAYS } from '../../platform/calendar/working-calendar.js';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
@@ -44,6 +45,7 @@ const entryView = z.object({
   loadedAt: z.string(),
   sourceFile: z.string(),
   content: z.record(z.string(), z.unknown()),
+  recordClassification: z.enum(['public', 'governmentShared', 'authorizedQuery', 'restrictedPersonal']).optional().describe('该信息项下记录的分级'),
   basis: z.array(basisView).optional(),
 });
 
@@ -76,7 +78,11 @@ export function catalogRoutes(catalog: CatalogService, audit: AuditLog): Fastify
       app.get(
         `/api/v1/catalog/${path}`,
         { config: open, schema: { tags: ['catalog'], summary: `${LABELS[path]}（现行版本）`, response: { 200: z.array(entryView), ...errorResponses } } },
-        async () => (catalog.list(kind as never) as Versioned<unknown>[]).map(view),
+        async (_req, reply) => {
+          // The catalogs are published information: cacheable (see common/classification.ts).
+          reply.header('cache-control', cacheControlFor('public'));
+          return (catalog.list(kind as never) as Versioned<unknown>[]).map(view);
+        },
       );
       app.get(
         `/api/v1/catalog/${path}/:code`,

@@ -5,7 +5,6 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
@@ -132,9 +131,8 @@ export function identityRoutes(identity: IdentityService, signed: SignedRequests
         },
       },
       async (req, reply) => {
-        const r = await identity.startTotpEnrolment(token(req));
         reply.header('cache-control', 'no-store');
-        return { ...r, qrSvg: await QRCode.toString(r.otpauthUri, { type: 'svg', margin: 1, width: 200 }) };
+        return identity.startTotpEnrolment(token(req));
       },
     );
 

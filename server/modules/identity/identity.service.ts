@@ -14,7 +14,7 @@ import type { Actor, AuditLog, AuditTables } from '../audit/index.js';
 import { hashPassword, oneTimePassword, passwordIssues, reused, verifyPassword } from './password.js';
 import { DEFAULT_SECURITY_POLICY, securityPolicySchema, type SecurityPolicy } from './security-policy.js';
 import type { IdentityTables } from './identity.tables.js';
-import { newTotpSecret, otpauthUri, verifyTotp } from './totp.js';
+import { TotpFactor, type Enrolment, type SecondFactor } from './second-factor.js';
 
 type Db = Kysely<IdentityTables & AuditTables & SettingsTables>;
 type UserRow = Selectable<IdentityTables['app_user']>;
@@ -47,7 +47,6 @@ export interface DepartmentView {
 }
 
 const MINUTE = 60_000;
-const ISSUER = '信用Xinyong';
 
 function userView(u: UserRow): UserView {
   return {
@@ -86,6 +85,7 @@ export class IdentityService {
     private readonly audit: AuditLog,
     private readonly cipher: FieldCipher,
     private readonly clock: Clock,
+    private readonly factor: SecondFactor = new TotpFactor(),
   ) {}
 
   private recoveryHash(code: string): string {
@@ -381,19 +381,19 @@ export class IdentityService {
     });
   }
 
-  async startTotpEnrolment(token: string): Promise<{ secret: string; otpauthUri: string }> {
+  async startTotpEnrolment(token: string): Promise<Enrolment['display']> {
     const { user } = await this.sessionOf(token);
     if (user.totp_enrolled_at) throw new AppError('USER_INVALID', [{ code: 'TOTP_ENROLLED', message: '已绑定动态验证码；如需重新绑定，请联系系统管理员重置' }]);
-    const secret = newTotpSecret();
-    await this.db.updateTable('app_user').set({ totp_secret_enc: this.cipher.encrypt(secret) }).where('id', '=', user.id).execute();
-    return { secret, otpauthUri: otpauthUri(secret, user.username, ISSUER) };
+    const enrolment = await this.factor.startEnrolment(user.username);
+    await this.db.updateTable('app_user').set({ totp_secret_enc: this.cipher.encrypt(enrolment.material) }).where('id', '=', user.id).execute();
+    return enrolment.display;
   }
 
   async confirmTotpEnrolment(token: string, code: string, ip: string | null, requestId: string | null): Promise<{ recoveryCodes: string[]; next: NextStep }> {
     const { user, session } = await this.sessionOf(token);
     const actor = this.actorFor(user, ip, requestId);
     if (user.totp_enrolled_at || !user.totp_secret_enc) throw new AppError('USER_INVALID', [{ code: 'TOTP_NOT_STARTED', message: '请先开始绑定动态验证码' }]);
-    const step = verifyTotp(this.cipher.decrypt(user.totp_secret_enc), code, this.clock.now(), null);
+    const step = this.factor.verify(this.cipher.decrypt(user.totp_secret_enc), code, this.clock.now(), null);
     if (step === null) {
       await this.audit.recordAlone({ category: 'security', event: 'auth.totp_enrol', actor, result: 'failure', objectType: 'user', objectId: user.id });
       throw new AppError('SECOND_FACTOR_INVALID');
@@ -423,7 +423,7 @@ export class IdentityService {
     if (!user.totp_enrolled_at || !user.totp_secret_enc) throw new AppError('LOGIN_STEP_REQUIRED');
     let step: number | null = null;
     let usedRecovery: string | null = null;
-    if (input.code) step = verifyTotp(this.cipher.decrypt(user.totp_secret_enc), input.code, this.clock.now(), user.totp_last_step);
+    if (input.code) step = this.factor.verify(this.cipher.decrypt(user.totp_secret_enc), input.code, this.clock.now(), user.totp_last_step);
     if (step === null && input.recoveryCode) {
       const h = this.recoveryHash(input.recoveryCode);
       if (user.recovery_codes.includes(h)) usedRecovery = h;

@@ -4,3 +4,4 @@ export { DEFAULT_SECURITY_POLICY, type SecurityPolicy } from './security-policy.
 export { totpAt, stepOf } from './totp.js';
 export type { IdentityTables } from './identity.tables.js';
 export { SignedRequests, sign, stringToSign, REPLAY_WINDOW_MS } from './signed-requests.js';
+export { TotpFactor, type SecondFactor, type Enrolment } from './second-factor.js';

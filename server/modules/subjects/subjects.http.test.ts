@@ -35,6 +35,8 @@ describe(`subjects API on ${ENGINE}`, () => {
 
     const rep = (await p.app.inject({ url: `/api/v1/subjects/${org.legalRepresentative.id}`, headers: officer })).json();
     assert.equal(rep.kind, 'person');
+    assert.equal(rep.classification, 'restrictedPersonal');
+    assert.equal(org.classification, 'public');
     assert.equal(rep.idNumberMasked, '110105********002X');
     assert.deepEqual(rep.region, { code: '110105', name: '朝阳区' });
   });

@@ -2,12 +2,15 @@
  * The only way subject data leaves the module. One serializer per audience; ID numbers are
  * only ever shown masked (unmasking needs a purpose and an audit trail: identity issue).
  */
+import type { Classification } from '../../../common/classification.js';
 import { maskPersonName } from '../../../common/masking.js';
 import type { SubjectRow } from './subjects.repo.js';
 import type { LegacyScheme } from './subjects.tables.js';
 
 export interface SubjectView {
   id: string;
+  /** A natural person's record is restricted personal data; an organization's registration data is public. */
+  classification: Classification;
   kind: SubjectRow['kind'];
   orgType: SubjectRow['org_type'];
   name: string;
@@ -34,6 +37,7 @@ export interface PresenterContext {
 export function presentForStaff(row: SubjectRow, ctx: PresenterContext): SubjectView {
   return {
     id: row.id,
+    classification: row.kind === 'person' ? 'restrictedPersonal' : 'public',
     kind: row.kind,
     orgType: row.org_type,
     name: row.name,

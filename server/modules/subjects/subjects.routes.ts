@@ -45,6 +45,7 @@ const legacy = z.array(z.object({ scheme: z.enum(['regNo', 'orgCode', 'taxNo', '
 
 const subjectView = z.object({
   id: z.string().uuid(),
+  classification: z.enum(['public', 'governmentShared', 'authorizedQuery', 'restrictedPersonal']),
   kind: z.enum(['organization', 'person']),
   orgType: orgType.nullable(),
   name: z.string(),
