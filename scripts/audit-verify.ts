@@ -7,7 +7,7 @@ import { startPlatform } from '../server/app/platform.js';
 import { ConfigError, loadConfig } from '../server/platform/config.js';
 
 try {
-  const platform = await startPlatform({ ...loadConfig(), demoData: 'off' }, pino({ level: 'warn' }), { skipBootstrap: true });
+  const platform = await startPlatform({ ...loadConfig(), demoData: 'off' }, pino({ level: 'warn' }), { maintenance: true });
   const v = await platform.audit.verify();
   await platform.close();
   if (v.intact) {

@@ -14,7 +14,7 @@ if (area !== 'admin' || action !== 'reset') {
   process.exit(1);
 }
 try {
-  const platform = await startPlatform({ ...loadConfig(), demoData: 'off' }, pino({ level: 'warn' }), { skipBootstrap: true });
+  const platform = await startPlatform({ ...loadConfig(), demoData: 'off' }, pino({ level: 'warn' }), { maintenance: true });
   try {
     const password = await platform.identity.resetAdministrator(username);
     console.log(`已重置系统管理员 ${username}：一次性密码（仅显示这一次，登录后须修改密码并重新绑定动态验证码）：\n  ${password}`);

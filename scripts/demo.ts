@@ -38,7 +38,7 @@ if (!/^\d{4}-\d{2}-\d{2}$/.test(values.until ?? '')) {
 
 try {
   const config = { ...loadConfig(), demoData: 'off' as const };
-  const platform = await startPlatform(config, pino({ level: 'warn' }), { skipBootstrap: true });
+  const platform = await startPlatform(config, pino({ level: 'warn' }), { maintenance: true });
   console.log(`生成演示数据：${subjects} 个主体，${records} 条记录，种子 ${seed}，截至 ${values.until}（${platform.engine.location}）`);
   const stats = await generateDemo(platform.engine.copyCsv, platform.cipher, platform.catalog.regions(), {
     subjects,

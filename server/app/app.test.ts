@@ -63,7 +63,7 @@ describe(`HTTP platform on ${ENGINE}`, () => {
 
   it('refuses to register a route without a policy', () => {
     const bare = Fastify();
-    installPolicy(bare, async () => null);
+    installPolicy(bare, { authenticate: async () => null });
     assert.throws(() => bare.get('/api/v1/unguarded', async () => ({})), /declares no policy/);
     assert.throws(() => bare.get('/anything', async () => ({})), /declares no policy/);
     assert.doesNotThrow(() => bare.get('/api/v1/open', { config: { policy: { public: true } } }, async () => ({})));

@@ -2,7 +2,8 @@
  * Composition root of the HTTP side: plugin order, the one error shape, the policy seam,
  * OpenAPI, health, and module registration. Knows every module; no module knows it.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyHttpOptions, type FastifyInstance, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -50,26 +51,74 @@ const PLUGIN_PUBLIC_PREFIXES = ['/docs', '/assets/'];
  * `onRequest`, before the body is parsed, so an anonymous caller learns nothing about a staff
  * route's schema.
  */
-export function installPolicy(app: FastifyInstance, authenticate: Authenticate, onDenied?: (req: FastifyRequest) => Promise<void>): RegisteredRoute[] {
+export interface PolicyOptions {
+  authenticate: Authenticate;
+  /** Called when an authenticated principal is refused by a route's policy (audited). */
+  onDenied?: ((req: FastifyRequest) => Promise<void>) | undefined;
+  /** Completes a signed system request once its raw body has been read. */
+  verifySigned?: VerifySigned | undefined;
+  bodyLimit?: number;
+}
+
+export function installPolicy(app: FastifyInstance, opts: PolicyOptions): RegisteredRoute[] {
   const routes: RegisteredRoute[] = [];
+  const bodyLimit = opts.bodyLimit ?? 1024 * 1024;
   app.addHook('onRoute', (route) => {
     if (!route.config?.policy && PLUGIN_PUBLIC_PREFIXES.some((p) => route.url.startsWith(p))) route.config = { ...route.config, policy: { public: true } };
     if (!route.config?.policy) throw new Error(`route ${[route.method].flat().join(',')} ${route.url} declares no policy`);
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, policy: route.config.policy });
   });
+
+  const enforce = async (req: FastifyRequest, policy: Exclude<Policy, { public: true }>) => {
+    const principal = req.principal;
+    if (!principal) throw new AppError('UNAUTHENTICATED');
+    if ('signedIn' in policy) {
+      // Sign-in steps belong to people; a system account has no session to finish.
+      if (principal.kind !== 'user') throw new AppError('FORBIDDEN');
+      return;
+    }
+    if (principal.stage !== 'full') throw new AppError('LOGIN_STEP_REQUIRED');
+    if (!principal.roles.some((r) => policy.roles.includes(r))) {
+      await opts.onDenied?.(req);
+      throw new AppError('FORBIDDEN');
+    }
+  };
+
   app.addHook('onRequest', async (req) => {
     if (req.is404) return;
     const policy = req.routeOptions.config.policy;
     if (!policy) throw new AppError('FORBIDDEN');
     if ('public' in policy) return;
-    req.principal = await authenticate(req);
-    if (!req.principal) throw new AppError('UNAUTHENTICATED');
-    if ('signedIn' in policy) return;
-    if (req.principal.stage !== 'full') throw new AppError('LOGIN_STEP_REQUIRED');
-    if (!req.principal.roles.some((r) => policy.roles.includes(r))) {
-      await onDenied?.(req);
-      throw new AppError('FORBIDDEN');
+    req.principal = await opts.authenticate(req);
+    // A signed request's principal is only a claim until its signature is checked (preHandler):
+    // nothing is decided or audited in its name before that.
+    if (req.signedHeaders) return;
+    await enforce(req, policy);
+  });
+
+  // Signed system requests: keep the raw body (the signature covers its hash), within the body limit.
+  app.addHook('preParsing', async (req, _reply, payload) => {
+    if (!req.signedHeaders) return payload;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > bodyLimit) throw new AppError('PAYLOAD_TOO_LARGE');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of payload) {
+      size += (c as Buffer).length;
+      if (size > bodyLimit) throw new AppError('PAYLOAD_TOO_LARGE');
+      chunks.push(Buffer.from(c as Buffer));
     }
+    req.rawBody = Buffer.concat(chunks);
+    const replay = Readable.from([req.rawBody]) as Readable & { receivedEncodedLength?: number };
+    replay.receivedEncodedLength = req.rawBody.length;
+    return replay;
+  });
+  app.addHook('preHandler', async (req) => {
+    if (!req.signedHeaders) return;
+    const policy = req.routeOptions.config.policy;
+    if (!opts.verifySigned || !policy || 'public' in policy) throw new AppError('SIGNATURE_INVALID');
+    req.principal = await opts.verifySigned(req, req.signedHeaders, req.rawBody ?? Buffer.alloc(0));
+    await enforce(req, policy);
   });
   return routes;
 }
@@ -96,31 +145,16 @@ function send(code: ErrorCode, message?: string, details?: unknown) {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const base = Fastify({
+  const options: FastifyHttpOptions<Server> = {
     loggerInstance: deps.logger as FastifyBaseLogger,
-    trustProxy: deps.config.trustProxy,
+    // A hop count trusts that many proxies nearest to us; addresses trust exactly those proxies.
+    trustProxy: typeof deps.config.trustProxy === 'number' ? ((hops: number) => (_addr: string, hop: number) => hop < hops)(deps.config.trustProxy) : deps.config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Request ids let a user quote a failure without us logging its content.
     genReqId: () => crypto.randomUUID(),
-  });
-  base.decorate('registeredRoutes', installPolicy(base, deps.authenticate ?? denyAll, deps.onDenied));
-
-  // Signed system requests: keep the raw body (the signature covers its hash), then verify before
-  // any handler runs. Until then the principal is provisional.
-  base.addHook('preParsing', async (req, _reply, payload) => {
-    if (!req.signedHeaders) return payload;
-    const chunks: Buffer[] = [];
-    for await (const c of payload) chunks.push(Buffer.from(c as Buffer));
-    req.rawBody = Buffer.concat(chunks);
-    const replay = Readable.from([req.rawBody]) as Readable & { receivedEncodedLength?: number };
-    replay.receivedEncodedLength = req.rawBody.length;
-    return replay;
-  });
-  base.addHook('preHandler', async (req) => {
-    if (!req.signedHeaders) return;
-    if (!deps.verifySigned) throw new AppError('SIGNATURE_INVALID');
-    req.principal = await deps.verifySigned(req, req.signedHeaders, req.rawBody ?? Buffer.alloc(0));
-  });
+  };
+  const base = Fastify(options);
+  base.decorate('registeredRoutes', installPolicy(base, { authenticate: deps.authenticate ?? denyAll, onDenied: deps.onDenied, verifySigned: deps.verifySigned, bodyLimit: 1024 * 1024 }));
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -50,8 +50,11 @@ export interface StartOptions {
   keyMaterial?: KeyMaterial;
   /** In-memory PGlite (tests) instead of DATA_DIR/pg. */
   inMemory?: boolean;
-  /** Maintenance scripts do not create the first administrator (its password would go unseen). */
-  skipBootstrap?: boolean;
+  /**
+   * Maintenance scripts: no first administrator (its password would go unseen) and no start-up
+   * checkpoint (audit:verify must not vouch for a head it has not verified yet).
+   */
+  maintenance?: boolean;
   /** Tests move time by hand (lockouts, timeouts) instead of sleeping. */
   clock?: Clock;
   /** Small demo set loaded on first start when DEMO_DATA=auto. */
@@ -106,7 +109,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     const audit = new AuditLog(engine.db, clock, config.auditCheckpointFile, cipher.deriveKey('audit checkpoint'));
     const identity = new IdentityService(engine.db, audit, cipher, clock);
     const signed = new SignedRequests(engine.db, audit, cipher, clock);
-    const bootstrap = opts.skipBootstrap ? null : await identity.bootstrap();
+    const bootstrap = opts.maintenance ? null : await identity.bootstrap();
 
     const catalog = await CatalogService.start(engine.db, log);
     const industries = catalog.get('codeTable', 'INDUSTRY')?.content.values ?? [];
@@ -149,7 +152,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     });
     await app.ready();
     // The chain head goes outside the database every minute and at shutdown.
-    await audit.checkpoint();
+    if (!opts.maintenance) await audit.checkpoint();
     const checkpointTimer = setInterval(() => void audit.checkpoint().catch((err: Error) => log.error({ err: { message: err.message } }, 'audit checkpoint failed')), 60_000);
     checkpointTimer.unref();
     return {
@@ -167,7 +170,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       async close() {
         clearInterval(checkpointTimer);
         await app.close();
-        await audit.checkpoint().catch(() => {});
+        if (!opts.maintenance) await audit.checkpoint().catch(() => {});
         await engine.close();
       },
     };

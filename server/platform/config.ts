@@ -23,7 +23,10 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   CODE_VALIDATE_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'false, a hop count (1), or the proxies\' addresses/CIDRs (10.0.0.1,10.0.0.0/8) — not "true": any client could then claim any address')
+    .default('false'),
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
 });
 
@@ -40,7 +43,8 @@ export interface Config {
   /** auto: demo on first start with the embedded database only; on: also on a server; off: never. */
   demoData: 'auto' | 'on' | 'off';
   codeValidateRateLimit: number;
-  trustProxy: boolean;
+  /** false, the number of proxy hops, or the proxies' addresses: whose X-Forwarded-For to believe. */
+  trustProxy: boolean | number | string;
   /** Signed audit-chain checkpoints, kept outside the database. */
   auditCheckpointFile: string;
 }
@@ -67,7 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     demoData: e.DEMO_DATA,
     codeValidateRateLimit: e.CODE_VALIDATE_RATE_LIMIT,
-    trustProxy: e.TRUST_PROXY === 'true',
+    trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     auditCheckpointFile: path.resolve(e.AUDIT_CHECKPOINT_FILE ?? path.join(e.DATA_DIR, 'audit-checkpoints.jsonl')),
   };
 }

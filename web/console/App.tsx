@@ -65,6 +65,12 @@ export function App() {
 
   useEffect(() => {
     void refresh();
+    const signedOut = () => {
+      setMe(null);
+      setStep('password');
+    };
+    window.addEventListener('xy:signed-out', signedOut);
+    return () => window.removeEventListener('xy:signed-out', signedOut);
   }, [refresh]);
 
   if (step === 'loading') return <Spin fullscreen tip="加载中" />;
@@ -89,7 +95,7 @@ export function App() {
           <Space>
             <Typography.Text data-testid="current-user">{me.user.displayName}（{me.user.username}）</Typography.Text>
             {me.user.roles.map((r) => <Tag key={r} color="blue">{ROLE_LABELS[r] ?? r}</Tag>)}
-            <Button size="small" onClick={async () => { await api('POST', '/api/v1/auth/logout', {}); setMe(null); setStep('password'); }}>退出</Button>
+            <Button size="small" onClick={async () => { await api('POST', '/api/v1/auth/logout', {}).catch(() => undefined); setMe(null); setStep('password'); }}>退出</Button>
           </Space>
         </Layout.Header>
         <Layout.Content style={{ margin: 16 }}>

@@ -34,6 +34,10 @@ export async function api<T>(method: string, url: string, body?: unknown, header
   const data = (await res.json().catch(() => ({}))) as T & Partial<ApiErrorBody>;
   if (!res.ok) {
     const e = data.error;
+    // The session ended (timeout, logout elsewhere): the console goes back to sign-in.
+    if (res.status === 401 && (e?.code === 'SESSION_EXPIRED' || e?.code === 'UNAUTHENTICATED') && !url.startsWith('/api/v1/auth/')) {
+      window.dispatchEvent(new CustomEvent('xy:signed-out', { detail: e.message }));
+    }
     throw new ApiError(res.status, e?.code ?? 'UNKNOWN', e?.message ?? `请求失败（${res.status}）`, e?.details);
   }
   return data;

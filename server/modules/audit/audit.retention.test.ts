@@ -43,6 +43,19 @@ describe(`audit retention on ${ENGINE}`, () => {
     assert.equal((await p.audit.verify()).intact, true);
   });
 
+  it('a purge boundary set by hand in the database is detected', async () => {
+    const head = await p.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    const { sql } = await import('kysely');
+    await sql`alter table audit_log disable trigger user`.execute(p.db);
+    await sql`delete from audit_log where seq < ${head.seq}`.execute(p.db);
+    await sql`alter table audit_log enable trigger user`.execute(p.db);
+    const prev = await p.db.selectFrom('audit_log').select('prev_hash').where('seq', '=', head.seq).executeTakeFirstOrThrow();
+    await sql`update app_setting set value = ${JSON.stringify({ seq: head.seq - 1, hash: prev.prev_hash })} where key = 'audit_purged_through'`.execute(p.db);
+    const v = await p.audit.verify();
+    assert.equal(v.intact, false);
+    assert.match(v.reason ?? '', /清理边界.*没有签名记录/);
+  });
+
   it('deleting rows outside the purge is still refused', async () => {
     await assert.rejects(p.db.deleteFrom('audit_log').execute(), /append-only/);
   });

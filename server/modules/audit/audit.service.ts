@@ -56,12 +56,26 @@ const ID_LIKE = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])/g;
 const CHECKPOINT_LOCK = 73788;
 const PURGE_SETTING = 'audit_purged_through';
 
-/** A programming guard: audit rows must never carry an ID number (security.md). */
+/** A programming guard: audit rows must never carry an ID number (18- or 15-digit, security.md). */
 function assertNoIdNumbers(value: unknown): void {
   const text = canonical(value);
   for (const m of text.matchAll(ID_LIKE)) {
     if (validateIdNumber(m[0]).valid) throw new Error('audit event carries an ID number in clear');
   }
+  for (const m of text.matchAll(/(?<![0-9])[0-9]{15}(?![0-9])/g)) {
+    if (validateIdNumber(m[0]).valid) throw new Error('audit event carries an ID number in clear');
+  }
+}
+
+/**
+ * Strings as the database will store them: a lone UTF-16 surrogate (e.g. in a typed user name)
+ * would be stored as U+FFFD but hashed as sent, and the row would never verify again.
+ */
+function wellFormed<T>(v: T): T {
+  if (typeof v === 'string') return v.toWellFormed() as T;
+  if (Array.isArray(v)) return v.map(wellFormed) as T;
+  if (v && typeof v === 'object' && !(v instanceof Date)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.toWellFormed(), wellFormed(x)])) as T;
+  return v;
 }
 
 export class AuditLog {
@@ -73,11 +87,12 @@ export class AuditLog {
   ) {}
 
   /** Appends one event inside `trx` (a transaction of the caller). Throws if it cannot: fail closed. */
-  async record(tx: KyselyLike, e: AuditEvent): Promise<number> {
+  async record(tx: KyselyLike, event: AuditEvent): Promise<number> {
     // Callers pass their own transaction, typed with their own tables as well as ours.
     const trx = tx as unknown as Kysely<AuditTables>;
+    const e = wellFormed(event);
     const details = e.details ?? {};
-    assertNoIdNumbers([e.reason, e.objectId, details]);
+    assertNoIdNumbers([e.reason, e.objectId, e.objectType, e.purpose, e.authorizationRef, e.actor, details]);
     // Serializes writers until commit: the next row's prev_hash is the committed head.
     await sql`select pg_advisory_xact_lock(${CHECKPOINT_LOCK})`.execute(trx);
     const head = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
@@ -125,7 +140,9 @@ export class AuditLog {
    * Only a prefix of the chain can go, so the rest still verifies from the recorded boundary.
    * The purge is itself audited in the same transaction.
    */
-  async purge(policy: { securityMonths: number; otherYears: number }, actor: Actor): Promise<{ removed: number; through: number }> {
+  async purge(requested: { securityMonths: number; otherYears: number }, actor: Actor): Promise<{ removed: number; through: number }> {
+    // Legal floors (网络安全法 Art. 21; query and sharing logs 5 years): configuration may lengthen, never shorten.
+    const policy = { securityMonths: Math.max(6, requested.securityMonths), otherYears: Math.max(5, requested.otherYears) };
     const now = this.clock.now();
     const securityCutoff = new Date(now);
     securityCutoff.setUTCMonth(securityCutoff.getUTCMonth() - policy.securityMonths);
@@ -151,29 +168,37 @@ export class AuditLog {
       const removed = await trx.deleteFrom('audit_log').where('seq', '<=', through).executeTakeFirst();
       await sql`select set_config('xinyong.audit_purge', 'off', true)`.execute(trx);
       await putSetting(trx, PURGE_SETTING, JSON.stringify({ seq: boundary.seq, hash: boundary.hash }));
+      // The boundary also goes, MAC'd, into the checkpoint file: a boundary set by hand in the
+      // database (to hide deleted history) has no matching line and fails verification.
+      this.appendCheckpoint({ type: 'purge', seq: boundary.seq, hash: boundary.hash });
       const count = Number(removed.numDeletedRows);
       await this.record(trx, { category: 'security', event: 'audit.purge', actor, result: 'success', details: { removed: count, through, ...policy } });
       return { removed: count, through };
     });
   }
 
-  private mac(seq: number, hash: string, at: string): string {
-    return hmacSm3(this.checkpointKey, `${seq}\n${hash}\n${at}`).toString('hex');
+  private mac(seq: number, hash: string, at: string, type: 'head' | 'purge' = 'head'): string {
+    return hmacSm3(this.checkpointKey, `${type === 'purge' ? 'purge\n' : ''}${seq}\n${hash}\n${at}`).toString('hex');
+  }
+
+  private appendCheckpoint(c: { type: 'head' | 'purge'; seq: number; hash: string }): void {
+    const at = this.clock.now().toISOString();
+    fs.mkdirSync(path.dirname(this.checkpointFile), { recursive: true });
+    const line = { ...(c.type === 'purge' ? { type: 'purge' } : {}), seq: c.seq, hash: c.hash, at, mac: this.mac(c.seq, c.hash, at, c.type) };
+    fs.appendFileSync(this.checkpointFile, `${JSON.stringify(line)}\n`, { mode: 0o600 });
   }
 
   /** Appends the committed chain head to the checkpoint file if it moved. Returns the seq written. */
   async checkpoint(): Promise<number | null> {
     const head = await this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     if (!head) return null;
-    const last = this.readCheckpoints().at(-1);
+    const last = this.readCheckpoints().filter((c) => c.type !== 'purge').at(-1);
     if (last && last.seq >= head.seq) return null;
-    const at = this.clock.now().toISOString();
-    fs.mkdirSync(path.dirname(this.checkpointFile), { recursive: true });
-    fs.appendFileSync(this.checkpointFile, `${JSON.stringify({ seq: head.seq, hash: head.hash, at, mac: this.mac(head.seq, head.hash, at) })}\n`, { mode: 0o600 });
+    this.appendCheckpoint({ type: 'head', seq: head.seq, hash: head.hash });
     return head.seq;
   }
 
-  private readCheckpoints(): { seq: number; hash: string; at: string; mac: string; line: number }[] {
+  private readCheckpoints(): { type?: 'purge'; seq: number; hash: string; at: string; mac: string; line: number }[] {
     if (!fs.existsSync(this.checkpointFile)) return [];
     return fs
       .readFileSync(this.checkpointFile, 'utf8')
@@ -182,7 +207,7 @@ export class AuditLog {
       .filter(({ l }) => l.trim() !== '')
       .map(({ l, i }) => {
         try {
-          return { ...(JSON.parse(l) as { seq: number; hash: string; at: string; mac: string }), line: i + 1 };
+          return { ...(JSON.parse(l) as { type?: 'purge'; seq: number; hash: string; at: string; mac: string }), line: i + 1 };
         } catch {
           return { seq: -1, hash: '', at: '', mac: '', line: i + 1 };
         }
@@ -193,13 +218,16 @@ export class AuditLog {
   async verify(): Promise<Verification> {
     const checkpoints = this.readCheckpoints();
     for (const c of checkpoints) {
-      if (c.seq < 1 || c.mac !== this.mac(c.seq, c.hash, c.at)) {
+      if (c.seq < 1 || c.mac !== this.mac(c.seq, c.hash, c.at, c.type === 'purge' ? 'purge' : 'head')) {
         return { intact: false, count: 0, lastSeq: 0, checkpoints: checkpoints.length, firstBroken: Math.max(c.seq, 1), reason: `检查点文件第${c.line}行被篡改或无效` };
       }
     }
     const start = await this.purgedThrough();
-    // Checkpoints of purged rows cannot be compared any more; the boundary stands in for them.
-    const live = checkpoints.filter((c) => c.seq > start.seq);
+    if (start.seq > 0 && !checkpoints.some((c) => c.type === 'purge' && c.seq === start.seq && c.hash === start.hash)) {
+      return { intact: false, count: 0, lastSeq: 0, checkpoints: checkpoints.length, firstBroken: 1, reason: `清理边界（第${start.seq}条）在检查点文件中没有签名记录：第1至${start.seq}条可能被删除` };
+    }
+    // Checkpoints of purged rows cannot be compared any more; the signed boundary stands in for them.
+    const live = checkpoints.filter((c) => c.type !== 'purge' && c.seq > start.seq);
     const wanted = new Set(live.map((c) => c.seq));
     const seen = new Map<number, string>();
     let expected = start.seq + 1;

@@ -110,6 +110,26 @@ describe(`sign-in, second factor and sessions on ${ENGINE}`, () => {
     assert.equal(audit.statusCode, 403, 'only the audit administrator reads the audit log');
   });
 
+  it('administrator roles: set up once by the system administrator, then only by the security administrator', async () => {
+    const sec = await admin.call('POST', '/api/v1/users', { username: 'an.quan', displayName: '安全员', roles: ['secAdmin'] });
+    assert.equal(sec.statusCode, 201, 'the first security administrator');
+    const second = await admin.call('POST', '/api/v1/users', { username: 'an.quan2', displayName: '安全员二', roles: ['secAdmin'] });
+    assert.equal(second.statusCode, 422);
+    assert.equal(second.json().error.details[0].code, 'ADMIN_ROLE_TAKEN');
+    const reset = await admin.call('POST', `/api/v1/users/${sec.json().user.id}/reset-password`, {});
+    assert.equal(reset.statusCode, 403, 'one administrator does not take over another');
+    const disable = await admin.call('POST', `/api/v1/users/${sec.json().user.id}/disable`, {});
+    assert.equal(disable.statusCode, 403);
+  });
+
+  it('does not store what an unknown user typed as a user name', async () => {
+    const b = new Browser(p.app);
+    const r = await b.call('POST', '/api/v1/auth/login', { username: '11010519491231002X', password: 'Secret#Pw2026' });
+    assert.equal(r.statusCode, 401);
+    const rows = JSON.stringify((await p.audit.list({ event: 'auth.login', limit: 5, offset: 0 })).rows);
+    assert.ok(!rows.includes('11010519491231002X') && !rows.includes('Secret#Pw2026'));
+  });
+
   it('applies the password policy, including the last five passwords', async () => {
     const b = new Browser(p.app);
     await b.call('POST', '/api/v1/auth/login', { username: 'zhang.san', password: submitter.password });
@@ -143,6 +163,32 @@ describe(`sign-in, second factor and sessions on ${ENGINE}`, () => {
     assert.equal(events.total, 1);
   });
 
+  it('wrong second-factor codes lock the account even though the password was right each time', async () => {
+    clock.advance(31 * MINUTE);
+    let locked = false;
+    for (let i = 0; i < 6 && !locked; i++) {
+      const b = new Browser(p.app);
+      const l = await b.call('POST', '/api/v1/auth/login', { username: 'admin', password: NEW_PASSWORD });
+      if (l.statusCode === 423) {
+        locked = true;
+        break;
+      }
+      assert.equal(l.json().next, 'totp');
+      const t = await b.call('POST', '/api/v1/auth/totp', { code: '000000' });
+      if (t.statusCode === 423) locked = true;
+    }
+    assert.ok(locked, 'five wrong codes lock the account');
+    clock.advance(31 * MINUTE);
+  });
+
+  it('concurrent wrong passwords all count', async () => {
+    const attempts = await Promise.all(Array.from({ length: 6 }, () => new Browser(p.app).call('POST', '/api/v1/auth/login', { username: 'zhang.san', password: 'Wrong-pass1' })));
+    assert.ok(attempts.every((r) => [401, 423].includes(r.statusCode)));
+    const after = await new Browser(p.app).call('POST', '/api/v1/auth/login', { username: 'zhang.san', password: 'Wrong-pass1' });
+    assert.equal(after.statusCode, 423);
+    clock.advance(31 * MINUTE);
+  });
+
   it('failures spread over more than 15 minutes do not lock', async () => {
     const b = new Browser(p.app);
     for (let i = 0; i < 6; i++) {
@@ -161,6 +207,12 @@ describe(`sign-in, second factor and sessions on ${ENGINE}`, () => {
     await again.call('POST', '/api/v1/auth/login', { username: 'admin', password: NEW_PASSWORD });
     const replay = await again.call('POST', '/api/v1/auth/totp', { code });
     assert.equal(replay.statusCode, 401, 'a used code cannot be replayed');
+    clock.advance(30_000);
+    const racers = [new Browser(p.app), new Browser(p.app)];
+    for (const r of racers) await r.call('POST', '/api/v1/auth/login', { username: 'admin', password: NEW_PASSWORD });
+    const fresh = totpAt(adminSecret, stepOf(clock.now()));
+    const both = await Promise.all(racers.map((r) => r.call('POST', '/api/v1/auth/totp', { code: fresh })));
+    assert.deepEqual(both.map((r) => r.statusCode).sort(), [200, 401], 'of two concurrent uses of one code, one succeeds');
     const recovery = adminRecovery[0] as string;
     assert.equal((await again.call('POST', '/api/v1/auth/totp', { recoveryCode: recovery.toLowerCase() })).json().next, 'done');
     const third = new Browser(p.app);

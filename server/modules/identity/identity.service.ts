@@ -47,6 +47,10 @@ export interface DepartmentView {
 }
 
 const MINUTE = 60_000;
+/** The most the policy can ask for (passwordHistory ≤ 24). */
+const HISTORY_KEPT = 24;
+/** Verified against for unknown users, so an unknown name costs as long as a wrong password. */
+const DUMMY_HASH = hashPassword('xinyong-dummy-password-Aa1!');
 
 function userView(u: UserRow): UserView {
   return {
@@ -128,13 +132,13 @@ export class IdentityService {
   /** `npm run cli -- admin reset`: new one-time password, second factor re-enrolled, lock cleared. */
   async resetAdministrator(username: string): Promise<string> {
     const user = await this.db.selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirst();
-    if (!user || !user.roles.includes('sysAdmin')) throw new AppError('NOT_FOUND', undefined, `没有名为「${username}」的系统管理员`);
+    if (!user || !user.roles.some((r) => ADMIN_ROLES.includes(r))) throw new AppError('NOT_FOUND', undefined, `没有名为「${username}」的管理员`);
     const password = oneTimePassword();
     const hashed = await hashPassword(password);
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('app_user')
-        .set({ password_hash: hashed, password_history: [user.password_hash, ...user.password_history].slice(0, 10), password_changed_at: this.clock.now(), must_change_password: true, totp_secret_enc: null, totp_enrolled_at: null, totp_last_step: null, recovery_codes: [], failed_logins: [], locked_until: null, status: 'active', version: sql`version + 1`, updated_at: this.clock.now() })
+        .set({ password_hash: hashed, password_history: [user.password_hash, ...user.password_history].slice(0, HISTORY_KEPT), password_changed_at: this.clock.now(), must_change_password: true, totp_secret_enc: null, totp_enrolled_at: null, totp_last_step: null, recovery_codes: [], failed_logins: [], locked_until: null, status: 'active', version: sql`version + 1`, updated_at: this.clock.now() })
         .where('id', '=', user.id)
         .execute();
       await trx.deleteFrom('user_session').where('user_id', '=', user.id).execute();
@@ -168,9 +172,18 @@ export class IdentityService {
     return (await this.db.selectFrom('department').selectAll().orderBy('name').execute()).map(departmentView);
   }
 
+  /**
+   * The system administrator creates accounts with business roles. An administrator role can be
+   * given here only while nobody holds it yet (setting up 三员分立 after the first start);
+   * afterwards only the security administrator assigns roles.
+   */
   async createUser(input: { username: string; displayName: string; departmentId?: string | undefined; roles: Role[] }, actor: Actor): Promise<{ user: UserView; oneTimePassword: string }> {
     const username = input.username.trim().toLowerCase();
     const issues = roleIssues(input.roles, input.departmentId ?? null);
+    for (const r of input.roles.filter((x) => ADMIN_ROLES.includes(x))) {
+      const holder = await this.db.selectFrom('app_user').select('id').where(sql<boolean>`${r} = any(roles)`).where('status', '=', 'active').executeTakeFirst();
+      if (holder) issues.push({ code: 'ADMIN_ROLE_TAKEN', message: `已有用户担任${r === 'sysAdmin' ? '系统管理员' : r === 'secAdmin' ? '安全管理员' : '审计管理员'}：管理员角色此后只能由安全管理员分配` });
+    }
     if (!/^[a-z][a-z0-9_.-]{2,31}$/.test(username)) issues.push({ code: 'USERNAME_FORMAT', message: '用户名须为3–32位小写字母、数字、点、下划线或连字符，以字母开头' });
     if (issues.length > 0) throw new AppError('USER_INVALID', issues);
     const password = oneTimePassword();
@@ -219,9 +232,13 @@ export class IdentityService {
     await this.db.transaction().execute(async (trx) => {
       const u = await trx.selectFrom('app_user').selectAll().where('id', '=', userId).executeTakeFirst();
       if (!u) throw new AppError('NOT_FOUND');
+      if (u.roles.some((r) => ADMIN_ROLES.includes(r))) {
+        // One administrator does not take over another's account: recovery is `npm run cli -- admin reset`.
+        throw new AppError('FORBIDDEN', undefined, '管理员账户不能在此重置，请在服务器上运行 npm run cli -- admin reset <用户名>');
+      }
       await trx
         .updateTable('app_user')
-        .set({ password_hash: hashed, password_history: [u.password_hash, ...u.password_history].slice(0, 10), password_changed_at: this.clock.now(), must_change_password: true, failed_logins: [], locked_until: null, version: sql`version + 1`, updated_at: this.clock.now() })
+        .set({ password_hash: hashed, password_history: [u.password_hash, ...u.password_history].slice(0, HISTORY_KEPT), password_changed_at: this.clock.now(), must_change_password: true, failed_logins: [], locked_until: null, version: sql`version + 1`, updated_at: this.clock.now() })
         .where('id', '=', userId)
         .execute();
       await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();
@@ -232,6 +249,8 @@ export class IdentityService {
 
   async setStatus(userId: string, status: 'active' | 'disabled', actor: Actor): Promise<UserView> {
     return this.db.transaction().execute(async (trx) => {
+      const target = await trx.selectFrom('app_user').select('roles').where('id', '=', userId).executeTakeFirst();
+      if (target?.roles.some((r) => ADMIN_ROLES.includes(r))) throw new AppError('FORBIDDEN', undefined, '管理员账户不能在此停用或启用');
       const u = await trx.updateTable('app_user').set({ status, version: sql`version + 1`, updated_at: this.clock.now() }).where('id', '=', userId).returningAll().executeTakeFirst();
       if (!u) throw new AppError('NOT_FOUND');
       if (status === 'disabled') await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();
@@ -261,16 +280,18 @@ export class IdentityService {
     const now = this.clock.now();
     const p = await this.policy();
     const u = await this.db.selectFrom('app_user').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
-    const anonymous: Actor = { id: 'anonymous', name: username.slice(0, 32), roles: [], departmentId: null, ip, requestId };
+    // What was typed as a user name is not stored: it may be a password or an ID number typed into the wrong field.
+    const anonymous: Actor = { id: 'anonymous', name: 'anonymous', roles: [], departmentId: null, ip, requestId };
     if (!u || u.status !== 'active') {
-      // Same answer as a wrong password: no account enumeration.
-      await this.audit.recordAlone({ category: 'security', event: 'auth.login', actor: anonymous, result: 'failure', reason: u ? 'disabled' : 'unknown user' });
+      // Same answer, and about the same time, as a wrong password: no account enumeration.
+      await verifyPassword(await DUMMY_HASH, password);
+      await this.audit.recordAlone({ category: 'security', event: 'auth.login', actor: u ? this.actorFor(u, ip, requestId) : anonymous, result: 'failure', reason: u ? 'disabled' : 'unknown user' });
       throw new AppError('INVALID_CREDENTIALS');
     }
     const actor = this.actorFor(u, ip, requestId);
     if (u.locked_until && u.locked_until > now) {
       await this.audit.recordAlone({ category: 'security', event: 'auth.login', actor, result: 'denied', reason: 'locked', objectType: 'user', objectId: u.id });
-      throw new AppError('ACCOUNT_LOCKED', { lockedUntil: u.locked_until.toISOString() }, `账户已被锁定，请于${new Date(u.locked_until.getTime() + 8 * 3_600_000).toISOString().slice(11, 16)}（北京时间）后再试`);
+      throw new AppError('ACCOUNT_LOCKED', undefined, `账户已被锁定，请${p.lockoutMinutes}分钟后再试或联系系统管理员`);
     }
     if (!(await verifyPassword(u.password_hash, password))) {
       await this.registerFailure(u, actor, p, 'wrong password');
@@ -281,26 +302,41 @@ export class IdentityService {
     const session = { id_hash: sm3Hex(token), user_id: u.id, stage: 'password' as const, second_factor_ok: false, csrf_token: csrfToken, created_at: now, last_seen_at: now };
     const next = this.nextStep(u, session, p);
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('app_user').set({ failed_logins: [], locked_until: null }).where('id', '=', u.id).execute();
+      // Failures are forgiven only when sign-in is complete: a correct password must not reset
+      // the count of wrong second-factor codes.
+      if (next === 'done') await trx.updateTable('app_user').set({ failed_logins: [], locked_until: null }).where('id', '=', u.id).execute();
       await trx.insertInto('user_session').values({ ...session, stage: next === 'done' ? 'full' : 'password' }).execute();
       await this.audit.record(trx, { category: 'security', event: 'auth.login', actor, result: 'success', objectType: 'user', objectId: u.id, details: { next } });
     });
     return { token, csrfToken, next, user: userView(u) };
   }
 
-  /** Counts a failure in the window; the threshold locks the account. Failure and lock are audited. */
+  /**
+   * Counts a failure in the window, atomically (concurrent wrong attempts all count); reaching the
+   * threshold locks the account. Failure and lock are audited.
+   */
   private async registerFailure(u: UserRow, actor: Actor, p: SecurityPolicy, reason: string): Promise<void> {
     const now = this.clock.now();
-    const recent = [...u.failed_logins.filter((t) => now.getTime() - t.getTime() < p.lockoutWindowMinutes * MINUTE), now];
-    const lock = recent.length >= p.lockoutThreshold ? new Date(now.getTime() + p.lockoutMinutes * MINUTE) : null;
+    const windowStart = new Date(now.getTime() - p.lockoutWindowMinutes * MINUTE);
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('app_user').set({ failed_logins: lock ? [] : recent, ...(lock ? { locked_until: lock } : {}) }).where('id', '=', u.id).execute();
-      await this.audit.record(trx, { category: 'security', event: 'auth.login', actor, result: 'failure', reason, objectType: 'user', objectId: u.id, details: { failuresInWindow: recent.length } });
+      const row = await trx
+        .updateTable('app_user')
+        .set({ failed_logins: sql<Date[]>`array_append(array(select f from unnest(failed_logins) f where f > ${windowStart}), ${now}::timestamptz)` })
+        .where('id', '=', u.id)
+        .returning(sql<number>`cardinality(failed_logins)`.as('n'))
+        .executeTakeFirstOrThrow();
+      const lock = row.n >= p.lockoutThreshold ? new Date(now.getTime() + p.lockoutMinutes * MINUTE) : null;
       if (lock) {
+        await trx.updateTable('app_user').set({ failed_logins: [], locked_until: lock }).where('id', '=', u.id).execute();
         await trx.deleteFrom('user_session').where('user_id', '=', u.id).execute();
-        await this.audit.record(trx, { category: 'security', event: 'auth.lockout', actor, result: 'success', objectType: 'user', objectId: u.id, details: { until: lock.toISOString() } });
       }
+      await this.audit.record(trx, { category: 'security', event: 'auth.login', actor, result: 'failure', reason, objectType: 'user', objectId: u.id, details: { failuresInWindow: row.n } });
+      if (lock) await this.audit.record(trx, { category: 'security', event: 'auth.lockout', actor, result: 'success', objectType: 'user', objectId: u.id, details: { until: lock.toISOString() } });
     });
+  }
+
+  private assertNotLocked(user: UserRow, p: SecurityPolicy): void {
+    if (user.locked_until && user.locked_until > this.clock.now()) throw new AppError('ACCOUNT_LOCKED', undefined, `账户已被锁定，请${p.lockoutMinutes}分钟后再试或联系系统管理员`);
   }
 
   /** Resolves a session cookie: idle and absolute timeouts, CSRF on state-changing requests. */
@@ -356,6 +392,7 @@ export class IdentityService {
     const { user, session } = await this.sessionOf(token);
     const actor = this.actorFor(user, ip, requestId);
     const p = await this.policy();
+    this.assertNotLocked(user, p);
     if (this.nextStep(user, session, p) === 'totp') throw new AppError('LOGIN_STEP_REQUIRED');
     if (!(await verifyPassword(user.password_hash, current))) {
       await this.registerFailure(user, actor, p, 'wrong current password');
@@ -370,14 +407,16 @@ export class IdentityService {
     return this.db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('app_user')
-        .set({ password_hash: hashed, password_history: [user.password_hash, ...user.password_history].slice(0, 10), password_changed_at: this.clock.now(), must_change_password: false, version: sql`version + 1`, updated_at: this.clock.now() })
+        .set({ password_hash: hashed, password_history: [user.password_hash, ...user.password_history].slice(0, HISTORY_KEPT), password_changed_at: this.clock.now(), must_change_password: false, version: sql`version + 1`, updated_at: this.clock.now() })
         .where('id', '=', user.id)
         .returningAll()
         .executeTakeFirstOrThrow();
       // Other sessions of this user end with the old password.
       await trx.deleteFrom('user_session').where('user_id', '=', user.id).where('id_hash', '!=', session.id_hash).execute();
+      // Session row before the audit lock, like every other transaction here: one lock order, no deadlock.
+      const next = await this.advance(trx, updated, session, {}, p);
       await this.audit.record(trx, { category: 'security', event: 'auth.password_change', actor, result: 'success', objectType: 'user', objectId: user.id });
-      return this.advance(trx, updated, session, {}, p);
+      return next;
     });
   }
 
@@ -410,8 +449,8 @@ export class IdentityService {
         .where('id', '=', user.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      await this.audit.record(trx, { category: 'security', event: 'auth.totp_enrol', actor, result: 'success', objectType: 'user', objectId: user.id });
       const next = await this.advance(trx, updated, session, { second_factor_ok: true }, p);
+      await this.audit.record(trx, { category: 'security', event: 'auth.totp_enrol', actor, result: 'success', objectType: 'user', objectId: user.id });
       return { recoveryCodes, next };
     });
   }
@@ -420,32 +459,30 @@ export class IdentityService {
   async verifySecondFactor(token: string, input: { code?: string | undefined; recoveryCode?: string | undefined }, ip: string | null, requestId: string | null): Promise<NextStep> {
     const { user, session } = await this.sessionOf(token);
     const actor = this.actorFor(user, ip, requestId);
-    if (!user.totp_enrolled_at || !user.totp_secret_enc) throw new AppError('LOGIN_STEP_REQUIRED');
-    let step: number | null = null;
-    let usedRecovery: string | null = null;
-    if (input.code) step = this.factor.verify(this.cipher.decrypt(user.totp_secret_enc), input.code, this.clock.now(), user.totp_last_step);
-    if (step === null && input.recoveryCode) {
-      const h = this.recoveryHash(input.recoveryCode);
-      if (user.recovery_codes.includes(h)) usedRecovery = h;
-    }
     const p = await this.policy();
-    if (step === null && usedRecovery === null) {
+    this.assertNotLocked(user, p);
+    if (!user.totp_enrolled_at || !user.totp_secret_enc) throw new AppError('LOGIN_STEP_REQUIRED');
+    const step = input.code ? this.factor.verify(this.cipher.decrypt(user.totp_secret_enc), input.code, this.clock.now(), user.totp_last_step) : null;
+    const recovery = step === null && input.recoveryCode ? this.recoveryHash(input.recoveryCode) : null;
+    const next = await this.db.transaction().execute(async (trx) => {
+      // Conditional updates: of two concurrent uses of one code, only one changes a row.
+      const updated =
+        step !== null
+          ? await trx.updateTable('app_user').set({ totp_last_step: step }).where('id', '=', user.id).where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)])).returningAll().executeTakeFirst()
+          : recovery !== null
+            ? await trx.updateTable('app_user').set({ recovery_codes: sql<string[]>`array_remove(recovery_codes, ${recovery})` }).where('id', '=', user.id).where(sql<boolean>`${recovery} = any(recovery_codes)`).returningAll().executeTakeFirst()
+            : undefined;
+      if (!updated) return null;
+      const n = await this.advance(trx, updated, session, { second_factor_ok: true }, p);
+      if (n === 'done') await trx.updateTable('app_user').set({ failed_logins: [] }).where('id', '=', user.id).execute();
+      await this.audit.record(trx, { category: 'security', event: recovery ? 'auth.recovery_code' : 'auth.totp', actor, result: 'success', objectType: 'user', objectId: user.id, ...(recovery ? { details: { recoveryCodesLeft: updated.recovery_codes.length } } : {}) });
+      return n;
+    });
+    if (next === null) {
       await this.registerFailure(user, actor, p, 'wrong second factor');
       throw new AppError('SECOND_FACTOR_INVALID');
     }
-    return this.db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('app_user')
-        .set({
-          ...(step !== null ? { totp_last_step: step } : {}),
-          ...(usedRecovery ? { recovery_codes: user.recovery_codes.filter((c) => c !== usedRecovery) } : {}),
-        })
-        .where('id', '=', user.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await this.audit.record(trx, { category: 'security', event: usedRecovery ? 'auth.recovery_code' : 'auth.totp', actor, result: 'success', objectType: 'user', objectId: user.id, ...(usedRecovery ? { details: { recoveryCodesLeft: updated.recovery_codes.length } } : {}) });
-      return this.advance(trx, updated, session, { second_factor_ok: true }, p);
-    });
+    return next;
   }
 
   async logout(token: string, ip: string | null, requestId: string | null): Promise<void> {

@@ -71,6 +71,21 @@ describe(`signed requests from system accounts on ${ENGINE}`, () => {
     assert.equal(r.statusCode, 403);
   });
 
+  it('an unsigned request naming a real key is refused before anything is decided in its name', async () => {
+    const before = (await p.audit.list({ event: 'access.denied', limit: 1, offset: 0 })).total;
+    const r = await p.app.inject({ method: 'GET', url: '/api/v1/users', headers: { 'x-app-key': appKey } });
+    assert.equal(r.statusCode, 401);
+    assert.equal((await p.audit.list({ event: 'access.denied', limit: 1, offset: 0 })).total, before, 'no denial recorded for an unverified claim');
+    const signIn = await p.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { 'x-app-key': appKey } });
+    assert.equal(signIn.statusCode, 401);
+  });
+
+  it('a signed body over the limit is refused without reading it all', async () => {
+    const big = { blob: 'x'.repeat(1_100_000) };
+    const r = await call({ body: big });
+    assert.equal(r.statusCode, 413);
+  });
+
   it('denied signatures are audited', async () => {
     const denied = await p.audit.list({ event: 'auth.signed_request', limit: 50, offset: 0 });
     assert.ok(denied.total >= 5);

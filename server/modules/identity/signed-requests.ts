@@ -61,18 +61,19 @@ export class SignedRequests {
     return rows.map((r) => ({ appKey: r.app_key, name: r.name, departmentId: r.department_id, roles: r.roles, status: r.status }));
   }
 
-  /** The account a request claims to come from; the signature is verified once the body is read. */
-  async provisional(appKey: string): Promise<Principal> {
-    const account = await this.db.selectFrom('system_account').selectAll().where('app_key', '=', appKey).executeTakeFirst();
-    if (!account || account.status !== 'active') throw new AppError('SIGNATURE_INVALID', { reason: 'unknown or disabled app key' });
-    return { kind: 'system', id: account.app_key, name: account.name, roles: account.roles, departmentId: account.department_id, stage: 'full' };
+  /**
+   * The claim a request makes before its signature is checked: nothing is looked up or decided on
+   * it; `verify` (after the body is read) accepts or refuses, and audits a refusal.
+   */
+  provisional(appKey: string): Principal {
+    return { kind: 'system', id: appKey.slice(0, 64), name: 'unverified', roles: [], departmentId: null, stage: 'password' };
   }
 
   /** Checks key, clock window, signature and nonce; the nonce is consumed only by a valid request. */
   async verify(h: SignedHeaders, method: string, pathAndQuery: string, body: Buffer, ip: string | null, requestId: string | null): Promise<Principal> {
     const deny = async (reason: string): Promise<never> => {
       await this.audit.recordAlone({ category: 'security', event: 'auth.signed_request', actor: { id: h.appKey.slice(0, 64), name: 'system', roles: ['system'], departmentId: null, ip, requestId }, result: 'denied', reason });
-      throw new AppError('SIGNATURE_INVALID', { reason });
+      throw new AppError('SIGNATURE_INVALID');
     };
     const account = await this.db.selectFrom('system_account').selectAll().where('app_key', '=', h.appKey).executeTakeFirst();
     if (!account || account.status !== 'active') return deny('unknown or disabled app key');

@@ -127,6 +127,9 @@ describe(`subjects API on ${ENGINE}`, () => {
     assert.equal(noPurpose.json().error.code, 'PURPOSE_REQUIRED');
     const unknown = await p.app.inject({ url: `/api/v1/subjects/${org.id}`, headers: { ...as('creditOffice'), 'x-query-purpose': 'curiosity' } });
     assert.equal(unknown.statusCode, 400);
+    assert.equal((await p.audit.list({ event: 'query.refused', limit: 5, offset: 0 })).total, 2, 'refused reads are registered');
+    const idAsRef = await p.app.inject({ url: `/api/v1/subjects/${org.id}`, headers: { ...officer, 'x-authorization-ref': '11010519491231002X' } });
+    assert.equal(idAsRef.statusCode, 400);
     const ok = await p.app.inject({ url: `/api/v1/subjects/${org.id}`, headers: { ...officer, 'x-authorization-ref': 'SQ-2026-0001' } });
     assert.equal(ok.statusCode, 200);
     const reads = await p.audit.list({ category: 'query', event: 'query.subject.get', limit: 5, offset: 0 });
@@ -138,6 +141,7 @@ describe(`subjects API on ${ENGINE}`, () => {
     const searches = await p.audit.list({ category: 'query', event: 'query.subject.search', limit: 100, offset: 0 });
     assert.ok(searches.total >= 5);
     assert.ok(!JSON.stringify(searches.rows).includes('11010519491231002X'), 'the searched ID number is not in the audit log');
+    assert.ok(searches.rows.some((r) => Array.isArray(r.details.subjectIds) && (r.details.subjectIds as string[]).includes(org.id)), 'which subjects a search showed is registered');
   });
 
   it('audits every write in the same transaction', async () => {

@@ -109,16 +109,28 @@ export function subjectsRoutes(deps: SubjectsRouteDeps): FastifyPluginAsyncZod {
      * role, department, when, IP, object, purpose, authorization, result count, request id).
      * Registration failing fails the read.
      */
-    const purposeOf = (req: FastifyRequest): { purpose: string; authorizationRef?: string } => {
+    const purposeOf = async (req: FastifyRequest): Promise<{ purpose: string; authorizationRef?: string }> => {
       const purpose = req.headers[PURPOSE_HEADER];
-      if (typeof purpose !== 'string' || !deps.purposes().has(purpose)) {
-        throw new AppError('PURPOSE_REQUIRED', { header: PURPOSE_HEADER, allowed: [...deps.purposes()] });
-      }
       const ref = req.headers[AUTHORIZATION_HEADER];
+      if (typeof purpose !== 'string' || !deps.purposes().has(purpose)) {
+        return refuse(req, 'PURPOSE_REQUIRED', 'no or unknown purpose', { header: PURPOSE_HEADER, allowed: [...deps.purposes()] });
+      }
+      // A document number, not free text: it must not become a way to store personal data.
+      if (typeof ref === 'string' && ref && !/^[A-Za-z0-9\-_/()（）〔〕\[\]第号字\u4e00-\u9fa5]{1,60}$/.test(ref)) {
+        return refuse(req, 'VALIDATION_FAILED', 'malformed authorization reference', [{ path: AUTHORIZATION_HEADER, message: '授权书编号格式不正确（字母、数字、汉字和常见文号符号，最多60个字符）' }]);
+      }
+      if (typeof ref === 'string' && /[0-9]{15,}/.test(ref)) {
+        return refuse(req, 'VALIDATION_FAILED', 'authorization reference looks like an identifier', [{ path: AUTHORIZATION_HEADER, message: '授权书编号不得是证件号码' }]);
+      }
       return { purpose, ...(typeof ref === 'string' && ref ? { authorizationRef: ref } : {}) };
     };
-    const register = (req: FastifyRequest, event: string, q: { purpose: string; authorizationRef?: string }, objectId: string | undefined, resultCount: number) =>
-      deps.audit.recordAlone({ category: 'query', event, actor: actorOf(req), result: 'success', objectType: 'subject', ...(objectId ? { objectId } : {}), ...q, resultCount });
+    /** A refused query is registered too (who tried to read what without a proper purpose). */
+    const refuse = async (req: FastifyRequest, code: 'PURPOSE_REQUIRED' | 'VALIDATION_FAILED', reason: string, details: unknown): Promise<never> => {
+      await deps.audit.recordAlone({ category: 'query', event: 'query.refused', actor: actorOf(req), result: 'denied', reason, objectType: 'route', objectId: `${req.method} ${req.routeOptions.url ?? ''}` });
+      throw new AppError(code, details);
+    };
+    const register = (req: FastifyRequest, event: string, q: { purpose: string; authorizationRef?: string }, objectId: string | undefined, resultCount: number, subjectIds?: string[]) =>
+      deps.audit.recordAlone({ category: 'query', event, actor: actorOf(req), result: 'success', objectType: 'subject', ...(objectId ? { objectId } : {}), ...q, resultCount, ...(subjectIds ? { details: { subjectIds } } : {}) });
 
     app.post(
       '/api/v1/codes/validate',
@@ -166,7 +178,7 @@ export function subjectsRoutes(deps: SubjectsRouteDeps): FastifyPluginAsyncZod {
       '/api/v1/subjects/:id',
       { config: staff, schema: { tags: ['subjects'], summary: '查看信用主体（须说明查询目的，登记在案）', params: idParams, headers: queryHeaders, response: { 200: subjectView, ...errorResponses } } },
       async (req) => {
-        const q = purposeOf(req);
+        const q = await purposeOf(req);
         const view = await deps.subjects.get(req.params.id);
         await register(req, 'query.subject.get', q, view.id, 1);
         return view;
@@ -198,7 +210,7 @@ export function subjectsRoutes(deps: SubjectsRouteDeps): FastifyPluginAsyncZod {
         },
       },
       async (req) => {
-        const q = purposeOf(req);
+        const q = await purposeOf(req);
         const versions = await deps.subjects.versions(req.params.id);
         await register(req, 'query.subject.versions', q, req.params.id, versions.length);
         return versions;
@@ -218,10 +230,11 @@ export function subjectsRoutes(deps: SubjectsRouteDeps): FastifyPluginAsyncZod {
         },
       },
       async (req) => {
-        const q = purposeOf(req);
+        const q = await purposeOf(req);
         const r = await deps.subjects.search(req.body);
-        // What was searched for is not logged (it may be a name or an ID number): only that a search ran.
-        await register(req, 'query.subject.search', q, undefined, r.items.length);
+        // What was searched for is not logged (it may be a name or an ID number); which subjects were
+        // shown is, so a subject can later learn who looked at its data.
+        await register(req, 'query.subject.search', q, undefined, r.items.length, r.items.map((i) => i.id));
         return r;
       },
     );

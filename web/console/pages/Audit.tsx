@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Descriptions, Select, Space, Table, Tag } from 'antd';
+import { Alert, Button, Card, DatePicker, Descriptions, Input, Select, Space, Table, Tag } from 'antd';
+import type { Dayjs } from 'dayjs';
 import { api, describeError } from '../../ui/api';
 import { CATEGORY_LABELS, RESULT_LABELS, ROLE_LABELS, formatTime } from '../../ui/labels';
 
@@ -34,18 +35,26 @@ export function AuditPage({ category: fixed }: { category: 'query' | undefined }
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
   const [category, setCategory] = useState<string | undefined>(fixed);
+  const [event, setEvent] = useState('');
+  const [range, setRange] = useState<[Dayjs, Dayjs] | null>(null);
   const [verification, setVerification] = useState<Verification | null>(null);
   const [error, setError] = useState('');
 
   useEffect(() => {
-    const q = new URLSearchParams({ limit: String(pageSize), offset: String((page - 1) * pageSize), ...(category ? { category } : {}) });
+    const q = new URLSearchParams({
+      limit: String(pageSize),
+      offset: String((page - 1) * pageSize),
+      ...(category ? { category } : {}),
+      ...(event ? { event } : {}),
+      ...(range ? { from: range[0].startOf('day').toISOString(), to: range[1].endOf('day').toISOString() } : {}),
+    });
     api<{ total: number; items: AuditEvent[] }>('GET', `/api/v1/audit/events?${q}`)
       .then((r) => {
         setRows(r.items);
         setTotal(r.total);
       })
       .catch((err) => setError(describeError(err)));
-  }, [page, pageSize, category]);
+  }, [page, pageSize, category, event, range]);
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -64,10 +73,16 @@ export function AuditPage({ category: fixed }: { category: 'query' | undefined }
           )}
         </Card>
       )}
-      <Card title={fixed === 'query' ? '查询登记' : '审计日志'} extra={!fixed && (
-        <Select allowClear placeholder="类别" style={{ width: 140 }} value={category} onChange={(v) => { setCategory(v); setPage(1); }}
-          options={Object.entries(CATEGORY_LABELS).map(([value, label]) => ({ value, label }))} />
-      )}>
+      <Card title={fixed === 'query' ? '查询登记' : '审计日志'} extra={
+        <Space wrap>
+          {!fixed && (
+            <Select allowClear placeholder="类别" style={{ width: 120 }} value={category} onChange={(v) => { setCategory(v); setPage(1); }}
+              options={Object.entries(CATEGORY_LABELS).map(([value, label]) => ({ value, label }))} />
+          )}
+          <Input.Search allowClear placeholder="事件，如 auth.login" style={{ width: 200 }} onSearch={(v) => { setEvent(v.trim()); setPage(1); }} />
+          <DatePicker.RangePicker onChange={(v) => { setRange(v && v[0] && v[1] ? [v[0], v[1]] : null); setPage(1); }} />
+        </Space>
+      }>
         {error && <Alert type="error" message={error} />}
         <Table
           rowKey="seq"
