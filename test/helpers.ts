@@ -13,6 +13,7 @@ import type { FastifyRequest } from 'fastify';
 import { startPlatform, type Platform, type StartOptions } from '../server/app/platform.js';
 import { loadConfig, type Config } from '../server/platform/config.js';
 import type { KeyMaterial } from '../server/platform/crypto/index.js';
+import { generateSm2KeyPair } from '../server/platform/crypto/sm2.js';
 import type { Principal, Role } from '../server/platform/policy.js';
 
 export const ENGINE = process.env.DATABASE_URL ? 'postgres' : 'pglite';
@@ -22,8 +23,12 @@ export function testKeyMaterial(): KeyMaterial {
     current: 1,
     keys: new Map([[1, { id: 1, enc: randomBytes(16), mac: randomBytes(32) }]]),
     blindIndex: randomBytes(32),
+    auditSigning: TEST_SM2,
   };
 }
+
+// One SM2 pair for the test run: generating one costs a few milliseconds each time.
+const TEST_SM2 = generateSm2KeyPair();
 
 /** A fresh database on the configured server, or undefined for in-memory PGlite. */
 export async function freshDatabase(): Promise<{ url: string | undefined; drop: () => Promise<void> }> {

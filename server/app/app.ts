@@ -42,7 +42,10 @@ declare module 'fastify' {
   }
 }
 
-/** Routes registered by plugins (OpenAPI UI, static web assets): public, given a policy here. */
+/**
+ * Routes registered by plugins (OpenAPI UI, static web assets): public, given a policy here. The API
+ * description is public on purpose: integrators need it, and it holds schemas, never data.
+ */
 const PLUGIN_PUBLIC_PREFIXES = ['/docs', '/assets/'];
 
 /**

@@ -18,6 +18,7 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import { ConfigError, type Config } from '../platform/config.js';
 import { FieldCipher, type KeyMaterial } from '../platform/crypto/index.js';
 import { loadKeyFile, parseKeyMaterial } from '../platform/crypto/key-file.js';
+import { sm2Signer } from '../platform/crypto/sm2.js';
 import { openEngine, type Engine } from '../platform/db/engine.js';
 import { migrate, pendingMigrations } from '../platform/db/migrate.js';
 import { getSetting, putSetting, type SettingsTables } from '../platform/db/settings.js';
@@ -106,7 +107,9 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     await checkKeys(engine.db, cipher);
 
     const clock = opts.clock ?? systemClock;
-    const audit = new AuditLog(engine.db, clock, config.auditCheckpointFile, cipher.deriveKey('audit checkpoint'));
+    const signing = cipher.auditSigning;
+    if (!signing) log.warn('the key material has no auditSigning SM2 key pair: audit checkpoints are MAC-ed only (add one: see docs/operations.md)');
+    const audit = new AuditLog(engine.db, clock, config.auditCheckpointFile, cipher.deriveKey('audit checkpoint'), signing ? sm2Signer(signing) : undefined);
     const identity = new IdentityService(engine.db, audit, cipher, clock);
     const signed = new SignedRequests(engine.db, audit, cipher, clock);
     const bootstrap = opts.maintenance ? null : await identity.bootstrap();

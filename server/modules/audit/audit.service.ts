@@ -12,6 +12,7 @@ import { sql, type Kysely } from 'kysely';
 import { validateIdNumber } from '../../../common/identifiers/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { hmacSm3 } from '../../platform/crypto/index.js';
+import { verifySm2, type Signer } from '../../platform/crypto/sm2.js';
 import { getSetting, putSetting } from '../../platform/db/settings.js';
 import { GENESIS_HASH, canonical, rowHash, type ChainRow } from './audit.chain.js';
 import type { AuditCategory, AuditResult, AuditTables } from './audit.tables.js';
@@ -54,6 +55,11 @@ export type KyselyLike = Pick<Kysely<object>, 'isTransaction'>;
 
 const ID_LIKE = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])/g;
 const CHECKPOINT_LOCK = 73788;
+
+/** What a checkpoint line asserts; MAC'd and SM2-signed. */
+function checkpointStatement(type: 'head' | 'purge', seq: number, hash: string, at: string): string {
+  return `${type === 'purge' ? 'purge\n' : ''}${seq}\n${hash}\n${at}`;
+}
 const PURGE_SETTING = 'audit_purged_through';
 
 /** A programming guard: audit rows must never carry an ID number (18- or 15-digit, security.md). */
@@ -84,6 +90,7 @@ export class AuditLog {
     private readonly clock: Clock,
     private readonly checkpointFile: string,
     private readonly checkpointKey: Buffer,
+    private readonly signer?: Signer,
   ) {}
 
   /** Appends one event inside `trx` (a transaction of the caller). Throws if it cannot: fail closed. */
@@ -178,13 +185,16 @@ export class AuditLog {
   }
 
   private mac(seq: number, hash: string, at: string, type: 'head' | 'purge' = 'head'): string {
-    return hmacSm3(this.checkpointKey, `${type === 'purge' ? 'purge\n' : ''}${seq}\n${hash}\n${at}`).toString('hex');
+    return hmacSm3(this.checkpointKey, checkpointStatement(type, seq, hash, at)).toString('hex');
   }
 
   private appendCheckpoint(c: { type: 'head' | 'purge'; seq: number; hash: string }): void {
     const at = this.clock.now().toISOString();
     fs.mkdirSync(path.dirname(this.checkpointFile), { recursive: true });
-    const line = { ...(c.type === 'purge' ? { type: 'purge' } : {}), seq: c.seq, hash: c.hash, at, mac: this.mac(c.seq, c.hash, at, c.type) };
+    const mac = this.mac(c.seq, c.hash, at, c.type);
+    // SM2 signature over the same statement: verifiable with the public key alone, away from this host.
+    const sig = this.signer ? { sig: this.signer.sign(checkpointStatement(c.type, c.seq, c.hash, at)) } : {};
+    const line = { ...(c.type === 'purge' ? { type: 'purge' } : {}), seq: c.seq, hash: c.hash, at, mac, ...sig };
     fs.appendFileSync(this.checkpointFile, `${JSON.stringify(line)}\n`, { mode: 0o600 });
   }
 
@@ -198,7 +208,7 @@ export class AuditLog {
     return head.seq;
   }
 
-  private readCheckpoints(): { type?: 'purge'; seq: number; hash: string; at: string; mac: string; line: number }[] {
+  private readCheckpoints(): { type?: 'purge'; seq: number; hash: string; at: string; mac: string; sig?: string; line: number }[] {
     if (!fs.existsSync(this.checkpointFile)) return [];
     return fs
       .readFileSync(this.checkpointFile, 'utf8')
@@ -207,7 +217,7 @@ export class AuditLog {
       .filter(({ l }) => l.trim() !== '')
       .map(({ l, i }) => {
         try {
-          return { ...(JSON.parse(l) as { type?: 'purge'; seq: number; hash: string; at: string; mac: string }), line: i + 1 };
+          return { ...(JSON.parse(l) as { type?: 'purge'; seq: number; hash: string; at: string; mac: string; sig?: string }), line: i + 1 };
         } catch {
           return { seq: -1, hash: '', at: '', mac: '', line: i + 1 };
         }
@@ -218,7 +228,9 @@ export class AuditLog {
   async verify(): Promise<Verification> {
     const checkpoints = this.readCheckpoints();
     for (const c of checkpoints) {
-      if (c.seq < 1 || c.mac !== this.mac(c.seq, c.hash, c.at, c.type === 'purge' ? 'purge' : 'head')) {
+      const type = c.type === 'purge' ? 'purge' : 'head';
+      const badSig = c.sig !== undefined && (!this.signer || !verifySm2(checkpointStatement(type, c.seq, c.hash, c.at), c.sig, this.signer.publicKey));
+      if (c.seq < 1 || c.mac !== this.mac(c.seq, c.hash, c.at, type) || badSig) {
         return { intact: false, count: 0, lastSeq: 0, checkpoints: checkpoints.length, firstBroken: Math.max(c.seq, 1), reason: `检查点文件第${c.line}行被篡改或无效` };
       }
     }

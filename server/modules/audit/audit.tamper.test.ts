@@ -118,6 +118,18 @@ describe(`audit chain tamper detection on ${ENGINE}`, () => {
     assert.match(v.reason ?? '', /检查点文件第3行/);
   });
 
+  it('checkpoints are SM2-signed, and a forged signature is detected', async () => {
+    const lines = checkpoints.trim().split('\n').map((l) => JSON.parse(l) as { sig?: string; seq: number });
+    assert.ok(lines.every((l) => typeof l.sig === 'string' && l.sig.length === 128), 'every checkpoint carries an SM2 signature');
+    const forged = [...lines];
+    const target = forged[3] as { sig: string };
+    target.sig = (target.sig[0] === 'a' ? 'b' : 'a') + target.sig.slice(1);
+    fs.writeFileSync(p.config.auditCheckpointFile, `${forged.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const v = await p.audit.verify();
+    assert.equal(v.intact, false);
+    assert.match(v.reason ?? '', /检查点文件第4行/);
+  });
+
   it('refuses an audit event that carries an ID number', async () => {
     await assert.rejects(p.audit.recordAlone({ category: 'query', event: 'x', actor: null, result: 'success', details: { q: '11010519491231002X' } }), /ID number/);
   });

@@ -424,7 +424,10 @@ export class IdentityService {
     const { user } = await this.sessionOf(token);
     if (user.totp_enrolled_at) throw new AppError('USER_INVALID', [{ code: 'TOTP_ENROLLED', message: '已绑定动态验证码；如需重新绑定，请联系系统管理员重置' }]);
     const enrolment = await this.factor.startEnrolment(user.username);
-    await this.db.updateTable('app_user').set({ totp_secret_enc: this.cipher.encrypt(enrolment.material) }).where('id', '=', user.id).execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('app_user').set({ totp_secret_enc: this.cipher.encrypt(enrolment.material) }).where('id', '=', user.id).execute();
+      await this.audit.record(trx, { category: 'security', event: 'auth.totp_enrol_start', actor: this.actorFor(user, null, null), result: 'success', objectType: 'user', objectId: user.id });
+    });
     return enrolment.display;
   }
 

@@ -23,6 +23,8 @@ export interface KeyMaterial {
   current: number;
   keys: Map<number, FieldKey>;
   blindIndex: Buffer; // 32 bytes
+  /** SM2 key pair that signs audit checkpoints (absent in key files made before it existed). */
+  auditSigning?: { privateKey: string; publicKey: string } | undefined;
 }
 
 const PREFIX = 'sm4';
@@ -60,6 +62,11 @@ export class FieldCipher {
   /** Keyed SM3 of the normalized value: exact lookup without storing the value. */
   blindIndex(normalized: string, domain: string): string {
     return hmacSm3(this.material.blindIndex, `${domain}\u0000${normalized}`).toString('hex');
+  }
+
+  /** The SM2 key pair for audit checkpoints, if the key material has one. */
+  get auditSigning(): { privateKey: string; publicKey: string } | undefined {
+    return this.material.auditSigning;
   }
 
   /** A purpose-bound key derived from the blind-index key (HMAC-SM3 as a KDF), e.g. for audit checkpoints. */

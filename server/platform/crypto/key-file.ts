@@ -4,7 +4,8 @@
  *   "format": "xinyong-keys/1",
  *   "current": 1,
  *   "keys": { "1": { "enc": "<32 hex: SM4 key>", "mac": "<64 hex: HMAC-SM3 key>" } },
- *   "blindIndex": "<64 hex>"
+ *   "blindIndex": "<64 hex>",
+ *   "auditSigning": { "privateKey": "<64 hex>", "publicKey": "04<128 hex>" }   (SM2, signs audit checkpoints)
  * }
  * Rotation: add key "2", set current to 2; old ciphertexts keep decrypting with key 1.
  * The same JSON may instead be given in the KEY_MATERIAL environment variable (e.g. from a
@@ -16,6 +17,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
 import type { FieldKey, KeyMaterial } from './index.js';
+import { generateSm2KeyPair } from './sm2.js';
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`), `must be ${bytes * 2} hex digits`);
 const fileSchema = z.object({
@@ -23,6 +25,7 @@ const fileSchema = z.object({
   current: z.number().int().positive(),
   keys: z.record(z.string().regex(/^\d+$/), z.object({ enc: hex(16), mac: hex(32) })),
   blindIndex: hex(32),
+  auditSigning: z.object({ privateKey: hex(32), publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/, 'must be an uncompressed SM2 public key (130 hex digits)') }).optional(),
 });
 
 export function generateKeyFileContent(): string {
@@ -31,6 +34,7 @@ export function generateKeyFileContent(): string {
     current: 1,
     keys: { '1': { enc: randomBytes(16).toString('hex'), mac: randomBytes(32).toString('hex') } },
     blindIndex: randomBytes(32).toString('hex'),
+    auditSigning: generateSm2KeyPair(),
   };
   return `${JSON.stringify(content, null, 2)}\n`;
 }
@@ -73,5 +77,5 @@ export function parseKeyMaterial(text: string, source: string): KeyMaterial {
   if (!keys.has(r.data.current)) {
     throw new ConfigError(`配置错误 / invalid configuration: ${source} names current key ${r.data.current} but does not contain it`);
   }
-  return { current: r.data.current, keys, blindIndex: Buffer.from(r.data.blindIndex, 'hex') };
+  return { current: r.data.current, keys, blindIndex: Buffer.from(r.data.blindIndex, 'hex'), auditSigning: r.data.auditSigning };
 }
