@@ -128,6 +128,10 @@ describe(`console in a real browser on ${ENGINE}`, () => {
     await page.getByRole('button', { name: '校验' }).or(page.getByRole('button', { name: '校 验' })).click();
     await page.getByText('第18位校验码应为3，实际为4').waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'portal-code-check.png'), fullPage: true });
+    // English is available: the switch reloads the page in English.
+    await page.getByText('English').click();
+    await page.getByText('Code check').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
     await context.close();
   });
 });

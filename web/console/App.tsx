@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { Button, Layout, Menu, Result, Space, Spin, Tag, Typography } from 'antd';
 import { api, setCsrfToken } from '../ui/api';
+import { LangSwitch, t } from '../ui/i18n';
 import { ROLE_LABELS } from '../ui/labels';
 import { Login } from './Login';
 import type { Me, NextStep } from './session';
@@ -80,26 +81,27 @@ export function App() {
   const page = pages.find((p) => p.key === route);
   const groups = [...new Set(pages.map((p) => p.group))];
   const items = groups.flatMap((g) => {
-    const children = pages.filter((p) => p.group === g).map((p) => ({ key: p.key, label: p.label }));
-    return g ? [{ key: g, label: g, type: 'group' as const, children }] : children;
+    const children = pages.filter((p) => p.group === g).map((p) => ({ key: p.key, label: t(p.label) }));
+    return g ? [{ key: g, label: t(g), type: 'group' as const, children }] : children;
   });
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={200}>
-        <div style={{ padding: 16, fontWeight: 600, color: '#c0392b' }}>信用Xinyong 管理后台</div>
+        <div style={{ padding: 16, fontWeight: 600, color: '#c0392b' }}>{t('信用Xinyong 管理后台')}</div>
         <Menu mode="inline" selectedKeys={[page?.key ?? '']} items={items} onClick={(e) => (window.location.hash = `#/${e.key}`)} />
       </Layout.Sider>
       <Layout>
         <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', paddingInline: 16 }}>
           <Space>
+            <LangSwitch />
             <Typography.Text data-testid="current-user">{me.user.displayName}（{me.user.username}）</Typography.Text>
             {me.user.roles.map((r) => <Tag key={r} color="blue">{ROLE_LABELS[r] ?? r}</Tag>)}
-            <Button size="small" onClick={async () => { await api('POST', '/api/v1/auth/logout', {}).catch(() => undefined); setMe(null); setStep('password'); }}>退出</Button>
+            <Button size="small" onClick={async () => { await api('POST', '/api/v1/auth/logout', {}).catch(() => undefined); setMe(null); setStep('password'); }}>{t('退出')}</Button>
           </Space>
         </Layout.Header>
         <Layout.Content style={{ margin: 16 }}>
-          {page ? page.render(me) : <Result status="403" title="无权访问" subTitle="当前角色不能使用该页面。" />}
+          {page ? page.render(me) : <Result status="403" title={t('无权访问')} subTitle={t('当前角色不能使用该页面。')} />}
         </Layout.Content>
       </Layout>
     </Layout>

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Input, Layout, List, Radio, Row, Space, Tag, Typography } from 'antd';
 import { api, describeError } from '../ui/api';
+import { LangSwitch, t } from '../ui/i18n';
 
 interface Issue {
   code: string;
@@ -46,17 +47,17 @@ function CodeCheck() {
     | undefined;
 
   return (
-    <Card title="代码校验" id="code-check">
+    <Card title={t('代码校验')} id="code-check">
       <Space direction="vertical" style={{ width: '100%' }}>
         <Radio.Group value={kind} onChange={(e) => setKind(e.target.value)} optionType="button" size="small"
-          options={[{ label: '自动识别', value: 'auto' }, { label: '统一社会信用代码', value: 'uscc' }, { label: '身份证号码', value: 'id' }]} />
+          options={[{ label: t('自动识别'), value: 'auto' }, { label: t('统一社会信用代码'), value: 'uscc' }, { label: t('身份证号码'), value: 'id' }]} />
         <Input.Search
           aria-label="待校验的代码"
-          placeholder="输入18位统一社会信用代码或身份证号码（支持全角）"
+          placeholder={t('输入18位统一社会信用代码或身份证号码（支持全角）')}
           value={code}
           onChange={(e) => setCode(e.target.value)}
           onSearch={check}
-          enterButton="校验"
+          enterButton={t('校验')}
           loading={loading}
           maxLength={40}
         />
@@ -66,19 +67,19 @@ function CodeCheck() {
             <Alert
               type={result.valid ? 'success' : 'error'}
               showIcon
-              message={`${result.valid ? '校验通过' : '校验未通过'}：${result.kind === 'uscc' ? '统一社会信用代码' : '身份证号码'}${result.kindInferred ? '（自动识别）' : ''} ${result.normalized}`}
+              message={`${t(result.valid ? '校验通过' : '校验未通过')}：${t(result.kind === 'uscc' ? '统一社会信用代码' : '身份证号码')}${result.kindInferred ? `（${t('自动识别')}）` : ''} ${result.normalized}`}
             />
-            {result.errors.length > 0 && <List size="small" dataSource={result.errors} renderItem={(e) => <List.Item><Tag color="red">错误</Tag>{e.message}</List.Item>} />}
-            {result.warnings.length > 0 && <List size="small" dataSource={result.warnings} renderItem={(e) => <List.Item><Tag color="orange">提示</Tag>{e.message}</List.Item>} />}
+            {result.errors.length > 0 && <List size="small" dataSource={result.errors} renderItem={(e) => <List.Item><Tag color="red">{t('错误')}</Tag>{e.message}</List.Item>} />}
+            {result.warnings.length > 0 && <List size="small" dataSource={result.warnings} renderItem={(e) => <List.Item><Tag color="orange">{t('提示')}</Tag>{e.message}</List.Item>} />}
             {result.valid && parts && result.kind === 'uscc' && (
               <Descriptions size="small" column={1} bordered>
-                <Descriptions.Item label="登记管理部门">{parts.registrationAuthority?.name}</Descriptions.Item>
-                <Descriptions.Item label="机构类别">{parts.entityType?.name}</Descriptions.Item>
-                <Descriptions.Item label="登记管理机关行政区划">{parts.region?.name ?? parts.region?.code}</Descriptions.Item>
-                <Descriptions.Item label="主体标识码（组织机构代码）">{parts.organizationCode}</Descriptions.Item>
+                <Descriptions.Item label={t('登记管理部门')}>{parts.registrationAuthority?.name}</Descriptions.Item>
+                <Descriptions.Item label={t('机构类别')}>{parts.entityType?.name}</Descriptions.Item>
+                <Descriptions.Item label={t('登记管理机关行政区划')}>{parts.region?.name ?? parts.region?.code}</Descriptions.Item>
+                <Descriptions.Item label={t('主体标识码（组织机构代码）')}>{parts.organizationCode}</Descriptions.Item>
               </Descriptions>
             )}
-            {result.valid && result.kind === 'id' && <Typography.Text type="secondary">身份证号码的出生日期、性别等信息不在此处显示。</Typography.Text>}
+            {result.valid && result.kind === 'id' && <Typography.Text type="secondary">{t('身份证号码的出生日期、性别等信息不在此处显示。')}</Typography.Text>}
           </>
         )}
       </Space>
@@ -90,31 +91,34 @@ export function App() {
   return (
     <Layout style={{ minHeight: '100vh', background: '#f5f5f5' }}>
       <Layout.Header style={{ background: '#c0392b', padding: '0 16px', height: 'auto', lineHeight: 1.5 }}>
-        <Typography.Title level={3} style={{ color: '#fff', margin: '12px 0 4px' }}>信用Xinyong</Typography.Title>
+        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
+          <Typography.Title level={3} style={{ color: '#fff', margin: '12px 0 4px' }}>{t('信用Xinyong')}</Typography.Title>
+          <LangSwitch />
+        </div>
         <nav style={{ display: 'flex', flexWrap: 'wrap', gap: 16, paddingBottom: 8 }}>
           {NAV.map((n) => (
-            <span key={n} style={{ color: '#fff', opacity: n === '首页' ? 1 : 0.75 }}>{n}</span>
+            <span key={n} style={{ color: '#fff', opacity: n === '首页' ? 1 : 0.75 }}>{t(n)}</span>
           ))}
         </nav>
       </Layout.Header>
       <Layout.Content style={{ maxWidth: 1000, width: '100%', margin: '0 auto', padding: 16 }}>
         <Card style={{ marginBottom: 16 }}>
           <Space direction="vertical" style={{ width: '100%' }}>
-            <Input.Search size="large" placeholder="请输入企业名称或统一社会信用代码" enterButton="查询" disabled aria-label="信用信息查询" />
-            <Typography.Text type="secondary">信用信息查询、双公示和信用名单将在后续版本开放。</Typography.Text>
+            <Input.Search size="large" placeholder={t('请输入企业名称或统一社会信用代码')} enterButton={t('查询')} disabled aria-label="信用信息查询" />
+            <Typography.Text type="secondary">{t('信用信息查询、双公示和信用名单将在后续版本开放。')}</Typography.Text>
           </Space>
         </Card>
         <Row gutter={[16, 16]}>
           <Col xs={24} md={14}><CodeCheck /></Col>
           <Col xs={24} md={10}>
-            <Card title="服务">
-              <List size="small" dataSource={['信用修复（即将开放）', '异议申诉（即将开放）', '信用报告（即将开放）', '接口文档：/docs']} renderItem={(s) => <List.Item>{s}</List.Item>} />
-              <Button type="link" href="/console/" style={{ paddingLeft: 0 }}>工作人员登录管理后台</Button>
+            <Card title={t('服务')}>
+              <List size="small" dataSource={['信用修复（即将开放）', '异议申诉（即将开放）', '信用报告（即将开放）', '接口文档：/docs'].map(t)} renderItem={(s) => <List.Item>{s}</List.Item>} />
+              <Button type="link" href="/console/" style={{ paddingLeft: 0 }}>{t('工作人员登录管理后台')}</Button>
             </Card>
           </Col>
         </Row>
       </Layout.Content>
-      <Layout.Footer style={{ textAlign: 'center' }}>信用Xinyong 开源公共信用信息平台 · 隐私政策 · 网站地图</Layout.Footer>
+      <Layout.Footer style={{ textAlign: 'center' }}>{t('信用Xinyong 开源公共信用信息平台 · 隐私政策 · 网站地图')}</Layout.Footer>
     </Layout>
   );
 }
