@@ -1,6 +1,7 @@
 /** The only code touching catalog_entry, calendar_* and region. */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { addCalendarDays } from '../../platform/calendar/working-calendar.js';
+import { canonical } from '../../platform/canonical-json.js';
 import { sm3Hex } from '../../platform/crypto/index.js';
 import type { CatalogBundle, Region } from './catalog.loader.js';
 import type { HolidayYear } from './catalog.schema.js';
@@ -14,18 +15,6 @@ export interface EntryRow {
   source_file: string;
   loaded_at: Date;
   superseded_at: Date | null;
-}
-
-/** Stable JSON (sorted keys) so that re-ordering keys in a file is not a new version. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
 
 export class CatalogRepo {
@@ -60,6 +49,7 @@ export class CatalogRepo {
       let added = 0;
       let changed = 0;
       for (const e of entries) {
+        // Canonical (sorted keys): re-ordering keys in a file is not a new version.
         const json = canonical(e.content);
         const hash = sm3Hex(json);
         const prev = byKey.get(`${e.kind}/${e.code}`);
