@@ -251,6 +251,20 @@ describe(`sign-in, second factor and sessions on ${ENGINE}`, () => {
     assert.ok(elapsed > 8 * 60 * MINUTE - 14 * MINUTE, `ended after ${elapsed / MINUTE} minutes`);
   });
 
+  it('completing sign-in replaces the session token (no fixation)', async () => {
+    clock.advance(30_000);
+    const b = new Browser(p.app);
+    await b.call('POST', '/api/v1/auth/login', { username: 'admin', password: NEW_PASSWORD });
+    const before = b.cookie;
+    const done = await b.call('POST', '/api/v1/auth/totp', { code: totpAt(adminSecret, stepOf(clock.now())) });
+    assert.equal(done.json().next, 'done');
+    assert.ok(done.json().csrfToken);
+    assert.notEqual(b.cookie, before);
+    const old = await p.app.inject({ url: '/api/v1/auth/me', headers: { cookie: before }, remoteAddress: '10.9.0.2' });
+    assert.equal(old.statusCode, 401, 'the pre-sign-in token no longer works');
+    assert.equal((await b.call('GET', '/api/v1/users')).statusCode, 200);
+  });
+
   it('logout destroys the server-side session', async () => {
     clock.advance(30_000);
     const b = new Browser(p.app);

@@ -10,7 +10,7 @@ import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
 import { ALL_ROLES, type Authenticate, type Role } from '../../platform/policy.js';
 import { actorOf } from '../audit/index.js';
-import type { IdentityService } from './identity.service.js';
+import type { IdentityService, StepResult } from './identity.service.js';
 import type { SignedRequests } from './signed-requests.js';
 import { securityPolicySchema } from './security-policy.js';
 
@@ -78,8 +78,14 @@ const userView = z.object({
 });
 const departmentView = z.object({ id: z.string(), name: z.string(), uscc: z.string(), regionCode: z.string().nullable(), parentId: z.string().nullable(), status: z.enum(['active', 'disabled']), version: z.number() });
 const idParams = z.object({ id: z.string().uuid() });
+const stepReply = z.object({ next: nextStep, csrfToken: z.string().optional().describe('登录完成时的新CSRF令牌') });
 
 export function identityRoutes(identity: IdentityService, signed: SignedRequests): FastifyPluginAsyncZod {
+  /** A completed sign-in gets a fresh session cookie and CSRF token. */
+  const stepAnswer = async (req: FastifyRequest, reply: FastifyReply, r: StepResult) => {
+    if (r.session) setSessionCookie(req, reply, r.session.token, (await identity.policy()).absoluteSessionHours * 3600);
+    return { next: r.next, ...(r.session ? { csrfToken: r.session.csrfToken } : {}) };
+  };
   return async (app) => {
     const signedIn = { policy: { signedIn: true as const } };
     const sysAdmin = { policy: { roles: ['sysAdmin'] as const } };
@@ -118,10 +124,10 @@ export function identityRoutes(identity: IdentityService, signed: SignedRequests
           tags: ['auth'],
           summary: '修改密码（首次登录强制修改）',
           body: z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) }),
-          response: { 200: z.object({ next: nextStep }), ...errorResponses },
+          response: { 200: stepReply, ...errorResponses },
         },
       },
-      async (req) => ({ next: await identity.changePassword(token(req), req.body.currentPassword, req.body.newPassword, req.ip, req.id) }),
+      async (req, reply) => stepAnswer(req, reply, await identity.changePassword(token(req), req.body.currentPassword, req.body.newPassword, req.ip, req.id)),
     );
 
     app.post(
@@ -149,12 +155,13 @@ export function identityRoutes(identity: IdentityService, signed: SignedRequests
           tags: ['auth'],
           summary: '确认绑定动态验证码（返回一次性恢复码）',
           body: z.object({ code: z.string().regex(/^\d{6}$/, '动态验证码为6位数字') }),
-          response: { 200: z.object({ recoveryCodes: z.array(z.string()), next: nextStep }), ...errorResponses },
+          response: { 200: stepReply.extend({ recoveryCodes: z.array(z.string()) }), ...errorResponses },
         },
       },
       async (req, reply) => {
         reply.header('cache-control', 'no-store');
-        return identity.confirmTotpEnrolment(token(req), req.body.code, req.ip, req.id);
+        const r = await identity.confirmTotpEnrolment(token(req), req.body.code, req.ip, req.id);
+        return { ...(await stepAnswer(req, reply, r)), recoveryCodes: r.recoveryCodes };
       },
     );
 
@@ -166,10 +173,10 @@ export function identityRoutes(identity: IdentityService, signed: SignedRequests
           tags: ['auth'],
           summary: '登录第二步：动态验证码或恢复码',
           body: z.object({ code: z.string().regex(/^\d{6}$/).optional(), recoveryCode: z.string().max(20).optional() }),
-          response: { 200: z.object({ next: nextStep }), ...errorResponses },
+          response: { 200: stepReply, ...errorResponses },
         },
       },
-      async (req) => ({ next: await identity.verifySecondFactor(token(req), req.body, req.ip, req.id) }),
+      async (req, reply) => stepAnswer(req, reply, await identity.verifySecondFactor(token(req), req.body, req.ip, req.id)),
     );
 
     app.post(

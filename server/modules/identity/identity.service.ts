@@ -22,6 +22,12 @@ type SessionRow = Selectable<IdentityTables['user_session']>;
 
 export type NextStep = 'totp' | 'changePassword' | 'enrolTotp' | 'done';
 
+/** A sign-in step's outcome; `session` is the new token pair when sign-in completed. */
+export interface StepResult {
+  next: NextStep;
+  session?: { token: string; csrfToken: string };
+}
+
 export interface UserView {
   id: string;
   username: string;
@@ -377,10 +383,20 @@ export class IdentityService {
   }
 
   /** Moves the session on after a step; 'full' once nothing remains. */
-  private async advance(trx: Db, user: UserRow, session: SessionRow, patch: { second_factor_ok?: boolean }, p: SecurityPolicy): Promise<NextStep> {
+  /**
+   * Moves the session on after a step. When sign-in completes, the session gets a new token and
+   * CSRF token (no session fixation: whatever token existed before sign-in stops working).
+   */
+  private async advance(trx: Db, user: UserRow, session: SessionRow, patch: { second_factor_ok?: boolean }, p: SecurityPolicy): Promise<StepResult> {
     const next = this.nextStep(user, { second_factor_ok: patch.second_factor_ok ?? session.second_factor_ok }, p);
-    await trx.updateTable('user_session').set({ ...patch, stage: next === 'done' ? 'full' : 'password' }).where('id_hash', '=', session.id_hash).execute();
-    return next;
+    if (next !== 'done') {
+      await trx.updateTable('user_session').set({ ...patch, stage: 'password' }).where('id_hash', '=', session.id_hash).execute();
+      return { next };
+    }
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    await trx.updateTable('user_session').set({ ...patch, stage: 'full', id_hash: sm3Hex(token), csrf_token: csrfToken }).where('id_hash', '=', session.id_hash).execute();
+    return { next, session: { token, csrfToken } };
   }
 
   async me(token: string): Promise<{ user: UserView; next: NextStep; csrfToken: string }> {
@@ -388,7 +404,7 @@ export class IdentityService {
     return { user: userView(user), next: this.nextStep(user, session, await this.policy()), csrfToken: session.csrf_token };
   }
 
-  async changePassword(token: string, current: string, next: string, ip: string | null, requestId: string | null): Promise<NextStep> {
+  async changePassword(token: string, current: string, next: string, ip: string | null, requestId: string | null): Promise<StepResult> {
     const { user, session } = await this.sessionOf(token);
     const actor = this.actorFor(user, ip, requestId);
     const p = await this.policy();
@@ -414,9 +430,9 @@ export class IdentityService {
       // Other sessions of this user end with the old password.
       await trx.deleteFrom('user_session').where('user_id', '=', user.id).where('id_hash', '!=', session.id_hash).execute();
       // Session row before the audit lock, like every other transaction here: one lock order, no deadlock.
-      const next = await this.advance(trx, updated, session, {}, p);
+      const result = await this.advance(trx, updated, session, {}, p);
       await this.audit.record(trx, { category: 'security', event: 'auth.password_change', actor, result: 'success', objectType: 'user', objectId: user.id });
-      return next;
+      return result;
     });
   }
 
@@ -431,7 +447,7 @@ export class IdentityService {
     return enrolment.display;
   }
 
-  async confirmTotpEnrolment(token: string, code: string, ip: string | null, requestId: string | null): Promise<{ recoveryCodes: string[]; next: NextStep }> {
+  async confirmTotpEnrolment(token: string, code: string, ip: string | null, requestId: string | null): Promise<StepResult & { recoveryCodes: string[] }> {
     const { user, session } = await this.sessionOf(token);
     const actor = this.actorFor(user, ip, requestId);
     if (user.totp_enrolled_at || !user.totp_secret_enc) throw new AppError('USER_INVALID', [{ code: 'TOTP_NOT_STARTED', message: '请先开始绑定动态验证码' }]);
@@ -452,14 +468,14 @@ export class IdentityService {
         .where('id', '=', user.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      const next = await this.advance(trx, updated, session, { second_factor_ok: true }, p);
+      const result = await this.advance(trx, updated, session, { second_factor_ok: true }, p);
       await this.audit.record(trx, { category: 'security', event: 'auth.totp_enrol', actor, result: 'success', objectType: 'user', objectId: user.id });
-      return { recoveryCodes, next };
+      return { ...result, recoveryCodes };
     });
   }
 
   /** The second factor: a TOTP code, or a one-time recovery code. Failures count toward lockout. */
-  async verifySecondFactor(token: string, input: { code?: string | undefined; recoveryCode?: string | undefined }, ip: string | null, requestId: string | null): Promise<NextStep> {
+  async verifySecondFactor(token: string, input: { code?: string | undefined; recoveryCode?: string | undefined }, ip: string | null, requestId: string | null): Promise<StepResult> {
     const { user, session } = await this.sessionOf(token);
     const actor = this.actorFor(user, ip, requestId);
     const p = await this.policy();
@@ -477,7 +493,7 @@ export class IdentityService {
             : undefined;
       if (!updated) return null;
       const n = await this.advance(trx, updated, session, { second_factor_ok: true }, p);
-      if (n === 'done') await trx.updateTable('app_user').set({ failed_logins: [] }).where('id', '=', user.id).execute();
+      if (n.next === 'done') await trx.updateTable('app_user').set({ failed_logins: [] }).where('id', '=', user.id).execute();
       await this.audit.record(trx, { category: 'security', event: recovery ? 'auth.recovery_code' : 'auth.totp', actor, result: 'success', objectType: 'user', objectId: user.id, ...(recovery ? { details: { recoveryCodesLeft: updated.recovery_codes.length } } : {}) });
       return n;
     });

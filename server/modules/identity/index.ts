@@ -1,4 +1,4 @@
-export { IdentityService, roleIssues, type UserView, type DepartmentView, type NextStep } from './identity.service.js';
+export { IdentityService, roleIssues, type UserView, type DepartmentView, type NextStep, type StepResult } from './identity.service.js';
 export { identityRoutes, sessionAuthenticate, SESSION_COOKIE } from './identity.routes.js';
 export { DEFAULT_SECURITY_POLICY, type SecurityPolicy } from './security-policy.js';
 export { totpAt, stepOf } from './totp.js';
