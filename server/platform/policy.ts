@@ -1,20 +1,12 @@
 /**
  * The authorization seam. Every route declares a policy in `config.policy`; the app refuses to
- * start if an /api route has none, and denies by default. The identity issue (#3) supplies the
- * real `Authenticate` (sessions, TOTP, signed requests); until then no request is authenticated,
- * so every staff route answers 401.
+ * start if a route has none, and denies by default. The identity module supplies the real
+ * `Authenticate` (session cookie, signed system requests); `denyAll` authenticates nobody.
  */
 import type { FastifyRequest } from 'fastify';
+import type { Role } from '../../common/identity-api.js';
 
-export type Role =
-  | 'creditOffice' // 信用办
-  | 'submitter' // 数据报送员
-  | 'reviewer' // 审核员
-  | 'implementer' // 惩戒/激励实施部门
-  | 'sysAdmin' // 系统管理员
-  | 'secAdmin' // 安全管理员
-  | 'auditAdmin' // 审计管理员
-  | 'system'; // 系统账号 (approval systems, upper-level platforms)
+export type { Role };
 
 /**
  * public: anyone. signedIn: any session, even one still finishing sign-in (password change, second

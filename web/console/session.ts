@@ -1,18 +1,7 @@
-export type NextStep = 'totp' | 'changePassword' | 'enrolTotp' | 'done';
+import type { NextStep, UserView } from '../../common/identity-api';
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  departmentId: string | null;
-  roles: string[];
-  status: 'active' | 'disabled';
-  totpEnrolled: boolean;
-  mustChangePassword: boolean;
-  lockedUntil: string | null;
-  version: number;
-  createdAt: string;
-}
+export type { NextStep };
+export type User = UserView;
 
 export interface Me {
   user: User;

@@ -20,7 +20,9 @@ type Db = Kysely<IdentityTables & AuditTables & SettingsTables>;
 type UserRow = Selectable<IdentityTables['app_user']>;
 type SessionRow = Selectable<IdentityTables['user_session']>;
 
-export type NextStep = 'totp' | 'changePassword' | 'enrolTotp' | 'done';
+import type { DepartmentView, NextStep, UserView } from '../../../common/identity-api.js';
+
+export type { DepartmentView, NextStep, UserView };
 
 /** A sign-in step's outcome; `session` is the new token pair when sign-in completed. */
 export interface StepResult {
@@ -28,29 +30,7 @@ export interface StepResult {
   session?: { token: string; csrfToken: string };
 }
 
-export interface UserView {
-  id: string;
-  username: string;
-  displayName: string;
-  departmentId: string | null;
-  roles: Role[];
-  status: 'active' | 'disabled';
-  totpEnrolled: boolean;
-  mustChangePassword: boolean;
-  lockedUntil: string | null;
-  version: number;
-  createdAt: string;
-}
 
-export interface DepartmentView {
-  id: string;
-  name: string;
-  uscc: string;
-  regionCode: string | null;
-  parentId: string | null;
-  status: 'active' | 'disabled';
-  version: number;
-}
 
 const MINUTE = 60_000;
 /** The most the policy can ask for (passwordHistory ≤ 24). */
