@@ -80,6 +80,8 @@ export async function startTestPlatform(
   const config = loadConfig({ DATA_DIR: dataDir, ...(database.url ? { DATABASE_URL: database.url } : {}), ...opts.env });
   const platform = await startPlatform(config, pino({ level: 'silent' }), {
     inMemory: true,
+    // Jobs run when a test calls scheduler.runDue(), not on a timer between its assertions.
+    jobs: false,
     keyMaterial: opts.keyMaterial ?? testKeyMaterial(),
     // `null` keeps the real session authentication (identity tests).
     ...(opts.authenticate === null ? {} : { authenticate: opts.authenticate ?? testAuthenticate }),

@@ -4,9 +4,9 @@ import { ALL_ROLES, type Role } from '../server/platform/policy.js';
 import { ENGINE, as, startTestPlatform, type TestPlatform } from './helpers.js';
 
 /**
- * Every registered route × every role (and anonymous): a role the policy names is let through
- * (whatever the handler then answers), any other role gets 403, anonymous gets 401 — 0 unexpected
- * allows. The three administrators never reach business routes.
+ * Every registered route × every role, the system account and anonymous: a role the policy names
+ * is let through (whatever the handler then answers), any other role gets 403, anonymous gets 401
+ * — 0 unexpected allows. The three administrators never reach business routes.
  */
 describe(`route × role matrix on ${ENGINE}`, () => {
   let p: TestPlatform;
@@ -24,17 +24,23 @@ describe(`route × role matrix on ${ENGINE}`, () => {
     for (const r of p.app.registeredRoutes) {
       if (r.method === 'HEAD' || !r.policy || 'public' in r.policy || 'signedIn' in r.policy) continue;
       const allowed = r.policy.roles;
-      for (const role of ALL_ROLES.filter((x) => x !== 'system') as Role[]) {
-        const res = await p.app.inject({
+      const request = (headers: Record<string, string>) =>
+        p.app.inject({
           method: r.method as 'GET',
           url: fill(r.url),
-          headers: { ...as(role), 'x-query-purpose': 'creditCheck' },
+          headers: { ...headers, 'x-query-purpose': 'creditCheck' },
           ...(['POST', 'PUT', 'PATCH'].includes(r.method) ? { payload: {} } : {}),
         });
+      // Every role, the system account among them (its signature is checked in signed-requests.test.ts).
+      for (const role of ALL_ROLES as Role[]) {
+        const res = await request(as(role));
         checked++;
         const passed = res.statusCode !== 401 && res.statusCode !== 403;
         if (passed !== allowed.includes(role)) unexpected.push(`${role} ${r.method} ${r.url} → ${res.statusCode}`);
       }
+      const anonymous = await request({});
+      checked++;
+      if (anonymous.statusCode !== 401) unexpected.push(`anonymous ${r.method} ${r.url} → ${anonymous.statusCode}`);
     }
     assert.deepEqual(unexpected, []);
     assert.ok(checked > 100, `only ${checked} combinations`);

@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { ERRORS, type ErrorCode } from '../../common/errors.js';
 import { catalogRoutes, type CatalogService } from '../modules/catalog/index.js';
 import { subjectsRoutes, type SubjectsService } from '../modules/subjects/index.js';
-import { auditRoutes, type AuditLog } from '../modules/audit/index.js';
+import { auditRoutes, type AuditLog, type DatabaseRoleStatus } from '../modules/audit/index.js';
 import { identityRoutes, type IdentityService, type SignedRequests } from '../modules/identity/index.js';
 import type { Config } from '../platform/config.js';
 import { AppError } from '../platform/errors.js';
@@ -137,6 +137,9 @@ export interface AppDeps {
   identity: IdentityService;
   signed: SignedRequests;
   audit: AuditLog;
+  /** Retention periods from catalog/time-limits.yaml (legal floors applied by the audit log). */
+  auditRetention: () => { securityMonths: number; otherYears: number };
+  databaseRole: DatabaseRoleStatus;
   verifySigned?: VerifySigned;
   /** Called when an authenticated principal is refused by a route's policy (audited). */
   onDenied?: (req: FastifyRequest) => Promise<void>;
@@ -264,10 +267,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(identityRoutes(deps.identity, deps.signed));
   await app.register(
-    auditRoutes(deps.audit, () => ({
-      securityMonths: deps.catalog.get('timeLimit', 'SECURITY_AUDIT_RETENTION')?.content.value ?? 6,
-      otherYears: deps.catalog.get('timeLimit', 'QUERY_LOG_RETENTION')?.content.value ?? 5,
-    })),
+    auditRoutes(deps.audit, deps.auditRetention, deps.databaseRole),
   );
   await app.register(catalogRoutes(deps.catalog, deps.audit));
   await app.register(

@@ -21,6 +21,8 @@ import { loadKeyFile, parseKeyMaterial } from '../platform/crypto/key-file.js';
 import { sm2Signer } from '../platform/crypto/sm2.js';
 import { openEngine, type Engine } from '../platform/db/engine.js';
 import { migrate, pendingMigrations } from '../platform/db/migrate.js';
+import { checkDatabaseRole } from './least-privilege.js';
+import { Scheduler } from '../platform/jobs.js';
 import { getSetting, putSetting, type SettingsTables } from '../platform/db/settings.js';
 import type { Authenticate } from '../platform/policy.js';
 import { chinaToday } from '../../common/dates.js';
@@ -41,6 +43,7 @@ export interface Platform {
   /** Set on the very first start: the bootstrap administrator's one-time password, to print once. */
   bootstrap: { username: string; password: string } | null;
   demo: DemoStats | null;
+  scheduler: Scheduler;
   close(): Promise<void>;
 }
 
@@ -58,6 +61,8 @@ export interface StartOptions {
   maintenance?: boolean;
   /** Tests move time by hand (lockouts, timeouts) instead of sleeping. */
   clock?: Clock;
+  /** Scheduled jobs (audit retention); tests that count audit rows turn them off. Default on. */
+  jobs?: boolean;
   /** Small demo set loaded on first start when DEMO_DATA=auto. */
   demo?: { subjects: number; records: number; seed: number };
 }
@@ -102,6 +107,12 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     const applied = await migrate(engine);
     if (applied.length > 0) log.info({ migrations: applied.map((m) => `${m.version}_${m.name}`) }, 'migrations applied');
 
+    if (engine.kind === 'postgres') {
+      const role = await checkDatabaseRole(engine.db);
+      if (!role.leastPrivilege) {
+        log.warn({ role: role.role }, 'the database role can delete audit rows (owner or superuser): run the platform as a least-privilege role (npm run db:grant, docs/operations.md)');
+      }
+    }
     if (keyFileCreated) log.warn({ file: keyFileCreated }, 'created a new key file: back it up; encrypted ID numbers cannot be read without it');
     const cipher = new FieldCipher(material);
     await checkKeys(engine.db, cipher);
@@ -130,7 +141,13 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       log.info({ persons: demo.persons, organizations: demo.organizations, records: demo.records }, 'demo data loaded (first start)');
     }
 
+    const auditRetention = () => ({
+      securityMonths: catalog.get('timeLimit', 'SECURITY_AUDIT_RETENTION')?.content.value ?? 6,
+      otherYears: catalog.get('timeLimit', 'QUERY_LOG_RETENTION')?.content.value ?? 5,
+    });
     const app = await buildApp({
+      auditRetention,
+      databaseRole: async () => (engine.kind === 'postgres' ? checkDatabaseRole(engine.db) : null),
       config,
       logger: log,
       catalog,
@@ -158,6 +175,11 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     if (!opts.maintenance) await audit.checkpoint();
     const checkpointTimer = setInterval(() => void audit.checkpoint().catch((err: Error) => log.error({ err: { message: err.message } }, 'audit checkpoint failed')), 60_000);
     checkpointTimer.unref();
+    const scheduler = new Scheduler(engine.db, clock, log);
+    if (config.auditPurge === 'daily') {
+      scheduler.add({ name: 'audit.purge', everyMs: 86_400_000, run: () => audit.purge(auditRetention(), null) });
+    }
+    if (!opts.maintenance && opts.jobs !== false) scheduler.start();
     return {
       app,
       engine,
@@ -170,8 +192,10 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       signed,
       bootstrap,
       demo,
+      scheduler,
       async close() {
         clearInterval(checkpointTimer);
+        await scheduler.stop();
         await app.close();
         if (!opts.maintenance) await audit.checkpoint().catch(() => {});
         await engine.close();

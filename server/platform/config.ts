@@ -28,6 +28,7 @@ const schema = z.object({
     .regex(/^(false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'false, a hop count (1), or the proxies\' addresses/CIDRs (10.0.0.1,10.0.0.0/8) — not "true": any client could then claim any address')
     .default('false'),
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  AUDIT_PURGE: z.enum(['daily', 'off']).default('daily'),
 });
 
 export interface Config {
@@ -47,6 +48,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Signed audit-chain checkpoints, kept outside the database. */
   auditCheckpointFile: string;
+  /** daily: the retention purge runs once a day (and after downtime, soon after start); off: only by hand. */
+  auditPurge: 'daily' | 'off';
 }
 
 /** Documented in README.md → Configuration; keep the two in step. */
@@ -73,5 +76,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     codeValidateRateLimit: e.CODE_VALIDATE_RATE_LIMIT,
     trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     auditCheckpointFile: path.resolve(e.AUDIT_CHECKPOINT_FILE ?? path.join(e.DATA_DIR, 'audit-checkpoints.jsonl')),
+    auditPurge: e.AUDIT_PURGE,
   };
 }

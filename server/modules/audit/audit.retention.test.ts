@@ -7,7 +7,9 @@ const MONTH = 31 * 86_400_000;
 
 describe(`audit retention on ${ENGINE}`, () => {
   let p: TestPlatform;
-  const clock = new ManualClock(Date.parse('2026-01-10T02:00:00Z'));
+  // In the past: the database's own clock also bounds the purge (audit_log_purge), so the rows
+  // must really be old by then.
+  const clock = new ManualClock(Date.parse('2019-01-10T02:00:00Z'));
   before(async () => {
     p = await startTestPlatform({ clock });
   });
@@ -43,6 +45,19 @@ describe(`audit retention on ${ENGINE}`, () => {
     assert.equal((await p.audit.verify()).intact, true);
   });
 
+  it('the daily job purges once a day, once across instances, as the system', async () => {
+    const runs = await Promise.all([p.scheduler.runDue(), p.scheduler.runDue()]);
+    assert.deepEqual(runs.flat(), ['audit.purge'], 'two racing instances: one run');
+    assert.deepEqual(await p.scheduler.runDue(), [], 'not again the same day');
+    clock.advance(23 * 3_600_000);
+    assert.deepEqual(await p.scheduler.runDue(), []);
+    clock.advance(3_600_000);
+    assert.deepEqual(await p.scheduler.runDue(), ['audit.purge']);
+    const purges = await p.db.selectFrom('audit_log').select(['actor_id']).where('event', '=', 'audit.purge').orderBy('seq', 'desc').limit(2).execute();
+    assert.deepEqual(purges.map((r) => r.actor_id), [null, null], 'the scheduled purge is audited as the system');
+    assert.equal((await p.audit.verify()).intact, true);
+  });
+
   it('a purge boundary set by hand in the database is detected', async () => {
     const head = await p.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
     const { sql } = await import('kysely');
@@ -54,6 +69,13 @@ describe(`audit retention on ${ENGINE}`, () => {
     const v = await p.audit.verify();
     assert.equal(v.intact, false);
     assert.match(v.reason ?? '', /清理边界.*没有签名记录/);
+  });
+
+  it('the database refuses to purge rows within their retention period, whatever date the caller claims', async () => {
+    await event('query', 500); // kept 5 years; the database's clock says it is younger than that
+    const { sql } = await import('kysely');
+    const head = await p.db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    await assert.rejects(sql`select audit_log_purge(${head.seq}, ${new Date('2100-01-01T00:00:00Z')})`.execute(p.db), /retention period/);
   });
 
   it('deleting rows outside the purge is still refused', async () => {

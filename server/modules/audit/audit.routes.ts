@@ -44,7 +44,10 @@ function present(r: Selectable<AuditTables['audit_log']>): z.infer<typeof eventV
   };
 }
 
-export function auditRoutes(audit: AuditLog, retention: () => { securityMonths: number; otherYears: number }): FastifyPluginAsyncZod {
+/** The connected database role, or null on the embedded database (no roles there). */
+export type DatabaseRoleStatus = () => Promise<{ role: string; leastPrivilege: boolean } | null>;
+
+export function auditRoutes(audit: AuditLog, retention: () => { securityMonths: number; otherYears: number }, databaseRole: DatabaseRoleStatus): FastifyPluginAsyncZod {
   return async (app) => {
     const auditors = { policy: { roles: ['auditAdmin'] as const } };
     app.get(
@@ -105,7 +108,16 @@ export function auditRoutes(audit: AuditLog, retention: () => { securityMonths: 
           tags: ['audit'],
           summary: '校验审计日志哈希链与外部检查点',
           response: {
-            200: z.object({ intact: z.boolean(), count: z.number(), lastSeq: z.number(), checkpoints: z.number(), firstBroken: z.number().optional(), reason: z.string().optional() }),
+            200: z.object({
+              intact: z.boolean(),
+              count: z.number(),
+              lastSeq: z.number(),
+              checkpoints: z.number(),
+              firstBroken: z.number().optional(),
+              reason: z.string().optional(),
+              // Whether the database itself also refuses changes to audit rows (least-privilege role).
+              database: z.object({ role: z.string(), leastPrivilege: z.boolean() }).nullable(),
+            }),
             ...errorResponses,
           },
         },
@@ -113,7 +125,7 @@ export function auditRoutes(audit: AuditLog, retention: () => { securityMonths: 
       async (req) => {
         const result = await audit.verify();
         await audit.recordAlone({ category: 'security', event: 'audit.verify', actor: actorOf(req), result: result.intact ? 'success' : 'failure', ...(result.reason ? { reason: result.reason } : {}) });
-        return result;
+        return { ...result, database: await databaseRole() };
       },
     );
   };

@@ -147,7 +147,8 @@ export class AuditLog {
    * Only a prefix of the chain can go, so the rest still verifies from the recorded boundary.
    * The purge is itself audited in the same transaction.
    */
-  async purge(requested: { securityMonths: number; otherYears: number }, actor: Actor): Promise<{ removed: number; through: number }> {
+  /** `actor` null: the scheduled daily purge. */
+  async purge(requested: { securityMonths: number; otherYears: number }, actor: Actor | null): Promise<{ removed: number; through: number }> {
     // Legal floors (网络安全法 Art. 21; query and sharing logs 5 years): configuration may lengthen, never shorten.
     const policy = { securityMonths: Math.max(6, requested.securityMonths), otherYears: Math.max(5, requested.otherYears) };
     const now = this.clock.now();
@@ -171,14 +172,13 @@ export class AuditLog {
         return { removed: 0, through: start.seq };
       }
       const boundary = await trx.selectFrom('audit_log').select(['seq', 'hash']).where('seq', '=', through).executeTakeFirstOrThrow();
-      await sql`select set_config('xinyong.audit_purge', 'on', true)`.execute(trx);
-      const removed = await trx.deleteFrom('audit_log').where('seq', '<=', through).executeTakeFirst();
-      await sql`select set_config('xinyong.audit_purge', 'off', true)`.execute(trx);
+      // The database checks the legal floors again and deletes with its owner's rights.
+      const removed = await sql<{ n: string }>`select audit_log_purge(${through}, ${now}) as n`.execute(trx);
       await putSetting(trx, PURGE_SETTING, JSON.stringify({ seq: boundary.seq, hash: boundary.hash }));
       // The boundary also goes, MAC'd, into the checkpoint file: a boundary set by hand in the
       // database (to hide deleted history) has no matching line and fails verification.
       this.appendCheckpoint({ type: 'purge', seq: boundary.seq, hash: boundary.hash });
-      const count = Number(removed.numDeletedRows);
+      const count = Number(removed.rows[0]?.n ?? 0);
       await this.record(trx, { category: 'security', event: 'audit.purge', actor, result: 'success', details: { removed: count, through, ...policy } });
       return { removed: count, through };
     });

@@ -31,6 +31,9 @@ export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
 }
 
 async function ensureTable<DB>(engine: Engine<DB>): Promise<void> {
+  // A least-privilege role may not create anything, not even "if not exists": look first.
+  const exists = await sql<{ t: string | null }>`select to_regclass('schema_migration')::text as t`.execute(engine.db);
+  if (exists.rows[0]?.t) return;
   // Under the lock: concurrent "create table if not exists" can still collide in the catalog.
   await engine.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(73786)`.execute(trx);
@@ -71,7 +74,11 @@ export async function migrate<DB>(engine: Engine<DB>, dir = MIGRATIONS_DIR): Pro
       }, f.sql);
       applied.push(f);
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') continue; // applied meanwhile by another instance
+      const code = (err as { code?: string }).code;
+      if (code === '23505') continue; // applied meanwhile by another instance
+      if (code === '42501') {
+        throw new Error(`迁移 ${f.version}_${f.name} 需要所有者权限，当前数据库角色不能建表：用所有者角色运行 npm run db:migrate 和 npm run db:grant -- <应用角色>，再启动平台`);
+      }
       throw err;
     }
   }

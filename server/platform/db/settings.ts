@@ -23,3 +23,18 @@ export async function putSetting(db: KyselyLike, key: string, value: string): Pr
     .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: sql<Date>`now()` }))
     .execute();
 }
+
+/**
+ * Sets `key` to `value` only when it is missing or its current value sorts before `unlessAtLeast`
+ * (ISO timestamps sort by time). True for exactly one of several instances racing for it, so a
+ * scheduled job runs once per period however many servers run.
+ */
+export async function claimSetting(db: KyselyLike, key: string, value: string, unlessAtLeast: string): Promise<boolean> {
+  const r = await settings(db)
+    .insertInto('app_setting')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: sql<Date>`now()` }).where('app_setting.value', '<', unlessAtLeast))
+    .returning('key')
+    .executeTakeFirst();
+  return r !== undefined;
+}
