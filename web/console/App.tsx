@@ -2,7 +2,8 @@
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { Button, Layout, Menu, Result, Space, Spin, Tag, Typography } from 'antd';
 import { api, setCsrfToken } from '../ui/api';
-import { LangSwitch, t } from '../ui/i18n';
+import { t } from '../ui/i18n';
+import { LangSwitch } from '../ui/LangSwitch';
 import { ROLE_LABELS } from '../ui/labels';
 import { Login } from './Login';
 import type { Me, NextStep } from './session';
@@ -23,14 +24,15 @@ interface Page {
 
 const BUSINESS = ['creditOffice', 'submitter', 'reviewer', 'implementer'];
 
+// Labels in the current language (fixed for the life of the page, see ui/i18n.ts).
 const PAGES: Page[] = [
-  { key: 'home', label: '工作台', group: '', roles: 'any', render: (me) => <HomePage me={me} /> },
-  { key: 'catalog', label: '信息目录与措施清单', group: '目录管理', roles: [...BUSINESS, 'sysAdmin', 'secAdmin'], render: () => <CatalogPage /> },
-  { key: 'departments', label: '部门', group: '系统管理', roles: ['sysAdmin'], render: () => <DepartmentsPage /> },
-  { key: 'users', label: '用户', group: '系统管理', roles: ['sysAdmin', 'secAdmin'], render: (me) => <UsersPage me={me} /> },
-  { key: 'security', label: '密码与会话策略', group: '安全策略', roles: ['secAdmin'], render: () => <SecurityPolicyPage /> },
-  { key: 'audit', label: '审计日志', group: '安全审计', roles: ['auditAdmin'], render: () => <AuditPage category={undefined} /> },
-  { key: 'queries', label: '查询登记', group: '安全审计', roles: ['auditAdmin'], render: () => <AuditPage category="query" /> },
+  { key: 'home', label: t('工作台'), group: '', roles: 'any', render: (me) => <HomePage me={me} /> },
+  { key: 'catalog', label: t('信息目录与措施清单'), group: t('目录管理'), roles: [...BUSINESS, 'sysAdmin', 'secAdmin'], render: () => <CatalogPage /> },
+  { key: 'departments', label: t('部门'), group: t('系统管理'), roles: ['sysAdmin'], render: () => <DepartmentsPage /> },
+  { key: 'users', label: t('用户'), group: t('系统管理'), roles: ['sysAdmin', 'secAdmin'], render: (me) => <UsersPage me={me} /> },
+  { key: 'security', label: t('密码与会话策略'), group: t('安全策略'), roles: ['secAdmin'], render: () => <SecurityPolicyPage /> },
+  { key: 'audit', label: t('审计日志'), group: t('安全审计'), roles: ['auditAdmin'], render: () => <AuditPage category={undefined} /> },
+  { key: 'queries', label: t('查询登记'), group: t('安全审计'), roles: ['auditAdmin'], render: () => <AuditPage category="query" /> },
 ];
 
 function allowed(page: Page, roles: string[]): boolean {
@@ -74,15 +76,15 @@ export function App() {
     return () => window.removeEventListener('xy:signed-out', signedOut);
   }, [refresh]);
 
-  if (step === 'loading') return <Spin fullscreen tip="加载中" />;
+  if (step === 'loading') return <Spin fullscreen tip={t('加载中')} />;
   if (step !== 'done' || !me) return <Login step={step} onProgress={setStep} onDone={refresh} />;
 
   const pages = PAGES.filter((p) => allowed(p, me.user.roles));
   const page = pages.find((p) => p.key === route);
   const groups = [...new Set(pages.map((p) => p.group))];
   const items = groups.flatMap((g) => {
-    const children = pages.filter((p) => p.group === g).map((p) => ({ key: p.key, label: t(p.label) }));
-    return g ? [{ key: g, label: t(g), type: 'group' as const, children }] : children;
+    const children = pages.filter((p) => p.group === g).map((p) => ({ key: p.key, label: p.label }));
+    return g ? [{ key: g, label: g, type: 'group' as const, children }] : children;
   });
 
   return (
@@ -95,8 +97,8 @@ export function App() {
         <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', paddingInline: 16 }}>
           <Space>
             <LangSwitch />
-            <Typography.Text data-testid="current-user">{me.user.displayName}（{me.user.username}）</Typography.Text>
-            {me.user.roles.map((r) => <Tag key={r} color="blue">{ROLE_LABELS[r] ?? r}</Tag>)}
+            <Typography.Text data-testid="current-user">{t('{name}（{username}）', { name: me.user.displayName, username: me.user.username })}</Typography.Text>
+            {me.user.roles.map((r) => <Tag key={r} color="blue">{t(ROLE_LABELS[r] ?? r)}</Tag>)}
             <Button size="small" onClick={async () => { await api('POST', '/api/v1/auth/logout', {}).catch(() => undefined); setMe(null); setStep('password'); }}>{t('退出')}</Button>
           </Space>
         </Layout.Header>

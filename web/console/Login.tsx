@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, List, Space, Steps, Typography } from 'antd';
 import { api, describeError, setCsrfToken } from '../ui/api';
-import { LangSwitch, t } from '../ui/i18n';
+import { t } from '../ui/i18n';
+import { LangSwitch } from '../ui/LangSwitch';
 import type { Me, NextStep, User } from './session';
 
 interface Props {
@@ -11,7 +12,7 @@ interface Props {
   onDone: () => void;
 }
 
-const PASSWORD_RULE = '至少8个字符，包含大写字母、小写字母、数字、符号中的至少3类，不得包含用户名，不得与最近5次密码相同';
+const PASSWORD_RULE = t('至少8个字符，包含大写字母、小写字母、数字、符号中的至少3类，不得包含用户名，不得与最近5次密码相同');
 
 export function Login({ step, onProgress, onDone }: Props) {
   const [error, setError] = useState('');
@@ -58,10 +59,10 @@ export function Login({ step, onProgress, onDone }: Props) {
             const r = await api<{ next: NextStep }>('POST', '/api/v1/auth/totp', v.code ? { code: v.code } : { recoveryCode: v.recoveryCode });
             advance(r.next);
           })}>
-            <Form.Item label={t('动态验证码（身份验证器中的6位数字）')} name="code" rules={[{ pattern: /^\d{6}$/, message: '动态验证码为6位数字' }]}>
+            <Form.Item label={t('动态验证码（身份验证器中的6位数字）')} name="code" rules={[{ pattern: /^\d{6}$/, message: t('动态验证码为6位数字') }]}>
               <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} />
             </Form.Item>
-            <Form.Item label={t('或使用恢复码')} name="recoveryCode"><Input placeholder="例如 A1B2C-3D4E5" /></Form.Item>
+            <Form.Item label={t('或使用恢复码')} name="recoveryCode"><Input placeholder={t('例如 A1B2C-3D4E5')} /></Form.Item>
             <Button type="primary" htmlType="submit" block loading={busy}>{t('验证')}</Button>
           </Form>
         )}
@@ -71,9 +72,9 @@ export function Login({ step, onProgress, onDone }: Props) {
             advance(r.next);
           })}>
             <Alert type="info" showIcon message={t('首次登录或密码已到期，请修改密码')} description={PASSWORD_RULE} style={{ marginBottom: 16 }} />
-            <Form.Item label={t('当前密码（一次性密码）')} name="currentPassword" rules={[{ required: true, message: '请输入当前密码' }]}><Input.Password autoComplete="current-password" /></Form.Item>
-            <Form.Item label={t('新密码')} name="newPassword" rules={[{ required: true, message: '请输入新密码' }, { min: 8, message: '至少8个字符' }]}><Input.Password autoComplete="new-password" /></Form.Item>
-            <Form.Item label={t('确认新密码')} name="confirm" dependencies={['newPassword']} rules={[{ required: true, message: '请再次输入新密码' }, ({ getFieldValue }) => ({ validator: (_, value) => (value === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error('两次输入的密码不一致'))) })]}>
+            <Form.Item label={t('当前密码（一次性密码）')} name="currentPassword" rules={[{ required: true, message: t('请输入当前密码') }]}><Input.Password autoComplete="current-password" /></Form.Item>
+            <Form.Item label={t('新密码')} name="newPassword" rules={[{ required: true, message: t('请输入新密码') }, { min: 8, message: t('至少8个字符') }]}><Input.Password autoComplete="new-password" /></Form.Item>
+            <Form.Item label={t('确认新密码')} name="confirm" dependencies={['newPassword']} rules={[{ required: true, message: t('请再次输入新密码') }, ({ getFieldValue }) => ({ validator: (_, value) => (value === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('两次输入的密码不一致')))) })]}>
               <Input.Password autoComplete="new-password" />
             </Form.Item>
             <Button type="primary" htmlType="submit" block loading={busy}>{t('修改密码')}</Button>
@@ -81,20 +82,20 @@ export function Login({ step, onProgress, onDone }: Props) {
         )}
         {step === 'enrolTotp' && !recoveryCodes && (
           <Space direction="vertical" style={{ width: '100%' }}>
-            <Alert type="info" showIcon message={t('所有工作人员须绑定动态验证码（双因素认证）')} description="用身份验证器应用（如 FreeOTP、Google Authenticator、微信小程序“腾讯身份验证器”）扫描二维码，再输入显示的6位数字。" />
+            <Alert type="info" showIcon message={t('所有工作人员须绑定动态验证码（双因素认证）')} description={t('用身份验证器应用（如 FreeOTP、Google Authenticator、微信小程序“腾讯身份验证器”）扫描二维码，再输入显示的6位数字。')} />
             {!enrol ? (
               <Button type="primary" block loading={busy} onClick={() => run(async () => setEnrol(await api<{ secret: string; qrSvg: string }>('POST', '/api/v1/auth/totp/enrol', {})))}>{t('显示二维码')}</Button>
             ) : (
               <>
-                <img alt="动态验证码二维码" src={`data:image/svg+xml;base64,${btoa(enrol.qrSvg)}`} width={200} height={200} style={{ display: 'block', margin: '0 auto' }} />
+                <img alt={t('动态验证码二维码')} src={`data:image/svg+xml;base64,${btoa(enrol.qrSvg)}`} width={200} height={200} style={{ display: 'block', margin: '0 auto' }} />
                 <Typography.Paragraph copyable={{ text: enrol.secret }} style={{ textAlign: 'center' }}>
-                  无法扫码时手动输入密钥：<Typography.Text code data-testid="totp-secret">{enrol.secret}</Typography.Text>
+                  {t('无法扫码时手动输入密钥：')}<Typography.Text code data-testid="totp-secret">{enrol.secret}</Typography.Text>
                 </Typography.Paragraph>
                 <Form layout="vertical" onFinish={(v: { code: string }) => run(async () => {
                   const r = await api<{ recoveryCodes: string[]; next: NextStep }>('POST', '/api/v1/auth/totp/enrol/confirm', { code: v.code });
                   setRecoveryCodes(r.recoveryCodes);
                 })}>
-                  <Form.Item label={t('6位动态验证码')} name="code" rules={[{ required: true, pattern: /^\d{6}$/, message: '动态验证码为6位数字' }]}><Input inputMode="numeric" maxLength={6} /></Form.Item>
+                  <Form.Item label={t('6位动态验证码')} name="code" rules={[{ required: true, pattern: /^\d{6}$/, message: t('动态验证码为6位数字') }]}><Input inputMode="numeric" maxLength={6} /></Form.Item>
                   <Button type="primary" htmlType="submit" block loading={busy}>{t('确认绑定')}</Button>
                 </Form>
               </>
@@ -103,7 +104,7 @@ export function Login({ step, onProgress, onDone }: Props) {
         )}
         {recoveryCodes && (
           <Space direction="vertical" style={{ width: '100%' }}>
-            <Alert type="warning" showIcon message={t('请立即抄写并妥善保管恢复码')} description="手机丢失时可用恢复码登录，每个只能使用一次。恢复码只显示这一次。" />
+            <Alert type="warning" showIcon message={t('请立即抄写并妥善保管恢复码')} description={t('手机丢失时可用恢复码登录，每个只能使用一次。恢复码只显示这一次。')} />
             <List size="small" bordered dataSource={recoveryCodes} renderItem={(c) => <List.Item><Typography.Text code>{c}</Typography.Text></List.Item>} />
             <Button type="primary" block onClick={async () => advance((await api<Me>('GET', '/api/v1/auth/me')).next)}>{t('我已保存，进入系统')}</Button>
           </Space>

@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Input, Layout, List, Radio, Row, Space, Tag, Typography } from 'antd';
 import { api, describeError } from '../ui/api';
-import { LangSwitch, t } from '../ui/i18n';
+import { t } from '../ui/i18n';
+import { LangSwitch } from '../ui/LangSwitch';
 
 interface Issue {
   code: string;
@@ -112,7 +113,7 @@ export function App() {
           <Col xs={24} md={14}><CodeCheck /></Col>
           <Col xs={24} md={10}>
             <Card title={t('服务')}>
-              <List size="small" dataSource={['信用修复（即将开放）', '异议申诉（即将开放）', '信用报告（即将开放）', '接口文档：/docs'].map(t)} renderItem={(s) => <List.Item>{s}</List.Item>} />
+              <List size="small" dataSource={['信用修复（即将开放）', '异议申诉（即将开放）', '信用报告（即将开放）', '接口文档：/docs'].map((s) => t(s))} renderItem={(s) => <List.Item>{s}</List.Item>} />
               <Button type="link" href="/console/" style={{ paddingLeft: 0 }}>{t('工作人员登录管理后台')}</Button>
             </Card>
           </Col>

@@ -1,4 +1,6 @@
 /** The API client of both web apps: same-origin JSON, the CSRF token, the one error shape. */
+import { t } from './i18n';
+
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
@@ -38,7 +40,7 @@ export async function api<T>(method: string, url: string, body?: unknown, header
     if (res.status === 401 && (e?.code === 'SESSION_EXPIRED' || e?.code === 'UNAUTHENTICATED') && !url.startsWith('/api/v1/auth/')) {
       window.dispatchEvent(new CustomEvent('xy:signed-out', { detail: e.message }));
     }
-    throw new ApiError(res.status, e?.code ?? 'UNKNOWN', e?.message ?? `请求失败（${res.status}）`, e?.details);
+    throw new ApiError(res.status, e?.code ?? 'UNKNOWN', e?.message ?? t('请求失败（{status}）', { status: res.status }), e?.details);
   }
   return data;
 }

@@ -1,4 +1,4 @@
-/** Chinese labels for codes the API returns. */
+/** Chinese labels for codes the API returns; show them through t() (every value has an English text in i18n.ts). */
 export const ROLE_LABELS: Record<string, string> = {
   creditOffice: '信用办',
   submitter: '数据报送员',

@@ -1,16 +1,17 @@
 import { useEffect, useState } from 'react';
 import { App, Button, Card, Form, InputNumber } from 'antd';
 import { api, describeError } from '../../ui/api';
+import { t } from '../../ui/i18n';
 
 const FIELDS: [string, string][] = [
-  ['lockoutThreshold', '连续登录失败锁定次数'],
-  ['lockoutWindowMinutes', '失败次数统计时间窗（分钟）'],
-  ['lockoutMinutes', '锁定时长（分钟）'],
-  ['adminIdleMinutes', '管理员空闲超时（分钟）'],
-  ['userIdleMinutes', '其他用户空闲超时（分钟）'],
-  ['absoluteSessionHours', '会话最长时长（小时）'],
-  ['adminPasswordMaxAgeDays', '管理员密码最长使用期限（天）'],
-  ['passwordHistory', '不得重复使用的最近密码个数'],
+  ['lockoutThreshold', t('连续登录失败锁定次数')],
+  ['lockoutWindowMinutes', t('失败次数统计时间窗（分钟）')],
+  ['lockoutMinutes', t('锁定时长（分钟）')],
+  ['adminIdleMinutes', t('管理员空闲超时（分钟）')],
+  ['userIdleMinutes', t('其他用户空闲超时（分钟）')],
+  ['absoluteSessionHours', t('会话最长时长（小时）')],
+  ['adminPasswordMaxAgeDays', t('管理员密码最长使用期限（天）')],
+  ['passwordHistory', t('不得重复使用的最近密码个数')],
 ];
 
 export function SecurityPolicyPage() {
@@ -24,11 +25,11 @@ export function SecurityPolicyPage() {
     });
   }, [form]);
   return (
-    <Card title="密码、锁定与会话策略" loading={!loaded}>
+    <Card title={t('密码、锁定与会话策略')} loading={!loaded}>
       <Form form={form} layout="horizontal" labelCol={{ span: 10 }} style={{ maxWidth: 560 }} onFinish={async (v) => {
         try {
           await api('PUT', '/api/v1/security/policy', v);
-          message.success('安全策略已保存（已记入审计日志）');
+          message.success(t('安全策略已保存（已记入审计日志）'));
         } catch (err) {
           message.error(describeError(err));
         }
@@ -36,7 +37,7 @@ export function SecurityPolicyPage() {
         {FIELDS.map(([name, label]) => (
           <Form.Item key={name} name={name} label={label} rules={[{ required: true }]}><InputNumber min={1} /></Form.Item>
         ))}
-        <Button type="primary" htmlType="submit">保存</Button>
+        <Button type="primary" htmlType="submit">{t('保存')}</Button>
       </Form>
     </Card>
   );
