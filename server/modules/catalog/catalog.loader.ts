@@ -159,6 +159,7 @@ function crossCheck(b: CatalogBundle, problems: CatalogProblem[]): void {
     };
     item.naturalKey.forEach((k) => mustExist(k, 'naturalKey'));
     mustExist(item.decisionDateField, 'decisionDateField');
+    if (item.providerCodeField !== undefined) mustExist(item.providerCodeField, 'providerCodeField');
     Object.values(item.subjectFields).forEach((k) => mustExist(k, 'subjectFields'));
     Object.values(item.legacyHeaders ?? {}).forEach((k) => k !== null && mustExist(k, 'legacyHeaders'));
     for (const r of item.rules ?? []) {

@@ -96,6 +96,8 @@ export const infoItem = z.strictObject({
   listType: z.string().optional(),
   naturalKey: z.array(z.string()).min(1),
   decisionDateField: z.string(),
+  /** The field holding the data-source unit's USCC: it must be the submitting department's own code. */
+  providerCodeField: z.string().optional(),
   subjectFields: z.record(z.string(), z.string()),
   /** Older header names → current field code, or null for legacy columns that are ignored. */
   legacyHeaders: z.record(z.string(), z.string().nullable()).optional(),

@@ -1,0 +1,326 @@
+/**
+ * Row-level validation of a catalogued record: each row on its own, against the item's field
+ * schema (required, types, code tables, lengths, dates, 万元 decimals), the identifiers (USCC,
+ * resident ID), the item's cross-field `rules`, and the platform's own: a decision date not in the
+ * future and within the item's effective period, the data source being the submitting department.
+ * The rules are catalog data; this file only knows how to evaluate them.
+ *
+ * Every problem names the field (Chinese label and code), the value — masked when personal — and
+ * the reason in Chinese. Personal values leave this module only inside `subject` (for encryption)
+ * and masked in `data`.
+ */
+import { maskIdNumber, normalizeCode, toHalfWidth, validateIdNumber, validateUscc, type RegionLookup } from '../../../common/identifiers/index.js';
+import { maskPersonName } from '../../../common/masking.js';
+import type { CatalogField, CodeTable, InfoItem } from '../catalog/index.js';
+
+export interface RowProblem {
+  field: string | null;
+  label: string | null;
+  /** The submitted value, masked when personal. */
+  value: string | null;
+  code: string;
+  message: string;
+}
+
+export type SubjectRef =
+  | {
+      kind: 'organization';
+      name: string;
+      uscc: string | null;
+      individualBusiness: boolean;
+      legalRepresentative: { name: string; idType: string | null; idNumber: string | null } | null;
+    }
+  | { kind: 'person'; name: string; idType: string; idNumber: string; minorAtDecision: boolean };
+
+export interface ValidRecord {
+  /** The record's identity within (department, item): the natural key's values. */
+  key: string;
+  decisionDate: string;
+  /** Normalized values by field code; personal fields masked. */
+  data: Record<string, string | string[]>;
+  subject: SubjectRef;
+  warnings: RowProblem[];
+}
+
+export type RowResult = { ok: true; record: ValidRecord } | { ok: false; problems: RowProblem[]; masked: Record<string, string> };
+
+export interface ValidationContext {
+  item: InfoItem;
+  codeTables: (code: string) => CodeTable | undefined;
+  regionName: RegionLookup;
+  /** Today in China (YYYY-MM-DD): decision dates after it are refused. */
+  today: string;
+  /** The submitting department's USCC: the data source of every row. */
+  departmentUscc: string;
+}
+
+const RESIDENT_ID = '身份证';
+const LONG_TERM = '长期';
+const PERSON = '自然人';
+const INDIVIDUAL_BUSINESS = '个体工商户';
+
+/** 2024-01-05, 2024/1/5, 2024.1.5, 20240105, 2024年1月5日, with an optional time; full-width digits too. */
+export function parseDate(raw: string): string | null {
+  const s = toHalfWidth(raw).trim();
+  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || y < 1949) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+function isLongTerm(raw: string): boolean {
+  const s = toHalfWidth(raw).trim();
+  return s === LONG_TERM || s === '长期有效' || s === '永久' || /^(9999|2099)-12-31$/.test(parseDate(s) ?? '');
+}
+
+/** 万元 amounts: digits with an optional fraction; thousands separators and a 万元 suffix accepted. */
+export function parseDecimal(raw: string, scale: number | undefined): { value: string } | { error: string } {
+  const s = toHalfWidth(raw).trim().replace(/[,\s]/g, '').replace(/万元$/, '');
+  if (/元$/.test(s)) return { error: '金额单位应为万元：请只填数字（如0.5表示5000元）' };
+  if (!/^-?\d+(\.\d+)?$/.test(s)) return { error: '应为数字（单位万元，如12.5）' };
+  const [int = '0', frac = ''] = s.replace(/^-/, '').split('.');
+  if (scale !== undefined && frac.length > scale) return { error: `小数位数不能超过${scale}位` };
+  const canonical = `${s.startsWith('-') ? '-' : ''}${int.replace(/^0+(?=\d)/, '')}${frac.replace(/0+$/, '') ? `.${frac.replace(/0+$/, '')}` : ''}`;
+  return { value: canonical };
+}
+
+function maskFor(field: CatalogField, value: string, isPerson: boolean): string {
+  if (field.masking === 'idNumber' || field.personal) {
+    const n = normalizeCode(value);
+    return /^\d{17}[\dX]$/.test(n) ? maskIdNumber(n) : n.length <= 2 ? '*'.repeat(n.length) : `${n[0]}${'*'.repeat(n.length - 2)}${n.at(-1)}`;
+  }
+  if (field.masking === 'personName' || (field.masking === 'personNameIfPerson' && isPerson)) return maskPersonName(value);
+  if (field.masking === 'hidden') return '***';
+  return value;
+}
+
+/** Builds the validator for one item; reuse it for every row of a batch. */
+export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<string, string>>) => RowResult {
+  const { item } = ctx;
+  const fields = new Map(item.fields.map((f) => [f.code, f]));
+  const lookup = new Map<string, Map<string, string>>();
+  for (const f of item.fields) {
+    if (!f.enum || lookup.has(f.enum)) continue;
+    const table = ctx.codeTables(f.enum);
+    const m = new Map<string, string>();
+    for (const v of table?.values ?? []) {
+      m.set(normalizeEnum(v.value), v.value);
+      if (v.label) m.set(normalizeEnum(v.label), v.value);
+      for (const a of v.aliases ?? []) m.set(normalizeEnum(a), v.value);
+    }
+    lookup.set(f.enum, m);
+  }
+  const sf = item.subjectFields;
+  const personFlag = (raw: Readonly<Record<string, string>>) => {
+    const cat = sf.category ? raw[sf.category] : undefined;
+    return cat !== undefined && lookup.get(fields.get(sf.category ?? '')?.enum ?? '')?.get(normalizeEnum(cat)) === PERSON;
+  };
+
+  return (raw) => {
+    const problems: RowProblem[] = [];
+    const warnings: RowProblem[] = [];
+    const data: Record<string, string | string[]> = {};
+    const clear: Record<string, string> = {};
+    const isPerson = personFlag(raw);
+    const shown = (f: CatalogField, v: string) => maskFor(f, v, isPerson);
+    const fail = (f: CatalogField, v: string | null, code: string, reason: string) =>
+      problems.push({ field: f.code, label: f.label, value: v === null ? null : shown(f, v), code, message: `「${f.label}」(${f.code})${reason}` });
+
+    for (const f of item.fields) {
+      const v = raw[f.code];
+      if (v === undefined || v.trim() === '') {
+        if (f.required) fail(f, null, 'REQUIRED', '为必填项');
+        continue;
+      }
+      const value = v.trim();
+      switch (f.type) {
+        case 'text': {
+          const n = [...value].length;
+          if (f.maxLength !== undefined && n > f.maxLength) fail(f, value, 'TOO_LONG', `长度${n}个字符，超过上限${f.maxLength}`);
+          else data[f.code] = value;
+          break;
+        }
+        case 'date':
+        case 'dateOrLongTerm': {
+          if (f.type === 'dateOrLongTerm' && isLongTerm(value)) data[f.code] = LONG_TERM;
+          else {
+            const d = parseDate(value);
+            if (d === null) fail(f, value, 'DATE_INVALID', `「${value}」不是有效日期（应为YYYY-MM-DD${f.type === 'dateOrLongTerm' ? '，长期有效填“长期”' : ''}）`);
+            else data[f.code] = d;
+          }
+          break;
+        }
+        case 'decimal': {
+          const r = parseDecimal(value, f.scale);
+          if ('error' in r) fail(f, value, 'DECIMAL_INVALID', `「${value}」${r.error}`);
+          else if (f.min !== undefined && Number(r.value) < f.min) fail(f, value, 'DECIMAL_RANGE', `不能小于${f.min}`);
+          else data[f.code] = r.value;
+          break;
+        }
+        case 'enum': {
+          const c = canonicalEnum(ctx, lookup, f, value);
+          if (c === null) fail(f, value, 'ENUM_INVALID', `「${value}」不在代码表「${ctx.codeTables(f.enum ?? '')?.name ?? f.enum}」中，可选：${allowed(ctx, f)}`);
+          else data[f.code] = c;
+          break;
+        }
+        case 'multiEnum': {
+          const seps = new RegExp(`[${escapeClass(f.separator ?? ';；,，、')}]`);
+          const parts = value.split(seps).map((x) => x.trim()).filter(Boolean);
+          const out: string[] = [];
+          for (const part of parts) {
+            const c = canonicalEnum(ctx, lookup, f, part);
+            if (c === null) fail(f, part, 'ENUM_INVALID', `中的「${part}」不在代码表「${ctx.codeTables(f.enum ?? '')?.name ?? f.enum}」中，可选：${allowed(ctx, f)}`);
+            else if (!out.includes(c)) out.push(c);
+          }
+          if (out.length > 0 && out.length === parts.length) data[f.code] = out;
+          else if (parts.length === 0 && f.required) fail(f, null, 'REQUIRED', '为必填项');
+          break;
+        }
+        case 'uscc': {
+          const r = validateUscc(value, ctx.regionName);
+          if (!r.valid) fail(f, value, 'USCC_INVALID', `「${value}」不是有效的统一社会信用代码：${r.errors.map((e) => e.message).join('；')}`);
+          else {
+            data[f.code] = r.normalized;
+            for (const w of r.warnings) warnings.push({ field: f.code, label: f.label, value: r.normalized, code: w.code, message: `「${f.label}」(${f.code})${w.message}` });
+          }
+          break;
+        }
+        case 'idNumber': {
+          // The document type sits in the paired *_ZJLX field; only a resident ID has a checksum.
+          const typeField = f.code.replace(/ZJHM$/, 'ZJLX');
+          const typeRaw = raw[typeField];
+          const type = typeRaw ? (canonicalEnum(ctx, lookup, fields.get(typeField) ?? f, typeRaw) ?? typeRaw) : RESIDENT_ID;
+          if (type === RESIDENT_ID) {
+            const r = validateIdNumber(value, { regionName: ctx.regionName, today: ctx.today });
+            if (!r.valid) fail(f, value, 'ID_INVALID', `不是有效的居民身份证号码：${r.errors.map((e) => e.message).join('；')}`);
+            else {
+              clear[f.code] = r.normalized;
+              data[f.code] = maskIdNumber(r.normalized);
+            }
+          } else {
+            const n = normalizeCode(value);
+            if (n.length < 5 || n.length > 30) fail(f, value, 'ID_INVALID', `长度应为5–30个字符`);
+            else {
+              clear[f.code] = n;
+              data[f.code] = shown(f, n);
+            }
+          }
+          break;
+        }
+      }
+    }
+
+    applyRules(item, raw, data, problems, fields);
+
+    const decisionField = fields.get(item.decisionDateField);
+    const decisionDate = data[item.decisionDateField];
+    if (decisionField && typeof decisionDate === 'string') {
+      if (decisionDate > ctx.today) fail(decisionField, decisionDate, 'DATE_IN_FUTURE', `${decisionDate}晚于今天（${ctx.today}），不能是将来的日期`);
+      if (decisionDate < item.effectiveFrom || (item.effectiveTo !== undefined && decisionDate > item.effectiveTo)) {
+        fail(decisionField, decisionDate, 'ITEM_NOT_IN_FORCE', `${decisionDate}不在信息项「${item.name}」的有效期内（${item.effectiveFrom}起${item.effectiveTo ? `至${item.effectiveTo}` : ''}）`);
+      }
+    }
+    if (item.providerCodeField) {
+      const pf = fields.get(item.providerCodeField);
+      const pv = data[item.providerCodeField];
+      if (pf && typeof pv === 'string' && pv !== ctx.departmentUscc) {
+        fail(pf, pv, 'PROVIDER_MISMATCH', `「${pv}」与报送部门的统一社会信用代码${ctx.departmentUscc}不一致：谁产生、谁报送`);
+      }
+    }
+
+    if (problems.length > 0) return { ok: false, problems, masked: maskRow(item, raw, isPerson) };
+
+    const name = String(data[sf.name ?? ''] ?? '');
+    const category = sf.category ? String(data[sf.category] ?? '') : '';
+    let subject: SubjectRef;
+    if (category === PERSON || (category === '' && sf.idNumber && clear[sf.idNumber])) {
+      const idNumber = clear[sf.idNumber ?? ''] ?? '';
+      const idType = String(data[sf.idType ?? ''] ?? RESIDENT_ID);
+      subject = { kind: 'person', name, idType, idNumber, minorAtDecision: idType === RESIDENT_ID && isMinor(idNumber, String(decisionDate)) };
+    } else {
+      const repName = sf.legalRepresentative ? data[sf.legalRepresentative] : undefined;
+      const repIdField = sf.legalRepresentative ? item.fields.find((f) => f.type === 'idNumber' && f.code !== sf.idNumber && f.code.includes('FR')) : undefined;
+      const repId = repIdField ? clear[repIdField.code] : undefined;
+      const repType = repIdField ? data[repIdField.code.replace(/ZJHM$/, 'ZJLX')] : undefined;
+      subject = {
+        kind: 'organization',
+        name,
+        uscc: typeof data[sf.uscc ?? ''] === 'string' ? (data[sf.uscc ?? ''] as string) : null,
+        individualBusiness: category === INDIVIDUAL_BUSINESS,
+        legalRepresentative: typeof repName === 'string' ? { name: repName, idType: typeof repType === 'string' ? repType : repId ? RESIDENT_ID : null, idNumber: repId ?? null } : null,
+      };
+    }
+    const key = item.naturalKey.map((k) => String(data[k] ?? '')).join('|');
+    return { ok: true, record: { key, decisionDate: String(decisionDate), data, subject, warnings } };
+  };
+}
+
+function applyRules(item: InfoItem, raw: Readonly<Record<string, string>>, data: Record<string, string | string[]>, problems: RowProblem[], fields: Map<string, CatalogField>): void {
+  const present = (code: string) => raw[code] !== undefined && raw[code].trim() !== '';
+  for (const r of item.rules ?? []) {
+    if (r.when) {
+      const v = data[r.when.field];
+      if (v === undefined) continue;
+      const values = Array.isArray(v) ? v : [v];
+      if (r.when.in && !values.some((x) => r.when?.in?.includes(x))) continue;
+      if (r.when.includes && !values.some((x) => r.when?.includes?.includes(x))) continue;
+    }
+    const at = (code: string, value: string | null) => {
+      const f = fields.get(code);
+      problems.push({ field: code, label: f?.label ?? code, value: f && value !== null ? maskFor(f, value, false) : value, code: r.code, message: r.message });
+    };
+    if (r.require) {
+      const missing = r.require.filter((c) => !present(c));
+      if (missing.length > 0) at(missing[0] ?? '', null);
+    }
+    if (r.forbid) for (const c of r.forbid) if (present(c)) at(c, raw[c] ?? null);
+    if (r.pattern) {
+      const v = data[r.pattern.field];
+      if (typeof v === 'string' && !new RegExp(r.pattern.regex).test(v)) at(r.pattern.field, v);
+    }
+    if (r.dateOrder) {
+      const [a, b] = r.dateOrder.map((c) => data[c]);
+      if (typeof a === 'string' && typeof b === 'string' && a !== LONG_TERM && b !== LONG_TERM && b < a) at(r.dateOrder[1], b);
+    }
+  }
+}
+
+function isMinor(idNumber: string, decisionDate: string): boolean {
+  const birth = `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`;
+  const eighteenth = `${String(Number(birth.slice(0, 4)) + 18)}${birth.slice(4)}`;
+  return decisionDate < eighteenth;
+}
+
+function normalizeEnum(v: string): string {
+  return toHalfWidth(v).replace(/\s+/g, '');
+}
+
+function canonicalEnum(ctx: ValidationContext, lookup: Map<string, Map<string, string>>, f: CatalogField, value: string): string | null {
+  const hit = lookup.get(f.enum ?? '')?.get(normalizeEnum(value));
+  if (hit !== undefined) return hit;
+  // 「其他-说明」 where the table allows free text.
+  const other = /^其他[-－—:：(（](.+?)[)）]?$/.exec(toHalfWidth(value.trim()));
+  if (other && ctx.codeTables(f.enum ?? '')?.allowOther) return `其他-${other[1]?.trim()}`;
+  return null;
+}
+
+function allowed(ctx: ValidationContext, f: CatalogField): string {
+  const t = ctx.codeTables(f.enum ?? '');
+  return `${(t?.values ?? []).map((v) => v.value).join('、')}${t?.allowOther ? '、其他-（说明）' : ''}`;
+}
+
+function escapeClass(chars: string): string {
+  return chars.replace(/[\\\]^-]/g, '\\$&');
+}
+
+/** The row as submitted, personal values masked: what the error report shows. */
+export function maskRow(item: InfoItem, raw: Readonly<Record<string, string>>, isPerson: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of item.fields) {
+    const v = raw[f.code];
+    if (v !== undefined && v !== '') out[f.code] = maskFor(f, v, isPerson);
+  }
+  return out;
+}
