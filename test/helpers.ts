@@ -54,16 +54,16 @@ export async function freshDatabase(): Promise<{ url: string | undefined; drop: 
 
 export const TEST_PRINCIPAL_HEADER = 'x-test-principal';
 
-/** Reads `x-test-principal: <id>:<role>[,<role>]` — only the test harness installs this. */
+/** Reads `x-test-principal: <id>:<role>[,<role>][:<department id>]` — only the test harness installs this. */
 export async function testAuthenticate(req: FastifyRequest): Promise<Principal | null> {
   const h = req.headers[TEST_PRINCIPAL_HEADER];
   if (typeof h !== 'string') return null;
-  const [id, roles] = h.split(':');
-  return { kind: 'user', id: id ?? 'test', name: id ?? 'test', departmentId: null, stage: 'full', roles: (roles ?? '').split(',').filter(Boolean) as Role[] };
+  const [id, roles, departmentId] = h.split(':');
+  return { kind: 'user', id: id ?? 'test', name: id ?? 'test', departmentId: departmentId || null, stage: 'full', roles: (roles ?? '').split(',').filter(Boolean) as Role[] };
 }
 
-export function as(role: Role, id = `test-${role}`): Record<string, string> {
-  return { [TEST_PRINCIPAL_HEADER]: `${id}:${role}` };
+export function as(role: Role, id = `test-${role}`, departmentId?: string): Record<string, string> {
+  return { [TEST_PRINCIPAL_HEADER]: `${id}:${role}${departmentId ? `:${departmentId}` : ''}` };
 }
 
 export interface TestPlatform extends Platform {

@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { ERRORS, type ErrorCode } from '../../common/errors.js';
 import { catalogRoutes, type CatalogService } from '../modules/catalog/index.js';
 import { subjectsRoutes, type SubjectsService } from '../modules/subjects/index.js';
+import { collectionRoutes, type CollectionService } from '../modules/collection/index.js';
 import { auditRoutes, type AuditLog, type DatabaseRoleStatus } from '../modules/audit/index.js';
 import { identityRoutes, type IdentityService, type SignedRequests } from '../modules/identity/index.js';
 import type { Config } from '../platform/config.js';
@@ -102,13 +103,15 @@ export function installPolicy(app: FastifyInstance, opts: PolicyOptions): Regist
   // Signed system requests: keep the raw body (the signature covers its hash), within the body limit.
   app.addHook('preParsing', async (req, _reply, payload) => {
     if (!req.signedHeaders) return payload;
+    // A route may allow more (the collection API's batches of 10,000 records).
+    const limit = Math.max(bodyLimit, req.routeOptions.bodyLimit ?? 0);
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > bodyLimit) throw new AppError('PAYLOAD_TOO_LARGE');
+    if (declared > limit) throw new AppError('PAYLOAD_TOO_LARGE');
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const c of payload) {
       size += (c as Buffer).length;
-      if (size > bodyLimit) throw new AppError('PAYLOAD_TOO_LARGE');
+      if (size > limit) throw new AppError('PAYLOAD_TOO_LARGE');
       chunks.push(Buffer.from(c as Buffer));
     }
     req.rawBody = Buffer.concat(chunks);
@@ -127,10 +130,11 @@ export function installPolicy(app: FastifyInstance, opts: PolicyOptions): Regist
 }
 
 export interface AppDeps {
-  config: Pick<Config, 'trustProxy' | 'codeValidateRateLimit'>;
+  config: Pick<Config, 'trustProxy' | 'codeValidateRateLimit' | 'importMaxBytes'>;
   logger: Logger;
   catalog: CatalogService;
   subjects: SubjectsService;
+  collection: CollectionService;
   /** Readiness: database reachable and no migration pending. */
   ready: () => Promise<{ database: boolean; migrationsPending: number; engine: string }>;
   authenticate?: Authenticate;
@@ -223,6 +227,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'health', description: '健康检查' },
         { name: 'codes', description: '统一社会信用代码与身份证号码校验' },
         { name: 'subjects', description: '信用主体（工作人员）' },
+        { name: 'collection', description: '归集：报送文件与批次（部门只见本部门）' },
         { name: 'catalog', description: '目录：信息项、措施、名单类型及法律依据' },
         { name: 'calendar', description: '工作日历' },
         { name: 'auth', description: '登录、双因素认证与会话' },
@@ -280,6 +285,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       counters: codeValidationCounters,
     }),
   );
+  await app.register(collectionRoutes({ collection: deps.collection, catalog: deps.catalog, audit: deps.audit, maxFileBytes: deps.config.importMaxBytes }));
   // The only trace public code validations leave: a count per kind and result, logged every 10 minutes.
   const countTimer = setInterval(() => logCodeValidationCounts(deps.logger), 10 * 60_000);
   countTimer.unref();

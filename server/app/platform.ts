@@ -23,12 +23,14 @@ import { openEngine, type Engine } from '../platform/db/engine.js';
 import { migrate, pendingMigrations } from '../platform/db/migrate.js';
 import { checkDatabaseRole } from './least-privilege.js';
 import { Scheduler } from '../platform/jobs.js';
+import { FileVault } from '../platform/crypto/file-vault.js';
+import { CollectionService, type CollectionTables } from '../modules/collection/index.js';
 import { getSetting, putSetting, type SettingsTables } from '../platform/db/settings.js';
 import type { Authenticate } from '../platform/policy.js';
 import { chinaToday } from '../../common/dates.js';
 import { buildApp } from './app.js';
 
-export type Database = CatalogTables & SubjectTables & RecordTables & SettingsTables & IdentityTables & AuditTables;
+export type Database = CatalogTables & SubjectTables & RecordTables & SettingsTables & IdentityTables & AuditTables & CollectionTables;
 
 export interface Platform {
   app: FastifyInstance;
@@ -44,6 +46,7 @@ export interface Platform {
   bootstrap: { username: string; password: string } | null;
   demo: DemoStats | null;
   scheduler: Scheduler;
+  collection: CollectionService;
   close(): Promise<void>;
 }
 
@@ -129,6 +132,18 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     const industries = catalog.get('codeTable', 'INDUSTRY')?.content.values ?? [];
     const industryNames = new Map(industries.map((v) => [v.value, v.label ?? v.value]));
     const subjects = new SubjectsService({ db: engine.db, audit, cipher, regionName: catalog.regionName, industryName: (c) => industryNames.get(c) });
+    const collection = new CollectionService({
+      db: engine.db,
+      catalog,
+      subjects,
+      audit,
+      clock,
+      vault: new FileVault(path.join(config.dataDir, 'imports'), cipher.deriveKey('import files')),
+      department: (idOrUscc) => identity.department(idOrUscc),
+      regionName: catalog.regionName,
+      log,
+      maxFileBytes: config.importMaxBytes,
+    });
 
     // Synthetic penalties must never appear on a production server by accident: `auto` loads the
     // demo only into the embedded database; a server needs DEMO_DATA=on. All rows or none.
@@ -152,6 +167,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       logger: log,
       catalog,
       subjects,
+      collection,
       version: VERSION,
       authenticate: opts.authenticate ?? sessionAuthenticate(identity, signed),
       verifySigned: (req, h, body) => signed.verify(h, req.method, req.url, body, req.ip, req.id),
@@ -179,7 +195,11 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     if (config.auditPurge === 'daily') {
       scheduler.add({ name: 'audit.purge', everyMs: 86_400_000, run: () => audit.purge(auditRetention(), null) });
     }
-    if (!opts.maintenance && opts.jobs !== false) scheduler.start();
+    if (!opts.maintenance && opts.jobs !== false) {
+      scheduler.start();
+      // Imports cut off by a stop or crash continue where their last committed chunk ended.
+      setTimeout(() => void collection.resumeUnfinished().then((n) => n > 0 && log.info({ batches: n }, 'unfinished imports resumed')), 1_000).unref();
+    }
     return {
       app,
       engine,
@@ -193,6 +213,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       bootstrap,
       demo,
       scheduler,
+      collection,
       async close() {
         clearInterval(checkpointTimer);
         await scheduler.stop();

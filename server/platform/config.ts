@@ -29,6 +29,7 @@ const schema = z.object({
     .default('false'),
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
   AUDIT_PURGE: z.enum(['daily', 'off']).default('daily'),
+  IMPORT_MAX_MB: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 
 export interface Config {
@@ -50,6 +51,8 @@ export interface Config {
   auditCheckpointFile: string;
   /** daily: the retention purge runs once a day (and after downtime, soon after start); off: only by hand. */
   auditPurge: 'daily' | 'off';
+  /** Largest upload accepted (bytes); bigger ones get 413 before the body is read. */
+  importMaxBytes: number;
 }
 
 /** Documented in README.md → Configuration; keep the two in step. */
@@ -77,5 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     auditCheckpointFile: path.resolve(e.AUDIT_CHECKPOINT_FILE ?? path.join(e.DATA_DIR, 'audit-checkpoints.jsonl')),
     auditPurge: e.AUDIT_PURGE,
+    importMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024,
   };
 }

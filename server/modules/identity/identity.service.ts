@@ -4,7 +4,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { validateUscc } from '../../../common/identifiers/index.js';
+import { normalizeCode, validateUscc } from '../../../common/identifiers/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { hmacSm3, sm3Hex, type FieldCipher } from '../../platform/crypto/index.js';
 import { getSetting, putSetting, type SettingsTables } from '../../platform/db/settings.js';
@@ -152,6 +152,17 @@ export class IdentityService {
       await this.audit.record(trx, { category: 'business', event: 'department.create', actor, result: 'success', objectType: 'department', objectId: d.id, details: { name: d.name, uscc: d.uscc } });
       return departmentView(d);
     });
+  }
+
+  /** By id, or by the department's own USCC (what operators type on the command line). */
+  async department(idOrUscc: string): Promise<DepartmentView | undefined> {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrUscc);
+    const d = await this.db
+      .selectFrom('department')
+      .selectAll()
+      .where(uuid ? 'id' : 'uscc', '=', uuid ? idOrUscc : normalizeCode(idOrUscc))
+      .executeTakeFirst();
+    return d ? departmentView(d) : undefined;
   }
 
   async departments(): Promise<DepartmentView[]> {

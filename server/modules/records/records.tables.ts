@@ -13,5 +13,17 @@ export interface RecordTables {
     status: Generated<'active' | 'revoked' | 'repaired' | 'expired'>;
     version: Generated<number>;
     created_at: Generated<Date>;
+    department_id: string | null;
+    batch_id: string | null;
+    subject_minor: Generated<boolean>;
+    updated_at: Generated<Date>;
+  };
+  record_version: {
+    record_id: string;
+    version: number;
+    subject_id: string;
+    data: ColumnType<unknown, string, string>;
+    batch_id: string | null;
+    changed_at: Generated<Date>;
   };
 }

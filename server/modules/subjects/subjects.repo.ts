@@ -96,6 +96,42 @@ export class SubjectsRepo {
       .executeTakeFirst();
   }
 
+  // Set-wise lookups and inserts for collection: one statement per chunk of records, not per row.
+
+  async byUsccs(usccs: string[]): Promise<Pick<SubjectRow, 'id' | 'uscc' | 'name' | 'legal_rep_id'>[]> {
+    if (usccs.length === 0) return [];
+    return this.db.selectFrom('subject').select(['id', 'uscc', 'name', 'legal_rep_id']).where('uscc', 'in', usccs).execute();
+  }
+
+  async byIdNumberIndexes(indexes: string[]): Promise<Pick<SubjectRow, 'id' | 'id_number_index' | 'name'>[]> {
+    if (indexes.length === 0) return [];
+    return this.db.selectFrom('subject').select(['id', 'id_number_index', 'name']).where('id_number_index', 'in', indexes).execute();
+  }
+
+  /** Organizations without a code are known by their exact name only. */
+  async uncodedOrganizationsByName(names: string[]): Promise<Pick<SubjectRow, 'id' | 'name'>[]> {
+    if (names.length === 0) return [];
+    return this.db.selectFrom('subject').select(['id', 'name']).where('kind', '=', 'organization').where('uscc', 'is', null).where('name', 'in', names).execute();
+  }
+
+  /** Ids are chosen by the caller, so each row's id is known without relying on RETURNING order. */
+  async insertMany(rows: (NewSubjectRow & { id: string })[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.insertInto('subject').values(rows).execute();
+  }
+
+  async addVersions(rows: { subject_id: string; version: number; data: unknown; changed_by: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.insertInto('subject_version').values(rows.map((r) => ({ ...r, data: JSON.stringify(r.data) }))).execute();
+  }
+
+  /** Links a legal representative where none is recorded yet; an existing link is not overwritten. */
+  async linkLegalRepresentatives(links: { id: string; legalRepId: string }[]): Promise<void> {
+    for (const l of links) {
+      await this.db.updateTable('subject').set({ legal_rep_id: l.legalRepId }).where('id', '=', l.id).where('legal_rep_id', 'is', null).execute();
+    }
+  }
+
   /**
    * Name search over the stored bigram vector (GIN), confirmed by a substring test on the same
    * normalization, so a bigram hit in the wrong order is never returned. 1-character queries

@@ -3,12 +3,14 @@
  * ID numbers are validated, then stored only as SM4 ciphertext + blind index + masked form.
  */
 import type { Kysely } from 'kysely';
+import type { KyselyLike } from '../audit/index.js';
 import { validateIdNumber, validateUscc, maskIdNumber, normalizeCode, toHalfWidth, type CodeIssue } from '../../../common/identifiers/index.js';
 import type { FieldCipher } from '../../platform/crypto/index.js';
 import type { Actor, AuditLog } from '../audit/index.js';
 import { AppError } from '../../platform/errors.js';
 import { ID_NUMBER_INDEX_DOMAIN } from './subjects.bulk.js';
 import { presentForStaff, type SubjectView } from './subjects.presenter.js';
+import { orgTypeFromUscc, resolveSubjects, type Resolution, type SubjectClaim } from './subjects.resolve.js';
 import { SubjectsRepo, type NewSubjectRow, type SubjectRow } from './subjects.repo.js';
 import type { LegacyScheme, OrgType, SubjectKind, SubjectStatus, SubjectTables } from './subjects.tables.js';
 
@@ -48,16 +50,6 @@ const LEGACY_LABELS: Record<LegacyScheme, string> = {
   institutionCertNo: '事业单位证书号',
   socialOrgCertNo: '社会组织登记证号',
 };
-
-/** Entity type from the USCC's first two characters (GB 32100 Annex A). */
-function orgTypeFromUscc(uscc: string): OrgType {
-  const a = uscc[0];
-  const t = uscc[1];
-  if (a === '9') return t === '2' ? 'individualBusiness' : t === '1' ? 'enterprise' : 'other';
-  if (a === '1') return t === '1' ? 'governmentBody' : t === '2' ? 'publicInstitution' : 'other';
-  if (a === '5') return 'socialOrganization';
-  return 'other';
-}
 
 export class SubjectsService {
   private readonly repo: SubjectsRepo;
@@ -231,6 +223,11 @@ export class SubjectsService {
         throw new AppError('SUBJECT_DUPLICATE', [{ field: 'legacyIdentifiers', message: `${LEGACY_LABELS[i.scheme]}${i.value}已属于另一主体` }]);
       }
     }
+  }
+
+  /** Collection: the subjects of a chunk of records, found or created in the caller's transaction. */
+  async resolveForRecords(trx: KyselyLike, claims: readonly SubjectClaim[], actorId: string): Promise<Resolution> {
+    return resolveSubjects(new SubjectsRepo(trx as Kysely<SubjectTables>), { cipher: this.deps.cipher, regionName: this.deps.regionName }, claims, actorId);
   }
 
   async get(id: string): Promise<SubjectView> {

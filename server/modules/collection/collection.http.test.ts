@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import iconv from 'iconv-lite';
+import { sql } from 'kysely';
+import { ENGINE, as, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
+import type { Actor } from '../audit/index.js';
+import { makeIdNumber, makeUscc, penaltyRow } from './fixtures.js';
+
+const A_USCC = makeUscc('11', '350100', 501);
+const B_USCC = makeUscc('11', '350100', 502);
+const LABELS: Record<string, string> = {
+  CF_XDR_MC: '行政相对人名称', CF_XDR_LB: '行政相对人类别', CF_XDR_SHXYM: '行政相对人代码_1（统一社会信用代码）', CF_FRDB: '法定代表人',
+  CF_XDR_ZJLX: '证件类型', CF_XDR_ZJHM: '证件号码', CF_WSH: '行政处罚决定书文号', CF_WFXW: '违法行为类型', CF_SY: '违法事实', CF_YJ: '处罚依据',
+  CF_CFLB: '处罚类别', CF_NR: '处罚内容', CF_NR_FK: '罚款金额（万元）', CF_JDRQ: '处罚决定日期', CF_YXQ: '处罚有效期', CF_CFJG: '处罚机关',
+  CF_CFJGDM: '处罚机关统一社会信用代码', CF_SJLY: '数据来源单位', CF_SJLYDM: '数据来源单位统一社会信用代码',
+};
+const COLUMNS = Object.keys(LABELS);
+
+function csv(rows: Record<string, string>[], header: 'labels' | 'codes' = 'labels'): string {
+  const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const head = COLUMNS.map((c) => (header === 'labels' ? LABELS[c] ?? c : c)).join(',');
+  return `${head}\r\n${rows.map((r) => COLUMNS.map((c) => q(r[c] ?? '')).join(',')).join('\r\n')}\r\n`;
+}
+
+describe(`collection: files and API batches on ${ENGINE}`, () => {
+  let p: TestPlatform;
+  let a = '';
+  let b = '';
+  const officer = as('creditOffice');
+  const clerkA = () => as('submitter', 'clerk-a', a);
+  const clerkB = () => as('submitter', 'clerk-b', b);
+  const admin: Actor = { id: 'setup', name: 'setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
+  const person = makeIdNumber('110105', '19800101', 12);
+
+  const rows = () => [
+    penaltyRow(A_USCC, 1),
+    penaltyRow(A_USCC, 2, { CF_NR_FK: '' }), // 罚款 without its amount
+    penaltyRow(A_USCC, 3, { CF_XDR_MC: '张小明', CF_XDR_LB: '自然人', CF_XDR_SHXYM: '', CF_FRDB: '', CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: person }),
+    penaltyRow(A_USCC, 4, { CF_JDRQ: '2026-02-30' }),
+    penaltyRow(A_USCC, 5, { CF_CFLB: '警告', CF_NR_FK: '' }),
+  ];
+  const upload = (body: string | Buffer, headers: Record<string, string>, item = 'CF', name = '处罚信息.csv') =>
+    p.app.inject({ method: 'POST', url: `/api/v1/collection/files?item=${item}`, headers: { ...headers, 'content-type': 'text/csv', 'x-file-name': encodeURIComponent(name) }, payload: body });
+  const importFile = async (body: string | Buffer, name?: string) => {
+    const r = await upload(body, clerkA(), 'CF', name);
+    assert.equal(r.statusCode, 202, r.body);
+    return p.collection.run(r.json().id);
+  };
+  const count = () => p.collection.recordCount(a, 'CF');
+
+  before(async () => {
+    p = await startTestPlatform();
+    a = (await p.identity.createDepartment({ name: '福州市市场监督管理局', uscc: A_USCC }, admin)).id;
+    b = (await p.identity.createDepartment({ name: '福州市交通运输局', uscc: B_USCC }, admin)).id;
+  });
+  after(async () => p.stop());
+
+  it('a department submits only the items the credit office granted it', async () => {
+    const refused = await upload(csv(rows()), clerkA());
+    assert.equal(refused.statusCode, 403);
+    assert.equal(refused.json().error.code, 'IMPORT_ITEM_NOT_ALLOWED');
+    assert.match(refused.json().error.message, /福州市市场监督管理局.*未获准报送.*行政处罚信息/);
+    const grant = await p.app.inject({ method: 'PUT', url: `/api/v1/collection/grants/${a}`, headers: officer, payload: { itemCodes: ['CF', 'XK'] } });
+    assert.equal(grant.statusCode, 200, grant.body);
+    assert.deepEqual(grant.json().itemCodes, ['CF', 'XK']);
+    const bad = await p.app.inject({ method: 'PUT', url: `/api/v1/collection/grants/${a}`, headers: officer, payload: { itemCodes: ['NOPE'] } });
+    assert.equal(bad.statusCode, 400);
+    const asClerk = await p.app.inject({ method: 'PUT', url: `/api/v1/collection/grants/${a}`, headers: clerkA(), payload: { itemCodes: ['CF'] } });
+    assert.equal(asClerk.statusCode, 403);
+  });
+
+  it('imports the valid rows of a file with Chinese headers and keeps each rejected row with its reasons', async () => {
+    const batch = await importFile(csv(rows()));
+    assert.deepEqual(
+      { status: batch.status, total: batch.rows_total, accepted: batch.accepted, rejected: batch.rejected, created: batch.created_records },
+      { status: 'imported', total: 5, accepted: 3, rejected: 2, created: 3 },
+    );
+    assert.equal(await count(), 3);
+    const issues = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${batch.id}/issues`, headers: clerkA() });
+    assert.equal(issues.statusCode, 200);
+    const items = issues.json().items as { rowNumber: number; problems: { field: string; label: string; code: string; message: string }[] }[];
+    assert.deepEqual(items.map((i) => [i.rowNumber, i.problems[0]?.code, i.problems[0]?.field]), [[3, 'FINE_AMOUNT', 'CF_NR_FK'], [5, 'DATE_INVALID', 'CF_JDRQ']]);
+    assert.match(items[1]?.problems[0]?.message ?? '', /「处罚决定日期」\(CF_JDRQ\)「2026-02-30」不是有效日期/);
+    const subject = await sql<{ n: number }>`select count(*)::int as n from subject where uscc = ${penaltyRow(A_USCC, 1).CF_XDR_SHXYM ?? ''}`.execute(p.db);
+    assert.equal(subject.rows[0]?.n, 1, 'the organization became a subject');
+  });
+
+  it('re-submitting creates new versions, never duplicates', async () => {
+    const fixed = rows().map((r, i) => (i === 1 ? { ...r, CF_NR_FK: '1.5' } : i === 3 ? { ...r, CF_JDRQ: '2026-02-28' } : r));
+    fixed[0] = { ...fixed[0], CF_NR_FK: '0.8' } as Record<string, string>; // a corrected amount
+    const again = await importFile(csv(fixed, 'codes'), '处罚信息（修正）.csv');
+    assert.deepEqual(
+      { accepted: again.accepted, rejected: again.rejected, created: again.created_records, updated: again.updated_records, unchanged: again.unchanged_records },
+      { accepted: 5, rejected: 0, created: 2, updated: 1, unchanged: 2 },
+    );
+    assert.equal(await count(), 5);
+    const rec = await sql<{ id: string; version: number; data: { CF_NR_FK: string } }>`select id, version, data from record where document_number = ${'榕市监罚〔2026〕1号'}`.execute(p.db);
+    assert.equal(rec.rows[0]?.version, 2);
+    assert.equal(rec.rows[0]?.data.CF_NR_FK, '0.8');
+    const history = await sql<{ version: number }>`select version from record_version where record_id = ${rec.rows[0]?.id ?? ''} order by version`.execute(p.db);
+    assert.deepEqual(history.rows.map((h) => h.version), [1, 2]);
+
+    const same = await importFile(csv(fixed, 'codes'), '再传一次.csv');
+    assert.deepEqual({ unchanged: same.unchanged_records, created: same.created_records, updated: same.updated_records }, { unchanged: 5, created: 0, updated: 0 });
+    assert.equal(await count(), 5);
+  });
+
+  it('reads GB18030 and UTF-8 with BOM alike', async () => {
+    const text = csv([penaltyRow(A_USCC, 20), penaltyRow(A_USCC, 21)]);
+    const gbk = await importFile(iconv.encode(text, 'gb18030'), 'gbk.csv');
+    assert.deepEqual({ format: gbk.file_format, accepted: gbk.accepted, rejected: gbk.rejected }, { format: 'csv-gb18030', accepted: 2, rejected: 0 });
+    const bom = await importFile(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv([penaltyRow(A_USCC, 22)]))]), 'bom.csv');
+    assert.deepEqual({ format: bom.file_format, accepted: bom.accepted }, { format: 'csv-utf-8', accepted: 1 });
+    const names = await sql<{ name: string }>`select name from subject where uscc = ${penaltyRow(A_USCC, 20).CF_XDR_SHXYM ?? ''}`.execute(p.db);
+    assert.equal(names.rows[0]?.name, '福州测试20贸易有限公司', 'GB18030 decoded into the right characters');
+  });
+
+  it('refuses whole-file problems with one clear message and leaves nothing behind', async () => {
+    const before = await count();
+    const cases: [string | Buffer, RegExp][] = [
+      [Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj'), /PDF文件/],
+      ['', /空的|请求体/],
+      [csv([]), /只有表头/],
+      [`${csv([penaltyRow(A_USCC, 30)]).replace('处罚内容', '处罚颜色')}`, /第12列表头「处罚颜色」/],
+      [`宗教信仰,${csv([penaltyRow(A_USCC, 31)]).replace('\r\n', ',\r\n')}`, /禁止采集/],
+      [`${csv([penaltyRow(A_USCC, 32)])}"unclosed,quote\r\n`, /CSV格式错误|引号/],
+      [Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]), /XLSX/],
+    ];
+    for (const [body, message] of cases) {
+      const r = await upload(body, clerkA());
+      assert.ok([400, 415, 422].includes(r.statusCode), `${message}: ${r.statusCode} ${r.body}`);
+      assert.match(r.json().error.message, message, r.body);
+    }
+    assert.equal(await count(), before, 'no record from a refused file');
+    const list = await p.app.inject({ method: 'GET', url: '/api/v1/collection/batches?pageSize=100', headers: clerkA() });
+    assert.ok(list.json().items.some((i: { status: string; failure: string }) => i.status === 'failed' && /PDF/.test(i.failure)), 'the refused attempt is listed with its reason');
+  });
+
+  it('answers 413 before reading a body over the size limit', async () => {
+    const r = await p.app.inject({
+      method: 'POST',
+      url: '/api/v1/collection/files?item=CF',
+      headers: { ...clerkA(), 'content-type': 'text/csv', 'content-length': String(600 * 1024 * 1024) },
+      payload: 'x',
+    });
+    assert.equal(r.statusCode, 413);
+    assert.match(r.json().error.message, /500 MB/);
+  });
+
+  it('takes API batches idempotently', async () => {
+    const records = [penaltyRow(A_USCC, 40), penaltyRow(A_USCC, 41, { CF_XDR_LB: '未知' })];
+    const post = (key: string, recs: Record<string, string>[]) =>
+      p.app.inject({ method: 'POST', url: '/api/v1/collection/batches', headers: clerkA(), payload: { itemCode: 'CF', idempotencyKey: key, records: recs } });
+    const first = await post('batch-0001', records);
+    assert.equal(first.statusCode, 200, first.body);
+    assert.deepEqual({ accepted: first.json().batch.accepted, rejected: first.json().batch.rejected }, { accepted: 1, rejected: 1 });
+    assert.equal(first.json().rejected[0].rowNumber, 2);
+    assert.equal(first.json().rejected[0].problems[0].code, 'ENUM_INVALID');
+    const retry = await post('batch-0001', records);
+    assert.equal(retry.json().batch.id, first.json().batch.id, 'a retry returns the first result');
+    const conflict = await post('batch-0001', [penaltyRow(A_USCC, 42)]);
+    assert.equal(conflict.statusCode, 409);
+    const unknown = await post('batch-0002', [{ ...penaltyRow(A_USCC, 43), 颜色: '红' }]);
+    assert.equal(unknown.statusCode, 422);
+  });
+
+  it('department B cannot see or submit as department A', async () => {
+    const list = await p.app.inject({ method: 'GET', url: '/api/v1/collection/batches', headers: clerkA() });
+    const id = list.json().items[0].id as string;
+    const asB = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${id}`, headers: clerkB() });
+    assert.equal(asB.statusCode, 403);
+    const issuesB = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${id}/issues`, headers: clerkB() });
+    assert.equal(issuesB.statusCode, 403);
+    const listB = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches?departmentId=${a}`, headers: clerkB() });
+    assert.equal(listB.json().total, 0, 'the department filter cannot widen a department’s view');
+    const grantsB = await p.app.inject({ method: 'GET', url: `/api/v1/collection/grants/${a}`, headers: clerkB() });
+    assert.equal(grantsB.statusCode, 403);
+    const asOfficer = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${id}`, headers: officer });
+    assert.equal(asOfficer.statusCode, 200);
+    // B's own rows naming A as their data source are refused row by row.
+    await p.app.inject({ method: 'PUT', url: `/api/v1/collection/grants/${b}`, headers: officer, payload: { itemCodes: ['CF'] } });
+    const spoof = await p.app.inject({ method: 'POST', url: '/api/v1/collection/batches', headers: clerkB(), payload: { itemCode: 'CF', idempotencyKey: 'spoof-0001', records: [penaltyRow(A_USCC, 50)] } });
+    assert.equal(spoof.json().batch.accepted, 0);
+    assert.equal(spoof.json().rejected[0].problems.find((x: { code: string }) => x.code === 'PROVIDER_MISMATCH')?.field, 'CF_SJLYDM');
+    const denied = await sql<{ n: number }>`select count(*)::int as n from audit_log where event = 'access.denied' and object_type = 'importBatch'`.execute(p.db);
+    assert.ok((denied.rows[0]?.n ?? 0) >= 2, 'the refusals are audited');
+  });
+
+  it('keeps a conflicting name for a known code as a data-quality warning', async () => {
+    const renamed = await importFile(csv([penaltyRow(A_USCC, 1, { CF_XDR_MC: '福州测试1贸易股份有限公司', CF_NR_FK: '0.8' })]), '改名.csv');
+    assert.equal(renamed.warnings, 1);
+    const w = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${renamed.id}/issues?kind=warning`, headers: clerkA() });
+    assert.match(w.json().items[0].problems[0].message, /已登记为「福州测试1贸易有限公司」.*名称不一致/);
+  });
+});

@@ -1,0 +1,121 @@
+/** The only code touching department_item, import_batch and import_row_issue. */
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { CollectionTables } from './collection.tables.js';
+import type { RowProblem } from './validate.js';
+
+export type BatchRow = Selectable<CollectionTables['import_batch']>;
+
+export interface ChunkProgress {
+  accepted: number;
+  rejected: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  warnings: number;
+  nextRow: number;
+}
+
+export class CollectionRepo {
+  constructor(private readonly db: Kysely<CollectionTables>) {}
+
+  async grants(departmentId: string): Promise<string[]> {
+    return (await this.db.selectFrom('department_item').select('item_code').where('department_id', '=', departmentId).orderBy('item_code').execute()).map((r) => r.item_code);
+  }
+
+  async setGrants(departmentId: string, itemCodes: string[]): Promise<void> {
+    await this.db.deleteFrom('department_item').where('department_id', '=', departmentId).execute();
+    if (itemCodes.length > 0) await this.db.insertInto('department_item').values(itemCodes.map((item_code) => ({ department_id: departmentId, item_code }))).execute();
+  }
+
+  async mayCollect(departmentId: string, itemCode: string): Promise<boolean> {
+    return (await this.db.selectFrom('department_item').select('item_code').where('department_id', '=', departmentId).where('item_code', '=', itemCode).executeTakeFirst()) !== undefined;
+  }
+
+  async insertBatch(row: Insertable<CollectionTables['import_batch']>): Promise<BatchRow> {
+    return this.db.insertInto('import_batch').values(row).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async batch(id: string): Promise<BatchRow | undefined> {
+    return this.db.selectFrom('import_batch').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The batch and its resume point, locked for the chunk that continues it. */
+  async lockBatch(id: string): Promise<BatchRow | undefined> {
+    return this.db.selectFrom('import_batch').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  }
+
+  /** An unfinished import of the same file by the same department: re-running it resumes it. */
+  async unfinished(departmentId: string, itemCode: string, sm3: string): Promise<BatchRow | undefined> {
+    return this.db
+      .selectFrom('import_batch')
+      .selectAll()
+      .where('department_id', '=', departmentId)
+      .where('item_code', '=', itemCode)
+      .where('content_sm3', '=', sm3)
+      .where('status', '=', 'importing')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+  }
+
+  async byIdempotencyKey(departmentId: string, key: string): Promise<BatchRow | undefined> {
+    return this.db.selectFrom('import_batch').selectAll().where('department_id', '=', departmentId).where('idempotency_key', '=', key).executeTakeFirst();
+  }
+
+  async allUnfinished(): Promise<BatchRow[]> {
+    return this.db.selectFrom('import_batch').selectAll().where('status', '=', 'importing').where('source', '=', 'file').orderBy('created_at').execute();
+  }
+
+  async progress(id: string, p: ChunkProgress): Promise<void> {
+    await this.db
+      .updateTable('import_batch')
+      .set({
+        accepted: sql<number>`accepted + ${p.accepted}`,
+        rejected: sql<number>`rejected + ${p.rejected}`,
+        created_records: sql<number>`created_records + ${p.created}`,
+        updated_records: sql<number>`updated_records + ${p.updated}`,
+        unchanged_records: sql<number>`unchanged_records + ${p.unchanged}`,
+        warnings: sql<number>`warnings + ${p.warnings}`,
+        next_row: p.nextRow,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async finish(id: string, status: 'imported' | 'failed', failure: string | null, at: Date): Promise<BatchRow> {
+    return this.db.updateTable('import_batch').set({ status, failure, finished_at: at }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async setRowsTotal(id: string, rows: number, format: string): Promise<void> {
+    await this.db.updateTable('import_batch').set({ rows_total: rows, file_format: format }).where('id', '=', id).execute();
+  }
+
+  async addIssues(rows: { batchId: string; rowNumber: number; kind: 'rejected' | 'warning'; problems: RowProblem[] | { message: string }[]; rowData: Record<string, string> | null }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db
+      .insertInto('import_row_issue')
+      .values(rows.map((r) => ({ batch_id: r.batchId, row_number: r.rowNumber, kind: r.kind, problems: JSON.stringify(r.problems), row_data: r.rowData === null ? null : JSON.stringify(r.rowData) })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  async issues(batchId: string, kind: 'rejected' | 'warning', limit: number, offset: number) {
+    return this.db
+      .selectFrom('import_row_issue')
+      .select(['row_number', 'problems', 'row_data'])
+      .where('batch_id', '=', batchId)
+      .where('kind', '=', kind)
+      .orderBy('row_number')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+  }
+
+  async list(q: { departmentId?: string | undefined; itemCode?: string | undefined; limit: number; offset: number }): Promise<{ rows: BatchRow[]; total: number }> {
+    let query = this.db.selectFrom('import_batch');
+    if (q.departmentId) query = query.where('department_id', '=', q.departmentId);
+    if (q.itemCode) query = query.where('item_code', '=', q.itemCode);
+    const total = await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const rows = await query.selectAll().orderBy('created_at', 'desc').limit(q.limit).offset(q.offset).execute();
+    return { rows, total: total.n };
+  }
+}

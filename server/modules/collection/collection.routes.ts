@@ -1,0 +1,252 @@
+/**
+ * Collection API. Department scoping (谁产生、谁负责): a submitter, reviewer or system account
+ * sees and submits only its own department's batches; the credit office sees all and decides
+ * which department may submit which catalog item. Another department's batch is refused (403,
+ * audited), never shown.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import { AppError } from '../../platform/errors.js';
+import { errorResponses } from '../../platform/http-schemas.js';
+import type { Role } from '../../platform/policy.js';
+import { actorOf, type AuditLog } from '../audit/index.js';
+import type { CatalogService } from '../catalog/index.js';
+import type { BatchRow } from './collection.repo.js';
+import { MAX_API_RECORDS, type CollectionService, type Submitter } from './collection.service.js';
+
+const FILE_TYPES = [
+  'text/csv',
+  'text/plain',
+  'application/octet-stream',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.ms-excel',
+];
+
+export const batchView = z.object({
+  id: z.string(),
+  departmentId: z.string(),
+  itemCode: z.string(),
+  itemName: z.string(),
+  source: z.enum(['file', 'api']),
+  fileName: z.string().nullable(),
+  format: z.string().nullable(),
+  status: z.enum(['importing', 'imported', 'failed']),
+  failure: z.string().nullable(),
+  rowsTotal: z.number().nullable(),
+  /** Rows processed so far (progress while importing). */
+  rowsDone: z.number(),
+  accepted: z.number(),
+  rejected: z.number(),
+  created: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  warnings: z.number(),
+  submittedBy: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type BatchView = z.infer<typeof batchView>;
+
+const issueView = z.object({
+  rowNumber: z.number(),
+  problems: z.array(z.object({ field: z.string().nullable(), label: z.string().nullable(), value: z.string().nullable(), code: z.string(), message: z.string() })),
+  row: z.record(z.string(), z.string()).nullable(),
+});
+
+export interface CollectionRouteDeps {
+  collection: CollectionService;
+  catalog: CatalogService;
+  audit: AuditLog;
+  maxFileBytes: number;
+}
+
+export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const present = (b: BatchRow): BatchView => ({
+      id: b.id,
+      departmentId: b.department_id,
+      itemCode: b.item_code,
+      itemName: deps.catalog.get('infoItem', b.item_code)?.content.name ?? b.item_code,
+      source: b.source,
+      fileName: b.file_name,
+      format: b.file_format,
+      status: b.status,
+      failure: b.failure,
+      rowsTotal: b.rows_total,
+      rowsDone: b.accepted + b.rejected,
+      accepted: b.accepted,
+      rejected: b.rejected,
+      created: b.created_records,
+      updated: b.updated_records,
+      unchanged: b.unchanged_records,
+      warnings: b.warnings,
+      submittedBy: b.submitted_by_name,
+      createdAt: b.created_at.toISOString(),
+      finishedAt: b.finished_at?.toISOString() ?? null,
+    });
+
+    /** The department whose batches the caller may see: null means all (the credit office). */
+    const scope = (req: FastifyRequest): string | null => {
+      const p = req.principal;
+      if (p?.roles.includes('creditOffice')) return null;
+      if (!p?.departmentId) throw new AppError('FORBIDDEN', undefined, '账号未归属部门，不能查看或报送数据');
+      return p.departmentId;
+    };
+    const submitter = (req: FastifyRequest): Submitter => {
+      const departmentId = req.principal?.departmentId;
+      if (!departmentId) throw new AppError('FORBIDDEN', undefined, '账号未归属部门，不能报送数据');
+      return { actor: actorOf(req), departmentId };
+    };
+    const visibleBatch = async (req: FastifyRequest, id: string): Promise<BatchRow> => {
+      const b = await deps.collection.batch(id);
+      if (!b) throw new AppError('NOT_FOUND', { batchId: id });
+      const own = scope(req);
+      if (own !== null && b.department_id !== own) {
+        await deps.audit.recordAlone({ category: 'security', event: 'access.denied', actor: actorOf(req), result: 'denied', objectType: 'importBatch', objectId: id, reason: '其他部门的报送批次' });
+        throw new AppError('FORBIDDEN', undefined, '不能查看其他部门的报送批次');
+      }
+      return b;
+    };
+
+    const reader = { policy: { roles: ['creditOffice', 'submitter', 'reviewer'] as Role[] } };
+    const idParams = z.object({ id: z.string().uuid() });
+
+    app.get(
+      '/api/v1/collection/grants/:id',
+      { config: reader, schema: { tags: ['collection'], summary: '部门可报送的信息项', params: idParams, response: { 200: z.object({ departmentId: z.string(), itemCodes: z.array(z.string()) }), ...errorResponses } } },
+      async (req) => {
+        const own = scope(req);
+        if (own !== null && own !== req.params.id) throw new AppError('FORBIDDEN', undefined, '只能查看本部门的报送目录');
+        return { departmentId: req.params.id, itemCodes: await deps.collection.grants(req.params.id) };
+      },
+    );
+
+    app.put(
+      '/api/v1/collection/grants/:id',
+      {
+        config: { policy: { roles: ['creditOffice'] } },
+        schema: { tags: ['collection'], summary: '设置部门可报送的信息项（信用办）', params: idParams, body: z.object({ itemCodes: z.array(z.string().max(20)).max(100) }), response: { 200: z.object({ departmentId: z.string(), itemCodes: z.array(z.string()) }), ...errorResponses } },
+      },
+      async (req) => ({ departmentId: req.params.id, itemCodes: await deps.collection.setGrants(req.params.id, req.body.itemCodes, actorOf(req)) }),
+    );
+
+    // Files: streamed to the encrypted file vault, never buffered whole; 413 before reading when
+    // the declared length is already too big.
+    await app.register(async (plain) => {
+      const files = plain.withTypeProvider<ZodTypeProvider>();
+      files.addContentTypeParser(FILE_TYPES, (_req, payload, done) => done(null, payload));
+      files.post(
+        '/api/v1/collection/files',
+        {
+          config: { policy: { roles: ['submitter'] } },
+          schema: {
+            tags: ['collection'],
+            summary: '上传报送文件（CSV，双公示模板；请求体为文件内容，文件名放在x-file-name头，URL编码）',
+            querystring: z.object({ item: z.string().min(1).max(20) }),
+            response: { 202: batchView, ...errorResponses },
+          },
+          onRequest: async (req) => {
+            if (Number(req.headers['content-length'] ?? 0) > deps.maxFileBytes) {
+              throw new AppError('PAYLOAD_TOO_LARGE', undefined, `文件超过${Math.round(deps.maxFileBytes / 1048576)} MB的上限，请拆分后上传`);
+            }
+          },
+        },
+        async (req, reply) => {
+          if (!req.body) throw new AppError('UNSUPPORTED_MEDIA_TYPE', undefined, '请求体应为文件内容（Content-Type: text/csv 或 application/octet-stream）');
+          const batch = await deps.collection.acceptFile(submitter(req), req.query.item, fileName(req.headers['x-file-name']), req.body as Readable);
+          // Imported in the background; the console polls the batch for progress.
+          void deps.collection.run(batch.id).catch((err: Error) => req.log.error({ batchId: batch.id, err: { message: err.message } }, 'import failed'));
+          return reply.code(202).send(present(batch));
+        },
+      );
+    });
+
+    app.post(
+      '/api/v1/collection/batches',
+      {
+        bodyLimit: 32 * 1024 * 1024,
+        config: { policy: { roles: ['submitter', 'system'] } },
+        schema: {
+          tags: ['collection'],
+          summary: `提交一批记录（JSON，最多${MAX_API_RECORDS}条，字段名为字段代码或中文名称；幂等键相同则返回首次结果）`,
+          body: z.object({
+            itemCode: z.string().min(1).max(20),
+            idempotencyKey: z.string().min(8).max(100),
+            records: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string()), z.null()]))).min(1),
+          }),
+          response: { 200: z.object({ batch: batchView, rejected: z.array(issueView) }), ...errorResponses },
+        },
+      },
+      async (req) => {
+        const b = await deps.collection.submitRecords(submitter(req), req.body.itemCode, req.body.idempotencyKey, req.body.records);
+        return { batch: present(b), rejected: (await deps.collection.issues(b.id, 'rejected', MAX_API_RECORDS, 0)).map(presentIssue) };
+      },
+    );
+
+    app.get(
+      '/api/v1/collection/batches',
+      {
+        config: reader,
+        schema: {
+          tags: ['collection'],
+          summary: '报送批次列表（部门只看本部门）',
+          querystring: z.object({ departmentId: z.string().uuid().optional(), itemCode: z.string().max(20).optional(), page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(100).default(20) }),
+          response: { 200: z.object({ total: z.number(), items: z.array(batchView) }), ...errorResponses },
+        },
+      },
+      async (req) => {
+        const own = scope(req);
+        const { rows, total } = await deps.collection.list({
+          departmentId: own ?? req.query.departmentId,
+          itemCode: req.query.itemCode,
+          limit: req.query.pageSize,
+          offset: (req.query.page - 1) * req.query.pageSize,
+        });
+        return { total, items: rows.map(present) };
+      },
+    );
+
+    app.get(
+      '/api/v1/collection/batches/:id',
+      { config: reader, schema: { tags: ['collection'], summary: '报送批次详情与进度', params: idParams, response: { 200: batchView, ...errorResponses } } },
+      async (req) => present(await visibleBatch(req, req.params.id)),
+    );
+
+    app.get(
+      '/api/v1/collection/batches/:id/issues',
+      {
+        config: reader,
+        schema: {
+          tags: ['collection'],
+          summary: '被拒绝的行（行号、字段、值（个人信息已脱敏）、原因）或提示',
+          params: idParams,
+          querystring: z.object({ kind: z.enum(['rejected', 'warning']).default('rejected'), page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(1000).default(100) }),
+          response: { 200: z.object({ items: z.array(issueView) }), ...errorResponses },
+        },
+      },
+      async (req) => {
+        const b = await visibleBatch(req, req.params.id);
+        return { items: (await deps.collection.issues(b.id, req.query.kind, req.query.pageSize, (req.query.page - 1) * req.query.pageSize)).map(presentIssue) };
+      },
+    );
+  };
+}
+
+function presentIssue(r: { row_number: number; problems: unknown; row_data: unknown }): z.infer<typeof issueView> {
+  return { rowNumber: r.row_number, problems: r.problems as z.infer<typeof issueView>['problems'], row: (r.row_data ?? null) as Record<string, string> | null };
+}
+
+/** The original file name, percent-encoded by the client (headers are ASCII); only its last segment, bounded. */
+function fileName(header: string | string[] | undefined): string {
+  const raw = Array.isArray(header) ? header[0] : header;
+  if (!raw) return 'upload.csv';
+  let name = raw;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {
+    // not encoded: use as is
+  }
+  return name.split(/[\\/]/).pop()?.slice(0, 200) || 'upload.csv';
+}

@@ -1,0 +1,379 @@
+/**
+ * Collection (归集): a department submits records of one catalog item as a file or an API batch.
+ * Whole-file problems are found in a first pass, before anything is written. Then rows are
+ * validated one by one; valid rows become records (a re-submission is a new version, never a
+ * duplicate), subjects are found or created, and rejected rows are kept, masked, for the error
+ * report. Each chunk commits its records, its rejected rows, the batch's counters and resume point,
+ * and its audit row in one transaction: a killed import resumes exactly where it stopped.
+ */
+import type { Readable } from 'node:stream';
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { DepartmentView } from '../../../common/identity-api.js';
+import { chinaToday } from '../../../common/dates.js';
+import type { Clock } from '../../platform/clock.js';
+import { canonical as canonicalJson } from '../../platform/canonical-json.js';
+import { sm3Hex } from '../../platform/crypto/index.js';
+import { TooLarge, type FileVault } from '../../platform/crypto/file-vault.js';
+import { AppError } from '../../platform/errors.js';
+import type { Actor, AuditLog, KyselyLike } from '../audit/index.js';
+import type { CatalogService, InfoItem } from '../catalog/index.js';
+import { RecordsRepo, type RecordSubmission, type RecordTables } from '../records/index.js';
+import type { SubjectsService } from '../subjects/index.js';
+import { CollectionRepo, type BatchRow, type ChunkProgress } from './collection.repo.js';
+import type { CollectionTables } from './collection.tables.js';
+import { mapHeaders, rowToFields } from './headers.js';
+import { countRows, FileProblem, openCsv, readHead, sniff, type Row, type RowSource } from './sources.js';
+import { rowValidator, type RowProblem, type ValidRecord } from './validate.js';
+
+export const MAX_API_RECORDS = 10_000;
+
+export interface CollectionDeps {
+  db: Kysely<CollectionTables & RecordTables>;
+  catalog: CatalogService;
+  subjects: SubjectsService;
+  audit: AuditLog;
+  clock: Clock;
+  vault: FileVault;
+  department: (idOrUscc: string) => Promise<DepartmentView | undefined>;
+  regionName: (code: string) => string | undefined;
+  log: Logger;
+  maxFileBytes: number;
+  chunkSize?: number;
+}
+
+export interface Submitter {
+  actor: Actor;
+  departmentId: string;
+}
+
+type Chunk = { rowNumber: number; fields: Record<string, string> }[];
+
+export class CollectionService {
+  private readonly repo: CollectionRepo;
+  private readonly running = new Map<string, Promise<BatchRow>>();
+
+  constructor(private readonly deps: CollectionDeps) {
+    this.repo = collectionRepo(deps.db);
+  }
+
+  private get chunkSize(): number {
+    return this.deps.chunkSize ?? 1000;
+  }
+
+  // ---- grants (谁产生、谁负责) -----------------------------------------------------------
+
+  async grants(departmentId: string): Promise<string[]> {
+    return this.repo.grants(departmentId);
+  }
+
+  async setGrants(departmentId: string, itemCodes: string[], actor: Actor): Promise<string[]> {
+    if (!(await this.deps.department(departmentId))) throw new AppError('NOT_FOUND', { departmentId });
+    const unknown = itemCodes.filter((c) => !this.deps.catalog.get('infoItem', c));
+    if (unknown.length > 0) throw new AppError('VALIDATION_FAILED', unknown.map((c) => ({ field: 'itemCodes', message: `信息项「${c}」不在信息目录中` })));
+    const codes = [...new Set(itemCodes)].sort();
+    await this.deps.db.transaction().execute(async (trx) => {
+      await collectionRepo(trx).setGrants(departmentId, codes);
+      await this.deps.audit.record(trx, { category: 'business', event: 'collection.grants', actor, result: 'success', objectType: 'department', objectId: departmentId, details: { itemCodes: codes } });
+    });
+    return codes;
+  }
+
+  // ---- submissions --------------------------------------------------------------------------
+
+  private async context(s: Submitter, itemCode: string): Promise<{ department: DepartmentView; item: InfoItem; itemVersion: number }> {
+    const department = await this.deps.department(s.departmentId);
+    if (!department || department.status !== 'active') throw new AppError('FORBIDDEN', undefined, '报送部门不存在或已停用');
+    const entry = this.deps.catalog.get('infoItem', itemCode);
+    if (!entry) throw new AppError('NOT_FOUND', { itemCode }, `信息项「${itemCode}」不在信息目录中`);
+    if (!(await this.repo.mayCollect(department.id, itemCode))) {
+      await this.deps.audit.recordAlone({ category: 'security', event: 'collection.denied', actor: s.actor, result: 'denied', objectType: 'infoItem', objectId: itemCode, reason: '部门未获准报送该信息项' });
+      throw new AppError('IMPORT_ITEM_NOT_ALLOWED', { itemCode }, `「${department.name}」未获准报送「${entry.content.name}」(${itemCode})：请联系信用办在部门的报送目录中开通`);
+    }
+    return { department, item: entry.content, itemVersion: entry.version };
+  }
+
+  /**
+   * Stores the upload (encrypted), checks the whole file, and creates its batch; `run` imports
+   * it. The same file from the same department while its import is unfinished resumes that batch.
+   */
+  async acceptFile(s: Submitter, itemCode: string, fileName: string, input: Readable): Promise<BatchRow> {
+    const { department, item, itemVersion } = await this.context(s, itemCode);
+    let stored: { id: string; size: number };
+    try {
+      stored = await this.deps.vault.store(input, this.deps.maxFileBytes);
+    } catch (err) {
+      if (err instanceof TooLarge) throw new AppError('PAYLOAD_TOO_LARGE', undefined, `文件超过${Math.round(this.deps.maxFileBytes / 1048576)} MB的上限，请拆分后上传`);
+      throw err;
+    }
+    const unfinished = await this.repo.unfinished(department.id, itemCode, stored.id);
+    if (unfinished) return unfinished;
+
+    let checked: { format: string; rows: number };
+    try {
+      checked = await this.preflight(stored.id, item);
+    } catch (err) {
+      if (!(err instanceof FileProblem)) throw err;
+      // Nothing of a rejected file stays: not its rows, not the file; only the attempt is recorded.
+      await this.deps.vault.remove(stored.id);
+      const failed = await this.deps.db.transaction().execute(async (trx) => {
+        const b = await collectionRepo(trx).insertBatch({
+          department_id: department.id, item_code: itemCode, item_version: itemVersion, source: 'file', file_name: fileName, file_format: null,
+          content_sm3: stored.id, content_size: stored.size, idempotency_key: null, status: 'failed', failure: err.message, rows_total: null,
+          submitted_by: s.actor.id, submitted_by_name: s.actor.name, finished_at: this.deps.clock.now(),
+        });
+        await this.deps.audit.record(trx, { category: 'business', event: 'collection.batch.rejected', actor: s.actor, result: 'failure', objectType: 'importBatch', objectId: b.id, reason: err.message, details: { itemCode, fileSm3: stored.id } });
+        return b;
+      });
+      throw new AppError('IMPORT_FILE_INVALID', { batchId: failed.id, problems: err.message.split('\n') }, `「${fileName}」不能导入：${err.message}`);
+    }
+    return this.deps.db.transaction().execute(async (trx) => {
+      const b = await collectionRepo(trx).insertBatch({
+        department_id: department.id, item_code: itemCode, item_version: itemVersion, source: 'file', file_name: fileName, file_format: checked.format,
+        content_sm3: stored.id, content_size: stored.size, idempotency_key: null, rows_total: checked.rows, next_row: 2, failure: null,
+        submitted_by: s.actor.id, submitted_by_name: s.actor.name, finished_at: null,
+      });
+      await this.deps.audit.record(trx, { category: 'business', event: 'collection.batch.create', actor: s.actor, result: 'success', objectType: 'importBatch', objectId: b.id, details: { itemCode, fileSm3: stored.id, rows: checked.rows, format: checked.format } });
+      return b;
+    });
+  }
+
+  private async open(fileId: string): Promise<RowSource> {
+    const open = (start?: number, end?: number) => this.deps.vault.read(fileId, start, end);
+    const head = await readHead(open);
+    const kind = sniff(head);
+    if (kind === 'xlsx') throw new FileProblem('XLSX工作簿的导入尚未开放：请在Excel中“另存为”CSV UTF-8（逗号分隔）后上传');
+    return openCsv(open, head);
+  }
+
+  /** Every whole-file problem, before a single row is written. */
+  private async preflight(fileId: string, item: InfoItem): Promise<{ format: string; rows: number }> {
+    const source = await this.open(fileId);
+    const mapping = mapHeaders(item, source.header);
+    if (mapping.problems.length > 0) throw new FileProblem(mapping.problems.join('\n'));
+    return { format: source.format, rows: await countRows(source) };
+  }
+
+  /** Imports a file batch from its resume point to the end. One run per batch at a time. */
+  run(batchId: string): Promise<BatchRow> {
+    const current = this.running.get(batchId);
+    if (current) return current;
+    const p = this.runFile(batchId).finally(() => this.running.delete(batchId));
+    this.running.set(batchId, p);
+    return p;
+  }
+
+  private async runFile(batchId: string): Promise<BatchRow> {
+    const batch = await this.repo.batch(batchId);
+    if (!batch) throw new AppError('NOT_FOUND', { batchId });
+    if (batch.status !== 'importing') return batch;
+    const item = this.itemOf(batch);
+    const source = await this.open(batch.content_sm3);
+    const { columns } = mapHeaders(item, source.header);
+    const run = await this.runner(batch, item);
+    let chunk: Chunk = [];
+    for await (const row of source.rows(batch.next_row) as AsyncIterable<Row>) {
+      chunk.push({ rowNumber: row.rowNumber, fields: rowToFields(columns, row.cells) });
+      if (chunk.length >= this.chunkSize) {
+        await run(chunk);
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) await run(chunk);
+    return this.finish(batch);
+  }
+
+  private itemOf(batch: BatchRow): InfoItem {
+    const item = this.deps.catalog.get('infoItem', batch.item_code)?.content;
+    if (!item) throw new AppError('NOT_FOUND', { itemCode: batch.item_code });
+    return item;
+  }
+
+  private async finish(batch: BatchRow): Promise<BatchRow> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const repo = collectionRepo(trx);
+      const done = await repo.finish(batch.id, 'imported', null, this.deps.clock.now());
+      await this.deps.audit.record(trx, {
+        category: 'business', event: 'collection.batch.finish', actor: actorOfBatch(batch), result: 'success', objectType: 'importBatch', objectId: batch.id,
+        details: { accepted: done.accepted, rejected: done.rejected, created: done.created_records, updated: done.updated_records, unchanged: done.unchanged_records },
+      });
+      return done;
+    });
+  }
+
+  /** Validates and commits one chunk: records, subjects, rejected rows, counters, resume point and audit row together. */
+  private async runner(batch: BatchRow, item: InfoItem): Promise<(chunk: Chunk) => Promise<void>> {
+    const department = await this.deps.department(batch.department_id);
+    if (!department) throw new AppError('NOT_FOUND', { departmentId: batch.department_id });
+    const validate = rowValidator({
+      item,
+      codeTables: (c) => this.deps.catalog.get('codeTable', c)?.content,
+      regionName: this.deps.regionName,
+      today: chinaToday(this.deps.clock.now().getTime()),
+      departmentUscc: department.uscc,
+    });
+    const actor = actorOfBatch(batch);
+    return async (chunk) => {
+      const first = chunk[0]?.rowNumber ?? 0;
+      const nextRow = (chunk.at(-1)?.rowNumber ?? first) + 1;
+      const rejected: { rowNumber: number; problems: RowProblem[]; masked: Record<string, string> }[] = [];
+      const valid: { rowNumber: number; record: ValidRecord }[] = [];
+      const seen = new Map<string, number>();
+      for (const { rowNumber, fields } of chunk) {
+        const r = validate(fields);
+        if (!r.ok) {
+          rejected.push({ rowNumber, problems: r.problems, masked: r.masked });
+          continue;
+        }
+        const before = seen.get(r.record.key);
+        if (before !== undefined) {
+          rejected.push({ rowNumber, problems: [duplicateProblem(item, r.record.key, `第${before}行`)], masked: r.record.data as Record<string, string> });
+          continue;
+        }
+        seen.set(r.record.key, rowNumber);
+        valid.push({ rowNumber, record: r.record });
+      }
+
+      await this.deps.db.transaction().execute(async (trx) => {
+        const repo = collectionRepo(trx);
+        const locked = await repo.lockBatch(batch.id);
+        // Another runner (a second process resuming the same batch) got here first: stop, lose nothing.
+        if (!locked || locked.status !== 'importing' || locked.next_row > first) throw new AppError('VERSION_CONFLICT', { batchId: batch.id }, '该批次正在由另一个导入进程处理');
+        const records = recordsRepo(trx);
+        const repeated = await records.writtenByBatch(batch.id, item.code, department.uscc, valid.map((v) => v.record.key));
+        const fresh = valid.filter((v) => {
+          if (!repeated.has(v.record.key)) return true;
+          rejected.push({ rowNumber: v.rowNumber, problems: [duplicateProblem(item, v.record.key, '本批次前面的行')], masked: v.record.data as Record<string, string> });
+          return false;
+        });
+        const resolution = await this.deps.subjects.resolveForRecords(trx as KyselyLike, fresh.map((v) => v.record.subject), actor.id);
+        const written = await records.submit(
+          fresh.map((v, i): RecordSubmission => ({
+            itemCode: item.code, itemVersion: batch.item_version, providerUscc: department.uscc, departmentId: department.id,
+            documentNumber: v.record.key, decisionDate: v.record.decisionDate, subjectId: resolution.ids[i] ?? '',
+            subjectMinor: v.record.subject.kind === 'person' && v.record.subject.minorAtDecision, data: v.record.data, batchId: batch.id,
+          })),
+        );
+        const warnings = [
+          ...fresh.flatMap((v) => (v.record.warnings.length > 0 ? [{ rowNumber: v.rowNumber, problems: v.record.warnings }] : [])),
+          ...resolution.warnings.map((w) => ({ rowNumber: fresh[w.index]?.rowNumber ?? 0, problems: [{ field: null, label: null, value: null, code: 'SUBJECT_NAME_CONFLICT', message: w.message }] })),
+        ];
+        await repo.addIssues([
+          ...rejected.map((r) => ({ batchId: batch.id, rowNumber: r.rowNumber, kind: 'rejected' as const, problems: r.problems, rowData: r.masked })),
+          ...mergeByRow(warnings).map((w) => ({ batchId: batch.id, rowNumber: w.rowNumber, kind: 'warning' as const, problems: w.problems, rowData: null })),
+        ]);
+        const progress: ChunkProgress = {
+          accepted: fresh.length, rejected: rejected.length, created: written.created, updated: written.updated,
+          unchanged: fresh.length - written.created - written.updated, warnings: mergeByRow(warnings).length, nextRow,
+        };
+        await repo.progress(batch.id, progress);
+        await this.deps.audit.record(trx, {
+          category: 'business', event: 'collection.chunk', actor, result: 'success', objectType: 'importBatch', objectId: batch.id,
+          details: { rows: `${first}-${nextRow - 1}`, ...progress, subjectsCreated: resolution.created },
+        });
+      });
+    };
+  }
+
+  /**
+   * The API path: up to 10,000 records as JSON objects keyed by field code (or Chinese label),
+   * processed at once. The idempotency key makes a retried request return the first result; the
+   * same key with other content is a 409.
+   */
+  async submitRecords(s: Submitter, itemCode: string, idempotencyKey: string, records: Record<string, unknown>[]): Promise<BatchRow> {
+    if (records.length > MAX_API_RECORDS) throw new AppError('IMPORT_TOO_MANY_RECORDS', { count: records.length });
+    const { department, item, itemVersion } = await this.context(s, itemCode);
+    const content = sm3Hex(canonicalJson({ itemCode, records }));
+    let batch = await this.repo.byIdempotencyKey(department.id, idempotencyKey);
+    if (batch && batch.content_sm3 !== content) throw new AppError('IDEMPOTENCY_CONFLICT', { batchId: batch.id });
+    if (batch?.status === 'imported') return batch;
+
+    const keys = [...new Set(records.flatMap((r) => Object.keys(r)))];
+    const mapping = mapHeaders(item, keys);
+    const problems = mapping.problems.filter((p) => !p.startsWith('缺少必填列'));
+    if (problems.length > 0) throw new AppError('IMPORT_FILE_INVALID', { problems }, `记录的字段名不能识别：${problems.join('；')}`);
+    if (!batch) {
+      batch = await this.deps.db.transaction().execute(async (trx) => {
+        const b = await collectionRepo(trx).insertBatch({
+          department_id: department.id, item_code: itemCode, item_version: itemVersion, source: 'api', file_name: null, file_format: 'json',
+          content_sm3: content, content_size: Buffer.byteLength(canonicalJson(records)), idempotency_key: idempotencyKey, rows_total: records.length, next_row: 1,
+          failure: null, submitted_by: s.actor.id, submitted_by_name: s.actor.name, finished_at: null,
+        });
+        await this.deps.audit.record(trx, { category: 'business', event: 'collection.batch.create', actor: s.actor, result: 'success', objectType: 'importBatch', objectId: b.id, details: { itemCode, source: 'api', rows: records.length } });
+        return b;
+      });
+    }
+    const run = await this.runner(batch, item);
+    const column = new Map(keys.map((k, i) => [k, mapping.columns[i] ?? null]));
+    for (let start = batch.next_row - 1; start < records.length; start += this.chunkSize) {
+      await run(
+        records.slice(start, start + this.chunkSize).map((r, i) => {
+          const fields: Record<string, string> = {};
+          for (const [k, v] of Object.entries(r)) {
+            const code = column.get(k);
+            if (code && v !== null && v !== undefined && String(v).trim() !== '') fields[code] = Array.isArray(v) ? v.join(';') : String(v);
+          }
+          return { rowNumber: start + i + 1, fields };
+        }),
+      );
+    }
+    return this.finish(batch);
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  async batch(id: string): Promise<BatchRow | undefined> {
+    return this.repo.batch(id);
+  }
+
+  async list(q: { departmentId?: string | undefined; itemCode?: string | undefined; limit: number; offset: number }) {
+    return this.repo.list(q);
+  }
+
+  async issues(batchId: string, kind: 'rejected' | 'warning', limit: number, offset: number) {
+    return this.repo.issues(batchId, kind, limit, offset);
+  }
+
+  /** Batches left unfinished by a stop or a crash, resumed after start. */
+  async resumeUnfinished(): Promise<number> {
+    const todo = await this.repo.allUnfinished();
+    for (const b of todo) {
+      await this.run(b.id).catch((err: Error) => this.deps.log.error({ batchId: b.id, err: { message: err.message } }, 'resuming an import failed'));
+    }
+    return todo.length;
+  }
+
+  /** The count of records the platform holds for an item from one department (tests, quality). */
+  async recordCount(departmentId: string, itemCode: string): Promise<number> {
+    const r = await this.deps.db
+      .selectFrom('record')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('department_id', '=', departmentId)
+      .where('item_code', '=', itemCode)
+      .executeTakeFirstOrThrow();
+    return r.n;
+  }
+}
+
+// Repositories over the service's own transaction (typed for their tables only).
+const collectionRepo = (db: KyselyLike) => new CollectionRepo(db as unknown as Kysely<CollectionTables>);
+const recordsRepo = (db: KyselyLike) => new RecordsRepo(db as unknown as Kysely<RecordTables>);
+
+function actorOfBatch(b: BatchRow): Actor {
+  return { id: b.submitted_by, name: b.submitted_by_name ?? b.submitted_by, roles: [], departmentId: b.department_id, ip: null, requestId: null };
+}
+
+function duplicateProblem(item: InfoItem, key: string, where: string): RowProblem {
+  const f = item.fields.find((x) => x.code === item.naturalKey[0]);
+  return { field: f?.code ?? null, label: f?.label ?? null, value: key, code: 'DUPLICATE_IN_BATCH', message: `「${f?.label ?? '记录标识'}」${key}与${where}重复：同一文件中同一决定只能出现一次（已按先出现的行导入）` };
+}
+
+function mergeByRow<T extends { rowNumber: number; problems: unknown[] }>(rows: T[]): T[] {
+  const m = new Map<number, T>();
+  for (const r of rows) {
+    const before = m.get(r.rowNumber);
+    if (before) before.problems.push(...r.problems);
+    else m.set(r.rowNumber, { ...r, problems: [...r.problems] });
+  }
+  return [...m.values()];
+}

@@ -1,0 +1,4 @@
+export { CollectionService, MAX_API_RECORDS, type Submitter, type CollectionDeps } from './collection.service.js';
+export { collectionRoutes, type BatchView } from './collection.routes.js';
+export type { CollectionTables } from './collection.tables.js';
+export type { BatchRow } from './collection.repo.js';

@@ -1,0 +1,139 @@
+/**
+ * Subjects from records (collection): a USCC finds or creates an organization, an ID document
+ * finds or creates a natural person (encrypted, blind-indexed, masked), and the legal
+ * representative is linked. Set-wise, one chunk of records at a time, inside the caller's
+ * transaction. A code already registered under another name is kept as it is and reported as a
+ * data-quality warning; person names in warnings are masked.
+ */
+import { randomUUID } from 'node:crypto';
+import { maskIdNumber } from '../../../common/identifiers/index.js';
+import { maskPersonName } from '../../../common/masking.js';
+import type { FieldCipher } from '../../platform/crypto/index.js';
+import { ID_NUMBER_INDEX_DOMAIN } from './subjects.bulk.js';
+import type { NewSubjectRow, SubjectsRepo } from './subjects.repo.js';
+import type { OrgType } from './subjects.tables.js';
+
+const RESIDENT_ID = '身份证';
+
+export interface PersonClaim {
+  name: string;
+  idType: string;
+  idNumber: string;
+}
+
+export type SubjectClaim =
+  | { kind: 'organization'; name: string; uscc: string | null; individualBusiness: boolean; legalRepresentative: { name: string; idType: string | null; idNumber: string | null } | null }
+  | ({ kind: 'person' } & PersonClaim);
+
+export interface Resolution {
+  /** The subject id of each claim, in order. */
+  ids: string[];
+  created: number;
+  warnings: { index: number; message: string }[];
+}
+
+/** Entity type from the USCC's first two characters (GB 32100 Annex A). */
+export function orgTypeFromUscc(uscc: string): OrgType {
+  const a = uscc[0];
+  const t = uscc[1];
+  if (a === '9') return t === '2' ? 'individualBusiness' : t === '1' ? 'enterprise' : 'other';
+  if (a === '1') return t === '1' ? 'governmentBody' : t === '2' ? 'publicInstitution' : 'other';
+  if (a === '5') return 'socialOrganization';
+  return 'other';
+}
+
+function maskDocument(p: PersonClaim): string {
+  if (p.idType === RESIDENT_ID) return maskIdNumber(p.idNumber);
+  const n = p.idNumber;
+  return `${n.slice(0, 1)}${'*'.repeat(Math.max(n.length - 2, 1))}${n.slice(-1)}`;
+}
+
+export async function resolveSubjects(
+  repo: SubjectsRepo,
+  deps: { cipher: FieldCipher; regionName: (code: string) => string | undefined },
+  claims: readonly SubjectClaim[],
+  actorId: string,
+): Promise<Resolution> {
+  const warnings: Resolution['warnings'] = [];
+  const newRows: (NewSubjectRow & { id: string })[] = [];
+  // Other documents share the index with resident IDs, prefixed by their type so they never collide.
+  const indexOf = (p: PersonClaim) => deps.cipher.blindIndex(p.idType === RESIDENT_ID ? p.idNumber : `${p.idType}:${p.idNumber}`, ID_NUMBER_INDEX_DOMAIN);
+
+  // Natural persons: the subjects themselves and organizations' legal representatives.
+  const persons = new Map<string, PersonClaim>();
+  claims.forEach((c) => {
+    if (c.kind === 'person') persons.set(indexOf(c), c);
+    else if (c.legalRepresentative?.idNumber) {
+      const rep = { name: c.legalRepresentative.name, idType: c.legalRepresentative.idType ?? RESIDENT_ID, idNumber: c.legalRepresentative.idNumber };
+      const key = indexOf(rep);
+      if (!persons.has(key)) persons.set(key, rep);
+    }
+  });
+  const personIds = new Map<string, { id: string; name: string }>();
+  for (const row of await repo.byIdNumberIndexes([...persons.keys()])) personIds.set(row.id_number_index ?? '', { id: row.id, name: row.name });
+  for (const [index, p] of persons) {
+    if (personIds.has(index)) continue;
+    const id = randomUUID();
+    const region = p.idType === RESIDENT_ID && deps.regionName(p.idNumber.slice(0, 6)) ? p.idNumber.slice(0, 6) : null;
+    newRows.push({
+      id, kind: 'person', org_type: null, name: p.name, uscc: null,
+      id_number_enc: deps.cipher.encrypt(p.idNumber), id_number_index: index, id_number_masked: maskDocument(p),
+      legal_rep_id: null, region_code: region, industry_code: null,
+    });
+    personIds.set(index, { id, name: p.name });
+  }
+
+  // Organizations by code, then uncoded ones by exact name.
+  const coded = new Map<string, string>();
+  const existingNames = new Map<string, string>();
+  for (const row of await repo.byUsccs([...new Set(claims.flatMap((c) => (c.kind === 'organization' && c.uscc ? [c.uscc] : [])))])) {
+    coded.set(row.uscc ?? '', row.id);
+    existingNames.set(row.uscc ?? '', row.name);
+  }
+  const uncoded = new Map<string, string>();
+  for (const row of await repo.uncodedOrganizationsByName([...new Set(claims.flatMap((c) => (c.kind === 'organization' && !c.uscc ? [c.name] : [])))])) uncoded.set(row.name, row.id);
+
+  const links: { id: string; legalRepId: string }[] = [];
+  const ids = claims.map((c, index) => {
+    if (c.kind === 'person') {
+      const found = personIds.get(indexOf(c));
+      if (found && found.name !== c.name) {
+        warnings.push({ index, message: `证件号码相同的自然人已登记为「${maskPersonName(found.name)}」，本行为「${maskPersonName(c.name)}」，已按已登记主体关联（请核实姓名）` });
+      }
+      return found?.id ?? '';
+    }
+    const rep = c.legalRepresentative?.idNumber ? personIds.get(indexOf({ name: c.legalRepresentative.name, idType: c.legalRepresentative.idType ?? RESIDENT_ID, idNumber: c.legalRepresentative.idNumber })) : undefined;
+    const existing = c.uscc ? coded.get(c.uscc) : uncoded.get(c.name);
+    if (existing) {
+      const registered = c.uscc ? existingNames.get(c.uscc) : undefined;
+      if (registered !== undefined && registered !== c.name) {
+        warnings.push({ index, message: `统一社会信用代码${c.uscc ?? ''}已登记为「${registered}」，本行名称为「${c.name}」（名称不一致，请核实）` });
+      }
+      if (rep) links.push({ id: existing, legalRepId: rep.id });
+      return existing;
+    }
+    const id = randomUUID();
+    const region = c.uscc && deps.regionName(c.uscc.slice(2, 8)) ? c.uscc.slice(2, 8) : null;
+    newRows.push({
+      id, kind: 'organization', org_type: c.uscc ? orgTypeFromUscc(c.uscc) : c.individualBusiness ? 'individualBusiness' : 'other', name: c.name, uscc: c.uscc,
+      id_number_enc: null, id_number_index: null, id_number_masked: null, legal_rep_id: rep?.id ?? null, region_code: region, industry_code: null,
+    });
+    if (c.uscc) {
+      coded.set(c.uscc, id);
+      existingNames.set(c.uscc, c.name);
+    } else uncoded.set(c.name, id);
+    return id;
+  });
+
+  await repo.insertMany(newRows);
+  await repo.addVersions(
+    newRows.map((r) => ({
+      subject_id: r.id,
+      version: 1,
+      changed_by: actorId,
+      data: { kind: r.kind, name: r.kind === 'person' ? maskPersonName(r.name) : r.name, uscc: r.uscc, idNumberMasked: r.id_number_masked, source: 'collection' },
+    })),
+  );
+  await repo.linkLegalRepresentatives(links);
+  return { ids, created: newRows.length, warnings };
+}
