@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { ENGINE, as, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
 import type { Actor } from '../audit/index.js';
-import { makeIdNumber, makeUscc, penaltyRow } from './fixtures.js';
+import { makeIdNumber, makeUscc, penaltyRow } from '../../../test/fixtures.js';
 
 const A_USCC = makeUscc('11', '350100', 501);
 const B_USCC = makeUscc('11', '350100', 502);
@@ -81,6 +82,16 @@ describe(`collection: files and API batches on ${ENGINE}`, () => {
     const items = issues.json().items as { rowNumber: number; problems: { field: string; label: string; code: string; message: string }[] }[];
     assert.deepEqual(items.map((i) => [i.rowNumber, i.problems[0]?.code, i.problems[0]?.field]), [[3, 'FINE_AMOUNT', 'CF_NR_FK'], [5, 'DATE_INVALID', 'CF_JDRQ']]);
     assert.match(items[1]?.problems[0]?.message ?? '', /「处罚决定日期」\(CF_JDRQ\)「2026-02-30」不是有效日期/);
+    const report = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${batch.id}/errors.xlsx`, headers: clerkA() });
+    assert.equal(report.statusCode, 200);
+    assert.match(String(report.headers['content-disposition']), /filename\*=UTF-8''/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    assert.equal(sheet?.getRow(1).getCell(2).value, '错误说明');
+    assert.deepEqual([sheet?.getRow(2).getCell(1).value, sheet?.getRow(3).getCell(1).value], [3, 5], 'original row numbers');
+    assert.match(String(sheet?.getRow(2).getCell(2).value), /罚款金额必填/);
+    assert.equal(sheet?.getRow(2).getCell(3).value, '福州测试2贸易有限公司', 'the original row follows');
     const subject = await sql<{ n: number }>`select count(*)::int as n from subject where uscc = ${penaltyRow(A_USCC, 1).CF_XDR_SHXYM ?? ''}`.execute(p.db);
     assert.equal(subject.rows[0]?.n, 1, 'the organization became a subject');
   });

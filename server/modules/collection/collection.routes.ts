@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
@@ -16,6 +16,7 @@ import type { CatalogService } from '../catalog/index.js';
 import type { BatchRow } from './collection.repo.js';
 import { MAX_API_RECORDS, type CollectionService, type Submitter } from './collection.service.js';
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FILE_TYPES = [
   'text/csv',
   'text/plain',
@@ -229,6 +230,26 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       async (req) => {
         const b = await visibleBatch(req, req.params.id);
         return { items: (await deps.collection.issues(b.id, req.query.kind, req.query.pageSize, (req.query.page - 1) * req.query.pageSize)).map(presentIssue) };
+      },
+    );
+
+    app.get(
+      '/api/v1/collection/batches/:id/errors.xlsx',
+      {
+        config: reader,
+        schema: { tags: ['collection'], summary: '下载错误报告（XLSX：原行、行号和错误说明，个人信息已脱敏）', params: idParams, produces: [XLSX] },
+      },
+      async (req, reply) => {
+        const b = await visibleBatch(req, req.params.id);
+        await deps.audit.recordAlone({ category: 'business', event: 'collection.errors.export', actor: actorOf(req), result: 'success', objectType: 'importBatch', objectId: b.id, resultCount: b.rejected });
+        const out = new PassThrough();
+        deps.collection.writeErrors(b, out).catch((err: Error) => out.destroy(err));
+        const name = `${(b.file_name ?? b.item_code).replace(/\.[^.]+$/, '')}-错误报告.xlsx`;
+        return reply
+          .type(XLSX)
+          .header('cache-control', 'no-store')
+          .header('content-disposition', `attachment; filename="errors.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
+          .send(out);
       },
     );
   };

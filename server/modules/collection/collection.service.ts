@@ -6,7 +6,7 @@
  * report. Each chunk commits its records, its rejected rows, the batch's counters and resume point,
  * and its audit row in one transaction: a killed import resumes exactly where it stopped.
  */
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DepartmentView } from '../../../common/identity-api.js';
@@ -22,6 +22,7 @@ import { RecordsRepo, type RecordSubmission, type RecordTables } from '../record
 import type { SubjectsService } from '../subjects/index.js';
 import { CollectionRepo, type BatchRow, type ChunkProgress } from './collection.repo.js';
 import type { CollectionTables } from './collection.tables.js';
+import { writeErrorReport, type RejectedRow } from './error-report.js';
 import { mapHeaders, rowToFields } from './headers.js';
 import { countRows, FileProblem, openCsv, readHead, sniff, type Row, type RowSource } from './sources.js';
 import { rowValidator, type RowProblem, type ValidRecord } from './validate.js';
@@ -155,15 +156,15 @@ export class CollectionService {
   }
 
   /** Imports a file batch from its resume point to the end. One run per batch at a time. */
-  run(batchId: string): Promise<BatchRow> {
+  run(batchId: string, onProgress?: (rowsDone: number, rowsTotal: number | null) => void): Promise<BatchRow> {
     const current = this.running.get(batchId);
     if (current) return current;
-    const p = this.runFile(batchId).finally(() => this.running.delete(batchId));
+    const p = this.runFile(batchId, onProgress).finally(() => this.running.delete(batchId));
     this.running.set(batchId, p);
     return p;
   }
 
-  private async runFile(batchId: string): Promise<BatchRow> {
+  private async runFile(batchId: string, onProgress?: (rowsDone: number, rowsTotal: number | null) => void): Promise<BatchRow> {
     const batch = await this.repo.batch(batchId);
     if (!batch) throw new AppError('NOT_FOUND', { batchId });
     if (batch.status !== 'importing') return batch;
@@ -171,15 +172,21 @@ export class CollectionService {
     const source = await this.open(batch.content_sm3);
     const { columns } = mapHeaders(item, source.header);
     const run = await this.runner(batch, item);
+    let done = batch.accepted + batch.rejected;
+    const commit = async (chunk: Chunk) => {
+      await run(chunk);
+      done += chunk.length;
+      onProgress?.(done, batch.rows_total);
+    };
     let chunk: Chunk = [];
     for await (const row of source.rows(batch.next_row) as AsyncIterable<Row>) {
       chunk.push({ rowNumber: row.rowNumber, fields: rowToFields(columns, row.cells) });
       if (chunk.length >= this.chunkSize) {
-        await run(chunk);
+        await commit(chunk);
         chunk = [];
       }
     }
-    if (chunk.length > 0) await run(chunk);
+    if (chunk.length > 0) await commit(chunk);
     return this.finish(batch);
   }
 
@@ -332,6 +339,20 @@ export class CollectionService {
 
   async issues(batchId: string, kind: 'rejected' | 'warning', limit: number, offset: number) {
     return this.repo.issues(batchId, kind, limit, offset);
+  }
+
+  /** The error workbook of a batch: rejected rows, masked, with what to fix. */
+  async writeErrors(batch: BatchRow, out: Writable): Promise<number> {
+    const item = this.itemOf(batch);
+    const repo = this.repo;
+    async function* rejected(): AsyncIterable<RejectedRow> {
+      for (let offset = 0; ; offset += 1000) {
+        const page = await repo.issues(batch.id, 'rejected', 1000, offset);
+        for (const r of page) yield { rowNumber: r.row_number, problems: r.problems as RowProblem[], row: r.row_data as Record<string, string> | null };
+        if (page.length < 1000) return;
+      }
+    }
+    return writeErrorReport(out, item, rejected());
   }
 
   /** Batches left unfinished by a stop or a crash, resumed after start. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readCatalog, type InfoItem } from '../catalog/index.js';
-import { makeIdNumber, makeUscc, penaltyRow } from './fixtures.js';
+import { makeIdNumber, makeUscc, penaltyRow } from '../../../test/fixtures.js';
 import { mapHeaders, rowToFields } from './headers.js';
 import { parseDate, parseDecimal, rowValidator, type RowResult } from './validate.js';
 

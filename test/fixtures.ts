@@ -2,7 +2,7 @@
  * Valid identifiers and 双公示 rows for tests and the ingest benchmark: codes are computed with
  * the real check characters, so validation passes for the right reason.
  */
-import { idCheckCharacter, orgCodeCheckCharacter, usccCheckCharacter } from '../../../common/identifiers/index.js';
+import { idCheckCharacter, orgCodeCheckCharacter, usccCheckCharacter } from '../common/identifiers/index.js';
 
 /** A USCC: registration authority + type (e.g. '91'), a GB/T 2260 region, and a serial turned into an org code. */
 export function makeUscc(prefix2: string, region: string, serial: number): string {
