@@ -195,10 +195,17 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     if (config.auditPurge === 'daily') {
       scheduler.add({ name: 'audit.purge', everyMs: 86_400_000, run: () => audit.purge(auditRetention(), null) });
     }
+    let resumeTimer: NodeJS.Timeout | undefined;
     if (!opts.maintenance && opts.jobs !== false) {
       scheduler.start();
       // Imports cut off by a stop or crash continue where their last committed chunk ended.
-      setTimeout(() => void collection.resumeUnfinished().then((n) => n > 0 && log.info({ batches: n }, 'unfinished imports resumed')), 1_000).unref();
+      resumeTimer = setTimeout(() => {
+        collection
+          .resumeUnfinished()
+          .then((n) => n > 0 && log.info({ batches: n }, 'unfinished imports resumed'))
+          .catch((err: Error) => log.error({ err: { message: err.message } }, 'resuming imports failed'));
+      }, 1_000);
+      resumeTimer.unref();
     }
     return {
       app,
@@ -216,6 +223,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       collection,
       async close() {
         clearInterval(checkpointTimer);
+        clearTimeout(resumeTimer);
         await scheduler.stop();
         await app.close();
         if (!opts.maintenance) await audit.checkpoint().catch(() => {});

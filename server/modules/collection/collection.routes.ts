@@ -146,6 +146,9 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
             tags: ['collection'],
             summary: '上传报送文件（CSV，双公示模板；请求体为文件内容，文件名放在x-file-name头，URL编码）',
             querystring: z.object({ item: z.string().min(1).max(20) }),
+            consumes: FILE_TYPES,
+            // The body is the file itself, streamed (never parsed as JSON).
+            body: z.any().describe('文件内容：CSV（UTF-8、带BOM的UTF-8或GB18030）'),
             response: { 202: batchView, ...errorResponses },
           },
           onRequest: async (req) => {
