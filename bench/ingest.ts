@@ -45,7 +45,7 @@ const companies = Array.from({ length: pool }, (_, i) => makeUscc('91', '350100'
       ...(i % 20 === 0 ? { CF_NR_FK: '' } : {}),
     });
     const line = `${columns.map((k) => r[k] ?? '').join(',')}\n`;
-    if (!out.write(line)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve) => out.end(resolve));
 }

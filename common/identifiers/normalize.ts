@@ -4,7 +4,11 @@
  */
 
 /** Full-width ASCII (U+FF01–U+FF5E) → half-width; ideographic space → space. */
+const FULL_WIDTH = /[\uff01-\uff5e\u3000]/;
+
 export function toHalfWidth(input: string): string {
+  // Most values have nothing to convert: skip the per-character copy (hot in collection).
+  if (!FULL_WIDTH.test(input)) return input;
   let out = '';
   for (const ch of input) {
     const cp = ch.codePointAt(0) ?? 0;

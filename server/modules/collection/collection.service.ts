@@ -171,12 +171,15 @@ export class CollectionService {
     const item = this.itemOf(batch);
     const source = await this.open(batch.content_sm3);
     const { columns } = mapHeaders(item, source.header);
-    const run = await this.runner(batch, item);
+    const pipeline = await this.runner(batch, item);
     let done = batch.accepted + batch.rejected;
+    let queued = 0;
     const commit = async (chunk: Chunk) => {
-      await run(chunk);
-      done += chunk.length;
-      onProgress?.(done, batch.rows_total);
+      await pipeline.push(chunk);
+      // push returns once the chunk before this one has committed: report that one.
+      done += queued;
+      if (queued > 0) onProgress?.(done, batch.rows_total);
+      queued = chunk.length;
     };
     let chunk: Chunk = [];
     for await (const row of source.rows(batch.next_row) as AsyncIterable<Row>) {
@@ -187,6 +190,8 @@ export class CollectionService {
       }
     }
     if (chunk.length > 0) await commit(chunk);
+    await pipeline.flush();
+    if (queued > 0) onProgress?.(done + queued, batch.rows_total);
     return this.finish(batch);
   }
 
@@ -208,8 +213,13 @@ export class CollectionService {
     });
   }
 
-  /** Validates and commits one chunk: records, subjects, rejected rows, counters, resume point and audit row together. */
-  private async runner(batch: BatchRow, item: InfoItem): Promise<(chunk: Chunk) => Promise<void>> {
+  /**
+   * The import of one batch as a pipeline of chunks: `prepare` validates a chunk (CPU, in this
+   * process) while the previous chunk's `commit` runs in the database. Each commit writes its
+   * records, subjects, rejected rows, counters, resume point and audit row in one transaction,
+   * and only on top of the commit it follows (the resume point must be where it expects).
+   */
+  private async runner(batch: BatchRow, item: InfoItem): Promise<{ push: (chunk: Chunk) => Promise<void>; flush: () => Promise<void> }> {
     const department = await this.deps.department(batch.department_id);
     if (!department) throw new AppError('NOT_FOUND', { departmentId: batch.department_id });
     const validate = rowValidator({
@@ -220,7 +230,13 @@ export class CollectionService {
       departmentUscc: department.uscc,
     });
     const actor = actorOfBatch(batch);
-    return async (chunk) => {
+    // Keys this batch has written, as 32-bit hashes (a million keys in a few MB). A hit is only a
+    // candidate repeat, confirmed in the database; a miss is certain. Rebuilt when a batch resumes.
+    const batchKeys = new Set<number>();
+    if (batch.next_row > (batch.source === 'file' ? 2 : 1)) for (const n of await recordsRepo(this.deps.db).documentNumbersOfBatch(batch.id)) batchKeys.add(hash32(n));
+    let expected = batch.next_row;
+    let pending: Promise<void> = Promise.resolve();
+    const prepare = (chunk: Chunk) => {
       const first = chunk[0]?.rowNumber ?? 0;
       const nextRow = (chunk.at(-1)?.rowNumber ?? first) + 1;
       const rejected: { rowNumber: number; problems: RowProblem[]; masked: Record<string, string> }[] = [];
@@ -240,19 +256,24 @@ export class CollectionService {
         seen.set(r.record.key, rowNumber);
         valid.push({ rowNumber, record: r.record });
       }
-
-      await this.deps.db.transaction().execute(async (trx) => {
+      return { first, nextRow, rejected, valid };
+    };
+    const commit = async ({ first, nextRow, rejected, valid }: ReturnType<typeof prepare>, after: number) =>
+      this.deps.db.transaction().execute(async (trx) => {
         const repo = collectionRepo(trx);
         const locked = await repo.lockBatch(batch.id);
-        // Another runner (a second process resuming the same batch) got here first: stop, lose nothing.
-        if (!locked || locked.status !== 'importing' || locked.next_row > first) throw new AppError('VERSION_CONFLICT', { batchId: batch.id }, '该批次正在由另一个导入进程处理');
+        // Another runner (a second process resuming the same batch) moved the resume point, or the
+        // chunk before this one did not commit: stop here, lose nothing, import nothing twice.
+        if (!locked || locked.status !== 'importing' || locked.next_row !== after) throw new AppError('VERSION_CONFLICT', { batchId: batch.id }, '该批次正在由另一个导入进程处理');
         const records = recordsRepo(trx);
-        const repeated = await records.writtenByBatch(batch.id, item.code, department.uscc, valid.map((v) => v.record.key));
+        const candidates = valid.filter((v) => batchKeys.has(hash32(v.record.key))).map((v) => v.record.key);
+        const repeated = await records.writtenByBatch(batch.id, item.code, department.uscc, candidates);
         const fresh = valid.filter((v) => {
           if (!repeated.has(v.record.key)) return true;
           rejected.push({ rowNumber: v.rowNumber, problems: [duplicateProblem(item, v.record.key, '本批次前面的行')], masked: v.record.data as Record<string, string> });
           return false;
         });
+        for (const v of fresh) batchKeys.add(hash32(v.record.key));
         const resolution = await this.deps.subjects.resolveForRecords(trx as KyselyLike, fresh.map((v) => v.record.subject), actor.id);
         const written = await records.submit(
           fresh.map((v, i): RecordSubmission => ({
@@ -279,6 +300,17 @@ export class CollectionService {
           details: { rows: `${first}-${nextRow - 1}`, ...progress, subjectsCreated: resolution.created },
         });
       });
+    // At most one chunk waits while another commits, so memory stays bounded.
+    return {
+      push: async (chunk) => {
+        const prepared = prepare(chunk);
+        await pending;
+        const after = expected;
+        expected = prepared.nextRow;
+        pending = commit(prepared, after);
+        pending.catch(() => {}); // surfaced by the next push or by flush
+      },
+      flush: () => pending,
     };
   }
 
@@ -310,10 +342,10 @@ export class CollectionService {
         return b;
       });
     }
-    const run = await this.runner(batch, item);
+    const pipeline = await this.runner(batch, item);
     const column = new Map(keys.map((k, i) => [k, mapping.columns[i] ?? null]));
     for (let start = batch.next_row - 1; start < records.length; start += this.chunkSize) {
-      await run(
+      await pipeline.push(
         records.slice(start, start + this.chunkSize).map((r, i) => {
           const fields: Record<string, string> = {};
           for (const [k, v] of Object.entries(r)) {
@@ -324,6 +356,7 @@ export class CollectionService {
         }),
       );
     }
+    await pipeline.flush();
     return this.finish(batch);
   }
 
@@ -379,6 +412,13 @@ export class CollectionService {
 // Repositories over the service's own transaction (typed for their tables only).
 const collectionRepo = (db: KyselyLike) => new CollectionRepo(db as unknown as Kysely<CollectionTables>);
 const recordsRepo = (db: KyselyLike) => new RecordsRepo(db as unknown as Kysely<RecordTables>);
+
+/** FNV-1a over UTF-16 code units: cheap, and good enough to rule most keys out. */
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
 
 function actorOfBatch(b: BatchRow): Actor {
   return { id: b.submitted_by, name: b.submitted_by_name ?? b.submitted_by, roles: [], departmentId: b.department_id, ip: null, requestId: null };

@@ -5,7 +5,7 @@
  * is a FileProblem with one clear Chinese sentence.
  */
 import { Readable, Transform } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parseCsv } from './csv.js';
 
 /** Excel's own row limit: a bigger file is not a department export. */
 export const MAX_ROWS = 1_048_576;
@@ -65,6 +65,7 @@ function decoder(encoding: string): Transform {
   let offset = 0;
   return new Transform({
     decodeStrings: true,
+    readableObjectMode: true,
     transform(chunk: Buffer, _enc, done) {
       try {
         const text = d.decode(chunk, { stream: true });
@@ -92,11 +93,10 @@ export async function openCsv(open: OpenBytes, head: Buffer): Promise<RowSource>
   // Tab-separated exports (.txt from some systems) are read too.
   const delimiter = (firstLine.match(/\t/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? '\t' : ',';
   const records = (): AsyncIterable<string[]> => {
-    const parser = parse({ delimiter, relax_column_count: true, skip_empty_lines: false, max_record_size: 1_000_000 });
     const input = open(bom);
     const decoded = input.pipe(decoder(encoding));
-    decoded.on('error', (err) => parser.destroy(err));
-    return decoded.pipe(parser) as Readable & AsyncIterable<string[]>;
+    input.on('error', (err) => decoded.destroy(err));
+    return parseCsv(decoded as AsyncIterable<string>, delimiter);
   };
   const header = await (async () => {
     for await (const r of records()) return r;
@@ -123,8 +123,7 @@ export async function openCsv(open: OpenBytes, head: Buffer): Promise<RowSource>
 
 function csvProblem(err: unknown): never {
   if (err instanceof FileProblem) throw err;
-  const e = err as { code?: string; lines?: number; message?: string };
-  if (e.code?.startsWith('CSV_')) throw new FileProblem(`CSV格式错误（约第${e.lines ?? '?'}行）：${e.code === 'CSV_QUOTE_NOT_CLOSED' ? '引号没有闭合' : e.code === 'CSV_MAX_RECORD_SIZE' ? '单行内容过长' : '引号或分隔符不匹配'}`);
+  if (err instanceof CsvError) throw new FileProblem(`CSV格式错误（第${err.line}行起）：${err.message}`);
   throw err;
 }
 

@@ -60,7 +60,18 @@ const PERSON = '自然人';
 const INDIVIDUAL_BUSINESS = '个体工商户';
 
 /** 2024-01-05, 2024/1/5, 2024.1.5, 20240105, 2024年1月5日, with an optional time; full-width digits too. */
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
 export function parseDate(raw: string): string | null {
+  // The common case, already ISO: checked without building a Date (hot in collection).
+  const iso = ISO_DATE.exec(raw);
+  if (iso) {
+    const [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    const ok = y >= 1949 && m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && !leap ? 28 : (DAYS[m - 1] ?? 0));
+    return ok ? raw : null;
+  }
   const s = toHalfWidth(raw).trim();
   const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (!m) return null;
@@ -112,6 +123,8 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
     }
     lookup.set(f.enum, m);
   }
+  const separators = new Map(item.fields.filter((f) => f.type === 'multiEnum').map((f) => [f.code, new RegExp(`[${escapeClass(f.separator ?? ';；,，、')}]`)]));
+  const patterns = new Map((item.rules ?? []).flatMap((r) => (r.pattern ? [[r.code, new RegExp(r.pattern.regex)] as const] : [])));
   const sf = item.subjectFields;
   const personFlag = (raw: Readonly<Record<string, string>>) => {
     const cat = sf.category ? raw[sf.category] : undefined;
@@ -137,7 +150,8 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
       const value = v.trim();
       switch (f.type) {
         case 'text': {
-          const n = [...value].length;
+          // UTF-16 length ≥ code points: only a long value needs counting.
+          const n = f.maxLength !== undefined && value.length > f.maxLength ? [...value].length : 0;
           if (f.maxLength !== undefined && n > f.maxLength) fail(f, value, 'TOO_LONG', `长度${n}个字符，超过上限${f.maxLength}`);
           else data[f.code] = value;
           break;
@@ -166,8 +180,7 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
           break;
         }
         case 'multiEnum': {
-          const seps = new RegExp(`[${escapeClass(f.separator ?? ';；,，、')}]`);
-          const parts = value.split(seps).map((x) => x.trim()).filter(Boolean);
+          const parts = value.split(separators.get(f.code) ?? /;/).map((x) => x.trim()).filter(Boolean);
           const out: string[] = [];
           for (const part of parts) {
             const c = canonicalEnum(ctx, lookup, f, part);
@@ -212,7 +225,7 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
       }
     }
 
-    applyRules(item, raw, data, problems, fields);
+    applyRules(item, raw, data, problems, fields, patterns);
 
     const decisionField = fields.get(item.decisionDateField);
     const decisionDate = data[item.decisionDateField];
@@ -257,7 +270,7 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
   };
 }
 
-function applyRules(item: InfoItem, raw: Readonly<Record<string, string>>, data: Record<string, string | string[]>, problems: RowProblem[], fields: Map<string, CatalogField>): void {
+function applyRules(item: InfoItem, raw: Readonly<Record<string, string>>, data: Record<string, string | string[]>, problems: RowProblem[], fields: Map<string, CatalogField>, patterns: Map<string, RegExp>): void {
   const present = (code: string) => raw[code] !== undefined && raw[code].trim() !== '';
   for (const r of item.rules ?? []) {
     if (r.when) {
@@ -278,7 +291,7 @@ function applyRules(item: InfoItem, raw: Readonly<Record<string, string>>, data:
     if (r.forbid) for (const c of r.forbid) if (present(c)) at(c, raw[c] ?? null);
     if (r.pattern) {
       const v = data[r.pattern.field];
-      if (typeof v === 'string' && !new RegExp(r.pattern.regex).test(v)) at(r.pattern.field, v);
+      if (typeof v === 'string' && !(patterns.get(r.code) ?? new RegExp(r.pattern.regex)).test(v)) at(r.pattern.field, v);
     }
     if (r.dateOrder) {
       const [a, b] = r.dateOrder.map((c) => data[c]);

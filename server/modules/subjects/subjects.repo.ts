@@ -96,22 +96,23 @@ export class SubjectsRepo {
       .executeTakeFirst();
   }
 
-  // Set-wise lookups and inserts for collection: one statement per chunk of records, not per row.
+  // Set-wise lookups and inserts for collection: one statement per chunk of records, not per row,
+  // with the values as one array parameter (a long IN list costs more to plan than to run).
 
   async byUsccs(usccs: string[]): Promise<Pick<SubjectRow, 'id' | 'uscc' | 'name' | 'legal_rep_id'>[]> {
     if (usccs.length === 0) return [];
-    return this.db.selectFrom('subject').select(['id', 'uscc', 'name', 'legal_rep_id']).where('uscc', 'in', usccs).execute();
+    return this.db.selectFrom('subject').select(['id', 'uscc', 'name', 'legal_rep_id']).where('uscc', '=', sql<string>`any(${usccs}::bpchar[])`).execute();
   }
 
   async byIdNumberIndexes(indexes: string[]): Promise<Pick<SubjectRow, 'id' | 'id_number_index' | 'name'>[]> {
     if (indexes.length === 0) return [];
-    return this.db.selectFrom('subject').select(['id', 'id_number_index', 'name']).where('id_number_index', 'in', indexes).execute();
+    return this.db.selectFrom('subject').select(['id', 'id_number_index', 'name']).where('id_number_index', '=', sql<string>`any(${indexes}::text[])`).execute();
   }
 
   /** Organizations without a code are known by their exact name only. */
   async uncodedOrganizationsByName(names: string[]): Promise<Pick<SubjectRow, 'id' | 'name'>[]> {
     if (names.length === 0) return [];
-    return this.db.selectFrom('subject').select(['id', 'name']).where('kind', '=', 'organization').where('uscc', 'is', null).where('name', 'in', names).execute();
+    return this.db.selectFrom('subject').select(['id', 'name']).where('kind', '=', 'organization').where('uscc', 'is', null).where('name', '=', sql<string>`any(${names}::text[])`).execute();
   }
 
   /** Ids are chosen by the caller, so each row's id is known without relying on RETURNING order. */
