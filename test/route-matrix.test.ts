@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { ALL_ROLES, type Role } from '../server/platform/policy.js';
 import { makeUscc, penaltyRow } from './fixtures.js';
 import { ENGINE, as, startTestPlatform, type TestPlatform } from './helpers.js';
@@ -60,10 +61,13 @@ describe(`route × role matrix on ${ENGINE}`, () => {
     const b = await p.identity.createDepartment({ name: '乙交通运输局', uscc: makeUscc('11', '350100', 902) }, admin);
     await p.collection.setGrants(a.id, ['CF'], admin);
     const batch = await p.collection.submitRecords({ actor: { ...admin, departmentId: a.id }, departmentId: a.id }, 'CF', 'matrix-0001', [penaltyRow(usccA, 1)]);
+    const recordOfA = (await sql<{ id: string }>`select id from record where batch_id = ${batch.id}`.execute(p.db)).rows[0]?.id ?? '';
     const objectOfA: Record<string, string> = {
       '/api/v1/collection/batches/:id': batch.id,
       '/api/v1/collection/batches/:id/issues': batch.id,
       '/api/v1/collection/batches/:id/errors.xlsx': batch.id,
+      '/api/v1/collection/batches/:id/review': batch.id,
+      '/api/v1/collection/records/:id/withdraw': recordOfA,
       '/api/v1/collection/grants/:id': a.id,
     };
     const departmentScoped = (url: string) => url.startsWith('/api/v1/collection/');
@@ -76,7 +80,7 @@ describe(`route × role matrix on ${ENGINE}`, () => {
         unexpected.push(`${r.method} ${r.url}: no department-A object in this test`);
         continue;
       }
-      const res = await p.app.inject({ method: r.method as 'GET', url: r.url.replace(':id', id), headers: asB, ...(['POST', 'PUT', 'PATCH'].includes(r.method) ? { payload: { itemCodes: ['CF'] } } : {}) });
+      const res = await p.app.inject({ method: r.method as 'GET', url: r.url.replace(':id', id), headers: asB, ...(['POST', 'PUT', 'PATCH'].includes(r.method) ? { payload: { itemCodes: ['CF'], decision: 'approve', reason: '测试' } } : {}) });
       if (res.statusCode !== 403) unexpected.push(`department B ${r.method} ${r.url} → ${res.statusCode}`);
     }
     assert.deepEqual(unexpected, []);

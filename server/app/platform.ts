@@ -192,6 +192,8 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     const checkpointTimer = setInterval(() => void audit.checkpoint().catch((err: Error) => log.error({ err: { message: err.message } }, 'audit checkpoint failed')), 60_000);
     checkpointTimer.unref();
     const scheduler = new Scheduler(engine.db, clock, log);
+    // Publicity ends on its last day; checked hourly, and within a minute of start after downtime.
+    scheduler.add({ name: 'publicity.end', everyMs: 3_600_000, run: () => collection.endExpiredPublicity() });
     if (config.auditPurge === 'daily') {
       scheduler.add({ name: 'audit.purge', everyMs: 86_400_000, run: () => audit.purge(auditRetention(), null) });
     }

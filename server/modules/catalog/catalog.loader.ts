@@ -160,6 +160,14 @@ function crossCheck(b: CatalogBundle, problems: CatalogProblem[]): void {
     item.naturalKey.forEach((k) => mustExist(k, 'naturalKey'));
     mustExist(item.decisionDateField, 'decisionDateField');
     if (item.providerCodeField !== undefined) mustExist(item.providerCodeField, 'providerCodeField');
+    if (item.validUntilField !== undefined) mustExist(item.validUntilField, 'validUntilField');
+    if (item.publicityEndField !== undefined) mustExist(item.publicityEndField, 'publicityEndField');
+    if (item.inactiveWhen) mustExist(item.inactiveWhen.field, 'inactiveWhen');
+    for (const r of item.severityRules ?? []) {
+      mustExist(r.when.field, 'severityRules');
+      if (r.maxAmount) mustExist(r.maxAmount.field, 'severityRules');
+      if (!item.severities.includes(r.severity)) problems.push({ file, path: `${item.code}.severityRules`, message: `严重程度「${r.severity}」不在该信息项的severities中` });
+    }
     Object.values(item.subjectFields).forEach((k) => mustExist(k, 'subjectFields'));
     Object.values(item.legacyHeaders ?? {}).forEach((k) => k !== null && mustExist(k, 'legacyHeaders'));
     for (const r of item.rules ?? []) {

@@ -75,6 +75,16 @@ export const rule = z
 
 export const severity = z.enum(['positive', 'minor', 'general', 'serious']);
 
+export const severityRule = z.strictObject({
+  severity,
+  /** includes: any of the values present; only: every value among these. */
+  when: z.strictObject({ field: z.string(), includes: z.array(z.string()).optional(), only: z.array(z.string()).optional() }),
+  /** And an amount (万元) at most this, by subject kind (e.g. 简易程序 fines). */
+  maxAmount: z.strictObject({ field: z.string(), organization: z.number().min(0), person: z.number().min(0) }).optional(),
+  basis: z.array(basisRef).optional(),
+  note: z.string().optional(),
+});
+
 export const infoItem = z.strictObject({
   code: z.string().regex(/^[A-Z0-9_-]+$/),
   name: z.string().min(1),
@@ -98,6 +108,20 @@ export const infoItem = z.strictObject({
   decisionDateField: z.string(),
   /** The field holding the data-source unit's USCC: it must be the submitting department's own code. */
   providerCodeField: z.string().optional(),
+  /** Records wait for the department's reviewer (审核员) before publication. */
+  review: z.boolean().optional(),
+  /**
+   * How a record's severity follows from its content; the first rule that matches decides, else
+   * `defaultSeverity` (or the item's only severity). Severity chooses the publicity period.
+   */
+  severityRules: z.array(severityRule).optional(),
+  defaultSeverity: severity.optional(),
+  /** For items published while valid (permits): the field holding the end of validity (长期 = open-ended). */
+  validUntilField: z.string().optional(),
+  /** Where the department may set the end of publicity itself, honoured within the rule's range. */
+  publicityEndField: z.string().optional(),
+  /** A field and the values that mean the record is no longer in force (XK_ZT 2 无效): not published. */
+  inactiveWhen: z.strictObject({ field: z.string(), in: z.array(z.string()).min(1) }).optional(),
   subjectFields: z.record(z.string(), z.string()),
   /** Older header names → current field code, or null for legacy columns that are ignored. */
   legacyHeaders: z.record(z.string(), z.string().nullable()).optional(),

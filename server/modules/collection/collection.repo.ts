@@ -81,8 +81,18 @@ export class CollectionRepo {
       .execute();
   }
 
-  async finish(id: string, status: 'imported' | 'failed', failure: string | null, at: Date): Promise<BatchRow> {
-    return this.db.updateTable('import_batch').set({ status, failure, finished_at: at }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  async finish(id: string, status: 'imported' | 'failed', failure: string | null, at: Date, reviewStatus: 'none' | 'pending' = 'none'): Promise<BatchRow> {
+    return this.db.updateTable('import_batch').set({ status, failure, finished_at: at, review_status: reviewStatus }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async review(id: string, decision: 'approved' | 'rejected', by: { id: string; name: string }, reason: string | null, at: Date): Promise<BatchRow | undefined> {
+    return this.db
+      .updateTable('import_batch')
+      .set({ review_status: decision, reviewed_by: by.id, reviewed_by_name: by.name, reviewed_at: at, review_reason: reason })
+      .where('id', '=', id)
+      .where('review_status', '=', 'pending')
+      .returningAll()
+      .executeTakeFirst();
   }
 
   async setRowsTotal(id: string, rows: number, format: string): Promise<void> {
@@ -110,9 +120,10 @@ export class CollectionRepo {
       .execute();
   }
 
-  async list(q: { departmentId?: string | undefined; itemCode?: string | undefined; limit: number; offset: number }): Promise<{ rows: BatchRow[]; total: number }> {
+  async list(q: { departmentId?: string | undefined; itemCode?: string | undefined; reviewStatus?: 'pending' | undefined; limit: number; offset: number }): Promise<{ rows: BatchRow[]; total: number }> {
     let query = this.db.selectFrom('import_batch');
     if (q.departmentId) query = query.where('department_id', '=', q.departmentId);
+    if (q.reviewStatus) query = query.where('review_status', '=', q.reviewStatus);
     if (q.itemCode) query = query.where('item_code', '=', q.itemCode);
     const total = await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
     const rows = await query.selectAll().orderBy('created_at', 'desc').limit(q.limit).offset(q.offset).execute();

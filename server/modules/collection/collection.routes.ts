@@ -47,6 +47,7 @@ export const batchView = z.object({
   submittedBy: z.string().nullable(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
+  review: z.object({ status: z.enum(['none', 'pending', 'approved', 'rejected']), by: z.string().nullable(), at: z.string().nullable(), reason: z.string().nullable() }),
 });
 export type BatchView = z.infer<typeof batchView>;
 
@@ -86,6 +87,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       submittedBy: b.submitted_by_name,
       createdAt: b.created_at.toISOString(),
       finishedAt: b.finished_at?.toISOString() ?? null,
+      review: { status: b.review_status, by: b.reviewed_by_name, at: b.reviewed_at?.toISOString() ?? null, reason: b.review_reason },
     });
 
     /** The department whose batches the caller may see: null means all (the credit office). */
@@ -196,7 +198,14 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
         schema: {
           tags: ['collection'],
           summary: '报送批次列表（部门只看本部门）',
-          querystring: z.object({ departmentId: z.string().uuid().optional(), itemCode: z.string().max(20).optional(), page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(100).default(20) }),
+          querystring: z.object({
+            departmentId: z.string().uuid().optional(),
+            itemCode: z.string().max(20).optional(),
+            /** pending: the reviewer's queue. */
+            reviewStatus: z.enum(['pending']).optional(),
+            page: z.coerce.number().int().min(1).default(1),
+            pageSize: z.coerce.number().int().min(1).max(100).default(20),
+          }),
           response: { 200: z.object({ total: z.number(), items: z.array(batchView) }), ...errorResponses },
         },
       },
@@ -205,6 +214,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
         const { rows, total } = await deps.collection.list({
           departmentId: own ?? req.query.departmentId,
           itemCode: req.query.itemCode,
+          reviewStatus: req.query.reviewStatus,
           limit: req.query.pageSize,
           offset: (req.query.page - 1) * req.query.pageSize,
         });
@@ -233,6 +243,42 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       async (req) => {
         const b = await visibleBatch(req, req.params.id);
         return { items: (await deps.collection.issues(b.id, req.query.kind, req.query.pageSize, (req.query.page - 1) * req.query.pageSize)).map(presentIssue) };
+      },
+    );
+
+    app.post(
+      '/api/v1/collection/batches/:id/review',
+      {
+        config: { policy: { roles: ['reviewer'] } },
+        schema: {
+          tags: ['collection'],
+          summary: '审核报送批次：通过后记录按规则公示；退回须说明理由（不能审核自己提交的批次）',
+          params: idParams,
+          body: z.object({ decision: z.enum(['approve', 'reject']), reason: z.string().max(500).optional() }),
+          response: { 200: batchView, ...errorResponses },
+        },
+      },
+      async (req) => {
+        const b = await visibleBatch(req, req.params.id);
+        return present(await deps.collection.review(b, req.body.decision, req.body.reason ?? null, actorOf(req)));
+      },
+    );
+
+    app.post(
+      '/api/v1/collection/records/:id/withdraw',
+      {
+        config: { policy: { roles: ['submitter', 'reviewer'] } },
+        schema: {
+          tags: ['collection'],
+          summary: '撤销本部门报送的记录（决定被撤销、变更或确认无效）：立即停止公示',
+          params: idParams,
+          body: z.object({ reason: z.string().min(1).max(500) }),
+          response: { 204: z.null(), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        await deps.collection.withdraw(req.params.id, req.body.reason, actorOf(req), scope(req));
+        return reply.code(204).send(null);
       },
     );
 

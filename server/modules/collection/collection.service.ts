@@ -24,6 +24,7 @@ import { CollectionRepo, type BatchRow, type ChunkProgress } from './collection.
 import type { CollectionTables } from './collection.tables.js';
 import { writeErrorReport, type RejectedRow } from './error-report.js';
 import { mapHeaders, rowToFields } from './headers.js';
+import { publicityOf } from './publicity.js';
 import { countRows, FileProblem, openCsv, readHead, sniff, type Row, type RowSource } from './sources.js';
 import { rowValidator, type RowProblem, type ValidRecord } from './validate.js';
 
@@ -202,9 +203,12 @@ export class CollectionService {
   }
 
   private async finish(batch: BatchRow): Promise<BatchRow> {
+    const review = this.itemOf(batch).review === true;
     return this.deps.db.transaction().execute(async (trx) => {
       const repo = collectionRepo(trx);
-      const done = await repo.finish(batch.id, 'imported', null, this.deps.clock.now());
+      const current = await repo.batch(batch.id);
+      const waiting = review && (current?.created_records ?? 0) + (current?.updated_records ?? 0) > 0;
+      const done = await repo.finish(batch.id, 'imported', null, this.deps.clock.now(), waiting ? 'pending' : 'none');
       await this.deps.audit.record(trx, {
         category: 'business', event: 'collection.batch.finish', actor: actorOfBatch(batch), result: 'success', objectType: 'importBatch', objectId: batch.id,
         details: { accepted: done.accepted, rejected: done.rejected, created: done.created_records, updated: done.updated_records, unchanged: done.unchanged_records },
@@ -230,6 +234,13 @@ export class CollectionService {
       departmentUscc: department.uscc,
     });
     const actor = actorOfBatch(batch);
+    const today = chinaToday(this.deps.clock.now().getTime());
+    const review = item.review === true;
+    const publicity = (r: ValidRecord) => {
+      const p = publicityOf(item, this.deps.catalog.periodRuleFor(item, r.decisionDate), r.data, r.decisionDate, r.subject.kind === 'person');
+      const publication = review ? ('pending_review' as const) : !p.publishable ? ('not_published' as const) : p.end !== null && p.end < today ? ('ended' as const) : ('published' as const);
+      return { ...p, publication };
+    };
     // Keys this batch has written, as 32-bit hashes (a million keys in a few MB). A hit is only a
     // candidate repeat, confirmed in the database; a miss is certain. Rebuilt when a batch resumes.
     const batchKeys = new Set<number>();
@@ -240,7 +251,7 @@ export class CollectionService {
       const first = chunk[0]?.rowNumber ?? 0;
       const nextRow = (chunk.at(-1)?.rowNumber ?? first) + 1;
       const rejected: { rowNumber: number; problems: RowProblem[]; masked: Record<string, string> }[] = [];
-      const valid: { rowNumber: number; record: ValidRecord }[] = [];
+      const valid: { rowNumber: number; record: ValidRecord; publicity: ReturnType<typeof publicity> }[] = [];
       const seen = new Map<string, number>();
       for (const { rowNumber, fields } of chunk) {
         const r = validate(fields);
@@ -254,7 +265,9 @@ export class CollectionService {
           continue;
         }
         seen.set(r.record.key, rowNumber);
-        valid.push({ rowNumber, record: r.record });
+        const p = publicity(r.record);
+        if (p.warning) r.record.warnings.push({ field: item.publicityEndField ?? null, label: null, value: null, code: 'PUBLICITY_END_ADJUSTED', message: p.warning });
+        valid.push({ rowNumber, record: r.record, publicity: p });
       }
       return { first, nextRow, rejected, valid };
     };
@@ -280,6 +293,8 @@ export class CollectionService {
             itemCode: item.code, itemVersion: batch.item_version, providerUscc: department.uscc, departmentId: department.id,
             documentNumber: v.record.key, decisionDate: v.record.decisionDate, subjectId: resolution.ids[i] ?? '',
             subjectMinor: v.record.subject.kind === 'person' && v.record.subject.minorAtDecision, data: v.record.data, batchId: batch.id,
+            severity: v.publicity.severity, publication: v.publicity.publication, publishable: v.publicity.publishable,
+            publicityStart: today, publicityEnd: v.publicity.end, publicityRule: v.publicity.rule,
           })),
         );
         const warnings = [
@@ -360,13 +375,66 @@ export class CollectionService {
     return this.finish(batch);
   }
 
+  // ---- review and publication ---------------------------------------------------------------
+
+  /**
+   * The department's reviewer (审核员) approves a batch — its records become public as their rule
+   * says — or rejects it with a reason. Nobody reviews a batch they submitted.
+   */
+  async review(batch: BatchRow, decision: 'approve' | 'reject', reason: string | null, actor: Actor): Promise<BatchRow> {
+    if (batch.review_status !== 'pending') throw new AppError('VERSION_CONFLICT', { reviewStatus: batch.review_status }, '该批次不在待审核状态');
+    if (batch.submitted_by === actor.id) {
+      await this.deps.audit.recordAlone({ category: 'security', event: 'collection.review.denied', actor, result: 'denied', objectType: 'importBatch', objectId: batch.id, reason: '不能审核自己提交的批次' });
+      throw new AppError('FORBIDDEN', undefined, '不能审核自己提交的批次（审核须由另一人完成）');
+    }
+    if (decision === 'reject' && !reason?.trim()) throw new AppError('VALIDATION_FAILED', [{ field: 'reason', message: '退回须说明理由' }]);
+    const today = chinaToday(this.deps.clock.now().getTime());
+    return this.deps.db.transaction().execute(async (trx) => {
+      const reviewed = await collectionRepo(trx).review(batch.id, decision === 'approve' ? 'approved' : 'rejected', actor, reason?.trim() || null, this.deps.clock.now());
+      if (!reviewed) throw new AppError('VERSION_CONFLICT', undefined, '该批次已被他人审核');
+      const records = recordsRepo(trx);
+      const affected = decision === 'approve' ? await records.publishBatch(batch.id, today) : await records.rejectBatch(batch.id);
+      await this.deps.audit.record(trx, {
+        category: 'business', event: `collection.batch.${decision === 'approve' ? 'approved' : 'rejected'}`, actor, result: 'success',
+        objectType: 'importBatch', objectId: batch.id, ...(reason ? { reason } : {}), resultCount: affected,
+      });
+      return reviewed;
+    });
+  }
+
+  /** 撤销: the department revoked a decision; it leaves publication at once (行政处罚法 Art. 48: within 3 days). */
+  async withdraw(recordId: string, reason: string, actor: Actor, departmentId: string | null): Promise<void> {
+    const record = await recordsRepo(this.deps.db).byId(recordId);
+    if (!record) throw new AppError('NOT_FOUND', { recordId });
+    if (departmentId !== null && record.department_id !== departmentId) {
+      await this.deps.audit.recordAlone({ category: 'security', event: 'access.denied', actor, result: 'denied', objectType: 'record', objectId: recordId, reason: '其他部门的记录' });
+      throw new AppError('FORBIDDEN', undefined, '只能撤销本部门报送的记录');
+    }
+    if (!reason.trim()) throw new AppError('VALIDATION_FAILED', [{ field: 'reason', message: '撤销须说明理由' }]);
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await recordsRepo(trx).withdraw(recordId, reason.trim(), this.deps.clock.now()))) throw new AppError('VERSION_CONFLICT', undefined, '该记录已撤销');
+      await this.deps.audit.record(trx, { category: 'business', event: 'record.withdraw', actor, result: 'success', objectType: 'record', objectId: recordId, reason: reason.trim(), details: { itemCode: record.item_code, documentNumber: record.document_number } });
+    });
+  }
+
+  /** The scheduled end of publicity: every record past its last day leaves publication, audited. */
+  async endExpiredPublicity(): Promise<{ ended: number }> {
+    const now = this.deps.clock.now();
+    const today = chinaToday(now.getTime());
+    return this.deps.db.transaction().execute(async (trx) => {
+      const ended = await recordsRepo(trx).endExpired(today, now);
+      if (ended > 0) await this.deps.audit.record(trx, { category: 'business', event: 'publicity.ended', actor: null, result: 'success', resultCount: ended, details: { before: today } });
+      return { ended };
+    });
+  }
+
   // ---- reading ------------------------------------------------------------------------------
 
   async batch(id: string): Promise<BatchRow | undefined> {
     return this.repo.batch(id);
   }
 
-  async list(q: { departmentId?: string | undefined; itemCode?: string | undefined; limit: number; offset: number }) {
+  async list(q: { departmentId?: string | undefined; itemCode?: string | undefined; reviewStatus?: 'pending' | undefined; limit: number; offset: number }) {
     return this.repo.list(q);
   }
 

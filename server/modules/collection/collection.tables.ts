@@ -29,6 +29,11 @@ export interface CollectionTables {
     submitted_by_name: string | null;
     created_at: Generated<Date>;
     finished_at: Date | null;
+    review_status: Generated<'none' | 'pending' | 'approved' | 'rejected'>;
+    reviewed_by: string | null;
+    reviewed_by_name: string | null;
+    reviewed_at: Date | null;
+    review_reason: string | null;
   };
   import_row_issue: {
     batch_id: string;

@@ -26,6 +26,12 @@ export interface RecordSubmission {
   subjectMinor: boolean;
   data: Record<string, unknown>;
   batchId: string;
+  severity: 'positive' | 'minor' | 'general' | 'serious';
+  publication: 'pending_review' | 'published' | 'not_published' | 'ended';
+  publishable: boolean;
+  publicityStart: string;
+  publicityEnd: string | null;
+  publicityRule: string | null;
 }
 
 export function csvField(v: string): string {
@@ -48,17 +54,26 @@ export class RecordsRepo {
     if (rows.length === 0) return { created: 0, updated: 0 };
     // One JSON document for the whole chunk: parsed once by the database, no per-value escaping.
     const doc = JSON.stringify(
-      rows.map((x) => ({ i: x.itemCode, v: x.itemVersion, s: x.subjectId, p: x.providerUscc, d: x.departmentId, n: x.documentNumber, t: x.decisionDate, j: x.data, b: x.batchId, m: x.subjectMinor })),
+      rows.map((x) => ({
+        i: x.itemCode, v: x.itemVersion, s: x.subjectId, p: x.providerUscc, d: x.departmentId, n: x.documentNumber, t: x.decisionDate, j: x.data, b: x.batchId, m: x.subjectMinor,
+        sv: x.severity, pb: x.publication, ok: x.publishable, ps: x.publicityStart, pe: x.publicityEnd, pr: x.publicityRule,
+      })),
     );
     const r = await sql<{ version: number }>`
       with written as (
-        insert into record (item_code, item_version, subject_id, provider_uscc, department_id, document_number, decision_date, data, batch_id, subject_minor)
-        select x->>'i', (x->>'v')::int, (x->>'s')::uuid, x->>'p', (x->>'d')::uuid, x->>'n', (x->>'t')::date, x->'j', (x->>'b')::uuid, (x->>'m')::boolean
+        insert into record (item_code, item_version, subject_id, provider_uscc, department_id, document_number, decision_date, data, batch_id, subject_minor,
+                            severity, publication, publishable, publicity_start, publicity_end, publicity_rule)
+        select x->>'i', (x->>'v')::int, (x->>'s')::uuid, x->>'p', (x->>'d')::uuid, x->>'n', (x->>'t')::date, x->'j', (x->>'b')::uuid, (x->>'m')::boolean,
+               x->>'sv', x->>'pb', (x->>'ok')::boolean, (x->>'ps')::date, (x->>'pe')::date, x->>'pr'
         from jsonb_array_elements(${doc}::jsonb) x
         on conflict (item_code, provider_uscc, document_number) do update set
           item_version = excluded.item_version, subject_id = excluded.subject_id, department_id = excluded.department_id,
           decision_date = excluded.decision_date, data = excluded.data, batch_id = excluded.batch_id,
-          subject_minor = excluded.subject_minor, version = record.version + 1, updated_at = now()
+          subject_minor = excluded.subject_minor, version = record.version + 1, updated_at = now(),
+          severity = excluded.severity, publishable = excluded.publishable, publicity_start = excluded.publicity_start,
+          publicity_end = excluded.publicity_end, publicity_rule = excluded.publicity_rule,
+          -- A withdrawn (revoked) decision stays withdrawn whatever is submitted after it.
+          publication = case when record.status = 'revoked' then record.publication else excluded.publication end
         where (record.data, record.subject_id) is distinct from (excluded.data, excluded.subject_id)
         returning id, version, subject_id, data, batch_id
       )
@@ -83,6 +98,48 @@ export class RecordsRepo {
   /** Every document number a batch has written so far (to resume its repeat check after a restart). */
   async documentNumbersOfBatch(batchId: string): Promise<string[]> {
     return (await this.db.selectFrom('record').select('document_number').where('batch_id', '=', batchId).execute()).map((r) => r.document_number);
+  }
+
+  // ---- publication ----------------------------------------------------------------------------
+
+  /** The reviewer approved the batch: its waiting records become public as their rule says, from today. */
+  async publishBatch(batchId: string, today: string): Promise<number> {
+    const r = await this.db
+      .updateTable('record')
+      .set({
+        publication: sql`case when not publishable then 'not_published' when publicity_end < ${today}::date then 'ended' else 'published' end`,
+        publicity_start: today,
+      })
+      .where('batch_id', '=', batchId)
+      .where('publication', '=', 'pending_review')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async rejectBatch(batchId: string): Promise<number> {
+    const r = await this.db.updateTable('record').set({ publication: 'rejected' }).where('batch_id', '=', batchId).where('publication', '=', 'pending_review').executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async byId(id: string) {
+    return this.db.selectFrom('record').select(['id', 'item_code', 'department_id', 'document_number', 'status', 'publication', 'publicity_end', 'version']).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** 撤销: the decision was revoked; it leaves publication at once and stays out. */
+  async withdraw(id: string, reason: string, at: Date): Promise<boolean> {
+    const r = await this.db
+      .updateTable('record')
+      .set({ status: 'revoked', publication: 'withdrawn', withdrawn_reason: reason, withdrawn_at: at, updated_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .where('status', '!=', 'revoked')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** Ends publicity of every record whose last day is before `today`; returns how many. */
+  async endExpired(today: string, at: Date): Promise<number> {
+    const r = await this.db.updateTable('record').set({ publication: 'ended', ended_at: at }).where('publication', '=', 'published').where('publicity_end', '<', today).executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 
   async versions(recordId: string) {

@@ -17,6 +17,15 @@ export interface RecordTables {
     batch_id: string | null;
     subject_minor: Generated<boolean>;
     updated_at: Generated<Date>;
+    severity: 'positive' | 'minor' | 'general' | 'serious' | null;
+    publication: Generated<'pending_review' | 'published' | 'not_published' | 'ended' | 'withdrawn' | 'rejected'>;
+    publishable: Generated<boolean>;
+    publicity_start: string | null;
+    publicity_end: string | null;
+    publicity_rule: string | null;
+    withdrawn_reason: string | null;
+    withdrawn_at: Date | null;
+    ended_at: Date | null;
   };
   record_version: {
     record_id: string;

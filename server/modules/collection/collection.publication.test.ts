@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { ManualClock } from '../../platform/clock.js';
+import { makeUscc, penaltyRow } from '../../../test/fixtures.js';
+import { ENGINE, as, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
+
+const DEPT = makeUscc('11', '350100', 611);
+
+describe(`collection: publication, review, withdrawal and the end of publicity on ${ENGINE}`, () => {
+  let p: TestPlatform;
+  let dept = '';
+  const clock = new ManualClock(Date.parse('2026-11-21T02:00:00Z'));
+  const submitter = () => as('submitter', 'clerk-1', dept);
+  const otherSubmitter = () => as('submitter', 'clerk-2', dept);
+  const reviewer = () => as('reviewer', 'reviewer-1', dept);
+  const submit = async (key: string, rows: Record<string, string>[], headers = submitter()) => {
+    const r = await p.app.inject({ method: 'POST', url: '/api/v1/collection/batches', headers, payload: { itemCode: 'CF', idempotencyKey: key, records: rows } });
+    assert.equal(r.statusCode, 200, r.body);
+    return r.json().batch as { id: string; review: { status: string } };
+  };
+  const record = async (doc: string) =>
+    (await sql<{ id: string; publication: string; severity: string; publicity_end: string | null; status: string }>`select id, publication, severity, publicity_end, status from record where document_number = ${doc}`.execute(p.db)).rows[0];
+
+  before(async () => {
+    p = await startTestPlatform({ clock });
+    const admin = { id: 'setup', name: 'setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
+    dept = (await p.identity.createDepartment({ name: '福州市生态环境局', uscc: DEPT }, admin)).id;
+    await p.collection.setGrants(dept, ['CF'], admin);
+  });
+  after(async () => p.stop());
+
+  it('publishes each record with the severity and window its rule gives', async () => {
+    await submit('pub-0001', [
+      penaltyRow(DEPT, 1, { CF_CFLB: '罚款', CF_NR_FK: '2', CF_JDRQ: '2026-06-15' }),
+      penaltyRow(DEPT, 2, { CF_CFLB: '警告', CF_NR_FK: '', CF_JDRQ: '2026-06-15' }),
+      penaltyRow(DEPT, 3, { CF_CFLB: '罚款', CF_NR_FK: '2', CF_JDRQ: '2025-01-10', CF_YXQ: '2026-01-10' }),
+    ]);
+    assert.deepEqual(await record('榕市监罚〔2026〕1号').then((r) => [r?.publication, r?.severity, r?.publicity_end]), ['published', 'general', '2027-06-14']);
+    assert.deepEqual(await record('榕市监罚〔2026〕2号').then((r) => [r?.publication, r?.severity]), ['not_published', 'minor'], 'a warning is minor and not published');
+    assert.deepEqual(await record('榕市监罚〔2026〕3号').then((r) => [r?.publication, r?.publicity_end]), ['ended', '2026-01-09'], 'already past its window when submitted');
+  });
+
+  it('ends publicity by the scheduled job on the day after the last day, audited, and catches up after downtime', async () => {
+    clock.advance(205 * 86_400_000); // 2027-06-14: the last day
+    await p.collection.endExpiredPublicity();
+    assert.equal((await record('榕市监罚〔2026〕1号'))?.publication, 'published', 'still public on its last day');
+    clock.advance(86_400_000); // 2027-06-15
+    const ran = await p.scheduler.runDue();
+    assert.ok(ran.includes('publicity.end'), 'due after downtime');
+    assert.equal((await record('榕市监罚〔2026〕1号'))?.publication, 'ended');
+    const audit = await sql<{ n: number }>`select result_count as n from audit_log where event = 'publicity.ended' order by seq desc limit 1`.execute(p.db);
+    assert.equal(audit.rows[0]?.n, 1);
+    assert.deepEqual(await p.scheduler.runDue(), [], 'not again within the hour');
+  });
+
+  it('withdraws a revoked decision at once, and it stays withdrawn when submitted again', async () => {
+    clock.advance(-206 * 86_400_000);
+    await submit('pub-0002', [penaltyRow(DEPT, 4, { CF_JDRQ: '2026-10-01', CF_YXQ: '2027-10-01' })]);
+    const r = await record('榕市监罚〔2026〕4号');
+    assert.equal(r?.publication, 'published');
+    const missing = await p.app.inject({ method: 'POST', url: `/api/v1/collection/records/${r?.id}/withdraw`, headers: submitter(), payload: { reason: '' } });
+    assert.equal(missing.statusCode, 400);
+    const w = await p.app.inject({ method: 'POST', url: `/api/v1/collection/records/${r?.id}/withdraw`, headers: submitter(), payload: { reason: '行政复议决定撤销原处罚决定' } });
+    assert.equal(w.statusCode, 204, w.body);
+    assert.deepEqual(await record('榕市监罚〔2026〕4号').then((x) => [x?.status, x?.publication]), ['revoked', 'withdrawn']);
+    await submit('pub-0003', [penaltyRow(DEPT, 4, { CF_JDRQ: '2026-10-01', CF_YXQ: '2027-10-01', CF_NR_FK: '0.9' })]);
+    assert.equal((await record('榕市监罚〔2026〕4号'))?.publication, 'withdrawn', 'a later version does not republish it');
+  });
+
+  it('holds records for review when the item requires it; the reviewer approves or rejects, never their own batch', async () => {
+    // The catalog decides per item; CF is switched here, in memory, for this test only.
+    const cf = p.catalog.get('infoItem', 'CF');
+    assert.ok(cf);
+    cf.content.review = true;
+    try {
+      const batch = await submit('rev-0001', [penaltyRow(DEPT, 10, { CF_JDRQ: '2026-10-01', CF_YXQ: '2027-10-01' })]);
+      assert.equal(batch.review.status, 'pending');
+      assert.equal((await record('榕市监罚〔2026〕10号'))?.publication, 'pending_review');
+      const queue = await p.app.inject({ method: 'GET', url: '/api/v1/collection/batches?reviewStatus=pending', headers: reviewer() });
+      assert.deepEqual(queue.json().items.map((b: { id: string }) => b.id), [batch.id]);
+
+      const own = await p.app.inject({ method: 'POST', url: `/api/v1/collection/batches/${batch.id}/review`, headers: as('reviewer', 'clerk-1', dept), payload: { decision: 'approve' } });
+      assert.equal(own.statusCode, 403, 'the submitter cannot approve their own batch');
+      const noReason = await p.app.inject({ method: 'POST', url: `/api/v1/collection/batches/${batch.id}/review`, headers: reviewer(), payload: { decision: 'reject' } });
+      assert.equal(noReason.statusCode, 400);
+      const ok = await p.app.inject({ method: 'POST', url: `/api/v1/collection/batches/${batch.id}/review`, headers: reviewer(), payload: { decision: 'approve' } });
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.equal(ok.json().review.status, 'approved');
+      assert.equal((await record('榕市监罚〔2026〕10号'))?.publication, 'published');
+      const twice = await p.app.inject({ method: 'POST', url: `/api/v1/collection/batches/${batch.id}/review`, headers: reviewer(), payload: { decision: 'reject', reason: 'x' } });
+      assert.equal(twice.statusCode, 409);
+
+      const second = await submit('rev-0002', [penaltyRow(DEPT, 11, { CF_JDRQ: '2026-10-01', CF_YXQ: '2027-10-01' })], otherSubmitter());
+      const rejected = await p.app.inject({ method: 'POST', url: `/api/v1/collection/batches/${second.id}/review`, headers: reviewer(), payload: { decision: 'reject', reason: '处罚依据条款有误，请核对后重报' } });
+      assert.equal(rejected.json().review.reason, '处罚依据条款有误，请核对后重报');
+      assert.equal((await record('榕市监罚〔2026〕11号'))?.publication, 'rejected');
+      const events = await sql<{ event: string }>`select event from audit_log where object_id in (${batch.id}, ${second.id}) and event like 'collection.batch.%ed' order by seq`.execute(p.db);
+      assert.deepEqual(events.rows.map((e) => e.event), ['collection.batch.approved', 'collection.batch.rejected']);
+    } finally {
+      cf.content.review = undefined;
+    }
+  });
+});
