@@ -126,6 +126,43 @@ describe(`collection: files and API batches on ${ENGINE}`, () => {
     assert.equal(names.rows[0]?.name, '福州测试20贸易有限公司', 'GB18030 decoded into the right characters');
   });
 
+  it('imports XLSX workbooks with Chinese-label or field-code headers, dates as dates', async () => {
+    for (const [header, n] of [['labels', 60], ['codes', 61]] as const) {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('行政处罚');
+      sheet.addRow(COLUMNS.map((c) => (header === 'labels' ? LABELS[c] ?? c : c)));
+      const row = penaltyRow(A_USCC, n);
+      sheet.addRow(COLUMNS.map((c) => (c === 'CF_JDRQ' ? new Date(Date.UTC(2026, 5, 15)) : c === 'CF_NR_FK' ? 0.5 : row[c] ?? '')));
+      sheet.addRow(COLUMNS.map((c) => (c === 'CF_WSH' ? `榕市监罚〔2026〕${n}-1号` : c === 'CF_NR_FK' ? '' : row[c] ?? '')));
+      const done = await importFile(Buffer.from(await book.xlsx.writeBuffer()), `处罚信息-${header}.xlsx`);
+      assert.deepEqual({ format: done.file_format, accepted: done.accepted, rejected: done.rejected }, { format: 'xlsx', accepted: 1, rejected: 1 }, header);
+    }
+    const rec = await sql<{ d: string }>`select decision_date::text as d from record where document_number = ${'榕市监罚〔2026〕60号'}`.execute(p.db);
+    assert.equal(rec.rows[0]?.d, '2026-06-15');
+  });
+
+  it('offers an XLSX template per item that imports as is once filled below its marked rows', async () => {
+    const t = await p.app.inject({ method: 'GET', url: '/api/v1/collection/templates/CF', headers: clerkA() });
+    assert.equal(t.statusCode, 200);
+    assert.match(decodeURIComponent(String(t.headers['content-disposition'])), /行政处罚信息（CF）报送模板\.xlsx/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(t.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    assert.ok(sheet);
+    assert.equal(sheet.getRow(1).getCell(1).value, '*行政相对人名称');
+    assert.match(String(sheet.getRow(2).getCell(1).value), /^【说明】CF_XDR_MC｜必填/);
+    assert.match(String(sheet.getRow(2).getCell(2).value), /可选：法人及非法人组织、自然人、个体工商户/);
+    assert.match(String(sheet.getRow(3).getCell(1).value), /^【示例】/);
+    assert.equal(sheet.getCell('B4').dataValidation?.type, 'list', 'a drop-down for 行政相对人类别');
+    const codes = (sheet.getRow(1).values as unknown[]).slice(1).map((_, i) => (book.worksheets[0]?.getRow(2).getCell(i + 1).value as string).replace('【说明】', '').split('｜')[0] ?? '');
+    for (const [r, n] of [[4, 70], [5, 71]] as const) {
+      const row = penaltyRow(A_USCC, n);
+      codes.forEach((code, i) => (sheet.getRow(r).getCell(i + 1).value = row[code] ?? null));
+    }
+    const done = await importFile(Buffer.from(await book.xlsx.writeBuffer()), '模板.xlsx');
+    assert.deepEqual({ accepted: done.accepted, rejected: done.rejected, rows: done.rows_total }, { accepted: 2, rejected: 0, rows: 2 }, 'the 【说明】 and 【示例】 rows are skipped');
+  });
+
   it('refuses whole-file problems with one clear message and leaves nothing behind', async () => {
     const before = await count();
     const cases: [string | Buffer, RegExp][] = [
@@ -135,7 +172,7 @@ describe(`collection: files and API batches on ${ENGINE}`, () => {
       [`${csv([penaltyRow(A_USCC, 30)]).replace('处罚内容', '处罚颜色')}`, /第12列表头「处罚颜色」/],
       [`宗教信仰,${csv([penaltyRow(A_USCC, 31)]).replace('\r\n', ',\r\n')}`, /禁止采集/],
       [`${csv([penaltyRow(A_USCC, 32)])}"unclosed,quote\r\n`, /CSV格式错误|引号/],
-      [Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]), /XLSX/],
+      [Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]), /XLSX文件已损坏或不完整/],
     ];
     for (const [body, message] of cases) {
       const r = await upload(body, clerkA());

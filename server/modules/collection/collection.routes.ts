@@ -246,6 +246,18 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       },
     );
 
+    app.get(
+      '/api/v1/collection/templates/:code',
+      {
+        config: { policy: { roles: ['creditOffice', 'submitter', 'reviewer'] } },
+        schema: { tags: ['collection'], summary: '下载信息项的XLSX报送模板（表头、字段说明行、示例行、下拉列表）', params: z.object({ code: z.string().regex(/^[A-Z0-9_-]{1,20}$/) }), produces: [XLSX] },
+      },
+      async (req, reply) => {
+        const t = await deps.collection.template(req.params.code);
+        return reply.type(XLSX).header('content-disposition', `attachment; filename="template.xlsx"; filename*=UTF-8''${encodeURIComponent(t.name)}`).send(t.body);
+      },
+    );
+
     app.post(
       '/api/v1/collection/batches/:id/review',
       {

@@ -26,6 +26,8 @@ import { writeErrorReport, type RejectedRow } from './error-report.js';
 import { mapHeaders, rowToFields } from './headers.js';
 import { publicityOf } from './publicity.js';
 import { countRows, FileProblem, openCsv, readHead, sniff, type Row, type RowSource } from './sources.js';
+import { TEMPLATE_ROW_MARK, itemTemplate } from './template.js';
+import { openXlsx } from './xlsx.js';
 import { rowValidator, type RowProblem, type ValidRecord } from './validate.js';
 
 export const MAX_API_RECORDS = 10_000;
@@ -49,7 +51,7 @@ export interface Submitter {
   departmentId: string;
 }
 
-type Chunk = { rowNumber: number; fields: Record<string, string> }[];
+type Chunk = { rowNumber: number; fields: Record<string, string>; notes?: string[] | undefined }[];
 
 export class CollectionService {
   private readonly repo: CollectionRepo;
@@ -143,9 +145,14 @@ export class CollectionService {
   private async open(fileId: string): Promise<RowSource> {
     const open = (start?: number, end?: number) => this.deps.vault.read(fileId, start, end);
     const head = await readHead(open);
-    const kind = sniff(head);
-    if (kind === 'xlsx') throw new FileProblem('XLSX工作簿的导入尚未开放：请在Excel中“另存为”CSV UTF-8（逗号分隔）后上传');
-    return openCsv(open, head);
+    const source = sniff(head) === 'xlsx' ? await openXlsx(open, await this.deps.vault.size(fileId)) : await openCsv(open, head);
+    // The template's 【说明】 and 【示例】 rows are not data.
+    return {
+      ...source,
+      async *rows(fromRow: number) {
+        for await (const r of source.rows(fromRow)) if (!TEMPLATE_ROW_MARK.test(r.cells[0] ?? '')) yield r;
+      },
+    };
   }
 
   /** Every whole-file problem, before a single row is written. */
@@ -184,7 +191,7 @@ export class CollectionService {
     };
     let chunk: Chunk = [];
     for await (const row of source.rows(batch.next_row) as AsyncIterable<Row>) {
-      chunk.push({ rowNumber: row.rowNumber, fields: rowToFields(columns, row.cells) });
+      chunk.push({ rowNumber: row.rowNumber, fields: rowToFields(columns, row.cells), notes: row.notes });
       if (chunk.length >= this.chunkSize) {
         await commit(chunk);
         chunk = [];
@@ -253,8 +260,9 @@ export class CollectionService {
       const rejected: { rowNumber: number; problems: RowProblem[]; masked: Record<string, string> }[] = [];
       const valid: { rowNumber: number; record: ValidRecord; publicity: ReturnType<typeof publicity> }[] = [];
       const seen = new Map<string, number>();
-      for (const { rowNumber, fields } of chunk) {
+      for (const { rowNumber, fields, notes } of chunk) {
         const r = validate(fields);
+        if (r.ok && notes) for (const message of notes) r.record.warnings.push({ field: null, label: null, value: null, code: 'FORMULA_VALUE', message });
         if (!r.ok) {
           rejected.push({ rowNumber, problems: r.problems, masked: r.masked });
           continue;
@@ -373,6 +381,13 @@ export class CollectionService {
     }
     await pipeline.flush();
     return this.finish(batch);
+  }
+
+  /** The item's XLSX template (header, 【说明】 row, 【示例】 row, drop-down lists). */
+  async template(itemCode: string): Promise<{ name: string; body: Buffer }> {
+    const item = this.deps.catalog.get('infoItem', itemCode)?.content;
+    if (!item) throw new AppError('NOT_FOUND', { itemCode }, `信息项「${itemCode}」不在信息目录中`);
+    return { name: `${item.name}（${item.code}）报送模板.xlsx`, body: await itemTemplate(item, (c) => this.deps.catalog.get('codeTable', c)?.content) };
   }
 
   // ---- review and publication ---------------------------------------------------------------

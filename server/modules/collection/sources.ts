@@ -16,6 +16,8 @@ export interface Row {
   /** As the clerk sees it in Excel: the header is row 1. */
   rowNumber: number;
   cells: string[];
+  /** What the reader noticed about the row (a formula cell), kept as warnings. */
+  notes?: string[];
 }
 
 export interface RowSource {

@@ -1,0 +1,76 @@
+/**
+ * The downloadable XLSX template of a catalog item: the header row (Chinese labels, * for required),
+ * a 【说明】 row describing each field, a 【示例】 row, and drop-down lists for code-table fields. The
+ * importer skips the two marked rows, so a clerk can fill the template below them and upload it as is.
+ */
+import ExcelJS from 'exceljs';
+import type { CatalogField, CodeTable, InfoItem } from '../catalog/index.js';
+
+/** A first cell starting like this marks a template's description or example row (skipped on import). */
+export const TEMPLATE_ROW_MARK = /^【(说明|示例)】/;
+
+const TYPE_TEXT: Record<CatalogField['type'], string> = {
+  text: '文本',
+  date: '日期，如2026-06-15',
+  dateOrLongTerm: '日期，长期有效填“长期”',
+  decimal: '数字',
+  enum: '从下拉列表选择',
+  multiEnum: '可填多个，用分号分隔',
+  uscc: '18位统一社会信用代码',
+  idNumber: '证件号码',
+};
+
+const EXAMPLE_BY_TYPE: Partial<Record<CatalogField['type'], string>> = {
+  date: '2026-06-15',
+  dateOrLongTerm: '2027-06-14',
+  decimal: '0.5',
+  uscc: '91350100M000100Y43',
+};
+
+function describe(f: CatalogField, table: CodeTable | undefined): string {
+  const parts = [f.code, f.required ? '必填' : '选填', f.unit ? `${TYPE_TEXT[f.type]}（${f.unit}）` : TYPE_TEXT[f.type]];
+  if (table) parts.push(`可选：${table.values.map((v) => (v.label && v.label !== v.value ? `${v.value}（${v.label}）` : v.value)).join('、')}${table.allowOther ? '、其他-（说明）' : ''}`);
+  if (f.maxLength) parts.push(`不超过${f.maxLength}字`);
+  if (f.note) parts.push(f.note);
+  return parts.join('｜');
+}
+
+export async function itemTemplate(item: InfoItem, codeTables: (code: string) => CodeTable | undefined): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  book.creator = '信用Xinyong';
+  const sheet = book.addWorksheet(item.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = item.fields.map((f) => ({ header: `${f.required ? '*' : ''}${f.label}`, key: f.code, width: Math.min(Math.max(f.label.length * 2 + 4, 14), 40) }));
+  const head = sheet.getRow(1);
+  head.font = { bold: true };
+  item.fields.forEach((f, i) => {
+    if (f.required) head.getCell(i + 1).font = { bold: true, color: { argb: 'FFC0392B' } };
+  });
+  const notes = sheet.addRow(item.fields.map((f, i) => `${i === 0 ? '【说明】' : ''}${describe(f, f.enum ? codeTables(f.enum) : undefined)}`));
+  notes.font = { color: { argb: 'FF666666' }, size: 9 };
+  notes.alignment = { wrapText: true, vertical: 'top' };
+  sheet.addRow(
+    item.fields.map((f, i) => {
+      const table = f.enum ? codeTables(f.enum) : undefined;
+      const example = f.type === 'enum' || f.type === 'multiEnum' ? (table?.values[0]?.value ?? '') : (EXAMPLE_BY_TYPE[f.type] ?? (f.required ? f.label : ''));
+      return `${i === 0 ? '【示例】' : ''}${example}`;
+    }),
+  ).font = { italic: true, color: { argb: 'FF999999' } };
+  // Drop-down lists where one value is chosen (a list formula holds at most 255 characters).
+  item.fields.forEach((f, i) => {
+    const table = f.type === 'enum' && f.enum ? codeTables(f.enum) : undefined;
+    const list = table?.values.map((v) => v.value).join(',');
+    if (!table || !list || list.length > 250) return;
+    const col = sheet.getColumn(i + 1).letter;
+    for (let r = 4; r <= 2000; r++) {
+      sheet.getCell(`${col}${r}`).dataValidation = {
+        type: 'list',
+        allowBlank: !f.required,
+        formulae: [`"${list}"`],
+        showErrorMessage: !table.allowOther,
+        errorTitle: f.label,
+        error: `请从列表中选择：${list}`,
+      };
+    }
+  });
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
