@@ -2,6 +2,7 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { CollectionTables } from './collection.tables.js';
 import type { RowProblem } from './validate.js';
+import type { QualityFilter } from '../records/index.js';
 
 export type BatchRow = Selectable<CollectionTables['import_batch']>;
 
@@ -118,6 +119,49 @@ export class CollectionRepo {
       .limit(limit)
       .offset(offset)
       .execute();
+  }
+
+  // ---- quality ------------------------------------------------------------------------------
+
+  async batchTotals(q: QualityFilter): Promise<{ department_id: string; item_code: string; batches: number; submitted: number; accepted: number; rejected: number }[]> {
+    const r = await sql<{ department_id: string; item_code: string; batches: number; submitted: number; accepted: number; rejected: number }>`
+      select department_id, item_code, count(*)::int as batches, coalesce(sum(accepted + rejected), 0)::int as submitted,
+             coalesce(sum(accepted), 0)::int as accepted, coalesce(sum(rejected), 0)::int as rejected
+      from import_batch
+      where status = 'imported' and created_at >= ${q.from} and created_at < ${q.to}
+        ${q.departmentId ? sql`and department_id = ${q.departmentId}` : sql``}
+        ${q.itemCode ? sql`and item_code = ${q.itemCode}` : sql``}
+      group by 1, 2`.execute(this.db);
+    return r.rows;
+  }
+
+  async rejectionReasons(q: QualityFilter): Promise<{ department_id: string; item_code: string; code: string; field: string | null; n: number }[]> {
+    const r = await sql<{ department_id: string; item_code: string; code: string; field: string | null; n: number }>`
+      select b.department_id, b.item_code, p->>'code' as code, p->>'field' as field, count(*)::int as n
+      from import_row_issue i
+      join import_batch b on b.id = i.batch_id
+      cross join lateral jsonb_array_elements(i.problems) p
+      where i.kind = 'rejected' and b.created_at >= ${q.from} and b.created_at < ${q.to}
+        ${q.departmentId ? sql`and b.department_id = ${q.departmentId}` : sql``}
+        ${q.itemCode ? sql`and b.item_code = ${q.itemCode}` : sql``}
+      group by 1, 2, 3, 4
+      order by n desc`.execute(this.db);
+    return r.rows;
+  }
+
+  /** Granted items a department submitted nothing of in the period (core-item gaps). */
+  async gaps(q: QualityFilter): Promise<{ department_id: string; item_code: string }[]> {
+    const r = await sql<{ department_id: string; item_code: string }>`
+      select g.department_id, g.item_code
+      from department_item g
+      where not exists (
+        select 1 from import_batch b
+        where b.department_id = g.department_id and b.item_code = g.item_code and b.status = 'imported' and b.accepted > 0
+          and b.created_at >= ${q.from} and b.created_at < ${q.to})
+        ${q.departmentId ? sql`and g.department_id = ${q.departmentId}` : sql``}
+        ${q.itemCode ? sql`and g.item_code = ${q.itemCode}` : sql``}
+      order by 1, 2`.execute(this.db);
+    return r.rows;
   }
 
   async list(q: { departmentId?: string | undefined; itemCode?: string | undefined; reviewStatus?: 'pending' | undefined; limit: number; offset: number }): Promise<{ rows: BatchRow[]; total: number }> {

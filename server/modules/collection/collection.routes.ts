@@ -15,6 +15,7 @@ import { actorOf, type AuditLog } from '../audit/index.js';
 import type { CatalogService } from '../catalog/index.js';
 import type { BatchRow } from './collection.repo.js';
 import { MAX_API_RECORDS, type CollectionService, type Submitter } from './collection.service.js';
+import { qualityWorkbook } from './quality.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FILE_TYPES = [
@@ -55,6 +56,22 @@ const issueView = z.object({
   rowNumber: z.number(),
   problems: z.array(z.object({ field: z.string().nullable(), label: z.string().nullable(), value: z.string().nullable(), code: z.string(), message: z.string() })),
   row: z.record(z.string(), z.string()).nullable(),
+});
+
+const qualityView = z.object({
+  month: z.string(),
+  limitWorkingDays: z.number(),
+  rows: z.array(
+    z.object({
+      departmentId: z.string(), departmentName: z.string(), itemCode: z.string(), itemName: z.string(),
+      batches: z.number(), submitted: z.number(), accepted: z.number(), rejected: z.number(),
+      timeliness: z.object({ records: z.number(), onTime: z.number(), late: z.number(), medianWorkingDays: z.number().nullable() }),
+      completeness: z.array(z.object({ field: z.string(), label: z.string(), ratio: z.number() })),
+    }),
+  ),
+  reasons: z.array(z.object({ departmentId: z.string(), itemCode: z.string(), code: z.string(), field: z.string().nullable(), label: z.string(), count: z.number() })),
+  overdue: z.array(z.object({ recordId: z.string(), departmentName: z.string(), itemCode: z.string(), documentNumber: z.string(), decisionDate: z.string(), submitted: z.string(), workingDays: z.number() })),
+  gaps: z.array(z.object({ departmentId: z.string(), departmentName: z.string(), itemCode: z.string(), itemName: z.string() })),
 });
 
 export interface CollectionRouteDeps {
@@ -243,6 +260,37 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       async (req) => {
         const b = await visibleBatch(req, req.params.id);
         return { items: (await deps.collection.issues(b.id, req.query.kind, req.query.pageSize, (req.query.page - 1) * req.query.pageSize)).map(presentIssue) };
+      },
+    );
+
+    const qualityQuery = z.object({
+      month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为YYYY-MM'),
+      departmentId: z.string().uuid().optional(),
+      itemCode: z.string().max(20).optional(),
+    });
+    app.get(
+      '/api/v1/collection/quality',
+      {
+        config: reader,
+        schema: {
+          tags: ['collection'],
+          summary: '归集质量：按部门、信息项、月份的报送量、拒绝原因、完整性、及时性（超期清单）和缺报（部门只看本部门）',
+          querystring: qualityQuery,
+          response: { 200: qualityView, ...errorResponses },
+        },
+      },
+      async (req) => deps.collection.quality(req.query.month, { departmentId: scope(req) ?? req.query.departmentId, itemCode: req.query.itemCode }),
+    );
+    app.get(
+      '/api/v1/collection/quality.xlsx',
+      { config: reader, schema: { tags: ['collection'], summary: '导出归集质量（XLSX）', querystring: qualityQuery, produces: [XLSX] } },
+      async (req, reply) => {
+        const report = await deps.collection.quality(req.query.month, { departmentId: scope(req) ?? req.query.departmentId, itemCode: req.query.itemCode });
+        await deps.audit.recordAlone({ category: 'business', event: 'collection.quality.export', actor: actorOf(req), result: 'success', objectType: 'quality', objectId: req.query.month, resultCount: report.rows.length });
+        return reply
+          .type(XLSX)
+          .header('content-disposition', `attachment; filename="quality.xlsx"; filename*=UTF-8''${encodeURIComponent(`归集质量-${req.query.month}.xlsx`)}`)
+          .send(await qualityWorkbook(report));
       },
     );
 

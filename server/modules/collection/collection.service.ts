@@ -25,6 +25,7 @@ import type { CollectionTables } from './collection.tables.js';
 import { writeErrorReport, type RejectedRow } from './error-report.js';
 import { mapHeaders, rowToFields } from './headers.js';
 import { publicityOf } from './publicity.js';
+import { buildQuality, monthRange, type QualityReport } from './quality.js';
 import { countRows, FileProblem, openCsv, readHead, sniff, type Row, type RowSource } from './sources.js';
 import { TEMPLATE_ROW_MARK, itemTemplate } from './template.js';
 import { openXlsx } from './xlsx.js';
@@ -124,7 +125,7 @@ export class CollectionService {
         const b = await collectionRepo(trx).insertBatch({
           department_id: department.id, item_code: itemCode, item_version: itemVersion, source: 'file', file_name: fileName, file_format: null,
           content_sm3: stored.id, content_size: stored.size, idempotency_key: null, status: 'failed', failure: err.message, rows_total: null,
-          submitted_by: s.actor.id, submitted_by_name: s.actor.name, finished_at: this.deps.clock.now(),
+          submitted_by: s.actor.id, submitted_by_name: s.actor.name, created_at: this.deps.clock.now(), finished_at: this.deps.clock.now(),
         });
         await this.deps.audit.record(trx, { category: 'business', event: 'collection.batch.rejected', actor: s.actor, result: 'failure', objectType: 'importBatch', objectId: b.id, reason: err.message, details: { itemCode, fileSm3: stored.id } });
         return b;
@@ -135,7 +136,7 @@ export class CollectionService {
       const b = await collectionRepo(trx).insertBatch({
         department_id: department.id, item_code: itemCode, item_version: itemVersion, source: 'file', file_name: fileName, file_format: checked.format,
         content_sm3: stored.id, content_size: stored.size, idempotency_key: null, rows_total: checked.rows, next_row: 2, failure: null,
-        submitted_by: s.actor.id, submitted_by_name: s.actor.name, finished_at: null,
+        submitted_by: s.actor.id, submitted_by_name: s.actor.name, created_at: this.deps.clock.now(), finished_at: null,
       });
       await this.deps.audit.record(trx, { category: 'business', event: 'collection.batch.create', actor: s.actor, result: 'success', objectType: 'importBatch', objectId: b.id, details: { itemCode, fileSm3: stored.id, rows: checked.rows, format: checked.format } });
       return b;
@@ -304,6 +305,7 @@ export class CollectionService {
             severity: v.publicity.severity, publication: v.publicity.publication, publishable: v.publicity.publishable,
             publicityStart: today, publicityEnd: v.publicity.end, publicityRule: v.publicity.rule,
           })),
+          this.deps.clock.now(),
         );
         const warnings = [
           ...fresh.flatMap((v) => (v.record.warnings.length > 0 ? [{ rowNumber: v.rowNumber, problems: v.record.warnings }] : [])),
@@ -359,7 +361,7 @@ export class CollectionService {
         const b = await collectionRepo(trx).insertBatch({
           department_id: department.id, item_code: itemCode, item_version: itemVersion, source: 'api', file_name: null, file_format: 'json',
           content_sm3: content, content_size: Buffer.byteLength(canonicalJson(records)), idempotency_key: idempotencyKey, rows_total: records.length, next_row: 1,
-          failure: null, submitted_by: s.actor.id, submitted_by_name: s.actor.name, finished_at: null,
+          failure: null, submitted_by: s.actor.id, submitted_by_name: s.actor.name, created_at: this.deps.clock.now(), finished_at: null,
         });
         await this.deps.audit.record(trx, { category: 'business', event: 'collection.batch.create', actor: s.actor, result: 'success', objectType: 'importBatch', objectId: b.id, details: { itemCode, source: 'api', rows: records.length } });
         return b;
@@ -388,6 +390,36 @@ export class CollectionService {
     const item = this.deps.catalog.get('infoItem', itemCode)?.content;
     if (!item) throw new AppError('NOT_FOUND', { itemCode }, `信息项「${itemCode}」不在信息目录中`);
     return { name: `${item.name}（${item.code}）报送模板.xlsx`, body: await itemTemplate(item, (c) => this.deps.catalog.get('codeTable', c)?.content) };
+  }
+
+  /** Quality per department, item and month (see quality.ts); `departmentId` narrows to one department. */
+  async quality(month: string, q: { departmentId?: string | undefined; itemCode?: string | undefined }): Promise<QualityReport> {
+    const filter = { ...monthRange(month), ...q };
+    const records = recordsRepo(this.deps.db);
+    const [totals, reasons, days, late, gaps] = await Promise.all([
+      this.repo.batchTotals(filter),
+      this.repo.rejectionReasons(filter),
+      records.submissionDays(filter),
+      records.lateCandidates(filter, 7, 500),
+      this.repo.gaps(filter),
+    ]);
+    const items = [...new Set([...totals.map((t) => t.item_code), ...days.map((d) => d.item_code)])];
+    const presence = new Map<string, Awaited<ReturnType<typeof records.fieldPresence>>>();
+    for (const code of items) {
+      const item = this.deps.catalog.get('infoItem', code)?.content;
+      const optional = (item?.fields ?? []).filter((f) => !f.required && !f.personal).map((f) => f.code);
+      presence.set(code, await records.fieldPresence(filter, code, optional));
+    }
+    const names = new Map<string, string>();
+    for (const id of new Set([...totals, ...days, ...late, ...gaps].map((x) => x.department_id))) names.set(id, (await this.deps.department(id))?.name ?? id);
+    return buildQuality({
+      month, filter,
+      limitWorkingDays: this.deps.catalog.get('timeLimit', 'SGS_PUBLISH')?.content.value ?? 7,
+      calendar: this.deps.catalog.calendar,
+      item: (c) => this.deps.catalog.get('infoItem', c)?.content,
+      departmentName: (id) => names.get(id) ?? id,
+      totals, reasons, days, late, presence, gaps,
+    });
   }
 
   // ---- review and publication ---------------------------------------------------------------

@@ -14,6 +14,13 @@ export interface BulkRecord {
   data: Record<string, unknown>;
 }
 
+export interface QualityFilter {
+  from: Date;
+  to: Date;
+  departmentId?: string | undefined;
+  itemCode?: string | undefined;
+}
+
 /** A record as collection submits it: identity (item, provider, document number) plus content. */
 export interface RecordSubmission {
   itemCode: string;
@@ -50,7 +57,7 @@ export class RecordsRepo {
    * history — one statement, the rows passed as arrays (unnest), so a chunk of thousands costs
    * one round trip. A record submitted again unchanged is left alone (idempotent re-submission).
    */
-  async submit(rows: readonly RecordSubmission[]): Promise<{ created: number; updated: number }> {
+  async submit(rows: readonly RecordSubmission[], at: Date): Promise<{ created: number; updated: number }> {
     if (rows.length === 0) return { created: 0, updated: 0 };
     // One JSON document for the whole chunk: parsed once by the database, no per-value escaping.
     const doc = JSON.stringify(
@@ -62,14 +69,14 @@ export class RecordsRepo {
     const r = await sql<{ version: number }>`
       with written as (
         insert into record (item_code, item_version, subject_id, provider_uscc, department_id, document_number, decision_date, data, batch_id, subject_minor,
-                            severity, publication, publishable, publicity_start, publicity_end, publicity_rule)
+                            severity, publication, publishable, publicity_start, publicity_end, publicity_rule, created_at, updated_at)
         select x->>'i', (x->>'v')::int, (x->>'s')::uuid, x->>'p', (x->>'d')::uuid, x->>'n', (x->>'t')::date, x->'j', (x->>'b')::uuid, (x->>'m')::boolean,
-               x->>'sv', x->>'pb', (x->>'ok')::boolean, (x->>'ps')::date, (x->>'pe')::date, x->>'pr'
+               x->>'sv', x->>'pb', (x->>'ok')::boolean, (x->>'ps')::date, (x->>'pe')::date, x->>'pr', ${at}::timestamptz, ${at}::timestamptz
         from jsonb_array_elements(${doc}::jsonb) x
         on conflict (item_code, provider_uscc, document_number) do update set
           item_version = excluded.item_version, subject_id = excluded.subject_id, department_id = excluded.department_id,
           decision_date = excluded.decision_date, data = excluded.data, batch_id = excluded.batch_id,
-          subject_minor = excluded.subject_minor, version = record.version + 1, updated_at = now(),
+          subject_minor = excluded.subject_minor, version = record.version + 1, updated_at = excluded.updated_at,
           severity = excluded.severity, publishable = excluded.publishable, publicity_start = excluded.publicity_start,
           publicity_end = excluded.publicity_end, publicity_rule = excluded.publicity_rule,
           -- A withdrawn (revoked) decision stays withdrawn whatever is submitted after it.
@@ -77,8 +84,8 @@ export class RecordsRepo {
         where (record.data, record.subject_id) is distinct from (excluded.data, excluded.subject_id)
         returning id, version, subject_id, data, batch_id
       )
-      insert into record_version (record_id, version, subject_id, data, batch_id)
-      select id, version, subject_id, data, batch_id from written
+      insert into record_version (record_id, version, subject_id, data, batch_id, changed_at)
+      select id, version, subject_id, data, batch_id, ${at}::timestamptz from written
       returning version`.execute(this.db);
     const created = r.rows.filter((w) => w.version === 1).length;
     return { created, updated: r.rows.length - created };
@@ -140,6 +147,47 @@ export class RecordsRepo {
   async endExpired(today: string, at: Date): Promise<number> {
     const r = await this.db.updateTable('record').set({ publication: 'ended', ended_at: at }).where('publication', '=', 'published').where('publicity_end', '<', today).executeTakeFirst();
     return Number(r.numUpdatedRows);
+  }
+
+  // ---- quality (per department, item and month; dates in China time) --------------------------
+
+  /** First submissions grouped by (department, item, decision date, submission date). */
+  async submissionDays(q: QualityFilter): Promise<{ department_id: string; item_code: string; decision_date: string; submitted: string; n: number }[]> {
+    const r = await sql<{ department_id: string; item_code: string; decision_date: string; submitted: string; n: number }>`
+      select department_id, item_code, decision_date::text as decision_date, (created_at at time zone 'Asia/Shanghai')::date::text as submitted, count(*)::int as n
+      from record
+      where department_id is not null and created_at >= ${q.from} and created_at < ${q.to}
+        ${q.departmentId ? sql`and department_id = ${q.departmentId}` : sql``}
+        ${q.itemCode ? sql`and item_code = ${q.itemCode}` : sql``}
+      group by 1, 2, 3, 4`.execute(this.db);
+    return r.rows;
+  }
+
+  /** Records submitted more than `calendarDays` after their decision (candidates for overdue; the caller counts working days). */
+  async lateCandidates(q: QualityFilter, calendarDays: number, limit: number) {
+    const r = await sql<{ id: string; department_id: string; item_code: string; document_number: string; decision_date: string; submitted: string }>`
+      select id, department_id, item_code, document_number, decision_date::text as decision_date, (created_at at time zone 'Asia/Shanghai')::date::text as submitted
+      from record
+      where department_id is not null and created_at >= ${q.from} and created_at < ${q.to}
+        and (created_at at time zone 'Asia/Shanghai')::date - decision_date > ${calendarDays}
+        ${q.departmentId ? sql`and department_id = ${q.departmentId}` : sql``}
+        ${q.itemCode ? sql`and item_code = ${q.itemCode}` : sql``}
+      order by created_at desc
+      limit ${limit}`.execute(this.db);
+    return r.rows;
+  }
+
+  /** Per department and item: records, and how many carry each of `fields`. */
+  async fieldPresence(q: QualityFilter, itemCode: string, fields: string[]): Promise<{ department_id: string; total: number; present: Record<string, number> }[]> {
+    if (fields.length === 0) return [];
+    const counts = sql.join(fields.map((f, i) => sql`count(*) filter (where data ? ${f})::int as ${sql.ref(`f${i}`)}`));
+    const r = await sql<Record<string, number> & { department_id: string; total: number }>`
+      select department_id, count(*)::int as total, ${counts}
+      from record
+      where item_code = ${itemCode} and department_id is not null and created_at >= ${q.from} and created_at < ${q.to}
+        ${q.departmentId ? sql`and department_id = ${q.departmentId}` : sql``}
+      group by department_id`.execute(this.db);
+    return r.rows.map((row) => ({ department_id: row.department_id, total: row.total, present: Object.fromEntries(fields.map((f, i) => [f, Number(row[`f${i}`] ?? 0)])) }));
   }
 
   async versions(recordId: string) {
