@@ -68,6 +68,7 @@ describe(`route × role matrix on ${ENGINE}`, () => {
       '/api/v1/collection/batches/:id/errors.xlsx': batch.id,
       '/api/v1/collection/batches/:id/review': batch.id,
       '/api/v1/collection/records/:id/withdraw': recordOfA,
+      '/api/v1/collection/records/:id': recordOfA,
       '/api/v1/collection/grants/:id': a.id,
     };
     const departmentScoped = (url: string) => url.startsWith('/api/v1/collection/');

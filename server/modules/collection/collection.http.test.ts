@@ -108,8 +108,12 @@ describe(`collection: files and API batches on ${ENGINE}`, () => {
     const rec = await sql<{ id: string; version: number; data: { CF_NR_FK: string } }>`select id, version, data from record where document_number = ${'榕市监罚〔2026〕1号'}`.execute(p.db);
     assert.equal(rec.rows[0]?.version, 2);
     assert.equal(rec.rows[0]?.data.CF_NR_FK, '0.8');
-    const history = await sql<{ version: number }>`select version from record_version where record_id = ${rec.rows[0]?.id ?? ''} order by version`.execute(p.db);
-    assert.deepEqual(history.rows.map((h) => h.version), [1, 2]);
+    const history = await p.app.inject({ method: 'GET', url: `/api/v1/collection/records/${rec.rows[0]?.id ?? ''}`, headers: clerkA() });
+    assert.equal(history.statusCode, 200, history.body);
+    assert.deepEqual(history.json().versions.map((v: { version: number }) => v.version), [2, 1]);
+    assert.deepEqual(history.json().versions[0].changes, [{ field: 'CF_NR_FK', label: '罚款金额(万元)', before: '0.5', after: '0.8' }], 'the difference between versions');
+    const asB = await p.app.inject({ method: 'GET', url: `/api/v1/collection/records/${rec.rows[0]?.id ?? ''}`, headers: clerkB() });
+    assert.equal(asB.statusCode, 403);
 
     const same = await importFile(csv(fixed, 'codes'), '再传一次.csv');
     assert.deepEqual({ unchanged: same.unchanged_records, created: same.created_records, updated: same.updated_records }, { unchanged: 5, created: 0, updated: 0 });

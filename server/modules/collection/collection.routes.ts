@@ -324,6 +324,36 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       },
     );
 
+    app.get(
+      '/api/v1/collection/records/:id',
+      {
+        config: reader,
+        schema: {
+          tags: ['collection'],
+          summary: '记录详情：公示状态与期限、全部版本及每个版本改动的字段（部门只看本部门）',
+          params: idParams,
+          response: {
+            200: z.object({
+              id: z.string(), itemCode: z.string(), documentNumber: z.string(), decisionDate: z.string(), status: z.string(), publication: z.string(),
+              severity: z.string().nullable(), publicityStart: z.string().nullable(), publicityEnd: z.string().nullable(), withdrawnReason: z.string().nullable(), version: z.number(),
+              versions: z.array(z.object({
+                version: z.number(), changedAt: z.string(), batchId: z.string().nullable(), subjectChanged: z.boolean(),
+                changes: z.array(z.object({ field: z.string(), label: z.string(), before: z.string().nullable(), after: z.string().nullable() })),
+              })),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (req) => {
+        const { record: r, versions } = await deps.collection.recordHistory(req.params.id, scope(req), actorOf(req));
+        return {
+          id: r.id, itemCode: r.item_code, documentNumber: r.document_number, decisionDate: r.decision_date, status: r.status, publication: r.publication,
+          severity: r.severity, publicityStart: r.publicity_start, publicityEnd: r.publicity_end, withdrawnReason: r.withdrawn_reason, version: r.version, versions,
+        };
+      },
+    );
+
     app.post(
       '/api/v1/collection/records/:id/withdraw',
       {

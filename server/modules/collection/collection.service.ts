@@ -464,6 +464,30 @@ export class CollectionService {
     });
   }
 
+  /** A record with every version and what each changed (department-scoped like batches). */
+  async recordHistory(recordId: string, departmentId: string | null, actor: Actor) {
+    const records = recordsRepo(this.deps.db);
+    const record = await records.byId(recordId);
+    if (!record) throw new AppError('NOT_FOUND', { recordId });
+    if (departmentId !== null && record.department_id !== departmentId) {
+      await this.deps.audit.recordAlone({ category: 'security', event: 'access.denied', actor, result: 'denied', objectType: 'record', objectId: recordId, reason: '其他部门的记录' });
+      throw new AppError('FORBIDDEN', undefined, '只能查看本部门报送的记录');
+    }
+    const item = this.deps.catalog.get('infoItem', record.item_code)?.content;
+    const label = (code: string) => item?.fields.find((f) => f.code === code)?.label ?? code;
+    const show = (v: unknown) => (v === undefined ? null : Array.isArray(v) ? v.join('；') : String(v));
+    const versions = (await records.versions(recordId)).reverse();
+    const history = versions.map((v, i) => {
+      const before = (i === 0 ? {} : (versions[i - 1]?.data ?? {})) as Record<string, unknown>;
+      const after = v.data as Record<string, unknown>;
+      const changes = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+        .filter((k) => show(before[k]) !== show(after[k]))
+        .map((k) => ({ field: k, label: label(k), before: show(before[k]), after: show(after[k]) }));
+      return { version: v.version, changedAt: v.changed_at.toISOString(), batchId: v.batch_id, subjectChanged: i > 0 && versions[i - 1]?.subject_id !== v.subject_id, changes };
+    });
+    return { record, versions: history.reverse() };
+  }
+
   /** The scheduled end of publicity: every record past its last day leaves publication, audited. */
   async endExpiredPublicity(): Promise<{ ended: number }> {
     const now = this.deps.clock.now();

@@ -129,7 +129,11 @@ export class RecordsRepo {
   }
 
   async byId(id: string) {
-    return this.db.selectFrom('record').select(['id', 'item_code', 'department_id', 'document_number', 'status', 'publication', 'publicity_end', 'version']).where('id', '=', id).executeTakeFirst();
+    return this.db
+      .selectFrom('record')
+      .select(['id', 'item_code', 'department_id', 'document_number', 'decision_date', 'status', 'publication', 'severity', 'publicity_start', 'publicity_end', 'withdrawn_reason', 'version'])
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 
   /** 撤销: the decision was revoked; it leaves publication at once and stays out. */
