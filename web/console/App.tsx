@@ -8,10 +8,14 @@ import { ROLE_LABELS } from '../ui/labels';
 import { Login } from './Login';
 import type { Me, NextStep } from './session';
 import { AuditPage } from './pages/Audit';
+import { BatchesPage } from './pages/Batches';
 import { CatalogPage } from './pages/Catalog';
 import { DepartmentsPage } from './pages/Departments';
+import { GrantsPage } from './pages/Grants';
 import { HomePage } from './pages/Home';
+import { ReviewPage } from './pages/Review';
 import { SecurityPolicyPage } from './pages/SecurityPolicy';
+import { SubmitPage } from './pages/Submit';
 import { UsersPage } from './pages/Users';
 
 interface Page {
@@ -28,6 +32,10 @@ const BUSINESS = ['creditOffice', 'submitter', 'reviewer', 'implementer'];
 const PAGES: Page[] = [
   { key: 'home', label: t('工作台'), group: '', roles: 'any', render: (me) => <HomePage me={me} /> },
   { key: 'catalog', label: t('信息目录与措施清单'), group: t('目录管理'), roles: [...BUSINESS, 'sysAdmin', 'secAdmin'], render: () => <CatalogPage /> },
+  { key: 'submit', label: t('数据报送'), group: t('数据归集'), roles: ['submitter'], render: (me) => <SubmitPage me={me} /> },
+  { key: 'batches', label: t('报送批次'), group: t('数据归集'), roles: ['submitter', 'reviewer', 'creditOffice'], render: (me) => <BatchesPage me={me} /> },
+  { key: 'review', label: t('审核'), group: t('数据归集'), roles: ['reviewer'], render: () => <ReviewPage /> },
+  { key: 'grants', label: t('报送目录'), group: t('数据归集'), roles: ['creditOffice'], render: () => <GrantsPage /> },
   { key: 'departments', label: t('部门'), group: t('系统管理'), roles: ['sysAdmin'], render: () => <DepartmentsPage /> },
   { key: 'users', label: t('用户'), group: t('系统管理'), roles: ['sysAdmin', 'secAdmin'], render: (me) => <UsersPage me={me} /> },
   { key: 'security', label: t('密码与会话策略'), group: t('安全策略'), roles: ['secAdmin'], render: () => <SecurityPolicyPage /> },

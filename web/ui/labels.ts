@@ -16,6 +16,21 @@ export const RESULT_LABELS: Record<string, { text: string; color: string }> = {
   denied: { text: '拒绝', color: 'orange' },
 };
 
+/** A collection batch: the import's state (collection.routes.ts, batchView.status). */
+export const BATCH_STATUS_LABELS: Record<string, { text: string; color: string }> = {
+  importing: { text: '导入中', color: 'processing' },
+  imported: { text: '已导入', color: 'green' },
+  failed: { text: '未导入', color: 'red' },
+};
+
+/** A collection batch: its review (batchView.review.status); `none` when the item needs no review. */
+export const REVIEW_STATUS_LABELS: Record<string, { text: string; color: string }> = {
+  none: { text: '无需审核', color: 'default' },
+  pending: { text: '待审核', color: 'orange' },
+  approved: { text: '已通过', color: 'green' },
+  rejected: { text: '已退回', color: 'red' },
+};
+
 export const CATEGORY_LABELS: Record<string, string> = { security: '安全', query: '查询登记', business: '业务' };
 
 /** 2026-11-21 10:30:05 in Beijing time. */

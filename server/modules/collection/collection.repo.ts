@@ -58,6 +58,11 @@ export class CollectionRepo {
       .executeTakeFirst();
   }
 
+  /** Whether a batch that was not refused keeps this file. */
+  async contentInUse(sm3: string): Promise<boolean> {
+    return (await this.db.selectFrom('import_batch').select('id').where('content_sm3', '=', sm3).where('status', '!=', 'failed').executeTakeFirst()) !== undefined;
+  }
+
   async byIdempotencyKey(departmentId: string, key: string): Promise<BatchRow | undefined> {
     return this.db.selectFrom('import_batch').selectAll().where('department_id', '=', departmentId).where('idempotency_key', '=', key).executeTakeFirst();
   }

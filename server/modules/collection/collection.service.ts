@@ -119,15 +119,16 @@ export class CollectionService {
       checked = await this.preflight(stored.id, item);
     } catch (err) {
       if (!(err instanceof FileProblem)) throw err;
-      // Nothing of a rejected file stays: not its rows, not the file; only the attempt is recorded.
-      await this.deps.vault.remove(stored.id);
+      // Nothing of a refused file stays: not its rows, not the file (unless an earlier batch imported
+      // the same content); only the attempt is recorded.
+      if (!(await this.repo.contentInUse(stored.id))) await this.deps.vault.remove(stored.id);
       const failed = await this.deps.db.transaction().execute(async (trx) => {
         const b = await collectionRepo(trx).insertBatch({
           department_id: department.id, item_code: itemCode, item_version: itemVersion, source: 'file', file_name: fileName, file_format: null,
           content_sm3: stored.id, content_size: stored.size, idempotency_key: null, status: 'failed', failure: err.message, rows_total: null,
           submitted_by: s.actor.id, submitted_by_name: s.actor.name, created_at: this.deps.clock.now(), finished_at: this.deps.clock.now(),
         });
-        await this.deps.audit.record(trx, { category: 'business', event: 'collection.batch.rejected', actor: s.actor, result: 'failure', objectType: 'importBatch', objectId: b.id, reason: err.message, details: { itemCode, fileSm3: stored.id } });
+        await this.deps.audit.record(trx, { category: 'business', event: 'collection.batch.refused', actor: s.actor, result: 'failure', objectType: 'importBatch', objectId: b.id, reason: err.message, details: { itemCode, fileSm3: stored.id } });
         return b;
       });
       throw new AppError('IMPORT_FILE_INVALID', { batchId: failed.id, problems: err.message.split('\n') }, `「${fileName}」不能导入：${err.message}`);

@@ -1,0 +1,174 @@
+/**
+ * Collection (归集) in a real browser (playwright-core driving Debian's chromium): a department's
+ * submitter signs in with a forced password change and TOTP enrolment, uploads a CSV of three
+ * penalty rows of which one is invalid, sees 接受 2 / 拒绝 1 with the rejected row's reason, and
+ * finds the batch under 报送批次 (also on a phone-sized screen); the credit office sees the
+ * department's grant under 报送目录. The department, users and grant are set up through the
+ * platform objects. Screenshots go to test-artifacts/. Without chromium the test is skipped,
+ * except in CI (REQUIRE_BROWSER=1), where a missing browser fails it.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Actor } from '../server/modules/audit/index.js';
+import { stepOf, totpAt } from '../server/modules/identity/index.js';
+import { makeUscc, penaltyRow } from '../test/fixtures.js';
+import { ENGINE, startTestPlatform, type TestPlatform } from '../test/helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(import.meta.dirname, '../test-artifacts');
+const PASSWORD = 'Xinyong#E2e2026';
+// The department's own code: every row's data source (CF_SJLYDM) must be the submitting department.
+const DEPT_USCC = makeUscc('11', '350100', 601);
+const DEPT_NAME = '福州市市场监督管理局';
+
+/** Field-code headers (the import takes codes or Chinese labels); the second row has an impossible date. */
+function penaltyCsv(): string {
+  const rows = [penaltyRow(DEPT_USCC, 1), penaltyRow(DEPT_USCC, 2, { CF_JDRQ: '2026-02-30' }), penaltyRow(DEPT_USCC, 3)];
+  const columns = Object.keys(rows[0] as Record<string, string>);
+  const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return `${columns.join(',')}\r\n${rows.map((r) => columns.map((c) => q(r[c] ?? '')).join(',')).join('\r\n')}\r\n`;
+}
+
+describe(`collection console in a real browser on ${ENGINE}`, () => {
+  let p: TestPlatform;
+  let browser: Browser | undefined;
+  let base = '';
+  let departmentId = '';
+  const passwords = { submitter: '', creditOffice: '' };
+  const available = fs.existsSync(CHROMIUM);
+
+  before(async () => {
+    if (!available) {
+      if (process.env.REQUIRE_BROWSER === '1') throw new Error(`chromium not found at ${CHROMIUM}: install it (apt-get install chromium fonts-wqy-microhei)`);
+      return;
+    }
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    p = await startTestPlatform({ authenticate: null });
+    const setup: Actor = { id: 'e2e-setup', name: 'e2e-setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
+    departmentId = (await p.identity.createDepartment({ name: DEPT_NAME, uscc: DEPT_USCC }, setup)).id;
+    passwords.submitter = (await p.identity.createUser({ username: 'li.si', displayName: '李四', departmentId, roles: ['submitter'] }, setup)).oneTimePassword;
+    // Business roles belong to a department; the credit office is one too.
+    const office = await p.identity.createDepartment({ name: '福州市发展和改革委员会', uscc: makeUscc('11', '350100', 602) }, setup);
+    passwords.creditOffice = (await p.identity.createUser({ username: 'wang.wu', displayName: '王五', departmentId: office.id, roles: ['creditOffice'] }, setup)).oneTimePassword;
+    await p.collection.setGrants(departmentId, ['CF'], { ...setup, roles: ['creditOffice'] });
+    await p.app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = p.app.server.address() as { port: number };
+    base = `http://127.0.0.1:${addr.port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    if (p) await p.stop();
+  });
+
+  /** Password → forced change → TOTP enrolment → recovery codes → console. */
+  async function firstSignIn(page: Page, username: string, oneTimePassword: string): Promise<void> {
+    await page.goto(`${base}/console/`);
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码', { exact: true }).fill(oneTimePassword);
+    await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录' })).click();
+    await page.getByLabel('当前密码（一次性密码）').fill(oneTimePassword);
+    await page.getByLabel('新密码', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('确认新密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '修改密码' }).click();
+    await page.getByRole('button', { name: '显示二维码' }).click();
+    await page.getByAltText('动态验证码二维码').waitFor();
+    const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+    await page.getByLabel('6位动态验证码').fill(totpAt(secret, stepOf(new Date())));
+    await page.getByRole('button', { name: '确认绑定' }).click();
+    await page.getByText('请立即抄写并妥善保管恢复码').waitFor();
+    await page.getByRole('button', { name: '我已保存，进入系统' }).click();
+    await page.getByTestId('current-user').waitFor();
+  }
+
+  it('a submitter uploads a CSV, sees 2 rows accepted and 1 rejected with its reason, and finds the batch', async (t) => {
+    if (!available) return t.skip(`chromium not installed at ${CHROMIUM}`);
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await firstSignIn(page, 'li.si', passwords.submitter);
+
+    await page.getByRole('menuitem', { name: '数据报送' }).click();
+    // The department's only granted item is chosen already, shown by name and code.
+    await page.getByText('行政处罚信息（CF）').waitFor();
+    await page.getByTestId('upload-input').setInputFiles({ name: '处罚信息.csv', mimeType: 'text/csv', buffer: Buffer.from(penaltyCsv(), 'utf8') });
+    await page.getByTestId('upload-submit').click();
+
+    const result = page.getByTestId('upload-result');
+    // The counts appear once the background import has finished (the page polls the batch).
+    await result.getByTestId('count-accepted').waitFor({ timeout: 30_000 });
+    assert.match(await result.getByTestId('count-accepted').innerText(), /接受\s*2/);
+    assert.match(await result.getByTestId('count-rejected').innerText(), /拒绝\s*1/);
+    assert.match(await result.getByTestId('count-created').innerText(), /新增\s*2/);
+    const reason = result.getByTestId('issue-message');
+    await reason.waitFor();
+    assert.match(await reason.innerText(), /「处罚决定日期」\(CF_JDRQ\)「2026-02-30」不是有效日期/);
+    assert.ok(await result.getByRole('cell', { name: '3', exact: true }).isVisible(), 'the rejected row is row 3 (the header is row 1)');
+    assert.ok(await result.getByRole('cell', { name: '处罚决定日期（CF_JDRQ）' }).isVisible(), 'the field by label and code');
+    // The error workbook downloads with the session cookie.
+    const href = await result.getByTestId('errors-download').getAttribute('href');
+    assert.match(href ?? '', /^\/api\/v1\/collection\/batches\/[0-9a-f-]{36}\/errors\.xlsx$/);
+    const workbook = await page.request.get(`${base}${href}`);
+    assert.equal(workbook.status(), 200);
+    assert.match(workbook.headers()['content-type'] ?? '', /spreadsheetml/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'collection-submit.png'), fullPage: true });
+
+    // A whole-file problem is refused at once (422) with the server's reason, shown prominently.
+    await page.getByTestId('upload-input').setInputFiles({ name: '表头有误.csv', mimeType: 'text/csv', buffer: Buffer.from('行政相对人名称,不存在的列\r\n某公司,x\r\n', 'utf8') });
+    await page.getByTestId('upload-submit').click();
+    const refused = page.getByTestId('upload-error');
+    await refused.waitFor();
+    assert.match(await refused.innerText(), /文件不能导入[\s\S]*「表头有误\.csv」不能导入/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'collection-submit-refused.png'), fullPage: true });
+
+    await page.getByRole('menuitem', { name: '报送批次' }).click();
+    const table = page.getByTestId('batch-table');
+    const row = table.getByRole('row').filter({ hasText: '处罚信息.csv' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /已导入[\s\S]*2 \/ 1[\s\S]*无需审核[\s\S]*li\.si/);
+    assert.match(await table.getByRole('row').filter({ hasText: '表头有误.csv' }).innerText(), /未导入/, 'the refused attempt is listed too');
+    await row.click();
+    const detail = page.getByTestId('batch-detail');
+    await detail.waitFor();
+    await detail.getByRole('tab', { name: '被拒绝的行（1）' }).waitFor();
+    await detail.getByTestId('issue-message').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'collection-batches.png'), fullPage: true });
+
+    // The same session on a phone: the table scrolls inside its card, the page does not.
+    const phone = await browser!.newContext({ viewport: { width: 375, height: 800 }, locale: 'zh-CN', storageState: await context.storageState() });
+    const small = await phone.newPage();
+    await small.goto(`${base}/console/#/batches`);
+    await small.getByTestId('batch-table').getByRole('row').filter({ hasText: '处罚信息.csv' }).waitFor();
+    const content = await small.locator('.ant-layout-content').evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+    assert.ok(content.scroll <= content.client, `the content fits the screen (${content.scroll} > ${content.client})`);
+    await small.screenshot({ path: path.join(ARTIFACTS, 'collection-batches-375.png'), fullPage: true });
+    await phone.close();
+    await context.close();
+  });
+
+  it('the credit office sees which items a department may submit', async (t) => {
+    if (!available) return t.skip(`chromium not installed at ${CHROMIUM}`);
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await firstSignIn(page, 'wang.wu', passwords.creditOffice);
+    await page.getByRole('menuitem', { name: '报送目录' }).click();
+    await page.getByLabel('部门').click();
+    await page.getByTitle(DEPT_NAME).click();
+    const granted = page.getByRole('checkbox', { name: '行政处罚信息（CF）' });
+    await granted.waitFor();
+    await page.waitForFunction(() => (document.querySelector('input[type=checkbox][value=CF]') as HTMLInputElement | null)?.checked === true);
+    assert.equal(await page.getByTestId('grants-save').isDisabled(), true, 'nothing to save yet');
+    // Grant 行政许可 too, through the page.
+    await page.getByRole('checkbox', { name: '行政许可信息（XK）' }).check();
+    await page.getByTestId('grants-save').click();
+    await page.getByText('报送目录已保存（已记入审计日志）').waitFor();
+    assert.deepEqual((await p.collection.grants(departmentId)).sort(), ['CF', 'XK']);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'collection-grants.png'), fullPage: true });
+    await context.close();
+  });
+});

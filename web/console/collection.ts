@@ -1,0 +1,93 @@
+/**
+ * What the collection (归集) pages share: the shapes the collection API answers with
+ * (server/modules/collection/collection.routes.ts: batchView, issueView) and the lookups they all need.
+ */
+import { useEffect, useState } from 'react';
+import { api, describeError } from '../ui/api';
+
+export interface BatchView {
+  id: string;
+  departmentId: string;
+  itemCode: string;
+  itemName: string;
+  source: 'file' | 'api';
+  fileName: string | null;
+  format: string | null;
+  status: 'importing' | 'imported' | 'failed';
+  failure: string | null;
+  rowsTotal: number | null;
+  /** Rows processed so far (progress while importing). */
+  rowsDone: number;
+  accepted: number;
+  rejected: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  warnings: number;
+  submittedBy: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  review: { status: 'none' | 'pending' | 'approved' | 'rejected'; by: string | null; at: string | null; reason: string | null };
+}
+
+export interface RowProblem {
+  field: string | null;
+  label: string | null;
+  value: string | null;
+  code: string;
+  message: string;
+}
+
+/** A rejected row (or a row with warnings): its number as in Excel, the header being row 1. */
+export interface RowIssue {
+  rowNumber: number;
+  problems: RowProblem[];
+  row: Record<string, string> | null;
+}
+
+export interface Department {
+  id: string;
+  name: string;
+}
+
+export const batchUrl = (id: string) => `/api/v1/collection/batches/${id}`;
+
+/** Catalog item code → name (「行政处罚信息」), for pickers and for grants listed by code only. */
+export function useInfoItems(): { code: string; name: string }[] {
+  const [items, setItems] = useState<{ code: string; name: string }[]>([]);
+  useEffect(() => {
+    api<{ code: string; content: { name?: unknown } }[]>('GET', '/api/v1/catalog/info-items')
+      .then((rows) => setItems(rows.map((r) => ({ code: r.code, name: String(r.content.name ?? r.code) }))))
+      .catch(() => setItems([]));
+  }, []);
+  return items;
+}
+
+/** All departments; only the credit office may list them, so others pass enabled = false. */
+export function useDepartments(enabled: boolean): Department[] {
+  const [rows, setRows] = useState<Department[]>([]);
+  useEffect(() => {
+    if (enabled) void api<Department[]>('GET', '/api/v1/departments').then(setRows).catch(() => setRows([]));
+  }, [enabled]);
+  return rows;
+}
+
+/**
+ * While a batch imports (in the background, after the 202), reads it again every second; stops
+ * once it is imported or failed, or when the caller drops it.
+ */
+export function usePollWhileImporting(batch: BatchView | null, update: (b: BatchView) => void, onError: (message: string) => void): void {
+  useEffect(() => {
+    if (batch?.status !== 'importing') return;
+    let live = true;
+    const timer = setTimeout(() => {
+      api<BatchView>('GET', batchUrl(batch.id))
+        .then((b) => live && update(b))
+        .catch((err) => live && onError(describeError(err)));
+    }, 1000);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [batch, update, onError]);
+}
