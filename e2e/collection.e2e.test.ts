@@ -2,9 +2,10 @@
  * Collection (归集) in a real browser (playwright-core driving Debian's chromium): a department's
  * submitter signs in with a forced password change and TOTP enrolment, uploads a CSV of three
  * penalty rows of which one is invalid, sees 接受 2 / 拒绝 1 with the rejected row's reason, and
- * finds the batch under 报送批次 (also on a phone-sized screen); the credit office sees the
- * department's grant under 报送目录. The department, users and grant are set up through the
- * platform objects. Screenshots go to test-artifacts/. Without chromium the test is skipped,
+ * finds the batch under 报送批次 and its own 归集质量 (also on a phone-sized screen); the credit
+ * office sees the department's grant under 报送目录 and the month's 归集质量 (numbers, rejection
+ * reason, overdue records, the gap; also on a phone). The department, users and grant are set up
+ * through the platform objects. Screenshots go to test-artifacts/. Without chromium the test is skipped,
  * except in CI (REQUIRE_BROWSER=1), where a missing browser fails it.
  */
 import assert from 'node:assert/strict';
@@ -147,11 +148,16 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     const content = await small.locator('.ant-layout-content').evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
     assert.ok(content.scroll <= content.client, `the content fits the screen (${content.scroll} > ${content.client})`);
     await small.screenshot({ path: path.join(ARTIFACTS, 'collection-batches-375.png'), fullPage: true });
+    // The department's own 归集质量: no department filter (the server keeps it to the department).
+    await small.goto(`${base}/console/#/quality`);
+    await small.getByTestId('quality-table').getByRole('row').filter({ hasText: DEPT_NAME }).waitFor();
+    assert.equal(await small.getByLabel('信息项', { exact: true }).count(), 1);
+    assert.equal(await small.getByLabel('部门', { exact: true }).count(), 0, 'no department filter for a department');
     await phone.close();
     await context.close();
   });
 
-  it('the credit office sees which items a department may submit', async (t) => {
+  it('the credit office sees which items a department may submit, and the collection quality of the month', async (t) => {
     if (!available) return t.skip(`chromium not installed at ${CHROMIUM}`);
     const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
@@ -169,6 +175,59 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     await page.getByText('报送目录已保存（已记入审计日志）').waitFor();
     assert.deepEqual((await p.collection.grants(departmentId)).sort(), ['CF', 'XK']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'collection-grants.png'), fullPage: true });
+
+    // 归集质量 of this month (the default): the department's row, the rejection reason, the records
+    // submitted long after their decision (2026-06-15), and XK, granted above but not submitted.
+    await page.getByRole('menuitem', { name: '归集质量' }).click();
+    const row = page.getByTestId('quality-table').getByRole('row').filter({ hasText: DEPT_NAME });
+    await row.waitFor();
+    const cells = await row.getByRole('cell').allInnerTexts();
+    // 部门, 信息项, 批次 (the refused file is no imported batch), 报送行数, 接受, 拒绝, 接受率, 按时, 超期
+    assert.deepEqual(cells.slice(0, 9).map((c) => c.trim()), [DEPT_NAME, '行政处罚信息（CF）', '1', '3', '2', '1', '66.7%', '0', '2']);
+    assert.match(await page.getByTestId('quality-accepted').innerText(), /接受\s*2/);
+    assert.match(await page.getByTestId('quality-rejected').innerText(), /拒绝\s*1/);
+    const reason = page.getByTestId('quality-reasons').getByRole('row').filter({ hasText: DEPT_NAME });
+    assert.match(await reason.innerText(), /日期无效（处罚决定日期）\s+1/);
+    // The charts are images with a text summary.
+    const rowsChart = await page.getByTestId('chart-rows').getAttribute('aria-label');
+    assert.match(rowsChart ?? '', new RegExp(`${DEPT_NAME}接受2行、拒绝1行`));
+    assert.match((await page.getByTestId('chart-reasons').getAttribute('aria-label')) ?? '', /日期无效（处罚决定日期）1行/);
+    assert.ok(await page.locator('[data-testid=chart-rows] canvas').count() > 0, 'the chart is drawn');
+    await page.getByText('超期记录（超过7个工作日）').waitFor();
+    const overdue = page.getByTestId('quality-overdue');
+    assert.match(await overdue.getByRole('row').filter({ hasText: '榕市监罚〔2026〕1号' }).innerText(), /2026-06-15/);
+    assert.ok(await page.getByTestId('quality-gaps').getByRole('cell', { name: '行政许可信息（XK）' }).isVisible(), 'XK is granted but not submitted');
+    const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    assert.equal(await page.getByTestId('quality-export').getAttribute('href'), `/api/v1/collection/quality.xlsx?month=${month}`);
+    const workbook = await page.request.get(`${base}/api/v1/collection/quality.xlsx?month=${month}`);
+    assert.equal(workbook.status(), 200);
+    assert.match(workbook.headers()['content-type'] ?? '', /spreadsheetml/);
+    await page.getByText('报送目录已保存（已记入审计日志）').waitFor({ state: 'hidden' });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'collection-quality.png'), fullPage: true });
+
+    // A month without submissions says so, without charts.
+    const picker = page.getByLabel('月份');
+    await picker.click();
+    await picker.fill(`${Number(month.slice(0, 4)) - 1}${month.slice(4)}`);
+    await picker.press('Enter');
+    await page.getByTestId('quality-empty').waitFor();
+    assert.equal(await page.getByTestId('chart-rows').count(), 0);
+
+    // On a phone: the header keeps the user's name whole, and the page fits the screen.
+    const phone = await browser!.newContext({ viewport: { width: 375, height: 800 }, locale: 'zh-CN', storageState: await context.storageState() });
+    const small = await phone.newPage();
+    await small.goto(`${base}/console/#/quality`);
+    await small.getByTestId('quality-table').getByRole('row').filter({ hasText: DEPT_NAME }).waitFor();
+    await small.getByTestId('chart-rows').locator('canvas').waitFor();
+    const user = await small.getByTestId('current-user').boundingBox();
+    assert.ok(user && user.x >= 0 && user.x + user.width <= 375, `the user's name is on screen (${JSON.stringify(user)})`);
+    const header = await small.locator('.ant-layout-header').evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+    assert.ok(header.scroll <= header.client, `the header fits the screen (${header.scroll} > ${header.client})`);
+    assert.ok(await small.getByRole('button', { name: '退 出' }).or(small.getByRole('button', { name: '退出' })).isVisible());
+    const content = await small.locator('.ant-layout-content').evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+    assert.ok(content.scroll <= content.client, `the content fits the screen (${content.scroll} > ${content.client})`);
+    await small.screenshot({ path: path.join(ARTIFACTS, 'collection-quality-375.png'), fullPage: true });
+    await phone.close();
     await context.close();
   });
 });

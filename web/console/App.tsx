@@ -1,6 +1,6 @@
 /** The console shell: sign-in gate, navigation by role, pages by hash route (#/users …). */
-import { useCallback, useEffect, useState, type ReactElement } from 'react';
-import { Button, Layout, Menu, Result, Space, Spin, Tag, Typography } from 'antd';
+import { lazy, Suspense, useCallback, useEffect, useState, type ReactElement } from 'react';
+import { Button, Grid, Layout, Menu, Result, Space, Spin, Tag, Typography } from 'antd';
 import { api, setCsrfToken } from '../ui/api';
 import { t } from '../ui/i18n';
 import { LangSwitch } from '../ui/LangSwitch';
@@ -17,6 +17,9 @@ import { ReviewPage } from './pages/Review';
 import { SecurityPolicyPage } from './pages/SecurityPolicy';
 import { SubmitPage } from './pages/Submit';
 import { UsersPage } from './pages/Users';
+
+// Loaded when first opened: its charts bring echarts, which the other pages do without.
+const QualityPage = lazy(() => import('./pages/Quality').then((m) => ({ default: m.QualityPage })));
 
 interface Page {
   key: string;
@@ -36,6 +39,7 @@ const PAGES: Page[] = [
   { key: 'batches', label: t('报送批次'), group: t('数据归集'), roles: ['submitter', 'reviewer', 'creditOffice'], render: (me) => <BatchesPage me={me} /> },
   { key: 'review', label: t('审核'), group: t('数据归集'), roles: ['reviewer'], render: () => <ReviewPage /> },
   { key: 'grants', label: t('报送目录'), group: t('数据归集'), roles: ['creditOffice'], render: () => <GrantsPage /> },
+  { key: 'quality', label: t('归集质量'), group: t('数据归集'), roles: ['creditOffice', 'submitter', 'reviewer'], render: (me) => <QualityPage me={me} /> },
   { key: 'departments', label: t('部门'), group: t('系统管理'), roles: ['sysAdmin'], render: () => <DepartmentsPage /> },
   { key: 'users', label: t('用户'), group: t('系统管理'), roles: ['sysAdmin', 'secAdmin'], render: (me) => <UsersPage me={me} /> },
   { key: 'security', label: t('密码与会话策略'), group: t('安全策略'), roles: ['secAdmin'], render: () => <SecurityPolicyPage /> },
@@ -61,6 +65,7 @@ export function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [step, setStep] = useState<NextStep | 'password' | 'loading'>('loading');
   const route = useHashRoute();
+  const screens = Grid.useBreakpoint();
 
   const refresh = useCallback(async () => {
     try {
@@ -90,6 +95,7 @@ export function App() {
   const pages = PAGES.filter((p) => allowed(p, me.user.roles));
   const page = pages.find((p) => p.key === route);
   const groups = [...new Set(pages.map((p) => p.group))];
+  const roleNames = me.user.roles.map((r) => t(ROLE_LABELS[r] ?? r)).join(t('、'));
   const items = groups.flatMap((g) => {
     const children = pages.filter((p) => p.group === g).map((p) => ({ key: p.key, label: p.label }));
     return g ? [{ key: g, label: g, type: 'group' as const, children }] : children;
@@ -102,16 +108,21 @@ export function App() {
         <Menu mode="inline" selectedKeys={[page?.key ?? '']} items={items} onClick={(e) => (window.location.hash = `#/${e.key}`)} />
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', paddingInline: 16 }}>
-          <Space>
+        {/* The header grows and wraps rather than overflowing; a phone drops the role tags (they stay in the name's tooltip). */}
+        <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', paddingInline: 16, paddingBlock: 8, height: 'auto', minHeight: 64, lineHeight: 'normal' }}>
+          <Space wrap size={[8, 8]} style={{ justifyContent: 'flex-end', minWidth: 0 }}>
             <LangSwitch />
-            <Typography.Text data-testid="current-user">{t('{name}（{username}）', { name: me.user.displayName, username: me.user.username })}</Typography.Text>
-            {me.user.roles.map((r) => <Tag key={r} color="blue">{t(ROLE_LABELS[r] ?? r)}</Tag>)}
+            <Typography.Text data-testid="current-user" title={roleNames} style={{ overflowWrap: 'anywhere' }}>
+              {t('{name}（{username}）', { name: me.user.displayName, username: me.user.username })}
+            </Typography.Text>
+            {screens.sm && me.user.roles.map((r) => <Tag key={r} color="blue" style={{ marginInlineEnd: 0 }}>{t(ROLE_LABELS[r] ?? r)}</Tag>)}
             <Button size="small" onClick={async () => { await api('POST', '/api/v1/auth/logout', {}).catch(() => undefined); setMe(null); setStep('password'); }}>{t('退出')}</Button>
           </Space>
         </Layout.Header>
         <Layout.Content style={{ margin: 16 }}>
-          {page ? page.render(me) : <Result status="403" title={t('无权访问')} subTitle={t('当前角色不能使用该页面。')} />}
+          <Suspense fallback={<div style={{ textAlign: 'center', padding: 48 }}><Spin /></div>}>
+            {page ? page.render(me) : <Result status="403" title={t('无权访问')} subTitle={t('当前角色不能使用该页面。')} />}
+          </Suspense>
         </Layout.Content>
       </Layout>
     </Layout>

@@ -396,12 +396,14 @@ export class CollectionService {
   /** Quality per department, item and month (see quality.ts); `departmentId` narrows to one department. */
   async quality(month: string, q: { departmentId?: string | undefined; itemCode?: string | undefined }): Promise<QualityReport> {
     const filter = { ...monthRange(month), ...q };
+    const limitWorkingDays = this.deps.catalog.get('timeLimit', 'SGS_PUBLISH')?.content.value ?? 7;
     const records = recordsRepo(this.deps.db);
     const [totals, reasons, days, late, gaps] = await Promise.all([
       this.repo.batchTotals(filter),
       this.repo.rejectionReasons(filter),
       records.submissionDays(filter),
-      records.lateCandidates(filter, 7, 500),
+      // More working days than the limit means at least as many calendar days: a cheap first cut.
+      records.lateCandidates(filter, limitWorkingDays, 500),
       this.repo.gaps(filter),
     ]);
     const items = [...new Set([...totals.map((t) => t.item_code), ...days.map((d) => d.item_code)])];
@@ -415,7 +417,7 @@ export class CollectionService {
     for (const id of new Set([...totals, ...days, ...late, ...gaps].map((x) => x.department_id))) names.set(id, (await this.deps.department(id))?.name ?? id);
     return buildQuality({
       month, filter,
-      limitWorkingDays: this.deps.catalog.get('timeLimit', 'SGS_PUBLISH')?.content.value ?? 7,
+      limitWorkingDays,
       calendar: this.deps.catalog.calendar,
       item: (c) => this.deps.catalog.get('infoItem', c)?.content,
       departmentName: (id) => names.get(id) ?? id,
