@@ -9,18 +9,14 @@
  * except in CI (REQUIRE_BROWSER=1), where a missing browser fails it.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Actor } from '../server/modules/audit/index.js';
-import { stepOf, totpAt } from '../server/modules/identity/index.js';
 import { makeUscc, penaltyRow } from '../test/fixtures.js';
+import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser } from './browser.js';
 import { ENGINE, startTestPlatform, type TestPlatform } from '../test/helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(import.meta.dirname, '../test-artifacts');
-const PASSWORD = 'Xinyong#E2e2026';
 // The department's own code: every row's data source (CF_SJLYDM) must be the submitting department.
 const DEPT_USCC = makeUscc('11', '350100', 601);
 const DEPT_NAME = '福州市市场监督管理局';
@@ -39,14 +35,13 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
   let base = '';
   let departmentId = '';
   const passwords = { submitter: '', creditOffice: '' };
-  const available = fs.existsSync(CHROMIUM);
+  const available = browserAvailable;
 
   before(async () => {
     if (!available) {
-      if (process.env.REQUIRE_BROWSER === '1') throw new Error(`chromium not found at ${CHROMIUM}: install it (apt-get install chromium fonts-wqy-microhei)`);
+      await launchBrowser(); // throws in CI, where a missing browser is a failure
       return;
     }
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     p = await startTestPlatform({ authenticate: null });
     const setup: Actor = { id: 'e2e-setup', name: 'e2e-setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
     departmentId = (await p.identity.createDepartment({ name: DEPT_NAME, uscc: DEPT_USCC }, setup)).id;
@@ -58,41 +53,18 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     await p.app.listen({ port: 0, host: '127.0.0.1' });
     const addr = p.app.server.address() as { port: number };
     base = `http://127.0.0.1:${addr.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = (await launchBrowser()) ?? undefined;
   });
   after(async () => {
     await browser?.close();
     if (p) await p.stop();
   });
 
-  /** Password → forced change → TOTP enrolment → recovery codes → console. */
-  async function firstSignIn(page: Page, username: string, oneTimePassword: string): Promise<void> {
-    await page.goto(`${base}/console/`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(oneTimePassword);
-    await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录' })).click();
-    await page.getByLabel('当前密码（一次性密码）').fill(oneTimePassword);
-    await page.getByLabel('新密码', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('确认新密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '修改密码' }).click();
-    await page.getByRole('button', { name: '显示二维码' }).click();
-    await page.getByAltText('动态验证码二维码').waitFor();
-    const secret = (await page.getByTestId('totp-secret').innerText()).trim();
-    await page.getByLabel('6位动态验证码').fill(totpAt(secret, stepOf(new Date())));
-    await page.getByRole('button', { name: '确认绑定' }).click();
-    await page.getByText('请立即抄写并妥善保管恢复码').waitFor();
-    await page.getByRole('button', { name: '我已保存，进入系统' }).click();
-    await page.getByTestId('current-user').waitFor();
-  }
-
   it('a submitter uploads a CSV, sees 2 rows accepted and 1 rejected with its reason, and finds the batch', async (t) => {
     if (!available) return t.skip(`chromium not installed at ${CHROMIUM}`);
     const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    await firstSignIn(page, 'li.si', passwords.submitter);
+    await firstSignIn(page, base, 'li.si', passwords.submitter);
 
     await page.getByRole('menuitem', { name: '数据报送' }).click();
     // The department's only granted item is chosen already, shown by name and code.
@@ -161,7 +133,7 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     if (!available) return t.skip(`chromium not installed at ${CHROMIUM}`);
     const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    await firstSignIn(page, 'wang.wu', passwords.creditOffice);
+    await firstSignIn(page, base, 'wang.wu', passwords.creditOffice);
     await page.getByRole('menuitem', { name: '报送目录' }).click();
     await page.getByLabel('部门').click();
     await page.getByTitle(DEPT_NAME).click();

@@ -6,69 +6,41 @@
  * missing browser fails it.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { stepOf, totpAt } from '../server/modules/identity/index.js';
+import type { Browser } from 'playwright-core';
+import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser } from './browser.js';
 import { ENGINE, startTestPlatform, type TestPlatform } from '../test/helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(import.meta.dirname, '../test-artifacts');
-const PASSWORD = 'Xinyong#E2e2026';
 
 describe(`console in a real browser on ${ENGINE}`, () => {
   let p: TestPlatform;
   let browser: Browser | undefined;
   let base = '';
-  const available = fs.existsSync(CHROMIUM);
+  const available = browserAvailable;
 
   before(async () => {
     if (!available) {
-      if (process.env.REQUIRE_BROWSER === '1') throw new Error(`chromium not found at ${CHROMIUM}: install it (apt-get install chromium fonts-wqy-microhei)`);
+      await launchBrowser(); // throws in CI, where a missing browser is a failure
       return;
     }
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     p = await startTestPlatform({ authenticate: null });
     await p.app.listen({ port: 0, host: '127.0.0.1' });
     const addr = p.app.server.address() as { port: number };
     base = `http://127.0.0.1:${addr.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = (await launchBrowser()) ?? undefined;
   });
   after(async () => {
     await browser?.close();
     if (p) await p.stop();
   });
 
-  /** Password → forced change → TOTP enrolment → recovery codes → console. */
-  async function firstSignIn(page: Page, username: string, oneTimePassword: string): Promise<void> {
-    await page.goto(`${base}/console/`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(oneTimePassword);
-    await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录' })).click();
-    await page.getByLabel('当前密码（一次性密码）').fill(oneTimePassword);
-    await page.getByLabel('新密码', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('确认新密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '修改密码' }).click();
-    await page.getByRole('button', { name: '显示二维码' }).click();
-    await page.getByAltText('动态验证码二维码').waitFor();
-    const secret = (await page.getByTestId('totp-secret').innerText()).trim();
-    await page.getByLabel('6位动态验证码').fill(totpAt(secret, stepOf(new Date())));
-    await page.getByRole('button', { name: '确认绑定' }).click();
-    await page.getByText('请立即抄写并妥善保管恢复码').waitFor();
-    await page.getByRole('button', { name: '我已保存，进入系统' }).click();
-    await page.getByTestId('current-user').waitFor();
-  }
-
   it('signs in with TOTP, creates a department user, and the audit administrator sees an intact chain', async (t) => {
     if (!available) return t.skip(`chromium not installed at ${CHROMIUM}`);
     assert.ok(p.bootstrap);
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    await firstSignIn(page, 'admin', p.bootstrap.password);
+    await firstSignIn(page, base, 'admin', p.bootstrap.password);
 
     await page.goto(`${base}/console/#/departments`);
     await page.getByRole('button', { name: '新增部门' }).click();
@@ -106,7 +78,7 @@ describe(`console in a real browser on ${ENGINE}`, () => {
 
     const auditorContext = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const auditor = await auditorContext.newPage();
-    await firstSignIn(auditor, 'shen.ji', auditorPassword);
+    await firstSignIn(auditor, base, 'shen.ji', auditorPassword);
     await auditor.goto(`${base}/console/#/audit`);
     await auditor.getByRole('button', { name: '校验哈希链' }).click();
     const verdict = auditor.getByTestId('audit-verification');

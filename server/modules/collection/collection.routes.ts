@@ -8,6 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { PassThrough, type Readable } from 'node:stream';
 import { z } from 'zod';
+import type { BatchView, QualityReport, RowIssue } from '../../../common/collection-api.js';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
 import type { Role } from '../../platform/policy.js';
@@ -49,14 +50,13 @@ export const batchView = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   review: z.object({ status: z.enum(['none', 'pending', 'approved', 'rejected']), by: z.string().nullable(), at: z.string().nullable(), reason: z.string().nullable() }),
-});
-export type BatchView = z.infer<typeof batchView>;
+}) satisfies z.ZodType<BatchView>;
 
 const issueView = z.object({
   rowNumber: z.number(),
   problems: z.array(z.object({ field: z.string().nullable(), label: z.string().nullable(), value: z.string().nullable(), code: z.string(), message: z.string() })),
   row: z.record(z.string(), z.string()).nullable(),
-});
+}) satisfies z.ZodType<RowIssue>;
 
 const qualityView = z.object({
   month: z.string(),
@@ -72,7 +72,7 @@ const qualityView = z.object({
   reasons: z.array(z.object({ departmentId: z.string(), itemCode: z.string(), code: z.string(), field: z.string().nullable(), label: z.string(), count: z.number() })),
   overdue: z.array(z.object({ recordId: z.string(), departmentName: z.string(), itemCode: z.string(), documentNumber: z.string(), decisionDate: z.string(), submitted: z.string(), workingDays: z.number() })),
   gaps: z.array(z.object({ departmentId: z.string(), departmentName: z.string(), itemCode: z.string(), itemName: z.string() })),
-});
+}) satisfies z.ZodType<QualityReport>;
 
 export interface CollectionRouteDeps {
   collection: CollectionService;
@@ -394,8 +394,8 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
   };
 }
 
-function presentIssue(r: { row_number: number; problems: unknown; row_data: unknown }): z.infer<typeof issueView> {
-  return { rowNumber: r.row_number, problems: r.problems as z.infer<typeof issueView>['problems'], row: (r.row_data ?? null) as Record<string, string> | null };
+function presentIssue(r: { row_number: number; problems: unknown; row_data: unknown }): RowIssue {
+  return { rowNumber: r.row_number, problems: r.problems as RowIssue['problems'], row: (r.row_data ?? null) as Record<string, string> | null };
 }
 
 /** The original file name, percent-encoded by the client (headers are ASCII); only its last segment, bounded. */

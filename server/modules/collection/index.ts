@@ -1,4 +1,5 @@
 export { CollectionService, MAX_API_RECORDS, type Submitter, type CollectionDeps } from './collection.service.js';
-export { collectionRoutes, type BatchView } from './collection.routes.js';
+export { collectionRoutes } from './collection.routes.js';
+export type { BatchView } from '../../../common/collection-api.js';
 export type { CollectionTables } from './collection.tables.js';
 export type { BatchRow } from './collection.repo.js';

@@ -6,33 +6,12 @@
  * items a department sent nothing of (gaps).
  */
 import ExcelJS from 'exceljs';
+import type { QualityReport, QualityRow } from '../../../common/collection-api.js';
 import type { WorkingCalendar } from '../../platform/calendar/working-calendar.js';
 import type { InfoItem } from '../catalog/index.js';
 import type { QualityFilter } from '../records/index.js';
 
-export interface QualityRow {
-  departmentId: string;
-  departmentName: string;
-  itemCode: string;
-  itemName: string;
-  batches: number;
-  submitted: number;
-  accepted: number;
-  rejected: number;
-  /** Records first submitted in the month, by working days after their decision. */
-  timeliness: { records: number; onTime: number; late: number; medianWorkingDays: number | null };
-  /** Optional fields: share of the month's records that carry each (0–1), lowest first. */
-  completeness: { field: string; label: string; ratio: number }[];
-}
-
-export interface QualityReport {
-  month: string;
-  limitWorkingDays: number;
-  rows: QualityRow[];
-  reasons: { departmentId: string; itemCode: string; code: string; field: string | null; label: string; count: number }[];
-  overdue: { recordId: string; departmentName: string; itemCode: string; documentNumber: string; decisionDate: string; submitted: string; workingDays: number }[];
-  gaps: { departmentId: string; departmentName: string; itemCode: string; itemName: string }[];
-}
+export type { QualityReport, QualityRow } from '../../../common/collection-api.js';
 
 /** [first day, first day of the next month) of a YYYY-MM month, in China time. */
 export function monthRange(month: string): { from: Date; to: Date } {

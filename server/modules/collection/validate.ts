@@ -11,16 +11,10 @@
  */
 import { maskIdNumber, normalizeCode, toHalfWidth, validateIdNumber, validateUscc, type RegionLookup } from '../../../common/identifiers/index.js';
 import { maskPersonName } from '../../../common/masking.js';
+import type { RowProblem } from '../../../common/collection-api.js';
 import type { CatalogField, CodeTable, InfoItem } from '../catalog/index.js';
 
-export interface RowProblem {
-  field: string | null;
-  label: string | null;
-  /** The submitted value, masked when personal. */
-  value: string | null;
-  code: string;
-  message: string;
-}
+export type { RowProblem } from '../../../common/collection-api.js';
 
 export type SubjectRef =
   | {
