@@ -46,13 +46,15 @@ describe(`audit retention on ${ENGINE}`, () => {
   });
 
   it('the daily job purges once a day, once across instances, as the system', async () => {
-    const runs = await Promise.all([p.scheduler.runDue(), p.scheduler.runDue()]);
+    // Other jobs (publicity.end, hourly) share the scheduler; only the purge is counted here.
+    const purgeRuns = async () => (await p.scheduler.runDue()).filter((j) => j === 'audit.purge');
+    const runs = await Promise.all([purgeRuns(), purgeRuns()]);
     assert.deepEqual(runs.flat(), ['audit.purge'], 'two racing instances: one run');
-    assert.deepEqual(await p.scheduler.runDue(), [], 'not again the same day');
+    assert.deepEqual(await purgeRuns(), [], 'not again the same day');
     clock.advance(23 * 3_600_000);
-    assert.deepEqual(await p.scheduler.runDue(), []);
+    assert.deepEqual(await purgeRuns(), []);
     clock.advance(3_600_000);
-    assert.deepEqual(await p.scheduler.runDue(), ['audit.purge']);
+    assert.deepEqual(await purgeRuns(), ['audit.purge']);
     const purges = await p.db.selectFrom('audit_log').select(['actor_id']).where('event', '=', 'audit.purge').orderBy('seq', 'desc').limit(2).execute();
     assert.deepEqual(purges.map((r) => r.actor_id), [null, null], 'the scheduled purge is audited as the system');
     assert.equal((await p.audit.verify()).intact, true);
