@@ -89,8 +89,24 @@ function decoder(encoding: string): Transform {
 
 const blank = (cells: string[]) => cells.every((c) => c.trim() === '');
 
+/**
+ * The encoding is decided by the first non-ASCII bytes: a GBK file whose first rows happen to be
+ * ASCII (field-code headers, numbers) must not be taken for UTF-8. Reads on, up to 4 MB, to find them.
+ */
+async function sampleForEncoding(open: OpenBytes, head: Buffer): Promise<Buffer> {
+  if (head.some((b) => b >= 0x80)) return head;
+  for await (const chunk of open(head.length, 4 * 1024 * 1024 - 1)) {
+    const c = chunk as Buffer;
+    const at = c.findIndex((b) => b >= 0x80);
+    // From the first non-ASCII byte on, enough for a decision (a partial character at the end is fine).
+    if (at !== -1) return c.subarray(at, at + 4096);
+  }
+  return head;
+}
+
 export async function openCsv(open: OpenBytes, head: Buffer): Promise<RowSource> {
-  const { encoding, bom } = detectEncoding(head);
+  const bomOf = detectEncoding(head);
+  const { encoding, bom } = bomOf.bom > 0 ? bomOf : { ...detectEncoding(await sampleForEncoding(open, head)), bom: 0 };
   const firstLine = new TextDecoder(encoding).decode(head.subarray(bom)).split(/\r?\n/)[0] ?? '';
   // Tab-separated exports (.txt from some systems) are read too.
   const delimiter = (firstLine.match(/\t/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? '\t' : ',';
