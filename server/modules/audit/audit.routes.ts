@@ -1,6 +1,7 @@
 /** The audit viewer's API: only the audit administrator reads the audit log (三员分立). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AuditEventView, VerificationView } from '../../../common/audit-api.js';
 import { errorResponses } from '../../platform/http-schemas.js';
 import { actorOf, type AuditLog } from './audit.service.js';
 import type { AuditTables } from './audit.tables.js';
@@ -22,9 +23,9 @@ const eventView = z.object({
   resultCount: z.number().nullable(),
   details: z.record(z.string(), z.unknown()),
   hash: z.string(),
-});
+}) satisfies z.ZodType<AuditEventView>;
 
-function present(r: Selectable<AuditTables['audit_log']>): z.infer<typeof eventView> {
+function present(r: Selectable<AuditTables['audit_log']>): AuditEventView {
   return {
     seq: r.seq,
     at: r.at.toISOString(),
@@ -117,7 +118,7 @@ export function auditRoutes(audit: AuditLog, retention: () => { securityMonths: 
               reason: z.string().optional(),
               // Whether the database itself also refuses changes to audit rows (least-privilege role).
               database: z.object({ role: z.string(), leastPrivilege: z.boolean() }).nullable(),
-            }),
+            }) satisfies z.ZodType<VerificationView>,
             ...errorResponses,
           },
         },

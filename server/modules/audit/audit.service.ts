@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
+import type { Verification } from '../../../common/audit-api.js';
 import { sql, type Kysely } from 'kysely';
 import { validateIdNumber } from '../../../common/identifiers/index.js';
 import type { Clock } from '../../platform/clock.js';
@@ -40,15 +41,7 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
-export interface Verification {
-  intact: boolean;
-  count: number;
-  lastSeq: number;
-  checkpoints: number;
-  /** The first sequence number that is missing, altered or cannot be trusted. */
-  firstBroken?: number;
-  reason?: string;
-}
+export type { Verification } from '../../../common/audit-api.js';
 
 /** A Kysely instance or transaction over any tables that include audit_log. */
 export type KyselyLike = Pick<Kysely<object>, 'isTransaction'>;

@@ -1,36 +1,10 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, DatePicker, Descriptions, Input, Select, Space, Table, Tag } from 'antd';
 import type { Dayjs } from 'dayjs';
+import type { AuditEventView as AuditEvent, VerificationView as Verification } from '../../../common/audit-api';
 import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
 import { CATEGORY_LABELS, RESULT_LABELS, ROLE_LABELS, formatTime } from '../../ui/labels';
-
-interface AuditEvent {
-  seq: number;
-  at: string;
-  category: string;
-  event: string;
-  actor: { id: string | null; name: string | null; roles: string[] };
-  ip: string | null;
-  object: { type: string | null; id: string | null };
-  result: string;
-  reason: string | null;
-  purpose: string | null;
-  authorizationRef: string | null;
-  resultCount: number | null;
-  details: Record<string, unknown>;
-}
-
-interface Verification {
-  intact: boolean;
-  count: number;
-  lastSeq: number;
-  checkpoints: number;
-  firstBroken?: number;
-  reason?: string;
-  /** null on the embedded database, which has no roles. */
-  database: { role: string; leastPrivilege: boolean } | null;
-}
 
 /** 张三（数据报送员、审核员）; the name alone when the actor has no roles. */
 function actorText(actor: AuditEvent['actor']): string {
