@@ -238,6 +238,17 @@ describe(`collection: files and API batches on ${ENGINE}`, () => {
     assert.ok((denied.rows[0]?.n ?? 0) >= 2, 'the refusals are audited');
   });
 
+  it('links a known organization to the legal representative a later record names', async () => {
+    const rep = makeIdNumber('350102', '19700303', 21);
+    const uscc = penaltyRow(A_USCC, 2).CF_XDR_SHXYM ?? '';
+    const before = await sql<{ legal_rep_id: string | null }>`select legal_rep_id from subject where uscc = ${uscc}`.execute(p.db);
+    assert.equal(before.rows[0]?.legal_rep_id, null);
+    await importFile(csv([penaltyRow(A_USCC, 80, { CF_XDR_MC: '福州测试2贸易有限公司', CF_XDR_SHXYM: uscc, CF_FR_ZJLX: '身份证', CF_FR_ZJHM: rep })]).replace(/\r\n/, ',法定代表人证件类型,法定代表人证件号码\r\n').replace(/\r\n$/, `,身份证,${rep}\r\n`), '法人.csv');
+    const after = await sql<{ legal_rep_id: string | null; masked: string | null }>`select s.legal_rep_id, r.id_number_masked as masked from subject s left join subject r on r.id = s.legal_rep_id where s.uscc = ${uscc}`.execute(p.db);
+    assert.ok(after.rows[0]?.legal_rep_id, 'linked');
+    assert.equal(after.rows[0]?.masked, `350102********${rep.slice(-4)}`);
+  });
+
   it('keeps a conflicting name for a known code as a data-quality warning', async () => {
     const renamed = await importFile(csv([penaltyRow(A_USCC, 1, { CF_XDR_MC: '福州测试1贸易股份有限公司', CF_NR_FK: '0.8' })]), '改名.csv');
     assert.equal(renamed.warnings, 1);

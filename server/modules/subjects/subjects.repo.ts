@@ -128,9 +128,12 @@ export class SubjectsRepo {
 
   /** Links a legal representative where none is recorded yet; an existing link is not overwritten. */
   async linkLegalRepresentatives(links: { id: string; legalRepId: string }[]): Promise<void> {
-    for (const l of links) {
-      await this.db.updateTable('subject').set({ legal_rep_id: l.legalRepId }).where('id', '=', l.id).where('legal_rep_id', 'is', null).execute();
-    }
+    if (links.length === 0) return;
+    // One statement for the chunk; the first link named for an organization wins.
+    await sql`
+      update subject s set legal_rep_id = l.rep
+      from (select distinct on (id) id, rep from unnest(${links.map((l) => l.id)}::uuid[], ${links.map((l) => l.legalRepId)}::uuid[]) as t(id, rep)) l
+      where s.id = l.id and s.legal_rep_id is null`.execute(this.db);
   }
 
   /**
