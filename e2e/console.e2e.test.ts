@@ -55,14 +55,21 @@ describe(`console in a real browser on ${ENGINE}`, () => {
       const dialog = page.getByRole('dialog');
       await dialog.getByLabel('用户名').fill(username);
       await dialog.getByLabel('姓名').fill(name);
+      // Each choice is confirmed in the dialog before going on: under load a click on an option
+      // still opening can be lost, and the form would then be refused for an empty field.
       if (department) {
         await dialog.getByLabel('部门').click();
         await page.getByTitle('杭州市市场监督管理局').click();
+        await dialog.getByText('杭州市市场监督管理局', { exact: true }).filter({ visible: true }).first().waitFor();
       }
       await dialog.getByLabel('角色').click();
       await page.getByTitle(role).click();
-      await dialog.getByLabel('角色').press('Escape');
+      await dialog.getByText(role, { exact: true }).filter({ visible: true }).first().waitFor(); // the list itself is outside the dialog
+      // Closes the role list by clicking the dialog's title, not with Escape, which would close the
+      // dialog itself if the list had already closed.
+      await dialog.locator('.ant-modal-title').click();
       await dialog.getByRole('button', { name: '保 存' }).or(dialog.getByRole('button', { name: '保存' })).click();
+      await dialog.waitFor({ state: 'hidden' });
       const otp = page.getByTestId('one-time-password');
       await otp.waitFor();
       const text = (await otp.innerText()).trim();
