@@ -6,11 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import pg from 'pg';
 import { sql } from 'kysely';
-import { startPlatform } from '../server/app/platform.js';
+import { demoPublication, startPlatform } from '../server/app/platform.js';
 import { loadConfig } from '../server/platform/config.js';
 import { generateDemo } from '../server/modules/demo/index.js';
+import { benchDatabase } from './database.js';
 
 const base = process.env.DATABASE_URL;
 if (!base) {
@@ -19,18 +19,13 @@ if (!base) {
 }
 const subjects = Number(process.argv[2] ?? 50_000);
 const records = Number(process.argv[3] ?? 500_000);
-const name = `xinyong_bench_${randomBytes(3).toString('hex')}`;
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`create database ${name}`);
-const url = new URL(base);
-url.pathname = `/${name}`;
+const db = await benchDatabase(base);
 
 try {
   const keyMaterial = { current: 1, keys: new Map([[1, { id: 1, enc: randomBytes(16), mac: randomBytes(32) }]]), blindIndex: randomBytes(32) };
-  const platform = await startPlatform({ ...loadConfig({ DATABASE_URL: url.toString() }), demoData: 'off' }, pino({ level: 'warn' }), { keyMaterial });
+  const platform = await startPlatform({ ...loadConfig({ DATABASE_URL: db.url }), demoData: 'off' }, pino({ level: 'warn' }), { keyMaterial });
   const stats = await generateDemo(platform.engine.copyCsv, platform.cipher, platform.catalog.regions(), {
-    subjects, records, seed: 1, until: '2026-11-21', batchSize: 20_000,
+    subjects, records, seed: 1, until: '2026-11-21', batchSize: 20_000, publication: demoPublication(platform.catalog, platform.collection, '2026-11-21'),
   });
 
   // Baseline: the same rows (up to 500k, enough for a stable rate), raw COPY into a table with no
@@ -49,6 +44,5 @@ try {
   console.log(`baseline raw COPY of the same record rows, no indexes: ${rawRate} rows/s`);
   console.log(`ratio records/baseline: ${(stats.recordsPerSecond / rawRate).toFixed(2)}`);
 } finally {
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.end();
+  await db.drop();
 }

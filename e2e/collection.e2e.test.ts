@@ -1,8 +1,9 @@
 /**
  * Collection (归集) in a real browser (playwright-core driving Debian's chromium): a department's
  * submitter signs in with a forced password change and TOTP enrolment, uploads a CSV of three
- * penalty rows of which one is invalid, sees 接受 2 / 拒绝 1 with the rejected row's reason, and
- * finds the batch under 报送批次 and its own 归集质量 (also on a phone-sized screen); the credit
+ * penalty rows of which one is invalid, sees 接受 2 / 拒绝 1 with the rejected row's reason, corrects
+ * the row in the downloaded error workbook and uploads that workbook (接受 1, no duplicate), is
+ * refused an oversized file before it is sent, and finds the batch under 报送批次 and its own 归集质量 (also on a phone-sized screen); the credit
  * office sees the department's grant under 报送目录 and the month's 归集质量 (numbers, rejection
  * reason, overdue records, the gap; also on a phone). The department, users and grant are set up
  * through the platform objects. Screenshots go to test-artifacts/. Without chromium the test is skipped,
@@ -11,6 +12,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import type { Actor } from '../server/modules/audit/index.js';
 import { makeUscc, penaltyRow } from '../test/fixtures.js';
@@ -42,7 +44,8 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
       await launchBrowser(); // throws in CI, where a missing browser is a failure
       return;
     }
-    p = await startTestPlatform({ authenticate: null });
+    // A 1 MB upload limit, so the console's own size check can be tried with a small file.
+    p = await startTestPlatform({ authenticate: null, env: { IMPORT_MAX_MB: '1' } });
     const setup: Actor = { id: 'e2e-setup', name: 'e2e-setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
     departmentId = (await p.identity.createDepartment({ name: DEPT_NAME, uscc: DEPT_USCC }, setup)).id;
     passwords.submitter = (await p.identity.createUser({ username: 'li.si', displayName: '李四', departmentId, roles: ['submitter'] }, setup)).oneTimePassword;
@@ -91,6 +94,22 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     assert.match(workbook.headers()['content-type'] ?? '', /spreadsheetml/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'collection-submit.png'), fullPage: true });
 
+    // The clerk corrects the date in the error workbook and uploads that workbook as it is.
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await workbook.body()) as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    const header = (sheet.getRow(1).values as unknown[]).map(String);
+    sheet.getRow(2).getCell(header.indexOf('处罚决定日期')).value = '2026-02-28';
+    const corrected = Buffer.from(await book.xlsx.writeBuffer());
+    await page.getByTestId('upload-input').setInputFiles({ name: '处罚信息-改正.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: corrected });
+    await page.getByTestId('upload-submit').click();
+    await result.getByText('处罚信息-改正.xlsx').waitFor({ timeout: 30_000 });
+    await result.getByTestId('count-accepted').waitFor({ timeout: 30_000 });
+    assert.match(await result.getByTestId('count-accepted').innerText(), /接受\s*1/);
+    assert.match(await result.getByTestId('count-rejected').innerText(), /拒绝\s*0/);
+    assert.match(await result.getByTestId('count-created').innerText(), /新增\s*1/);
+    assert.equal(await p.collection.recordCount(departmentId, 'CF'), 3, 'all three decisions, none twice');
+
     // A whole-file problem is refused at once (422) with the server's reason, shown prominently.
     await page.getByTestId('upload-input').setInputFiles({ name: '表头有误.csv', mimeType: 'text/csv', buffer: Buffer.from('行政相对人名称,不存在的列\r\n某公司,x\r\n', 'utf8') });
     await page.getByTestId('upload-submit').click();
@@ -99,11 +118,19 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     assert.match(await refused.innerText(), /文件不能导入[\s\S]*「表头有误\.csv」不能导入/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'collection-submit-refused.png'), fullPage: true });
 
+    // Over the size limit: refused by the page before anything is sent, with sizes in MB.
+    const big = `${Object.keys(penaltyRow(DEPT_USCC, 1)).join(',')}\r\n${'x,'.repeat(700_000)}\r\n`;
+    await page.getByTestId('upload-input').setInputFiles({ name: '太大了.csv', mimeType: 'text/csv', buffer: Buffer.from(big, 'utf8') });
+    await page.getByTestId('upload-submit').click();
+    await page.getByText('超过1 MB的上限').waitFor();
+    assert.match(await refused.innerText(), /文件过大[\s\S]*文件大小1\.3 MB，超过1 MB的上限，请拆分后上传/);
+
     await page.getByRole('menuitem', { name: '报送批次' }).click();
     const table = page.getByTestId('batch-table');
     const row = table.getByRole('row').filter({ hasText: '处罚信息.csv' });
     await row.waitFor();
-    assert.match(await row.innerText(), /已导入[\s\S]*2 \/ 1[\s\S]*无需审核[\s\S]*li\.si/);
+    assert.match(await row.innerText(), /已导入[\s\S]*2 \/ 1[\s\S]*无需审核[\s\S]*李四（li\.si）/, 'the submitter by display and account name');
+    assert.equal(await table.getByRole('row').filter({ hasText: '太大了.csv' }).count(), 0, 'the oversized file was never sent');
     assert.match(await table.getByRole('row').filter({ hasText: '表头有误.csv' }).innerText(), /未导入/, 'the refused attempt is listed too');
     await row.click();
     const detail = page.getByTestId('batch-detail');
@@ -155,14 +182,15 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     await row.waitFor();
     const cells = await row.getByRole('cell').allInnerTexts();
     // 部门, 信息项, 批次 (the refused file is no imported batch), 报送行数, 接受, 拒绝, 接受率, 按时, 超期
-    assert.deepEqual(cells.slice(0, 9).map((c) => c.trim()), [DEPT_NAME, '行政处罚信息（CF）', '1', '3', '2', '1', '66.7%', '0', '2']);
-    assert.match(await page.getByTestId('quality-accepted').innerText(), /接受\s*2/);
+    // Two imported batches: the CSV (2 of 3 rows) and the corrected error workbook (1 row).
+    assert.deepEqual(cells.slice(0, 9).map((c) => c.trim()), [DEPT_NAME, '行政处罚信息（CF）', '2', '4', '3', '1', '75%', '0', '3']);
+    assert.match(await page.getByTestId('quality-accepted').innerText(), /接受\s*3/);
     assert.match(await page.getByTestId('quality-rejected').innerText(), /拒绝\s*1/);
     const reason = page.getByTestId('quality-reasons').getByRole('row').filter({ hasText: DEPT_NAME });
     assert.match(await reason.innerText(), /日期无效（处罚决定日期）\s+1/);
     // The charts are images with a text summary.
     const rowsChart = await page.getByTestId('chart-rows').getAttribute('aria-label');
-    assert.match(rowsChart ?? '', new RegExp(`${DEPT_NAME}接受2行、拒绝1行`));
+    assert.match(rowsChart ?? '', new RegExp(`${DEPT_NAME}接受3行、拒绝1行`));
     assert.match((await page.getByTestId('chart-reasons').getAttribute('aria-label')) ?? '', /日期无效（处罚决定日期）1行/);
     assert.ok(await page.locator('[data-testid=chart-rows] canvas').count() > 0, 'the chart is drawn');
     await page.getByText('超期记录（超过7个工作日）').waitFor();

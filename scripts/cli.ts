@@ -59,7 +59,8 @@ if (!command) {
   process.exit(2);
 }
 try {
-  const platform = await startPlatform({ ...loadConfig(), demoData: 'off' }, pino({ level: 'warn' }), { maintenance: true });
+  // Warnings go to stderr: stdout carries only the summary (with --json, one JSON line).
+  const platform = await startPlatform({ ...loadConfig(), demoData: 'off' }, pino({ level: 'warn' }, pino.destination(2)), { maintenance: true });
   try {
     if (command === 'reset') await adminReset(platform, action === 'reset' ? (rest[0] ?? 'admin') : 'admin');
     else await importFile(platform, [action ?? '', ...rest].filter(Boolean));

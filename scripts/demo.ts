@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { startPlatform } from '../server/app/platform.js';
+import { demoPublication, startPlatform } from '../server/app/platform.js';
 import { loadConfig, ConfigError } from '../server/platform/config.js';
 import { generateDemo } from '../server/modules/demo/index.js';
 import { putSetting } from '../server/platform/db/settings.js';
@@ -48,6 +48,7 @@ try {
     cityCode: values.city as string,
     batchSize: platform.engine.kind === 'postgres' ? 20_000 : 5_000,
     onProgress: (m) => console.log(`  ${m}`),
+    publication: demoPublication(platform.catalog, platform.collection, values.until as string),
   });
   await putSetting(platform.db, 'demo_loaded', new Date().toISOString());
   console.log(

@@ -21,6 +21,7 @@ import { ERRORS, type ErrorCode } from '../../common/errors.js';
 import { catalogRoutes, type CatalogService } from '../modules/catalog/index.js';
 import { subjectsRoutes, type SubjectsService } from '../modules/subjects/index.js';
 import { collectionRoutes, type CollectionService } from '../modules/collection/index.js';
+import { portalRoutes, type PortalService } from '../modules/portal/index.js';
 import { auditRoutes, type AuditLog, type DatabaseRoleStatus } from '../modules/audit/index.js';
 import { identityRoutes, type IdentityService, type SignedRequests } from '../modules/identity/index.js';
 import type { Config } from '../platform/config.js';
@@ -130,11 +131,12 @@ export function installPolicy(app: FastifyInstance, opts: PolicyOptions): Regist
 }
 
 export interface AppDeps {
-  config: Pick<Config, 'trustProxy' | 'codeValidateRateLimit' | 'importMaxBytes'>;
+  config: Pick<Config, 'trustProxy' | 'codeValidateRateLimit' | 'portalRateLimit' | 'portalExportRateLimit' | 'portalExportMaxRows' | 'importMaxBytes'>;
   logger: Logger;
   catalog: CatalogService;
   subjects: SubjectsService;
   collection: CollectionService;
+  portal: PortalService;
   /** Readiness: database reachable and no migration pending. */
   ready: () => Promise<{ database: boolean; migrationsPending: number; engine: string }>;
   authenticate?: Authenticate;
@@ -226,6 +228,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       tags: [
         { name: 'health', description: '健康检查' },
         { name: 'codes', description: '统一社会信用代码与身份证号码校验' },
+        { name: 'public', description: '信用门户开放接口（匿名、限流、可缓存；仅公示期内的信息）' },
         { name: 'subjects', description: '信用主体（工作人员）' },
         { name: 'collection', description: '归集：报送文件与批次（部门只见本部门）' },
         { name: 'catalog', description: '目录：信息项、措施、名单类型及法律依据' },
@@ -286,6 +289,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
   );
   await app.register(collectionRoutes({ collection: deps.collection, catalog: deps.catalog, audit: deps.audit, maxFileBytes: deps.config.importMaxBytes }));
+  await app.register(portalRoutes({ portal: deps.portal, rateLimit: deps.config.portalRateLimit, exportRateLimit: deps.config.portalExportRateLimit, exportMaxRows: deps.config.portalExportMaxRows }));
   // The only trace public code validations leave: a count per kind and result, logged every 10 minutes.
   const countTimer = setInterval(() => logCodeValidationCounts(deps.logger), 10 * 60_000);
   countTimer.unref();

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { CatalogService, type CatalogTables } from '../modules/catalog/index.js';
-import { generateDemo, type DemoStats } from '../modules/demo/index.js';
+import { generateDemo, type DemoOptions, type DemoStats } from '../modules/demo/index.js';
 import type { RecordTables } from '../modules/records/index.js';
 import { SubjectsService, type SubjectTables } from '../modules/subjects/index.js';
 import { AuditLog, actorOf, type AuditTables } from '../modules/audit/index.js';
@@ -25,6 +25,7 @@ import { checkDatabaseRole } from './least-privilege.js';
 import { Scheduler } from '../platform/jobs.js';
 import { FileVault } from '../platform/crypto/file-vault.js';
 import { CollectionService, type CollectionTables } from '../modules/collection/index.js';
+import { PortalService } from '../modules/portal/index.js';
 import { getSetting, putSetting, type SettingsTables } from '../platform/db/settings.js';
 import type { Authenticate } from '../platform/policy.js';
 import { chinaToday } from '../../common/dates.js';
@@ -67,7 +68,7 @@ export interface StartOptions {
   /** Scheduled jobs (audit retention); tests that count audit rows turn them off. Default on. */
   jobs?: boolean;
   /** Small demo set loaded on first start when DEMO_DATA=auto. */
-  demo?: { subjects: number; records: number; seed: number };
+  demo?: { subjects: number; records: number; seed: number; canaries?: DemoOptions['canaries'] };
 }
 
 const VERSION = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')).version as string;
@@ -145,13 +146,16 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       maxFileBytes: config.importMaxBytes,
     });
 
+    const portal = new PortalService({ db: engine.db, catalog, subjects, clock });
+
     // Synthetic penalties must never appear on a production server by accident: `auto` loads the
     // demo only into the embedded database; a server needs DEMO_DATA=on. All rows or none.
     let demo: DemoStats | null = null;
     const wantDemo = opts.demo && (config.demoData === 'on' || (config.demoData === 'auto' && engine.kind === 'pglite'));
     if (wantDemo && opts.demo && (await getSetting(engine.db, 'demo_loaded')) === undefined) {
       const o = opts.demo;
-      demo = await engine.bulkLoad((copy) => generateDemo(copy, cipher, catalog.regions(), { ...o, until: chinaToday(), parallel: 1 }));
+      const until = chinaToday();
+      demo = await engine.bulkLoad((copy) => generateDemo(copy, cipher, catalog.regions(), { ...o, until, parallel: 1, publication: demoPublication(catalog, collection, until) }));
       await putSetting(engine.db, 'demo_loaded', new Date().toISOString());
       log.info({ persons: demo.persons, organizations: demo.organizations, records: demo.records }, 'demo data loaded (first start)');
     }
@@ -168,6 +172,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       catalog,
       subjects,
       collection,
+      portal,
       version: VERSION,
       authenticate: opts.authenticate ?? sessionAuthenticate(identity, signed),
       verifySigned: (req, h, body) => signed.verify(h, req.method, req.url, body, req.ip, req.id),
@@ -236,4 +241,14 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     await engine.close().catch(() => {});
     throw err;
   }
+}
+
+/** Demo records get their severity and publicity window exactly as collected records do. */
+export function demoPublication(catalog: CatalogService, collection: CollectionService, today: string): DemoOptions['publication'] {
+  return (itemCode, data, decisionDate, person) => {
+    const item = catalog.get('infoItem', itemCode)?.content;
+    if (!item) throw new Error(`catalog item ${itemCode} missing`);
+    const p = collection.publicationFor(item, data, decisionDate, person, today);
+    return { severity: p.severity, publication: p.publication === 'pending_review' ? 'published' : p.publication, publishable: p.publishable, publicityStart: decisionDate, publicityEnd: p.end, publicityRule: p.rule };
+  };
 }

@@ -23,6 +23,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   CODE_VALIDATE_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  PORTAL_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
+  PORTAL_EXPORT_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
+  PORTAL_EXPORT_MAX_ROWS: z.coerce.number().int().min(1).max(10_000).default(10_000),
   TRUST_PROXY: z
     .string()
     .regex(/^(false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'false, a hop count (1), or the proxies\' addresses/CIDRs (10.0.0.1,10.0.0.0/8) — not "true": any client could then claim any address')
@@ -53,6 +56,12 @@ export interface Config {
   auditPurge: 'daily' | 'off';
   /** Largest upload accepted (bytes); bigger ones get 413 before the body is read. */
   importMaxBytes: number;
+  /** Requests per minute per client address to the public portal API. */
+  portalRateLimit: number;
+  /** CSV exports per minute per client address: a stricter budget than browsing. */
+  portalExportRateLimit: number;
+  /** Largest result set a CSV export gives (at most 10 000). */
+  portalExportMaxRows: number;
 }
 
 /** Documented in README.md → Configuration; keep the two in step. */
@@ -77,6 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     demoData: e.DEMO_DATA,
     codeValidateRateLimit: e.CODE_VALIDATE_RATE_LIMIT,
+    portalRateLimit: e.PORTAL_RATE_LIMIT,
+    portalExportRateLimit: e.PORTAL_EXPORT_RATE_LIMIT,
+    portalExportMaxRows: e.PORTAL_EXPORT_MAX_ROWS,
     trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     auditCheckpointFile: path.resolve(e.AUDIT_CHECKPOINT_FILE ?? path.join(e.DATA_DIR, 'audit-checkpoints.jsonl')),
     auditPurge: e.AUDIT_PURGE,

@@ -18,6 +18,8 @@ export interface Principal {
   kind: 'user' | 'system';
   id: string;
   name: string;
+  /** How people know the account (a user's display name); lists show it beside the account name. */
+  displayName?: string | undefined;
   roles: readonly Role[];
   departmentId: string | null;
   /** 'password': signed in with the password only; business routes need 'full'. */

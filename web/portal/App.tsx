@@ -1,9 +1,13 @@
-/** The public portal's home: the platform's name, the search box (opens with the portal issue), the code check. */
-import { useState } from 'react';
+/** The public portal: home (search box, code check), search results, credit profiles, 双公示. */
+import { lazy, Suspense, useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Input, Layout, List, Radio, Row, Space, Tag, Typography } from 'antd';
 import { api, describeError } from '../ui/api';
 import { t } from '../ui/i18n';
 import { LangSwitch } from '../ui/LangSwitch';
+import { ProfilePage } from './ProfilePage';
+import { PublicityPage } from './PublicityPage';
+import { useRoute, type Route } from './route';
+import { SearchBox, SearchPage } from './SearchPage';
 
 interface Issue {
   code: string;
@@ -20,7 +24,16 @@ interface Validation {
   warnings: Issue[];
 }
 
-const NAV = ['首页', '信用信息查询', '双公示', '信用名单', '信用修复', '异议申诉', '信用承诺', '信用报告', '政策法规'];
+// ECharts only for the home page's figures, loaded after the page itself.
+const Figures = lazy(() => import('./Figures').then((m) => ({ default: m.Figures })));
+
+/** Top navigation; entries without a page yet are shown, not linked, until their issues. */
+const NAV: { label: string; href?: string; key?: string }[] = [
+  { label: '首页', href: '#/', key: '' },
+  { label: '信用信息查询', href: '#/search', key: 'search' },
+  { label: '双公示', href: '#/publicity/penalties', key: 'publicity' },
+  { label: '信用名单' }, { label: '信用修复' }, { label: '异议申诉' }, { label: '信用承诺' }, { label: '信用报告' }, { label: '政策法规' },
+];
 
 function CodeCheck() {
   const [code, setCode] = useState('');
@@ -88,7 +101,43 @@ function CodeCheck() {
   );
 }
 
+function Home() {
+  return (
+    <>
+      <Card style={{ marginBottom: 16 }}>
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <SearchBox autoFocus />
+          <Space wrap>
+            <Button type="link" href="#/publicity/penalties" style={{ paddingLeft: 0 }}>{t('行政处罚公示')}</Button>
+            <Button type="link" href="#/publicity/permits">{t('行政许可公示')}</Button>
+          </Space>
+        </Space>
+      </Card>
+      <Row gutter={[16, 16]}>
+        <Col xs={24}><Suspense fallback={null}><Figures /></Suspense></Col>
+        <Col xs={24} md={14}><CodeCheck /></Col>
+        <Col xs={24} md={10}>
+          <Card title={t('服务')}>
+            <List size="small" dataSource={['信用修复（即将开放）', '异议申诉（即将开放）', '信用报告（即将开放）', '接口文档：/docs'].map((s) => t(s))} renderItem={(s) => <List.Item>{s}</List.Item>} />
+            <Button type="link" href="/console/" style={{ paddingLeft: 0 }}>{t('工作人员登录管理后台')}</Button>
+          </Card>
+        </Col>
+      </Row>
+    </>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  const [first, second] = route.path;
+  if (first === 'search') return <SearchPage route={route} />;
+  if (first === 'subject' && second) return <ProfilePage uscc={second} />;
+  if (first === 'publicity') return <PublicityPage route={route} kind={second === 'permits' ? 'permits' : 'penalties'} />;
+  return <Home />;
+}
+
 export function App() {
+  const route = useRoute();
+  const current = route.path[0] ?? '';
   return (
     <Layout style={{ minHeight: '100vh', background: '#f5f5f5' }}>
       <Layout.Header style={{ background: '#c0392b', padding: '0 16px', height: 'auto', lineHeight: 1.5 }}>
@@ -96,28 +145,18 @@ export function App() {
           <Typography.Title level={3} style={{ color: '#fff', margin: '12px 0 4px' }}>{t('信用Xinyong')}</Typography.Title>
           <LangSwitch />
         </div>
-        <nav style={{ display: 'flex', flexWrap: 'wrap', gap: 16, paddingBottom: 8 }}>
-          {NAV.map((n) => (
-            <span key={n} style={{ color: '#fff', opacity: n === '首页' ? 1 : 0.75 }}>{t(n)}</span>
-          ))}
+        <nav className="no-print" aria-label={t('网站导航')} style={{ display: 'flex', flexWrap: 'wrap', gap: 16, paddingBottom: 8 }}>
+          {NAV.map((n) =>
+            n.href ? (
+              <a key={n.label} href={n.href} style={{ color: '#fff', fontWeight: n.key === current || (n.key === 'search' && current === 'subject') ? 700 : 400 }}>{t(n.label)}</a>
+            ) : (
+              <span key={n.label} style={{ color: '#fff', opacity: 0.6 }}>{t(n.label)}</span>
+            ),
+          )}
         </nav>
       </Layout.Header>
       <Layout.Content style={{ maxWidth: 1000, width: '100%', margin: '0 auto', padding: 16 }}>
-        <Card style={{ marginBottom: 16 }}>
-          <Space direction="vertical" style={{ width: '100%' }}>
-            <Input.Search size="large" placeholder={t('请输入企业名称或统一社会信用代码')} enterButton={t('查询')} disabled aria-label="信用信息查询" />
-            <Typography.Text type="secondary">{t('信用信息查询、双公示和信用名单将在后续版本开放。')}</Typography.Text>
-          </Space>
-        </Card>
-        <Row gutter={[16, 16]}>
-          <Col xs={24} md={14}><CodeCheck /></Col>
-          <Col xs={24} md={10}>
-            <Card title={t('服务')}>
-              <List size="small" dataSource={['信用修复（即将开放）', '异议申诉（即将开放）', '信用报告（即将开放）', '接口文档：/docs'].map((s) => t(s))} renderItem={(s) => <List.Item>{s}</List.Item>} />
-              <Button type="link" href="/console/" style={{ paddingLeft: 0 }}>{t('工作人员登录管理后台')}</Button>
-            </Card>
-          </Col>
-        </Row>
+        <Page route={route} />
       </Layout.Content>
       <Layout.Footer style={{ textAlign: 'center' }}>{t('信用Xinyong 开源公共信用信息平台 · 隐私政策 · 网站地图')}</Layout.Footer>
     </Layout>

@@ -21,6 +21,8 @@ import type { AuditCategory, AuditResult, AuditTables } from './audit.tables.js'
 export interface Actor {
   id: string;
   name: string;
+  /** For business records that show who acted (not written to the audit log, which keeps `name`). */
+  displayName?: string | undefined;
   roles: readonly string[];
   departmentId: string | null;
   ip: string | null;
@@ -293,6 +295,7 @@ export function actorOf(req: FastifyRequest): Actor {
   return {
     id: p?.id ?? 'anonymous',
     name: p?.name ?? 'anonymous',
+    displayName: p?.displayName,
     roles: p?.roles ?? [],
     departmentId: p?.departmentId ?? null,
     ip: req.ip ?? null,

@@ -163,6 +163,10 @@ function crossCheck(b: CatalogBundle, problems: CatalogProblem[]): void {
     if (item.validUntilField !== undefined) mustExist(item.validUntilField, 'validUntilField');
     if (item.publicityEndField !== undefined) mustExist(item.publicityEndField, 'publicityEndField');
     if (item.inactiveWhen) mustExist(item.inactiveWhen.field, 'inactiveWhen');
+    for (const key of ['basisField', 'categoryField', 'sourceField'] as const) {
+      const name = item[key];
+      if (name !== undefined) mustExist(name, key);
+    }
     for (const r of item.severityRules ?? []) {
       mustExist(r.when.field, 'severityRules');
       if (r.maxAmount) mustExist(r.maxAmount.field, 'severityRules');

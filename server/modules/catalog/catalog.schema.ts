@@ -120,6 +120,12 @@ export const infoItem = z.strictObject({
   validUntilField: z.string().optional(),
   /** Where the department may set the end of publicity itself, honoured within the rule's range. */
   publicityEndField: z.string().optional(),
+  /** The field stating a record's own legal basis (CF_YJ 处罚依据); the portal shows it with each record. */
+  basisField: z.string().optional(),
+  /** The field the 双公示 pages filter by category (CF_CFLB 处罚类别, XK_XKLB 许可类别). */
+  categoryField: z.string().optional(),
+  /** The field naming the unit the data came from (CF_SJLY 数据来源单位), shown as the record's source. */
+  sourceField: z.string().optional(),
   /** A field and the values that mean the record is no longer in force (XK_ZT 2 无效): not published. */
   inactiveWhen: z.strictObject({ field: z.string(), in: z.array(z.string()).min(1) }).optional(),
   subjectFields: z.record(z.string(), z.string()),

@@ -68,6 +68,8 @@ describe(`collection: files and API batches on ${ENGINE}`, () => {
     assert.equal(bad.statusCode, 400);
     const asClerk = await p.app.inject({ method: 'PUT', url: `/api/v1/collection/grants/${a}`, headers: clerkA(), payload: { itemCodes: ['CF'] } });
     assert.equal(asClerk.statusCode, 403);
+    const own = await p.app.inject({ method: 'GET', url: `/api/v1/collection/grants/${a}`, headers: clerkA() });
+    assert.deepEqual(own.json(), { departmentId: a, itemCodes: ['CF', 'XK'], maxFileBytes: 500 * 1048576 }, 'the department sees its items and the upload limit');
   });
 
   it('imports the valid rows of a file with Chinese headers and keeps each rejected row with its reasons', async () => {
@@ -112,12 +114,21 @@ describe(`collection: files and API batches on ${ENGINE}`, () => {
     assert.equal(history.statusCode, 200, history.body);
     assert.deepEqual(history.json().versions.map((v: { version: number }) => v.version), [2, 1]);
     assert.deepEqual(history.json().versions[0].changes, [{ field: 'CF_NR_FK', label: '罚款金额(万元)', before: '0.5', after: '0.8' }], 'the difference between versions');
+    const [v2, v1] = history.json().versions as { batchId: string }[];
+    assert.equal(v2?.batchId, again.id, 'the current version came with the corrected file');
+    assert.notEqual(v1?.batchId, again.id, 'the replaced version keeps the batch it came with');
     const asB = await p.app.inject({ method: 'GET', url: `/api/v1/collection/records/${rec.rows[0]?.id ?? ''}`, headers: clerkB() });
     assert.equal(asB.statusCode, 403);
 
     const same = await importFile(csv(fixed, 'codes'), '再传一次.csv');
     assert.deepEqual({ unchanged: same.unchanged_records, created: same.created_records, updated: same.updated_records }, { unchanged: 5, created: 0, updated: 0 });
     assert.equal(await count(), 5);
+    const kept = await sql<{ n: number }>`select count(*)::int as n from record_version where record_id = ${rec.rows[0]?.id ?? ''}`.execute(p.db);
+    assert.equal(kept.rows[0]?.n, 1, 'history holds the one replaced version, not the unchanged re-submission');
+    // The history trigger itself: writing the same content is no new version.
+    await sql`update record set data = data, subject_id = subject_id where id = ${rec.rows[0]?.id ?? ''}`.execute(p.db);
+    const still = await sql<{ n: number }>`select count(*)::int as n from record_version where record_id = ${rec.rows[0]?.id ?? ''}`.execute(p.db);
+    assert.equal(still.rows[0]?.n, 1);
   });
 
   it('reads GB18030 and UTF-8 with BOM alike', async () => {
@@ -186,6 +197,34 @@ describe(`collection: files and API batches on ${ENGINE}`, () => {
     assert.equal(await count(), before, 'no record from a refused file');
     const list = await p.app.inject({ method: 'GET', url: '/api/v1/collection/batches?pageSize=100', headers: clerkA() });
     assert.ok(list.json().items.some((i: { status: string; failure: string }) => i.status === 'failed' && /PDF/.test(i.failure)), 'the refused attempt is listed with its reason');
+  });
+
+  it('takes back the error workbook with its rows corrected, as the clerk downloaded it', async () => {
+    // Two rows to correct, and a repeat of 903 with another amount (the first 903 is imported).
+    const bad = [penaltyRow(A_USCC, 901, { CF_NR_FK: '' }), penaltyRow(A_USCC, 902, { CF_JDRQ: '2026-02-30' }), penaltyRow(A_USCC, 903), penaltyRow(A_USCC, 903, { CF_NR_FK: '9' })];
+    const first = await importFile(csv(bad), '第二批.csv');
+    assert.deepEqual([first.accepted, first.rejected], [1, 3]);
+    const report = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${first.id}/errors.xlsx`, headers: clerkA() });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
+    const [sheet, repeats] = book.worksheets;
+    assert.ok(sheet && repeats);
+    assert.equal(sheet.rowCount, 3, 'the header and the two rows to correct');
+    assert.equal(repeats.name, '重复的行（勿重新上传）');
+    assert.deepEqual([repeats.rowCount, repeats.getRow(2).getCell(1).value], [2, 5], 'the repeat is kept apart, by its row number');
+    const header = (sheet.getRow(1).values as unknown[]).map(String);
+    // The clerk types the missing amount and the right date into the workbook and uploads it as it is.
+    sheet.getRow(2).getCell(header.indexOf('罚款金额(万元)')).value = '0.3';
+    sheet.getRow(3).getCell(header.indexOf('处罚决定日期')).value = '2026-02-28';
+    const fixed = Buffer.from(await book.xlsx.writeBuffer());
+    const before = await count();
+    const again = await upload(fixed, clerkA(), 'CF', '错误报告-已改正.xlsx');
+    assert.equal(again.statusCode, 202, again.body);
+    const second = await p.collection.run(again.json().id);
+    assert.deepEqual({ accepted: second.accepted, rejected: second.rejected, created: second.created_records }, { accepted: 2, rejected: 0, created: 2 });
+    assert.equal(await count(), before + 2, 'the corrected rows are in, nothing twice');
+    const kept = await sql<{ version: number; fine: string }>`select version, data->>'CF_NR_FK' as fine from record where document_number = ${'榕市监罚〔2026〕903号'}`.execute(p.db);
+    assert.deepEqual(kept.rows[0], { version: 1, fine: '0.5' }, 'the repeat did not replace the imported row');
   });
 
   it('answers 413 before reading a body over the size limit', async () => {

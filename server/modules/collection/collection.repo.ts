@@ -91,10 +91,10 @@ export class CollectionRepo {
     return this.db.updateTable('import_batch').set({ status, failure, finished_at: at, review_status: reviewStatus }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   }
 
-  async review(id: string, decision: 'approved' | 'rejected', by: { id: string; name: string }, reason: string | null, at: Date): Promise<BatchRow | undefined> {
+  async review(id: string, decision: 'approved' | 'rejected', by: { id: string; name: string; display: string }, reason: string | null, at: Date): Promise<BatchRow | undefined> {
     return this.db
       .updateTable('import_batch')
-      .set({ review_status: decision, reviewed_by: by.id, reviewed_by_name: by.name, reviewed_at: at, review_reason: reason })
+      .set({ review_status: decision, reviewed_by: by.id, reviewed_by_name: by.name, reviewed_by_display: by.display, reviewed_at: at, review_reason: reason })
       .where('id', '=', id)
       .where('review_status', '=', 'pending')
       .returningAll()

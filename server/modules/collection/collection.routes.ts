@@ -101,10 +101,10 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       updated: b.updated_records,
       unchanged: b.unchanged_records,
       warnings: b.warnings,
-      submittedBy: b.submitted_by_name,
+      submittedBy: b.submitted_by_display ?? b.submitted_by_name,
       createdAt: b.created_at.toISOString(),
       finishedAt: b.finished_at?.toISOString() ?? null,
-      review: { status: b.review_status, by: b.reviewed_by_name, at: b.reviewed_at?.toISOString() ?? null, reason: b.review_reason },
+      review: { status: b.review_status, by: b.reviewed_by_display ?? b.reviewed_by_name, at: b.reviewed_at?.toISOString() ?? null, reason: b.review_reason },
     });
 
     /** The department whose batches the caller may see: null means all (the credit office). */
@@ -135,11 +135,19 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
 
     app.get(
       '/api/v1/collection/grants/:id',
-      { config: reader, schema: { tags: ['collection'], summary: '部门可报送的信息项', params: idParams, response: { 200: z.object({ departmentId: z.string(), itemCodes: z.array(z.string()) }), ...errorResponses } } },
+      {
+        config: reader,
+        schema: {
+          tags: ['collection'], summary: '部门可报送的信息项（及文件大小上限）', params: idParams,
+          // maxFileBytes: the console refuses a larger file before sending it (a browser may only see
+          // a dropped connection when the server answers 413 before reading the body).
+          response: { 200: z.object({ departmentId: z.string(), itemCodes: z.array(z.string()), maxFileBytes: z.number().int() }), ...errorResponses },
+        },
+      },
       async (req) => {
         const own = scope(req);
         if (own !== null && own !== req.params.id) throw new AppError('FORBIDDEN', undefined, '只能查看本部门的报送目录');
-        return { departmentId: req.params.id, itemCodes: await deps.collection.grants(req.params.id) };
+        return { departmentId: req.params.id, itemCodes: await deps.collection.grants(req.params.id), maxFileBytes: deps.maxFileBytes };
       },
     );
 
@@ -147,9 +155,9 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       '/api/v1/collection/grants/:id',
       {
         config: { policy: { roles: ['creditOffice'] } },
-        schema: { tags: ['collection'], summary: '设置部门可报送的信息项（信用办）', params: idParams, body: z.object({ itemCodes: z.array(z.string().max(20)).max(100) }), response: { 200: z.object({ departmentId: z.string(), itemCodes: z.array(z.string()) }), ...errorResponses } },
+        schema: { tags: ['collection'], summary: '设置部门可报送的信息项（信用办）', params: idParams, body: z.object({ itemCodes: z.array(z.string().max(20)).max(100) }), response: { 200: z.object({ departmentId: z.string(), itemCodes: z.array(z.string()), maxFileBytes: z.number().int() }), ...errorResponses } },
       },
-      async (req) => ({ departmentId: req.params.id, itemCodes: await deps.collection.setGrants(req.params.id, req.body.itemCodes, actorOf(req)) }),
+      async (req) => ({ departmentId: req.params.id, itemCodes: await deps.collection.setGrants(req.params.id, req.body.itemCodes, actorOf(req)), maxFileBytes: deps.maxFileBytes }),
     );
 
     // Files: streamed to the encrypted file vault, never buffered whole; 413 before reading when

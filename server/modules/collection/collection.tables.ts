@@ -27,11 +27,13 @@ export interface CollectionTables {
     next_row: Generated<number>;
     submitted_by: string;
     submitted_by_name: string | null;
+    submitted_by_display: string | null;
     created_at: Generated<Date>;
     finished_at: Date | null;
     review_status: Generated<'none' | 'pending' | 'approved' | 'rejected'>;
     reviewed_by: string | null;
     reviewed_by_name: string | null;
+    reviewed_by_display: string | null;
     reviewed_at: Date | null;
     review_reason: string | null;
   };

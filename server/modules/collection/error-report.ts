@@ -6,6 +6,7 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { InfoItem } from '../catalog/index.js';
+import { REPORT_COLUMNS } from './headers.js';
 import type { RowProblem } from './validate.js';
 
 export interface RejectedRow {
@@ -14,29 +15,44 @@ export interface RejectedRow {
   row: Record<string, string> | null;
 }
 
-export async function writeErrorReport(out: Writable, item: InfoItem, rows: AsyncIterable<RejectedRow>): Promise<number> {
+/** A row refused only because its decision came earlier in the same file (that earlier row was imported). */
+export function isRepeatOnly(r: RejectedRow): boolean {
+  return r.problems.length > 0 && r.problems.every((p) => p.code === 'DUPLICATE_IN_BATCH');
+}
+
+/**
+ * Rows to correct go on the first sheet — the one an upload reads, so the corrected workbook can go
+ * back as it is. Repeats of a decision already imported go on a second sheet: uploaded again they
+ * would replace the row that was imported. `rows` is read twice (once per sheet), so nothing is
+ * held in memory.
+ */
+export async function writeErrorReport(out: Writable, item: InfoItem, rows: () => AsyncIterable<RejectedRow>): Promise<number> {
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
-  const sheet = book.addWorksheet('错误报告', { views: [{ state: 'frozen', ySplit: 1, xSplit: 1 }] });
-  sheet.columns = [
-    { header: '原文件行号', key: '_row', width: 10 },
-    { header: '错误说明', key: '_errors', width: 60 },
+  const columns = [
+    { header: REPORT_COLUMNS.rowNumber, key: '_row', width: 10 },
+    { header: REPORT_COLUMNS.errors, key: '_errors', width: 60 },
     ...item.fields.map((f) => ({ header: f.label, key: f.code, width: Math.min(Math.max(f.label.length * 2 + 2, 12), 40) })),
   ];
-  const head = sheet.getRow(1);
-  head.font = { bold: true };
-  head.getCell(2).font = { bold: true, color: { argb: 'FFC0392B' } };
-  head.commit();
   let n = 0;
-  for await (const r of rows) {
-    const values: Record<string, string | number> = { _row: r.rowNumber, _errors: r.problems.map((p) => p.message + (p.value ? `（值：${p.value}）` : '')).join('\n') };
-    for (const [code, v] of Object.entries(r.row ?? {})) values[code] = v;
-    const row = sheet.addRow(values);
-    row.getCell(2).font = { color: { argb: 'FFC0392B' } };
-    row.getCell(2).alignment = { wrapText: true, vertical: 'top' };
-    row.commit();
-    n++;
+  for (const [name, wanted] of [['错误报告', (r: RejectedRow) => !isRepeatOnly(r)], ['重复的行（勿重新上传）', isRepeatOnly]] as const) {
+    const sheet = book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1, xSplit: 1 }] });
+    sheet.columns = columns;
+    const head = sheet.getRow(1);
+    head.font = { bold: true };
+    head.getCell(2).font = { bold: true, color: { argb: 'FFC0392B' } };
+    head.commit();
+    for await (const r of rows()) {
+      if (!wanted(r)) continue;
+      const values: Record<string, string | number> = { _row: r.rowNumber, _errors: r.problems.map((p) => p.message + (p.value ? `（值：${p.value}）` : '')).join('\n') };
+      for (const [code, v] of Object.entries(r.row ?? {})) values[code] = v;
+      const row = sheet.addRow(values);
+      row.getCell(2).font = { color: { argb: 'FFC0392B' } };
+      row.getCell(2).alignment = { wrapText: true, vertical: 'top' };
+      row.commit();
+      n++;
+    }
+    sheet.commit();
   }
-  sheet.commit();
   await book.commit();
   return n;
 }

@@ -9,8 +9,14 @@ import { prohibitedTerm } from '../../../common/catalog/prohibited-fields.js';
 import { toHalfWidth } from '../../../common/identifiers/index.js';
 import type { InfoItem } from '../catalog/index.js';
 
+/**
+ * The error workbook's own columns (row number in the original file, what to fix): a clerk fixes
+ * the rows in that workbook and uploads it as it is, so they are read as ignored columns.
+ */
+export const REPORT_COLUMNS = { rowNumber: '原文件行号', errors: '错误说明' } as const;
+
 export interface HeaderMapping {
-  /** Field code per column, or null for a legacy column that is ignored. */
+  /** Field code per column, or null for an ignored column (a legacy one, or the error workbook's own). */
   columns: (string | null)[];
   problems: string[];
 }
@@ -24,13 +30,15 @@ export function normalizeHeader(h: string): string {
     .toUpperCase();
 }
 
-export function mapHeaders(item: InfoItem, header: readonly string[]): HeaderMapping {
+/** `file`: a file's header row, which may be an error workbook's (its own columns are then ignored). */
+export function mapHeaders(item: InfoItem, header: readonly string[], source: 'file' | 'api' = 'file'): HeaderMapping {
   const byName = new Map<string, string | null>();
   for (const f of item.fields) {
     byName.set(normalizeHeader(f.code), f.code);
     byName.set(normalizeHeader(f.label), f.code);
   }
   for (const [legacy, code] of Object.entries(item.legacyHeaders ?? {})) byName.set(normalizeHeader(legacy), code);
+  if (source === 'file') for (const column of Object.values(REPORT_COLUMNS)) byName.set(normalizeHeader(column), null);
 
   const problems: string[] = [];
   const columns: (string | null)[] = [];

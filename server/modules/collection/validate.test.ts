@@ -127,6 +127,20 @@ describe('penalty rows (CF)', () => {
     assert.ok(!text.includes('欧阳小明') && text.includes('欧阳**'), 'the person’s name masked');
   });
 
+  it('refuses the masks of a row corrected in the error workbook, not a * in other fields', () => {
+    const id = makeIdNumber('110105', '19800101', 12);
+    const person = { CF_XDR_MC: '欧阳小明', CF_XDR_LB: '自然人', CF_XDR_SHXYM: '', CF_FRDB: '', CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: id };
+    const r = cf(penaltyRow(PROVIDER, 11, { ...person, CF_XDR_MC: '欧阳**', CF_XDR_ZJHM: `110105********${id.slice(-4)}` }));
+    expectProblem(r, 'VALUE_MASKED', 'CF_XDR_MC');
+    expectProblem(r, 'VALUE_MASKED', 'CF_XDR_ZJHM');
+    assert.match(JSON.stringify(r), /请填写完整的原始信息/);
+    // Masked as a person's, then the category corrected to an organization: the name is still a mask.
+    expectProblem(cf(penaltyRow(PROVIDER, 14, { CF_XDR_MC: '福*********' })), 'VALUE_MASKED', 'CF_XDR_MC');
+    expectProblem(cf(penaltyRow(PROVIDER, 15, { CF_XDR_MC: '欧阳**' })), 'VALUE_MASKED', 'CF_XDR_MC');
+    assert.ok(cf(penaltyRow(PROVIDER, 12, { CF_XDR_MC: '福州*星贸易有限公司' })).ok, 'an organization name is not masked, so * is data');
+    assert.ok(cf(penaltyRow(PROVIDER, 13, { CF_SY: '经查，当事人*销售不合格产品' })).ok);
+  });
+
   it('takes other identity documents without a resident-ID checksum', () => {
     const r = cf(penaltyRow(PROVIDER, 11, { CF_XDR_MC: 'John Smith', CF_XDR_LB: '自然人', CF_XDR_SHXYM: '', CF_FRDB: '', CF_XDR_ZJLX: '护照', CF_XDR_ZJHM: 'E12345678' }));
     assert.ok(r.ok && r.record.subject.kind === 'person' && r.record.subject.idType === '护照号', JSON.stringify(problems(r)));
@@ -168,6 +182,14 @@ describe('headers', () => {
     assert.equal(m.columns.at(-1), null, 'timestamp column ignored');
     const cells = header.map((h) => (h === 'CF_CFLB1' ? '罚款' : h === 'CF_CFLB2' ? '警告' : h === 'SJC' ? '20260101' : 'x'));
     assert.equal(rowToFields(m.columns, cells).CF_CFLB, '罚款;警告');
+  });
+
+  it('reads the error workbook’s own columns (row number, what to fix) as ignored', () => {
+    const m = mapHeaders(cfItem, ['原文件行号', '错误说明', ...cfItem.fields.map((f) => f.label)]);
+    assert.deepEqual(m.problems, []);
+    assert.deepEqual(m.columns.slice(0, 3), [null, null, cfItem.fields[0]?.code]);
+    const api = mapHeaders(cfItem, ['原文件行号', ...cfItem.fields.map((f) => f.code)], 'api');
+    assert.ok(api.problems.some((p) => /第1列表头「原文件行号」不是/.test(p)), 'an API record has no such field');
   });
 
   it('reports unknown, prohibited, duplicate and missing columns together', () => {

@@ -91,6 +91,28 @@ export function parseDecimal(raw: string, scale: number | undefined): { value: s
   return { value: canonical };
 }
 
+/**
+ * A problem with one field's value, the value as error reports show it (masked if personal).
+ * Top-level rather than a closure per row: a million rows would make a million closures.
+ */
+function fail(problems: RowProblem[], isPerson: boolean, f: CatalogField, v: string | null, code: string, reason: string): void {
+  problems.push({ field: f.code, label: f.label, value: v === null ? null : maskFor(f, v, isPerson), code, message: `「${f.label}」(${f.code})${reason}` });
+}
+
+/** Whether error reports show this field masked (so a '*' in it is a mask, not data). */
+function masks(field: CatalogField, isPerson: boolean): boolean {
+  return field.masking === 'idNumber' || field.personal === true || field.masking === 'personName' || field.masking === 'hidden' || (field.masking === 'personNameIfPerson' && isPerson);
+}
+
+/**
+ * A value still carrying the masks of an error workbook. A name is judged by its shape too (张*,
+ * 欧阳**, 福*********): the row may have been masked as a person's and corrected to an organization.
+ */
+function carriesMask(field: CatalogField, value: string, isPerson: boolean): boolean {
+  if (!value.includes('*')) return false;
+  return masks(field, isPerson) || (field.masking === 'personNameIfPerson' && /^[^*]{1,2}\*+$/u.test(value));
+}
+
 function maskFor(field: CatalogField, value: string, isPerson: boolean): string {
   if (field.masking === 'idNumber' || field.personal) {
     const n = normalizeCode(value);
@@ -120,6 +142,18 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
   const separators = new Map(item.fields.filter((f) => f.type === 'multiEnum').map((f) => [f.code, new RegExp(`[${escapeClass(f.separator ?? ';；,，、')}]`)]));
   const patterns = new Map((item.rules ?? []).flatMap((r) => (r.pattern ? [[r.code, new RegExp(r.pattern.regex)] as const] : [])));
   const sf = item.subjectFields;
+  // A file repeats the department's code on every row and the same companies many times.
+  const usccChecked = new Map<string, ReturnType<typeof validateUscc>>();
+  const uscc = (value: string) => {
+    let r = usccChecked.get(value);
+    if (r === undefined) {
+      if (usccChecked.size >= 10_000) usccChecked.clear();
+      r = validateUscc(value, ctx.regionName);
+      usccChecked.set(value, r);
+    }
+    return r;
+  };
+  const repIdField = sf.legalRepresentative ? item.fields.find((f) => f.type === 'idNumber' && f.code !== sf.idNumber && f.code.includes('FR')) : undefined;
   const personFlag = (raw: Readonly<Record<string, string>>) => {
     const cat = sf.category ? raw[sf.category] : undefined;
     return cat !== undefined && lookup.get(fields.get(sf.category ?? '')?.enum ?? '')?.get(normalizeEnum(cat)) === PERSON;
@@ -131,22 +165,24 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
     const data: Record<string, string | string[]> = {};
     const clear: Record<string, string> = {};
     const isPerson = personFlag(raw);
-    const shown = (f: CatalogField, v: string) => maskFor(f, v, isPerson);
-    const fail = (f: CatalogField, v: string | null, code: string, reason: string) =>
-      problems.push({ field: f.code, label: f.label, value: v === null ? null : shown(f, v), code, message: `「${f.label}」(${f.code})${reason}` });
 
     for (const f of item.fields) {
       const v = raw[f.code];
       if (v === undefined || v.trim() === '') {
-        if (f.required) fail(f, null, 'REQUIRED', '为必填项');
+        if (f.required) fail(problems, isPerson, f, null, 'REQUIRED', '为必填项');
         continue;
       }
       const value = v.trim();
+      // A row corrected in the error workbook still carries the masks of its personal values.
+      if (carriesMask(f, value, isPerson)) {
+        fail(problems, isPerson, f, value, 'VALUE_MASKED', '是遮盖后的值（错误报告中的个人信息以*号遮盖），请填写完整的原始信息');
+        continue;
+      }
       switch (f.type) {
         case 'text': {
           // UTF-16 length ≥ code points: only a long value needs counting.
           const n = f.maxLength !== undefined && value.length > f.maxLength ? [...value].length : 0;
-          if (f.maxLength !== undefined && n > f.maxLength) fail(f, value, 'TOO_LONG', `长度${n}个字符，超过上限${f.maxLength}`);
+          if (f.maxLength !== undefined && n > f.maxLength) fail(problems, isPerson, f, value, 'TOO_LONG', `长度${n}个字符，超过上限${f.maxLength}`);
           else data[f.code] = value;
           break;
         }
@@ -155,21 +191,21 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
           if (f.type === 'dateOrLongTerm' && isLongTerm(value)) data[f.code] = LONG_TERM;
           else {
             const d = parseDate(value);
-            if (d === null) fail(f, value, 'DATE_INVALID', `「${value}」不是有效日期（应为YYYY-MM-DD${f.type === 'dateOrLongTerm' ? '，长期有效填“长期”' : ''}）`);
+            if (d === null) fail(problems, isPerson, f, value, 'DATE_INVALID', `「${value}」不是有效日期（应为YYYY-MM-DD${f.type === 'dateOrLongTerm' ? '，长期有效填“长期”' : ''}）`);
             else data[f.code] = d;
           }
           break;
         }
         case 'decimal': {
           const r = parseDecimal(value, f.scale);
-          if ('error' in r) fail(f, value, 'DECIMAL_INVALID', `「${value}」${r.error}`);
-          else if (f.min !== undefined && Number(r.value) < f.min) fail(f, value, 'DECIMAL_RANGE', `不能小于${f.min}`);
+          if ('error' in r) fail(problems, isPerson, f, value, 'DECIMAL_INVALID', `「${value}」${r.error}`);
+          else if (f.min !== undefined && Number(r.value) < f.min) fail(problems, isPerson, f, value, 'DECIMAL_RANGE', `不能小于${f.min}`);
           else data[f.code] = r.value;
           break;
         }
         case 'enum': {
           const c = canonicalEnum(ctx, lookup, f, value);
-          if (c === null) fail(f, value, 'ENUM_INVALID', `「${value}」不在代码表「${ctx.codeTables(f.enum ?? '')?.name ?? f.enum}」中，可选：${allowed(ctx, f)}`);
+          if (c === null) fail(problems, isPerson, f, value, 'ENUM_INVALID', `「${value}」不在代码表「${ctx.codeTables(f.enum ?? '')?.name ?? f.enum}」中，可选：${allowed(ctx, f)}`);
           else data[f.code] = c;
           break;
         }
@@ -178,16 +214,16 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
           const out: string[] = [];
           for (const part of parts) {
             const c = canonicalEnum(ctx, lookup, f, part);
-            if (c === null) fail(f, part, 'ENUM_INVALID', `中的「${part}」不在代码表「${ctx.codeTables(f.enum ?? '')?.name ?? f.enum}」中，可选：${allowed(ctx, f)}`);
+            if (c === null) fail(problems, isPerson, f, part, 'ENUM_INVALID', `中的「${part}」不在代码表「${ctx.codeTables(f.enum ?? '')?.name ?? f.enum}」中，可选：${allowed(ctx, f)}`);
             else if (!out.includes(c)) out.push(c);
           }
           if (out.length > 0 && out.length === parts.length) data[f.code] = out;
-          else if (parts.length === 0 && f.required) fail(f, null, 'REQUIRED', '为必填项');
+          else if (parts.length === 0 && f.required) fail(problems, isPerson, f, null, 'REQUIRED', '为必填项');
           break;
         }
         case 'uscc': {
-          const r = validateUscc(value, ctx.regionName);
-          if (!r.valid) fail(f, value, 'USCC_INVALID', `「${value}」不是有效的统一社会信用代码：${r.errors.map((e) => e.message).join('；')}`);
+          const r = uscc(value);
+          if (!r.valid) fail(problems, isPerson, f, value, 'USCC_INVALID', `「${value}」不是有效的统一社会信用代码：${r.errors.map((e) => e.message).join('；')}`);
           else {
             data[f.code] = r.normalized;
             for (const w of r.warnings) warnings.push({ field: f.code, label: f.label, value: r.normalized, code: w.code, message: `「${f.label}」(${f.code})${w.message}` });
@@ -201,17 +237,17 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
           const type = typeRaw ? (canonicalEnum(ctx, lookup, fields.get(typeField) ?? f, typeRaw) ?? typeRaw) : RESIDENT_ID;
           if (type === RESIDENT_ID) {
             const r = validateIdNumber(value, { regionName: ctx.regionName, today: ctx.today });
-            if (!r.valid) fail(f, value, 'ID_INVALID', `不是有效的居民身份证号码：${r.errors.map((e) => e.message).join('；')}`);
+            if (!r.valid) fail(problems, isPerson, f, value, 'ID_INVALID', `不是有效的居民身份证号码：${r.errors.map((e) => e.message).join('；')}`);
             else {
               clear[f.code] = r.normalized;
               data[f.code] = maskIdNumber(r.normalized);
             }
           } else {
             const n = normalizeCode(value);
-            if (n.length < 5 || n.length > 30) fail(f, value, 'ID_INVALID', `长度应为5–30个字符`);
+            if (n.length < 5 || n.length > 30) fail(problems, isPerson, f, value, 'ID_INVALID', `长度应为5–30个字符`);
             else {
               clear[f.code] = n;
-              data[f.code] = shown(f, n);
+              data[f.code] = maskFor(f, n, isPerson);
             }
           }
           break;
@@ -224,16 +260,16 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
     const decisionField = fields.get(item.decisionDateField);
     const decisionDate = data[item.decisionDateField];
     if (decisionField && typeof decisionDate === 'string') {
-      if (decisionDate > ctx.today) fail(decisionField, decisionDate, 'DATE_IN_FUTURE', `${decisionDate}晚于今天（${ctx.today}），不能是将来的日期`);
+      if (decisionDate > ctx.today) fail(problems, isPerson, decisionField, decisionDate, 'DATE_IN_FUTURE', `${decisionDate}晚于今天（${ctx.today}），不能是将来的日期`);
       if (decisionDate < item.effectiveFrom || (item.effectiveTo !== undefined && decisionDate > item.effectiveTo)) {
-        fail(decisionField, decisionDate, 'ITEM_NOT_IN_FORCE', `${decisionDate}不在信息项「${item.name}」的有效期内（${item.effectiveFrom}起${item.effectiveTo ? `至${item.effectiveTo}` : ''}）`);
+        fail(problems, isPerson, decisionField, decisionDate, 'ITEM_NOT_IN_FORCE', `${decisionDate}不在信息项「${item.name}」的有效期内（${item.effectiveFrom}起${item.effectiveTo ? `至${item.effectiveTo}` : ''}）`);
       }
     }
     if (item.providerCodeField) {
       const pf = fields.get(item.providerCodeField);
       const pv = data[item.providerCodeField];
       if (pf && typeof pv === 'string' && pv !== ctx.departmentUscc) {
-        fail(pf, pv, 'PROVIDER_MISMATCH', `「${pv}」与报送部门的统一社会信用代码${ctx.departmentUscc}不一致：谁产生、谁报送`);
+        fail(problems, isPerson, pf, pv, 'PROVIDER_MISMATCH', `「${pv}」与报送部门的统一社会信用代码${ctx.departmentUscc}不一致：谁产生、谁报送`);
       }
     }
 
@@ -248,7 +284,6 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
       subject = { kind: 'person', name, idType, idNumber, minorAtDecision: idType === RESIDENT_ID && isMinor(idNumber, String(decisionDate)) };
     } else {
       const repName = sf.legalRepresentative ? data[sf.legalRepresentative] : undefined;
-      const repIdField = sf.legalRepresentative ? item.fields.find((f) => f.type === 'idNumber' && f.code !== sf.idNumber && f.code.includes('FR')) : undefined;
       const repId = repIdField ? clear[repIdField.code] : undefined;
       const repType = repIdField ? data[repIdField.code.replace(/ZJHM$/, 'ZJLX')] : undefined;
       subject = {
@@ -259,39 +294,55 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
         legalRepresentative: typeof repName === 'string' ? { name: repName, idType: typeof repType === 'string' ? repType : repId ? RESIDENT_ID : null, idNumber: repId ?? null } : null,
       };
     }
-    const key = item.naturalKey.map((k) => String(data[k] ?? '')).join('|');
+    let key = '';
+    for (const [i, k] of item.naturalKey.entries()) key += `${i > 0 ? '|' : ''}${String(data[k] ?? '')}`;
     return { ok: true, record: { key, decisionDate: String(decisionDate), data, subject, warnings } };
   };
 }
 
+// Plain loops and top-level helpers: this runs for every rule of every row.
 function applyRules(item: InfoItem, raw: Readonly<Record<string, string>>, data: Record<string, string | string[]>, problems: RowProblem[], fields: Map<string, CatalogField>, patterns: Map<string, RegExp>): void {
-  const present = (code: string) => raw[code] !== undefined && raw[code].trim() !== '';
   for (const r of item.rules ?? []) {
     if (r.when) {
       const v = data[r.when.field];
       if (v === undefined) continue;
-      const values = Array.isArray(v) ? v : [v];
-      if (r.when.in && !values.some((x) => r.when?.in?.includes(x))) continue;
-      if (r.when.includes && !values.some((x) => r.when?.includes?.includes(x))) continue;
+      if (r.when.in && !anyIn(v, r.when.in)) continue;
+      if (r.when.includes && !anyIn(v, r.when.includes)) continue;
     }
-    const at = (code: string, value: string | null) => {
-      const f = fields.get(code);
-      problems.push({ field: code, label: f?.label ?? code, value: f && value !== null ? maskFor(f, value, false) : value, code: r.code, message: r.message });
-    };
     if (r.require) {
-      const missing = r.require.filter((c) => !present(c));
-      if (missing.length > 0) at(missing[0] ?? '', null);
+      for (const c of r.require) {
+        if (present(raw, c)) continue;
+        ruleProblem(problems, fields, r, c, null);
+        break;
+      }
     }
-    if (r.forbid) for (const c of r.forbid) if (present(c)) at(c, raw[c] ?? null);
+    if (r.forbid) for (const c of r.forbid) if (present(raw, c)) ruleProblem(problems, fields, r, c, raw[c] ?? null);
     if (r.pattern) {
       const v = data[r.pattern.field];
-      if (typeof v === 'string' && !(patterns.get(r.code) ?? new RegExp(r.pattern.regex)).test(v)) at(r.pattern.field, v);
+      if (typeof v === 'string' && !(patterns.get(r.code) ?? new RegExp(r.pattern.regex)).test(v)) ruleProblem(problems, fields, r, r.pattern.field, v);
     }
     if (r.dateOrder) {
-      const [a, b] = r.dateOrder.map((c) => data[c]);
-      if (typeof a === 'string' && typeof b === 'string' && a !== LONG_TERM && b !== LONG_TERM && b < a) at(r.dateOrder[1], b);
+      const a = data[r.dateOrder[0]];
+      const b = data[r.dateOrder[1]];
+      if (typeof a === 'string' && typeof b === 'string' && a !== LONG_TERM && b !== LONG_TERM && b < a) ruleProblem(problems, fields, r, r.dateOrder[1], b);
     }
   }
+}
+
+function present(raw: Readonly<Record<string, string>>, code: string): boolean {
+  const v = raw[code];
+  return v !== undefined && v.trim() !== '';
+}
+
+function anyIn(v: string | string[], list: readonly string[]): boolean {
+  if (!Array.isArray(v)) return list.includes(v);
+  for (const x of v) if (list.includes(x)) return true;
+  return false;
+}
+
+function ruleProblem(problems: RowProblem[], fields: Map<string, CatalogField>, r: { code: string; message: string }, code: string, value: string | null): void {
+  const f = fields.get(code);
+  problems.push({ field: code, label: f?.label ?? code, value: f && value !== null ? maskFor(f, value, false) : value, code: r.code, message: r.message });
 }
 
 function isMinor(idNumber: string, decisionDate: string): boolean {

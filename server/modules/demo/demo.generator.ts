@@ -3,7 +3,7 @@
  * industries, permits (XK) and penalties (CF) over the three years before `until`. Deterministic
  * for a given seed and `until`. Loaded with COPY in batches; prints rows/s.
  */
-import { idCheckCharacter, orgCodeCheckCharacter, usccCheckCharacter } from '../../../common/identifiers/index.js';
+import { idCheckCharacter, maskIdNumber, orgCodeCheckCharacter, usccCheckCharacter } from '../../../common/identifiers/index.js';
 import type { FieldCipher } from '../../platform/crypto/index.js';
 import { addCalendarDays } from '../../platform/calendar/working-calendar.js';
 import { copyRecords, type BulkRecord, type CopyCsv } from '../records/index.js';
@@ -24,6 +24,24 @@ export interface DemoOptions {
   /** COPY batches in flight at once (default 2). */
   parallel?: number;
   onProgress?: (msg: string) => void;
+  /**
+   * Severity, publication state and publicity window of a record, as collection computes them
+   * (CollectionService.publicationFor), so demo records look exactly like collected ones.
+   */
+  publication: (itemCode: 'XK' | 'CF', data: Readonly<Record<string, string | string[]>>, decisionDate: string, person: boolean) => Publication;
+  /**
+   * Natural persons with known names, ID numbers and phones, each given a penalty (the phone in
+   * its free-text note): tests crawl every public page and answer for any of them in the clear.
+   */
+  canaries?: readonly Canary[];
+}
+
+export type Publication = Pick<BulkRecord, 'severity' | 'publication' | 'publishable' | 'publicityStart' | 'publicityEnd' | 'publicityRule'>;
+
+export interface Canary {
+  name: string;
+  idNumber: string;
+  phone: string;
 }
 
 export interface DemoStats {
@@ -110,6 +128,11 @@ export async function generateDemo(copy: CopyCsv, cipher: FieldCipher, regions: 
     if (buffer.length > 0) await copySubjects(copy, cipher, buffer);
     buffer = [];
   };
+  const canaries = (o.canaries ?? []).map((c) => ({ id: r.uuid(), name: c.name, idNumber: c.idNumber, phone: c.phone }));
+  for (const c of canaries) {
+    seenIds.add(c.idNumber);
+    buffer.push({ id: c.id, kind: 'person', orgType: null, name: c.name, uscc: null, idNumber: c.idNumber, legalRepId: null, regionCode: c.idNumber.slice(0, 6), industryCode: null });
+  }
   while (persons.length < personCount) {
     const region = regionFor();
     const idNumber = idNumberFor(r, region, o.until);
@@ -183,33 +206,30 @@ export async function generateDemo(copy: CopyCsv, cipher: FieldCipher, regions: 
       const p = r.pick(PERMITS);
       const wsh = docNumber(abbr, '许', decisionDate);
       const until = r.chance(0.2) ? '长期' : addCalendarDays(decisionDate, 365 * (1 + r.int(5)));
-      records.push({
-        itemCode: 'XK', itemVersion: 1, subjectId, providerUscc: dept.uscc, documentNumber: wsh, decisionDate,
-        data: {
-          XK_XDR_MC: org?.name ?? person?.name, XK_XDR_LB: category,
-          ...(org ? { XK_XDR_SHXYM: org.uscc, XK_FRDB: org.rep.name } : { XK_XDR_ZJLX: '身份证', XK_XDR_ZJHM: cipher.encrypt((person as { idNumber: string }).idNumber) }),
+      const data: Record<string, string> = {
+          XK_XDR_MC: (org?.name ?? person?.name) as string, XK_XDR_LB: category,
+          // Records keep ID numbers masked, as collection stores them; the clear number is the subject's (encrypted).
+          ...(org ? { XK_XDR_SHXYM: org.uscc, XK_FRDB: org.rep.name } : { XK_XDR_ZJLX: '身份证', XK_XDR_ZJHM: maskIdNumber((person as { idNumber: string }).idNumber) }),
           XK_XKWS: `${p.name}决定书`, XK_WSH: wsh, XK_XKLB: p.category, XK_XKZS: p.certificate, XK_XKBH: wsh.replace(/[〔〕号]/g, ''),
           XK_NR: `准予${p.name}`, XK_JDRQ: decisionDate, XK_YXQZ: decisionDate, XK_YXQZI: until, XK_XKJG: dept.name, XK_XKJGDM: dept.uscc,
           XK_ZT: '1', XK_LYDW: dept.name, XK_LYDWDM: dept.uscc,
-        },
-      });
+      };
+      records.push({ itemCode: 'XK', itemVersion: 1, subjectId, providerUscc: dept.uscc, documentNumber: wsh, decisionDate, data, ...o.publication('XK', data, decisionDate, !!person) });
     } else {
       const v = r.pick(VIOLATIONS);
       const wsh = docNumber(abbr, '罚决字', decisionDate);
       const fine = v.categories.includes('罚款') ? (0.05 + r.int(5000) / 100).toFixed(4) : undefined;
       const confiscated = v.categories.some((c) => c.startsWith('没收')) ? (r.int(2000) / 100).toFixed(4) : undefined;
-      records.push({
-        itemCode: 'CF', itemVersion: 1, subjectId, providerUscc: dept.uscc, documentNumber: wsh, decisionDate,
-        data: {
-          CF_XDR_MC: org?.name ?? person?.name, CF_XDR_LB: category,
-          ...(org ? { CF_XDR_SHXYM: org.uscc, CF_FRDB: org.rep.name } : { CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: cipher.encrypt((person as { idNumber: string }).idNumber) }),
-          CF_WSH: wsh, CF_WFXW: v.type, CF_SY: `当事人存在${v.type}的违法行为，经调查属实。`, CF_YJ: v.basis, CF_CFLB: v.categories.join(';'),
+      const data: Record<string, string | string[]> = {
+          CF_XDR_MC: (org?.name ?? person?.name) as string, CF_XDR_LB: category,
+          ...(org ? { CF_XDR_SHXYM: org.uscc, CF_FRDB: org.rep.name } : { CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: maskIdNumber((person as { idNumber: string }).idNumber) }),
+          CF_WSH: wsh, CF_WFXW: v.type, CF_SY: `当事人存在${v.type}的违法行为，经调查属实。`, CF_YJ: v.basis, CF_CFLB: [...v.categories],
           CF_NR: v.categories.join('、'), ...(fine ? { CF_NR_FK: fine } : {}), ...(confiscated ? { CF_NR_WFFF: confiscated } : {}),
           ...(v.categories.includes('吊销许可证件') ? { CF_NR_ZKDX: '吊销许可证件（编号见决定书）' } : {}),
           CF_JDRQ: decisionDate, CF_YXQ: addCalendarDays(decisionDate, v.severity === 'serious' ? 365 * 3 : 365),
-          CF_CFJG: dept.name, CF_CFJGDM: dept.uscc, CF_SJLY: dept.name, CF_SJLYDM: dept.uscc, SEVERITY: v.severity,
-        },
-      });
+          CF_CFJG: dept.name, CF_CFJGDM: dept.uscc, CF_SJLY: dept.name, CF_SJLYDM: dept.uscc,
+      };
+      records.push({ itemCode: 'CF', itemVersion: 1, subjectId, providerUscc: dept.uscc, documentNumber: wsh, decisionDate, data, ...o.publication('CF', data, decisionDate, !!person) });
     }
     if (records.length >= batch) {
       await loads.add(copyRecords(copy, records));
@@ -217,6 +237,20 @@ export async function generateDemo(copy: CopyCsv, cipher: FieldCipher, regions: 
       records = [];
       if (written % (batch * 20) === 0) progress(`records: ${written}`);
     }
+  }
+  // Each canary: a recent fine, published; the phone sits in the free-text note, where a careless
+  // presenter would show it.
+  for (const [i, c] of canaries.entries()) {
+    const dept = departments[i % departments.length] as (typeof departments)[number];
+    const decisionDate = addCalendarDays(o.until, -10 - i);
+    const wsh = docNumber(`${cityShort.slice(0, 1)}测`, '罚决字', decisionDate);
+    const data: Record<string, string | string[]> = {
+      CF_XDR_MC: c.name, CF_XDR_LB: '自然人', CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: maskIdNumber(c.idNumber), CF_WSH: wsh, CF_WFXW: '无证经营',
+      CF_SY: `当事人${c.name}（身份证号码${c.idNumber}，联系电话${c.phone}）无证经营，经调查属实。`, CF_YJ: '《无证无照经营查处办法》第十三条', CF_CFLB: ['罚款'],
+      CF_NR: '罚款', CF_NR_FK: '0.5', CF_JDRQ: decisionDate, CF_YXQ: addCalendarDays(decisionDate, 365), CF_CFJG: dept.name, CF_CFJGDM: dept.uscc,
+      CF_SJLY: dept.name, CF_SJLYDM: dept.uscc, BZ: `联系电话${c.phone}`,
+    };
+    records.push({ itemCode: 'CF', itemVersion: 1, subjectId: c.id, providerUscc: dept.uscc, documentNumber: wsh, decisionDate, data, ...o.publication('CF', data, decisionDate, true) });
   }
   if (records.length > 0) await loads.add(copyRecords(copy, records));
   await loads.drain();

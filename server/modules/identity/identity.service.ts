@@ -360,7 +360,7 @@ export class IdentityService {
     }
     await this.db.updateTable('user_session').set({ last_seen_at: now }).where('id_hash', '=', session.id_hash).execute();
     return {
-      principal: { kind: 'user', id: user.id, name: user.username, roles: user.roles, departmentId: user.department_id, stage: session.stage },
+      principal: { kind: 'user', id: user.id, name: user.username, displayName: user.display_name, roles: user.roles, departmentId: user.department_id, stage: session.stage },
       user,
       session,
     };

@@ -1,2 +1,2 @@
-export { RecordsRepo, copyRecords, csvField, type BulkRecord, type CopyCsv, type RecordSubmission, type QualityFilter } from './records.repo.js';
+export { RecordsRepo, copyRecords, csvField, type BulkRecord, type CopyCsv, type RecordSubmission, type QualityFilter, type PublicRecordRow, type PublicListQuery } from './records.repo.js';
 export type { RecordTables } from './records.tables.js';

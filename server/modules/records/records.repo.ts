@@ -12,6 +12,13 @@ export interface BulkRecord {
   documentNumber: string;
   decisionDate: string;
   data: Record<string, unknown>;
+  /** As collection computes it (CollectionService.publicationFor), so bulk and collected records agree. */
+  severity: 'positive' | 'minor' | 'general' | 'serious';
+  publication: 'published' | 'not_published' | 'ended';
+  publishable: boolean;
+  publicityStart: string;
+  publicityEnd: string | null;
+  publicityRule: string | null;
 }
 
 export interface QualityFilter {
@@ -41,6 +48,35 @@ export interface RecordSubmission {
   publicityRule: string | null;
 }
 
+/** What the portal reads of a record; the public presenter decides what of it is shown. */
+export interface PublicRecordRow {
+  id: string;
+  item_code: string;
+  subject_id: string;
+  department_id: string | null;
+  document_number: string;
+  decision_date: string;
+  data: Record<string, unknown>;
+  severity: 'positive' | 'minor' | 'general' | 'serious' | null;
+  publicity_start: string | null;
+  publicity_end: string | null;
+}
+
+const PUBLIC_COLUMNS = ['id', 'item_code', 'subject_id', 'department_id', 'document_number', 'decision_date', 'data', 'severity', 'publicity_start', 'publicity_end'] as const;
+
+export interface PublicListQuery {
+  itemCode: string;
+  today: string;
+  departmentId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  /** A value of the item's category field (multi-valued: contained in it). */
+  category?: string | undefined;
+  categoryField?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
 export function csvField(v: string): string {
   return `"${v.replace(/"/g, '""')}"`;
 }
@@ -53,9 +89,10 @@ export class RecordsRepo {
   }
 
   /**
-   * Inserts new records and gives changed ones a new version, and writes each new version to
-   * history — one statement, the rows passed as arrays (unnest), so a chunk of thousands costs
-   * one round trip. A record submitted again unchanged is left alone (idempotent re-submission).
+   * Inserts new records and gives changed ones a new version — one statement, the chunk as one
+   * JSON document, so a chunk of thousands costs one round trip. The replaced version goes to
+   * history by the table's trigger (migration 0006). A record submitted again unchanged is left
+   * alone (idempotent re-submission).
    */
   async submit(rows: readonly RecordSubmission[], at: Date): Promise<{ created: number; updated: number }> {
     if (rows.length === 0) return { created: 0, updated: 0 };
@@ -67,25 +104,20 @@ export class RecordsRepo {
       })),
     );
     const r = await sql<{ version: number }>`
-      with written as (
-        insert into record (item_code, item_version, subject_id, provider_uscc, department_id, document_number, decision_date, data, batch_id, subject_minor,
-                            severity, publication, publishable, publicity_start, publicity_end, publicity_rule, created_at, updated_at)
-        select x->>'i', (x->>'v')::int, (x->>'s')::uuid, x->>'p', (x->>'d')::uuid, x->>'n', (x->>'t')::date, x->'j', (x->>'b')::uuid, (x->>'m')::boolean,
-               x->>'sv', x->>'pb', (x->>'ok')::boolean, (x->>'ps')::date, (x->>'pe')::date, x->>'pr', ${at}::timestamptz, ${at}::timestamptz
-        from jsonb_array_elements(${doc}::jsonb) x
-        on conflict (item_code, provider_uscc, document_number) do update set
-          item_version = excluded.item_version, subject_id = excluded.subject_id, department_id = excluded.department_id,
-          decision_date = excluded.decision_date, data = excluded.data, batch_id = excluded.batch_id,
-          subject_minor = excluded.subject_minor, version = record.version + 1, updated_at = excluded.updated_at,
-          severity = excluded.severity, publishable = excluded.publishable, publicity_start = excluded.publicity_start,
-          publicity_end = excluded.publicity_end, publicity_rule = excluded.publicity_rule,
-          -- A withdrawn (revoked) decision stays withdrawn whatever is submitted after it.
-          publication = case when record.status = 'revoked' then record.publication else excluded.publication end
-        where (record.data, record.subject_id) is distinct from (excluded.data, excluded.subject_id)
-        returning id, version, subject_id, data, batch_id
-      )
-      insert into record_version (record_id, version, subject_id, data, batch_id, changed_at)
-      select id, version, subject_id, data, batch_id, ${at}::timestamptz from written
+      insert into record (item_code, item_version, subject_id, provider_uscc, department_id, document_number, decision_date, data, batch_id, subject_minor,
+                          severity, publication, publishable, publicity_start, publicity_end, publicity_rule, created_at, updated_at)
+      select x->>'i', (x->>'v')::int, (x->>'s')::uuid, x->>'p', (x->>'d')::uuid, x->>'n', (x->>'t')::date, x->'j', (x->>'b')::uuid, (x->>'m')::boolean,
+             x->>'sv', x->>'pb', (x->>'ok')::boolean, (x->>'ps')::date, (x->>'pe')::date, x->>'pr', ${at}::timestamptz, ${at}::timestamptz
+      from jsonb_array_elements(${doc}::jsonb) x
+      on conflict (item_code, provider_uscc, document_number) do update set
+        item_version = excluded.item_version, subject_id = excluded.subject_id, department_id = excluded.department_id,
+        decision_date = excluded.decision_date, data = excluded.data, batch_id = excluded.batch_id,
+        subject_minor = excluded.subject_minor, version = record.version + 1, updated_at = excluded.updated_at,
+        severity = excluded.severity, publishable = excluded.publishable, publicity_start = excluded.publicity_start,
+        publicity_end = excluded.publicity_end, publicity_rule = excluded.publicity_rule,
+        -- A withdrawn (revoked) decision stays withdrawn whatever is submitted after it.
+        publication = case when record.status = 'revoked' then record.publication else excluded.publication end
+      where (record.data, record.subject_id) is distinct from (excluded.data, excluded.subject_id)
       returning version`.execute(this.db);
     const created = r.rows.filter((w) => w.version === 1).length;
     return { created, updated: r.rows.length - created };
@@ -140,7 +172,7 @@ export class RecordsRepo {
   async withdraw(id: string, reason: string, at: Date): Promise<boolean> {
     const r = await this.db
       .updateTable('record')
-      .set({ status: 'revoked', publication: 'withdrawn', withdrawn_reason: reason, withdrawn_at: at, updated_at: sql<Date>`now()` })
+      .set({ status: 'revoked', publication: 'withdrawn', withdrawn_reason: reason, withdrawn_at: at })
       .where('id', '=', id)
       .where('status', '!=', 'revoked')
       .executeTakeFirst();
@@ -194,8 +226,73 @@ export class RecordsRepo {
     return r.rows.map((row) => ({ department_id: row.department_id, total: row.total, present: Object.fromEntries(fields.map((f, i) => [f, Number(row[`f${i}`] ?? 0)])) }));
   }
 
+  /** Every version of a record, newest first: the current one (the record row) and those it replaced. */
   async versions(recordId: string) {
-    return this.db.selectFrom('record_version').select(['version', 'subject_id', 'data', 'batch_id', 'changed_at']).where('record_id', '=', recordId).orderBy('version', 'desc').execute();
+    return this.db
+      .selectFrom('record')
+      .select(['version', 'subject_id', 'data', 'batch_id', 'updated_at as changed_at'])
+      .where('id', '=', recordId)
+      .unionAll(this.db.selectFrom('record_version').select(['version', 'subject_id', 'data', 'batch_id', 'changed_at']).where('record_id', '=', recordId))
+      .orderBy('version', 'desc')
+      .execute();
+  }
+
+  // ---- public (the portal) ----------------------------------------------------------------------
+
+  /**
+   * Records the public may see today: published, within their publicity window (the hourly job
+   * may not have ended yesterday's yet), not a minor's, not revoked, and of a publicly disclosed item.
+   */
+  private publicToday(today: string, itemCodes: readonly string[]) {
+    return this.db
+      .selectFrom('record')
+      .where('publication', '=', 'published')
+      .where('status', '=', 'active')
+      .where('subject_minor', '=', false)
+      .where('item_code', 'in', itemCodes.length > 0 ? [...itemCodes] : [''])
+      .where((eb) => eb.or([eb('publicity_start', 'is', null), eb('publicity_start', '<=', today)]))
+      .where((eb) => eb.or([eb('publicity_end', 'is', null), eb('publicity_end', '>=', today)]));
+  }
+
+  /**
+   * Headline figures of one item's public records: how many are public today, how many of those
+   * became public since `since`, and per providing department (named by the item's source field).
+   */
+  async publicFigures(today: string, itemCode: string, since: string, sourceField: string | undefined) {
+    const base = this.publicToday(today, [itemCode]);
+    const totals = await base
+      .select([sql<number>`count(*)::int`.as('n'), sql<number>`(count(*) filter (where publicity_start >= ${since}))::int`.as('recent')])
+      .executeTakeFirstOrThrow();
+    const byProvider = await base
+      .select(['provider_uscc', sql<string | null>`min(data ->> ${sourceField ?? ''})`.as('name'), sql<number>`count(*)::int`.as('n')])
+      .groupBy('provider_uscc')
+      .orderBy(sql`count(*)`, 'desc')
+      .limit(20)
+      .execute();
+    return { total: totals.n, recent: totals.recent, byProvider: byProvider.map((r) => ({ uscc: r.provider_uscc, name: r.name, n: r.n })) };
+  }
+
+  /** A subject's public records, newest decision first. */
+  async publicOfSubject(subjectId: string, today: string, itemCodes: readonly string[], limit: number): Promise<PublicRecordRow[]> {
+    return this.publicToday(today, itemCodes)
+      .select(PUBLIC_COLUMNS)
+      .where('subject_id', '=', subjectId)
+      .orderBy('decision_date', 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute() as Promise<PublicRecordRow[]>;
+  }
+
+  /** 双公示 browsing: one item's public records, filtered, newest decision first, with the total. */
+  async publicList(q: PublicListQuery): Promise<{ rows: PublicRecordRow[]; total: number }> {
+    let query = this.publicToday(q.today, [q.itemCode]);
+    if (q.departmentId) query = query.where('department_id', '=', q.departmentId);
+    if (q.from) query = query.where('decision_date', '>=', q.from);
+    if (q.to) query = query.where('decision_date', '<=', q.to);
+    if (q.category && q.categoryField) query = query.where(sql<boolean>`data -> ${q.categoryField} ? ${q.category}`);
+    const total = await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const rows = (await query.select(PUBLIC_COLUMNS).orderBy('decision_date', 'desc').orderBy('id').limit(q.limit).offset(q.offset).execute()) as PublicRecordRow[];
+    return { rows, total: total.n };
   }
 
   async forSubject(subjectId: string) {
@@ -208,12 +305,19 @@ export class RecordsRepo {
   }
 }
 
-/** COPY path for bulk loads (demo and benchmark data); callers batch rows. */
+/** COPY path for bulk loads (demo and benchmark data); callers batch rows. An empty CSV field is NULL. */
 export async function copyRecords(copy: CopyCsv, rows: BulkRecord[]): Promise<void> {
   const csv = rows
     .map((r) =>
-      [r.itemCode, String(r.itemVersion), r.subjectId, r.providerUscc, csvField(r.documentNumber), r.decisionDate, csvField(JSON.stringify(r.data))].join(','),
+      [
+        r.itemCode, String(r.itemVersion), r.subjectId, r.providerUscc, csvField(r.documentNumber), r.decisionDate, csvField(JSON.stringify(r.data)),
+        r.severity, r.publication, r.publishable ? 't' : 'f', r.publicityStart, r.publicityEnd ?? '', r.publicityRule === null ? '' : csvField(r.publicityRule),
+      ].join(','),
     )
     .join('\n');
-  await copy('record', ['item_code', 'item_version', 'subject_id', 'provider_uscc', 'document_number', 'decision_date', 'data'], `${csv}\n`);
+  await copy(
+    'record',
+    ['item_code', 'item_version', 'subject_id', 'provider_uscc', 'document_number', 'decision_date', 'data', 'severity', 'publication', 'publishable', 'publicity_start', 'publicity_end', 'publicity_rule'],
+    `${csv}\n`,
+  );
 }

@@ -54,12 +54,22 @@ export function presentForStaff(row: SubjectRow, ctx: PresenterContext): Subject
   };
 }
 
-/** Public audience (portal): natural persons' names masked, no ID number at all. */
-export function presentForPublic(row: SubjectRow, ctx: PresenterContext): Omit<SubjectView, 'idNumberMasked' | 'version' | 'legacyIdentifiers'> {
-  const { idNumberMasked: _id, version: _v, legacyIdentifiers: _l, ...staff } = presentForStaff(row, ctx);
+export type PublicSubjectView = Omit<SubjectView, 'idNumberMasked' | 'version' | 'legacyIdentifiers' | 'legalRepresentative'> & {
+  legalRepresentative: { name: string } | null;
+};
+
+/**
+ * Public audience (portal): natural persons' names masked, no ID number at all. A company's legal
+ * representative is public registration information and shown, as 信用中国 shows it; a
+ * 个体工商户's operator is a natural person in business on their own and is masked. The legal
+ * representative's subject id is not given: it would link one person's roles across companies.
+ */
+export function presentForPublic(row: SubjectRow, ctx: PresenterContext): PublicSubjectView {
+  const { idNumberMasked: _id, version: _v, legacyIdentifiers: _l, legalRepresentative: _r, ...staff } = presentForStaff(row, ctx);
+  const rep = ctx.legalRep?.name;
   return {
     ...staff,
     name: row.kind === 'person' ? maskPersonName(row.name) : row.name,
-    legalRepresentative: ctx.legalRep ? { id: ctx.legalRep.id, name: maskPersonName(ctx.legalRep.name) } : null,
+    legalRepresentative: rep ? { name: row.org_type === 'individualBusiness' ? maskPersonName(rep) : rep } : null,
   };
 }

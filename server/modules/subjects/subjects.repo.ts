@@ -23,6 +23,18 @@ export interface SearchQuery {
   offset: number;
 }
 
+/** The portal's search: organizations only (no listing of natural persons), ranked. */
+export interface OrganizationSearch {
+  /** The text as typed, half-width; matched by name and, if it is one, as a USCC. */
+  text: string;
+  uscc?: string | undefined;
+  orgType?: SubjectRow['org_type'] | undefined;
+  /** GB/T 2260 prefix: 35 (province), 3501 (city) or 350102 (county). */
+  region?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
 export class SubjectsRepo {
   constructor(private readonly db: Kysely<SubjectTables>) {}
 
@@ -67,6 +79,10 @@ export class SubjectsRepo {
 
   async identifiers(subjectId: string): Promise<{ scheme: LegacyScheme; value: string }[]> {
     return this.db.selectFrom('subject_identifier').select(['scheme', 'value']).where('subject_id', '=', subjectId).orderBy('scheme').execute();
+  }
+
+  async countOrganizations(): Promise<number> {
+    return (await this.db.selectFrom('subject').select(sql<number>`count(*)::int`.as('n')).where('kind', '=', 'organization').executeTakeFirstOrThrow()).n;
   }
 
   async byId(id: string): Promise<SubjectRow | undefined> {
@@ -156,6 +172,30 @@ export class SubjectsRepo {
       .select(sql<number>`count(*)::int`.as('n'))
       .executeTakeFirstOrThrow();
     const rows = await query.orderBy(sql`length(name)`).orderBy('name').orderBy('id').limit(q.limit).offset(q.offset).execute();
+    return { rows, total: total.n };
+  }
+
+  /**
+   * Exact code first, then exact name, then names starting with the text, then names containing it
+   * (bigram index, confirmed on the same normalization, so 「华为（深圳）」 and 「华为(深圳)」 are one);
+   * shorter names first within a rank. Needs two normalized characters (the caller checks).
+   */
+  async searchOrganizations(q: OrganizationSearch): Promise<{ rows: SubjectRow[]; total: number }> {
+    const norm = sql`name_norm(${q.text})`;
+    let query = this.db
+      .selectFrom('subject')
+      .where('kind', '=', 'organization')
+      .where((eb) =>
+        eb.or([
+          ...(q.uscc ? [eb('uscc', '=', q.uscc)] : []),
+          eb.and([sql<boolean>`(name_tsv @@ plainto_tsquery('simple', cjk_bigrams(${q.text})))`, sql<boolean>`(position(${norm} in name_norm(name)) > 0)`]),
+        ]),
+      );
+    if (q.orgType) query = query.where('org_type', '=', q.orgType);
+    if (q.region) query = query.where('region_code', 'like', `${q.region}%`);
+    const total = await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const rank = sql<number>`case when uscc = ${q.uscc ?? ''} then 0 when name_norm(name) = ${norm} then 1 when starts_with(name_norm(name), ${norm}) then 2 else 3 end`;
+    const rows = await query.select(COLUMNS).orderBy(rank).orderBy(sql`length(name)`).orderBy('name').orderBy('id').limit(q.limit).offset(q.offset).execute();
     return { rows, total: total.n };
   }
 }

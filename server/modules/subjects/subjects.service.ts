@@ -9,7 +9,8 @@ import type { FieldCipher } from '../../platform/crypto/index.js';
 import type { Actor, AuditLog } from '../audit/index.js';
 import { AppError } from '../../platform/errors.js';
 import { ID_NUMBER_INDEX_DOMAIN } from './subjects.bulk.js';
-import { presentForStaff, type SubjectView } from './subjects.presenter.js';
+import { maskPersonName } from '../../../common/masking.js';
+import { presentForPublic, presentForStaff, type SubjectView } from './subjects.presenter.js';
 import { orgTypeFromUscc, resolveSubjects, type Resolution, type SubjectClaim } from './subjects.resolve.js';
 import { SubjectsRepo, type NewSubjectRow, type SubjectRow } from './subjects.repo.js';
 import type { LegacyScheme, OrgType, SubjectKind, SubjectStatus, SubjectTables } from './subjects.tables.js';
@@ -276,6 +277,41 @@ export class SubjectsService {
         presentForStaff(r, { regionName: this.deps.regionName, industryName: this.deps.industryName, legalRep: r.legal_rep_id ? reps.get(r.legal_rep_id) : undefined }),
       ),
     };
+  }
+
+  // ---- the public (portal): organizations only, through the public presenter ------------------
+
+  /** Ranked search of organizations by name or USCC; null when the text has fewer than two characters. */
+  async publicSearch(q: { q: string; orgType?: OrgType | undefined; region?: string | undefined; limit: number; offset: number }) {
+    const text = toHalfWidth(q.q.trim());
+    if ([...text.replace(/[\s\p{P}\p{S}]/gu, '')].length < 2) return null;
+    const code = normalizeCode(text);
+    const uscc = code.length === 18 && validateUscc(code).valid ? code : undefined;
+    const { rows, total } = await this.repo.searchOrganizations({ text, uscc, orgType: q.orgType, region: q.region, limit: q.limit, offset: q.offset });
+    return { total, items: await this.presentPublic(rows) };
+  }
+
+  /** An organization's public view by its USCC, with its id (to find its records); undefined if none. */
+  async publicByUscc(raw: string) {
+    const code = normalizeCode(raw);
+    const row = code.length === 18 ? await this.repo.byUscc(code) : undefined;
+    if (!row || row.kind !== 'organization') return undefined;
+    const [view] = await this.presentPublic([row]);
+    return view ? { id: row.id, view, parts: validateUscc(code, this.deps.regionName).parts } : undefined;
+  }
+
+  countOrganizations(): Promise<number> {
+    return this.repo.countOrganizations();
+  }
+
+  /** Names, kinds and USCCs of the subjects of public records (persons' names masked). */
+  async publicNames(ids: string[]) {
+    return new Map((await this.repo.byIds([...new Set(ids)])).map((r) => [r.id, { kind: r.kind, individualBusiness: r.org_type === 'individualBusiness', name: r.kind === 'person' ? maskPersonName(r.name) : r.name, uscc: r.kind === 'organization' ? r.uscc : null }]));
+  }
+
+  private async presentPublic(rows: SubjectRow[]) {
+    const reps = new Map((await this.repo.byIds([...new Set(rows.map((r) => r.legal_rep_id).filter((x): x is string => !!x))])).map((r) => [r.id, r]));
+    return rows.map((r) => presentForPublic(r, { regionName: this.deps.regionName, industryName: this.deps.industryName, legalRep: r.legal_rep_id ? reps.get(r.legal_rep_id) : undefined }));
   }
 
   private async view(repo: SubjectsRepo, row: SubjectRow): Promise<SubjectView> {

@@ -24,6 +24,7 @@ export function SubmitPage({ me }: { me: Me }) {
   const departmentId = me.user.departmentId;
   const items = useInfoItems();
   const [granted, setGranted] = useState<string[] | null>(null);
+  const [maxFileBytes, setMaxFileBytes] = useState<number | null>(null);
   const [itemCode, setItemCode] = useState<string>();
   const [file, setFile] = useState<File | null>(null);
   /** Fraction of the file sent, while the upload runs. */
@@ -35,9 +36,10 @@ export function SubmitPage({ me }: { me: Me }) {
 
   useEffect(() => {
     if (!departmentId) return;
-    api<{ itemCodes: string[] }>('GET', `/api/v1/collection/grants/${departmentId}`)
+    api<{ itemCodes: string[]; maxFileBytes: number }>('GET', `/api/v1/collection/grants/${departmentId}`)
       .then((g) => {
         setGranted(g.itemCodes);
+        setMaxFileBytes(g.maxFileBytes);
         // One granted item (the usual case) needs no choosing.
         if (g.itemCodes.length === 1) setItemCode(g.itemCodes[0]);
       })
@@ -49,6 +51,12 @@ export function SubmitPage({ me }: { me: Me }) {
 
   const submit = async () => {
     if (!file || !itemCode) return;
+    // Refused here, not by the server: a browser may see only a dropped connection for a 413.
+    if (maxFileBytes !== null && file.size > maxFileBytes) {
+      setBatch(null);
+      setRefused({ title: t('文件过大'), message: t('文件大小{size} MB，超过{max} MB的上限，请拆分后上传', { size: (file.size / 1048576).toFixed(1), max: Math.round(maxFileBytes / 1048576) }) });
+      return;
+    }
     setRefused(null);
     setPollError('');
     setBatch(null);

@@ -1,0 +1,104 @@
+/**
+ * Portal benchmark (PostgreSQL server): loads N subjects and M records through the demo COPY path
+ * (publicity windows as collection computes them), starts the platform as its own process, and
+ * runs autocannon (100 connections) against organization search (2-character queries taken from
+ * real names) and profiles (random organizations), and, in the same run, against a bare Fastify
+ * route in its own process as the physical baseline. Prints req/s, p50/p95/p99 and the ratio to
+ * the baseline's req/s. Targets (issue #5, 2 cores): search p95 ≤ 50 ms, profile p95 ≤ 30 ms.
+ *
+ *   DATABASE_URL=postgres://… npm run bench:portal -- --subjects 1000000 --records 5000000
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon, { type Result } from 'autocannon';
+import { sql } from 'kysely';
+import { pino } from 'pino';
+import { demoPublication, startPlatform } from '../server/app/platform.js';
+import { loadConfig } from '../server/platform/config.js';
+import { generateDemo } from '../server/modules/demo/index.js';
+import { generateKeyFileContent, parseKeyMaterial } from '../server/platform/crypto/key-file.js';
+import { benchDatabase } from './database.js';
+
+const { values } = parseArgs({ options: { subjects: { type: 'string', default: '100000' }, records: { type: 'string', default: '500000' }, duration: { type: 'string', default: '20' }, keep: { type: 'boolean', default: false } } });
+const base = process.env.DATABASE_URL;
+if (!base) {
+  console.error('bench:portal needs DATABASE_URL (a PostgreSQL server); it creates and drops its own database');
+  process.exit(1);
+}
+const ROOT = path.resolve(import.meta.dirname, '..');
+const duration = Number(values.duration);
+const db = await benchDatabase(base);
+const children: ChildProcess[] = [];
+
+/** A child process that prints `listening <port>` (the bare route) or serves /healthz (the platform). */
+function serve(args: string[], env: Record<string, string>, port: number): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = async () => {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}${args[0]?.includes('bare') ? '/bare' : '/healthz'}`)).ok) return resolve();
+      } catch {
+        /* not yet */
+      }
+      if (Date.now() - started > 120_000) return reject(new Error(`${args[0]} did not start`));
+      setTimeout(() => void poll(), 250);
+    };
+    void poll();
+  });
+}
+
+function row(label: string, r: Result, baseline?: number): string {
+  const rps = Math.round(r.requests.average);
+  const bad = r.non2xx + r.errors + r.timeouts;
+  return `${label.padEnd(18)}${String(rps).padStart(8)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p95 ${String(r.latency.p95 ?? r.latency.p97_5).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms${baseline ? `   ${(rps / baseline).toFixed(2)} of the bare route` : ''}${bad ? `   (${bad} non-2xx/errors)` : ''}`;
+}
+
+try {
+  // The same keys for the loader and the server process (it reads them from KEY_MATERIAL).
+  const keys = generateKeyFileContent();
+  const keyMaterial = parseKeyMaterial(keys, 'KEY_MATERIAL');
+  const config = { ...loadConfig({ DATABASE_URL: db.url }), demoData: 'off' as const };
+  const loader = await startPlatform(config, pino({ level: 'warn' }), { keyMaterial, maintenance: true });
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const t0 = performance.now();
+  const stats = await generateDemo(loader.engine.copyCsv, loader.cipher, loader.catalog.regions(), {
+    subjects: Number(values.subjects), records: Number(values.records), seed: 5, until: today, batchSize: 20_000,
+    publication: demoPublication(loader.catalog, loader.collection, today),
+  });
+  await sql`analyze`.execute(loader.db);
+  console.log(`data              ${stats.organizations.toLocaleString('en-US')} organizations, ${stats.persons.toLocaleString('en-US')} persons, ${stats.records.toLocaleString('en-US')} records (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  // Queries as citizens type them: two characters of a real name; profiles of random organizations.
+  const names = await sql<{ name: string; uscc: string }>`select name, uscc from subject where kind = 'organization' order by random() limit 2000`.execute(loader.db);
+  const terms = names.rows.map((r) => {
+    const chars = [...r.name.replace(/^(杭州|上城|拱墅|西湖|滨江|萧山|余杭|临平|钱塘|富阳|临安|桐庐|淳安|建德)/, '')];
+    const i = Math.min(chars.length - 2, 1);
+    return chars.slice(i, i + 2).join('');
+  });
+  const usccs = names.rows.map((r) => r.uscc);
+  await loader.close();
+
+  await serve(['server/main.ts'], { DATABASE_URL: db.url, DEMO_DATA: 'off', LOG_LEVEL: 'warn', PORTAL_RATE_LIMIT: '100000000', KEY_MATERIAL: keys, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'xy-bench-portal-')) }, 39_871);
+  await serve(['bench/bare-fastify.ts'], {}, 39_872);
+
+  let n = 0;
+  const pick = <T>(xs: T[]): T => xs[n++ % xs.length] as T;
+  const run = (target: string, setup?: (req: { path: string }) => { path: string }) =>
+    autocannon({ url: target, connections: 100, duration, ...(setup ? { requests: [{ setupRequest: setup }] } : {}) });
+  const bare = await run('http://127.0.0.1:39872/bare');
+  const search = await run('http://127.0.0.1:39871', (req) => ({ ...req, path: `/api/public/v1/subjects?q=${encodeURIComponent(pick(terms))}` }));
+  const profile = await run('http://127.0.0.1:39871', (req) => ({ ...req, path: `/api/public/v1/subjects/${pick(usccs)}` }));
+  const baseline = bare.requests.average;
+  console.log(`connections       100, ${duration} s each`);
+  console.log(row('bare Fastify', bare));
+  console.log(row('search', search, baseline));
+  console.log(row('profile', profile, baseline));
+} finally {
+  // The server must let go of the database before it is dropped.
+  await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : (c.once('exit', resolve), c.kill('SIGTERM'))))));
+  if (!values.keep) await db.drop();
+}

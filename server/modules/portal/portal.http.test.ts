@@ -1,0 +1,167 @@
+/**
+ * The portal's open API on records that came in through collection: ranked organization search
+ * (no persons), an organization's profile with its records inside their publicity window only,
+ * 双公示 lists with persons masked and minors left out, ETags, and the per-client rate limit.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { ManualClock } from '../../platform/clock.js';
+import { makeIdNumber, makeUscc, penaltyRow } from '../../../test/fixtures.js';
+import { ENGINE, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
+import type { Actor } from '../audit/index.js';
+
+const DEPT = makeUscc('11', '350100', 5151);
+const HUAWEI = makeUscc('91', '350100', 7001);
+const HUAWEI_SZ = makeUscc('91', '440300', 7002);
+const SZ_HUAWEI = makeUscc('91', '440300', 7003);
+const PERSON_ID = makeIdNumber('350102', '19800101', 21);
+const MINOR_ID = makeIdNumber('350102', '20120301', 22);
+
+describe(`public portal API on ${ENGINE}`, () => {
+  let p: TestPlatform;
+  const clock = new ManualClock(Date.parse('2026-11-21T02:00:00Z'));
+  const get = (url: string, headers: Record<string, string> = {}) => p.app.inject({ method: 'GET', url, headers });
+
+  before(async () => {
+    p = await startTestPlatform({ clock, env: { PORTAL_EXPORT_MAX_ROWS: '3' } });
+    const admin: Actor = { id: 'setup', name: 'setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
+    const dept = await p.identity.createDepartment({ name: '福州市市场监督管理局', uscc: DEPT }, admin);
+    await p.collection.setGrants(dept.id, ['CF', 'XK'], admin);
+    const submitter = { actor: { ...admin, id: 'clerk', roles: ['submitter'], departmentId: dept.id }, departmentId: dept.id };
+    const org = (n: number, name: string, uscc: string, o: Record<string, string> = {}) => penaltyRow(DEPT, n, { CF_XDR_MC: name, CF_XDR_SHXYM: uscc, ...o });
+    const person = { CF_XDR_LB: '自然人', CF_XDR_SHXYM: '', CF_FRDB: '', CF_XDR_ZJLX: '身份证', CF_NR_FK: '0.1' };
+    const batch = await p.collection.submitRecords(submitter, 'CF', 'portal-test-1', [
+      org(1, '福州华为技术有限公司', HUAWEI, { CF_JDRQ: '2026-06-15', CF_NR_FK: '0.5' }),
+      org(2, '华为(深圳)科技有限公司', HUAWEI_SZ, { CF_JDRQ: '2026-09-01', CF_NR_FK: '1' }),
+      org(3, '深圳华为贸易有限公司', SZ_HUAWEI, { CF_JDRQ: '2026-10-01', CF_NR_FK: '2', CF_SY: '=HYPERLINK("http://example.invalid") 经查属实' }),
+      penaltyRow(DEPT, 4, { ...person, CF_XDR_MC: '欧阳小明', CF_XDR_ZJHM: PERSON_ID, CF_JDRQ: '2026-10-10', CF_NR_FK: '0.5' }),
+      penaltyRow(DEPT, 5, { ...person, CF_XDR_MC: '王小华', CF_XDR_ZJHM: MINOR_ID, CF_JDRQ: '2026-10-11', CF_NR_FK: '0.5' }),
+    ]);
+    assert.equal(batch.accepted, 5, JSON.stringify(await p.collection.issues(batch.id, 'rejected', 10, 0)));
+  });
+  after(async () => p.stop());
+
+  it('ranks exact code, exact name, name prefix, then contains; brackets and widths match', async () => {
+    const r = await get(`/api/public/v1/subjects?q=${encodeURIComponent('华为')}`);
+    assert.equal(r.statusCode, 200, r.body);
+    // The name starting with 华为 first; the two containing it after, shorter first, then by name.
+    assert.deepEqual(r.json().items.map((s: { name: string }) => s.name), ['华为(深圳)科技有限公司', '深圳华为贸易有限公司', '福州华为技术有限公司']);
+    assert.equal(r.json().total, 3);
+    const exact = await get(`/api/public/v1/subjects?q=${encodeURIComponent('深圳华为贸易有限公司')}`);
+    assert.equal(exact.json().items[0].name, '深圳华为贸易有限公司');
+    const variant = await get(`/api/public/v1/subjects?q=${encodeURIComponent('华为（深圳）')}`);
+    assert.deepEqual(variant.json().items.map((s: { uscc: string }) => s.uscc), [HUAWEI_SZ]);
+    const code = await get(`/api/public/v1/subjects?q=${encodeURIComponent(HUAWEI.toLowerCase())}`);
+    assert.equal(code.json().items[0].uscc, HUAWEI, 'a code, typed in lower case');
+    const fullWidth = await get(`/api/public/v1/subjects?q=${encodeURIComponent('华为（深圳）科技')}&type=enterprise&region=44`);
+    assert.equal(fullWidth.json().total, 1);
+  });
+
+  it('gives the home page its headline figures', async () => {
+    const r = await get('/api/public/v1/statistics');
+    assert.equal(r.statusCode, 200, r.body);
+    assert.deepEqual(r.json(), {
+      asOf: '2026-11-21',
+      organizations: 3, // the persons are not counted, nor listed
+      inPublicity: { permits: 0, penalties: 4 }, // the minor's penalty is not public
+      publishedThisMonth: 4,
+      byDepartment: [{ name: '福州市市场监督管理局', permits: 0, penalties: 4 }],
+    });
+  });
+
+  it('never finds a natural person, and asks for two characters', async () => {
+    for (const q of ['欧阳小明', '小明', PERSON_ID]) {
+      const r = await get(`/api/public/v1/subjects?q=${encodeURIComponent(q)}`);
+      assert.equal(r.statusCode, 200);
+      assert.equal(r.json().total, 0, q);
+    }
+    const short = await get(`/api/public/v1/subjects?q=${encodeURIComponent('华')}`);
+    assert.equal(short.statusCode, 400);
+    assert.match(short.body, /请至少输入两个字/);
+  });
+
+  it('shows an organization’s penalties within their publicity window only, with basis, source and end', async () => {
+    const r = await get(`/api/public/v1/subjects/${HUAWEI}`);
+    assert.equal(r.statusCode, 200, r.body);
+    const body = r.json();
+    assert.equal(body.subject.name, '福州华为技术有限公司');
+    assert.equal(body.permits.total, 0);
+    assert.equal(body.seriousList.total, 0);
+    const [penalty] = body.penalties.items;
+    const stored = await sql<{ publicity_end: string }>`select publicity_end from record where document_number = ${'榕市监罚〔2026〕1号'}`.execute(p.db);
+    const end = stored.rows[0]?.publicity_end ?? '';
+    assert.ok(end > '2026-11-21', `published until ${end}`);
+    assert.deepEqual({ end: penalty.publicityEnd, basis: penalty.basis, source: penalty.source, decided: penalty.decisionDate },
+      { end, basis: '《中华人民共和国产品质量法》第四十九条', source: '福州市市场监督管理局', decided: '2026-06-15' });
+
+    // The day after its last day it is gone from the portal, before the hourly job has ended it.
+    const days = (Date.parse(`${end}T16:00:00Z`) - clock.now().getTime()) / 86_400_000;
+    clock.advance(Math.ceil(days) * 86_400_000 + 3_600_000);
+    const later = await get(`/api/public/v1/subjects/${HUAWEI}`);
+    assert.equal(later.json().penalties.total, 0);
+    const state = await sql<{ publication: string }>`select publication from record where document_number = ${'榕市监罚〔2026〕1号'}`.execute(p.db);
+    assert.equal(state.rows[0]?.publication, 'published', 'the job has not run');
+    clock.advance(-(Math.ceil(days) * 86_400_000 + 3_600_000));
+    assert.equal((await get(`/api/public/v1/subjects/${makeUscc('91', '350100', 9999)}`)).statusCode, 404);
+  });
+
+  it('lists penalties with persons masked and minors left out, and nothing of their IDs', async () => {
+    const r = await get('/api/public/v1/publicity/penalties?pageSize=50');
+    assert.equal(r.statusCode, 200, r.body);
+    const names = r.json().items.map((i: { subject: { name: string } }) => i.subject.name);
+    assert.ok(names.includes('欧阳**'), names.join());
+    assert.ok(!names.some((n: string) => n.startsWith('王')), 'a minor’s penalty is not published');
+    for (const leak of ['欧阳小明', '小明', PERSON_ID, PERSON_ID.slice(6, 14), MINOR_ID.slice(6, 14), '王小华']) assert.ok(!r.body.includes(leak), leak);
+    const filtered = await get('/api/public/v1/publicity/penalties?from=2026-09-01&to=2026-09-30&category=' + encodeURIComponent('罚款'));
+    assert.deepEqual(filtered.json().items.map((i: { documentNumber: string }) => i.documentNumber), ['榕市监罚〔2026〕2号']);
+  });
+
+  it('exports a result set as CSV for Excel, refusing one over the limit with its size', async () => {
+    const over = await get('/api/public/v1/publicity/penalties.csv');
+    assert.equal(over.statusCode, 400);
+    assert.match(over.body, /共4条，超过导出上限3条，请缩小决定日期范围/);
+    const r = await get('/api/public/v1/publicity/penalties.csv?from=2026-10-01&to=2026-10-31');
+    assert.equal(r.statusCode, 200, r.body);
+    assert.match(String(r.headers['content-type']), /^text\/csv; charset=utf-8/);
+    assert.match(String(r.headers['content-disposition']), /filename\*=UTF-8''%E8%A1%8C%E6%94%BF%E5%A4%84%E7%BD%9A/);
+    assert.ok(r.body.startsWith('\uFEFF行政相对人,统一社会信用代码,决定文书号,决定日期,公示截止日期,数据来源,'), r.body.slice(0, 80));
+    const lines = r.body.trim().split('\r\n');
+    assert.equal(lines.length, 3, 'the header, the company and the person (the minor left out)');
+    assert.ok(lines.some((l) => l.startsWith('欧阳**,,')));
+    assert.ok(r.body.includes(`"'=HYPERLINK(""http://example.invalid"") 经查属实"`), 'a formula is not run by a spreadsheet');
+    for (const leak of ['欧阳小明', PERSON_ID, PERSON_ID.slice(6, 14), '王小华']) assert.ok(!r.body.includes(leak), leak);
+  });
+
+  it('answers with an ETag and 304 for an unchanged result, cacheable for a minute', async () => {
+    const first = await get(`/api/public/v1/subjects?q=${encodeURIComponent('华为')}`);
+    assert.equal(first.headers['cache-control'], 'public, max-age=60');
+    const again = await get(`/api/public/v1/subjects?q=${encodeURIComponent('华为')}`, { 'if-none-match': String(first.headers.etag) });
+    assert.equal(again.statusCode, 304);
+    assert.equal(again.body, '');
+  });
+});
+
+describe(`public portal API rate limit on ${ENGINE}`, () => {
+  let p: TestPlatform;
+  before(async () => {
+    p = await startTestPlatform({ env: { PORTAL_RATE_LIMIT: '3', PORTAL_EXPORT_RATE_LIMIT: '1' } });
+  });
+  after(async () => p.stop());
+
+  it('answers 429 with Retry-After past the per-client budget', async () => {
+    const url = `/api/public/v1/subjects?q=${encodeURIComponent('测试')}`;
+    for (let i = 0; i < 3; i++) assert.equal((await p.app.inject({ method: 'GET', url })).statusCode, 200);
+    const limited = await p.app.inject({ method: 'GET', url });
+    assert.equal(limited.statusCode, 429);
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    assert.match(limited.json().error.message, /每分钟最多3次/);
+  });
+
+  it('gives exports a stricter budget of their own', async () => {
+    assert.equal((await p.app.inject({ method: 'GET', url: '/api/public/v1/publicity/permits.csv' })).statusCode, 200);
+    const limited = await p.app.inject({ method: 'GET', url: '/api/public/v1/publicity/permits.csv' });
+    assert.equal(limited.statusCode, 429);
+    assert.match(limited.json().error.message, /每分钟最多1次/);
+  });
+});

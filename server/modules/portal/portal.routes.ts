@@ -1,0 +1,177 @@
+/**
+ * The open API of the public portal (`/api/public/v1`): anonymous, rate-limited per client address,
+ * cacheable (ETag + Cache-Control), and only organizations are searchable — there is no listing of
+ * natural persons by design. Records come only through the public presenter, within their window.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { PortalStatistics, PublicRecord, PublicSubject, PublicityResult, SubjectProfile, SubjectSearchResult } from '../../../common/portal-api.js';
+import { AppError } from '../../platform/errors.js';
+import { errorResponses } from '../../platform/http-schemas.js';
+import type { PortalService } from './portal.service.js';
+
+export interface PortalRouteDeps {
+  portal: PortalService;
+  rateLimit: number;
+  exportRateLimit: number;
+  exportMaxRows: number;
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为YYYY-MM-DD');
+const page = z.coerce.number().int().min(1).max(1000).default(1);
+const pageSize = z.coerce.number().int().min(1).max(50).default(10);
+const ORG_TYPES = ['enterprise', 'individualBusiness', 'publicInstitution', 'socialOrganization', 'governmentBody', 'other'] as const;
+
+const publicSubject = z.object({
+  id: z.string(),
+  kind: z.enum(['organization', 'person']),
+  orgType: z.string().nullable(),
+  name: z.string(),
+  uscc: z.string().nullable(),
+  legalRepresentative: z.object({ name: z.string() }).nullable(),
+  region: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
+  industry: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
+  status: z.string(),
+}) satisfies z.ZodType<PublicSubject>;
+const publicRecord = z.object({
+  id: z.string(),
+  itemCode: z.string(),
+  itemName: z.string(),
+  documentNumber: z.string(),
+  decisionDate: z.string(),
+  publicityEnd: z.string().nullable(),
+  source: z.string().nullable(),
+  basis: z.string().nullable(),
+  disputed: z.boolean(),
+  fields: z.array(z.object({ code: z.string(), label: z.string(), value: z.string() })),
+}) satisfies z.ZodType<PublicRecord>;
+const tab = z.object({ total: z.number(), items: z.array(publicRecord) });
+
+/** Public data may be cached briefly; a matching If-None-Match gets 304 without the body. */
+function cacheable<T>(req: FastifyRequest, reply: FastifyReply, body: T): T | undefined {
+  const tag = `W/"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
+  reply.header('etag', tag).header('cache-control', 'public, max-age=60');
+  if (req.headers['if-none-match'] === tag) {
+    void reply.code(304).send();
+    return undefined;
+  }
+  return body;
+}
+
+export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const config = { policy: { public: true as const }, rateLimit: { max: deps.rateLimit, timeWindow: '1 minute' } };
+
+    app.get(
+      '/api/public/v1/statistics',
+      {
+        config,
+        schema: {
+          tags: ['public'],
+          summary: '门户首页统计：主体数、公示期内的许可和处罚、本月新增公示、各部门公示量',
+          response: {
+            200: z.object({
+              asOf: z.string(),
+              organizations: z.number(),
+              inPublicity: z.object({ permits: z.number(), penalties: z.number() }),
+              publishedThisMonth: z.number(),
+              byDepartment: z.array(z.object({ name: z.string(), permits: z.number(), penalties: z.number() })),
+            }) satisfies z.ZodType<PortalStatistics>,
+            ...errorResponses,
+          },
+        },
+      },
+      async (req, reply) => cacheable(req, reply, await deps.portal.statistics()),
+    );
+
+    app.get(
+      '/api/public/v1/subjects',
+      {
+        config,
+        schema: {
+          tags: ['public'],
+          summary: '查询法人和非法人组织（名称、部分名称或统一社会信用代码）',
+          description: '排序：代码完全一致 > 名称完全一致 > 名称开头 > 名称包含；全角/半角与中英文括号视为相同。至少两个字。不提供自然人查询。',
+          querystring: z.object({ q: z.string().max(100), type: z.enum(ORG_TYPES).optional(), region: z.string().regex(/^\d{2,6}$/).optional(), page, pageSize }),
+          response: { 200: z.object({ items: z.array(publicSubject), total: z.number() }) satisfies z.ZodType<SubjectSearchResult>, ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const r = await deps.portal.search({ q: req.query.q, type: req.query.type, region: req.query.region, page: req.query.page, pageSize: req.query.pageSize });
+        if (r === null) throw new AppError('VALIDATION_FAILED', [{ field: 'q', message: '请至少输入两个字（企业名称的一部分或统一社会信用代码）' }]);
+        return cacheable(req, reply, r);
+      },
+    );
+
+    app.get(
+      '/api/public/v1/subjects/:uscc',
+      {
+        config,
+        schema: {
+          tags: ['public'],
+          summary: '信用主体详情：基本信息与公示期内的行政许可、行政处罚及名单',
+          params: z.object({ uscc: z.string().max(40) }),
+          response: {
+            200: z.object({
+              subject: publicSubject,
+              usccParts: z.record(z.string(), z.unknown()).nullable(),
+              permits: tab, penalties: tab, redList: tab, watchList: tab, seriousList: tab,
+            }) satisfies z.ZodType<SubjectProfile>,
+            ...errorResponses,
+          },
+        },
+      },
+      async (req, reply) => {
+        const p = await deps.portal.profile(req.params.uscc);
+        if (!p) throw new AppError('NOT_FOUND', undefined, '未找到该统一社会信用代码对应的主体');
+        return cacheable(req, reply, { ...p, usccParts: p.usccParts as Record<string, unknown> | null });
+      },
+    );
+
+    const filters = z.object({ department: z.string().uuid().optional(), from: isoDate.optional(), to: isoDate.optional(), category: z.string().max(50).optional() });
+    for (const kind of ['permits', 'penalties'] as const) {
+      app.get(
+        `/api/public/v1/publicity/${kind}.csv`,
+        {
+          config: { ...config, rateLimit: { max: deps.exportRateLimit, timeWindow: '1 minute' } },
+          schema: {
+            tags: ['public'],
+            summary: kind === 'permits' ? '双公示：行政许可导出（CSV）' : '双公示：行政处罚导出（CSV）',
+            description: `同一筛选条件的全部结果，UTF-8（带BOM，可直接用Excel打开），最多${deps.exportMaxRows}条；超过时请缩小范围。限流比浏览更严格。`,
+            querystring: filters,
+          },
+        },
+        async (req, reply) => {
+          const q = req.query;
+          const r = await deps.portal.publicityCsv(kind, { departmentId: q.department, from: q.from, to: q.to, category: q.category }, deps.exportMaxRows);
+          if ('tooMany' in r) throw new AppError('VALIDATION_FAILED', [{ field: 'from', message: `符合条件的记录共${r.tooMany}条，超过导出上限${deps.exportMaxRows}条，请缩小决定日期范围或增加筛选条件` }]);
+          const name = kind === 'permits' ? '行政许可公示.csv' : '行政处罚公示.csv';
+          return reply
+            .header('content-type', 'text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="${kind}.csv"; filename*=UTF-8''${encodeURIComponent(name)}`)
+            .header('cache-control', 'public, max-age=60')
+            .send(r.csv);
+        },
+      );
+      app.get(
+        `/api/public/v1/publicity/${kind}`,
+        {
+          config,
+          schema: {
+            tags: ['public'],
+            summary: kind === 'permits' ? '双公示：行政许可' : '双公示：行政处罚',
+            description: '仅公示期内的记录；自然人仅以遮盖形式出现，未成年人的处罚不公示。',
+            querystring: filters.extend({ page, pageSize }),
+            response: { 200: z.object({ items: z.array(publicRecord.extend({ subject: z.object({ name: z.string(), uscc: z.string().nullable() }) })), total: z.number() }) satisfies z.ZodType<PublicityResult>, ...errorResponses },
+          },
+        },
+        async (req, reply) => {
+          const q = req.query;
+          return cacheable(req, reply, await deps.portal.publicity(kind, { departmentId: q.department, from: q.from, to: q.to, category: q.category, page: q.page, pageSize: q.pageSize }));
+        },
+      );
+    }
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * The public credit portal's data: organization search, an organization's credit profile with its
+ * publicized records, and 双公示 browsing. Everything leaves through the public presenters
+ * (subjects: presentForPublic; records: presentPublicRecord) and only within publicity windows.
+ */
+import type { Kysely } from 'kysely';
+import { chinaToday } from '../../../common/dates.js';
+import type { PortalStatistics } from '../../../common/portal-api.js';
+import type { Clock } from '../../platform/clock.js';
+import type { CatalogService, InfoItem } from '../catalog/index.js';
+import { RecordsRepo, type RecordTables } from '../records/index.js';
+import type { OrgType, SubjectsService } from '../subjects/index.js';
+import { presentPublicRecord, type PublicRecordView } from './public-record.js';
+
+export interface PortalDeps {
+  db: Kysely<RecordTables>;
+  catalog: CatalogService;
+  subjects: SubjectsService;
+  clock: Clock;
+}
+
+/** The 双公示 items: permits and penalties. */
+export const PUBLICITY_ITEMS = { permits: 'XK', penalties: 'CF' } as const;
+/** Records per tab of a profile: a subject with more is rare; the tab says when the list is cut. */
+const PROFILE_LIMIT = 200;
+
+export interface PublicityFilter {
+  departmentId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  category?: string | undefined;
+}
+
+/** A CSV cell; one starting with = + - @ (or a tab/CR) is prefixed with ' so a spreadsheet does not run it. */
+function csvCell(v: string): string {
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+const STATISTICS_TTL_MS = 5 * 60_000;
+
+export class PortalService {
+  private readonly records: RecordsRepo;
+  private figures: { at: number; value: PortalStatistics } | undefined;
+
+  constructor(private readonly deps: PortalDeps) {
+    this.records = new RecordsRepo(deps.db);
+  }
+
+  private today(): string {
+    return chinaToday(this.deps.clock.now().getTime());
+  }
+
+  private item(code: string): InfoItem | undefined {
+    const item = this.deps.catalog.get('infoItem', code)?.content;
+    return item?.disclosure === 'public' ? item : undefined;
+  }
+
+  /**
+   * The home page's headline figures: organizations, records in publicity today, those made public
+   * this month, and the departments providing most. Counting millions of rows takes a moment, so
+   * the figures are kept for five minutes.
+   */
+  async statistics(): Promise<PortalStatistics> {
+    const now = this.deps.clock.now().getTime();
+    if (this.figures && now - this.figures.at < STATISTICS_TTL_MS) return this.figures.value;
+    const today = this.today();
+    const monthStart = `${today.slice(0, 7)}-01`;
+    const of = async (code: string) => {
+      const item = this.item(code);
+      return item ? this.records.publicFigures(today, code, monthStart, item.sourceField) : { total: 0, recent: 0, byProvider: [] };
+    };
+    const [organizations, permits, penalties] = await Promise.all([this.deps.subjects.countOrganizations(), of(PUBLICITY_ITEMS.permits), of(PUBLICITY_ITEMS.penalties)]);
+    const departments = new Map<string, { name: string; permits: number; penalties: number }>();
+    for (const [kind, figures] of [['permits', permits], ['penalties', penalties]] as const) {
+      for (const d of figures.byProvider) {
+        const entry = departments.get(d.uscc) ?? { name: d.name ?? d.uscc, permits: 0, penalties: 0 };
+        entry[kind] = d.n;
+        departments.set(d.uscc, entry);
+      }
+    }
+    const value: PortalStatistics = {
+      asOf: today,
+      organizations,
+      inPublicity: { permits: permits.total, penalties: penalties.total },
+      publishedThisMonth: permits.recent + penalties.recent,
+      byDepartment: [...departments.values()].sort((a, b) => b.permits + b.penalties - (a.permits + a.penalties)).slice(0, 10),
+    };
+    this.figures = { at: now, value };
+    return value;
+  }
+
+  search(q: { q: string; type?: OrgType | undefined; region?: string | undefined; page: number; pageSize: number }) {
+    return this.deps.subjects.publicSearch({ q: q.q, orgType: q.type, region: q.region, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+  }
+
+  /** An organization's profile; undefined when no organization has this code. */
+  async profile(uscc: string) {
+    const found = await this.deps.subjects.publicByUscc(uscc);
+    if (!found) return undefined;
+    const items = Object.values(PUBLICITY_ITEMS).flatMap((c) => (this.item(c) ? [c] : []));
+    const rows = await this.records.publicOfSubject(found.id, this.today(), items, PROFILE_LIMIT * items.length);
+    const subject = { kind: 'organization' as const, individualBusiness: found.view.orgType === 'individualBusiness' };
+    const tab = (code: string) => {
+      const item = this.item(code);
+      const views = item ? rows.filter((r) => r.item_code === code).map((r) => presentPublicRecord(item, r, subject)).filter((v): v is PublicRecordView => v !== null) : [];
+      return { total: views.length, items: views.slice(0, PROFILE_LIMIT) };
+    };
+    return {
+      subject: found.view,
+      usccParts: found.parts,
+      permits: tab(PUBLICITY_ITEMS.permits),
+      penalties: tab(PUBLICITY_ITEMS.penalties),
+      // The lists issue fills these; the portal shows them as empty tabs until then.
+      redList: { total: 0, items: [] },
+      watchList: { total: 0, items: [] },
+      seriousList: { total: 0, items: [] },
+    };
+  }
+
+  /**
+   * A 双公示 result set as CSV for Excel (UTF-8 with BOM), at most `maxRows` rows; a larger set is
+   * refused with its size, so nobody gets a silently cut list. Cells that a spreadsheet would run
+   * as a formula get a leading apostrophe.
+   */
+  async publicityCsv(kind: keyof typeof PUBLICITY_ITEMS, q: PublicityFilter, maxRows: number): Promise<{ csv: string; rows: number } | { tooMany: number }> {
+    const item = this.item(PUBLICITY_ITEMS[kind]);
+    const columns = item ? item.fields.filter((f) => f.public !== false && f.personal !== true && f.masking !== 'idNumber' && f.masking !== 'hidden') : [];
+    const head = ['行政相对人', '统一社会信用代码', '决定文书号', '决定日期', '公示截止日期', '数据来源', ...columns.map((f) => f.label)];
+    const lines = [head.map(csvCell).join(',')];
+    for (let page = 1; ; page++) {
+      const r = await this.publicity(kind, { ...q, page, pageSize: 1000 });
+      if (page === 1 && r.total > maxRows) return { tooMany: r.total };
+      for (const x of r.items) {
+        const byCode = new Map(x.fields.map((f) => [f.code, f.value]));
+        lines.push([x.subject.name, x.subject.uscc ?? '', x.documentNumber, x.decisionDate, x.publicityEnd ?? '长期', x.source ?? '', ...columns.map((f) => byCode.get(f.code) ?? '')].map(csvCell).join(','));
+      }
+      if (r.items.length < 1000 || lines.length > maxRows) break;
+    }
+    lines.length = Math.min(lines.length, maxRows + 1); // records published while paging
+    return { csv: `\uFEFF${lines.join('\r\n')}\r\n`, rows: lines.length - 1 };
+  }
+
+  /** 双公示: public permits or penalties, newest decision first, each with its subject (masked if a person). */
+  async publicity(kind: keyof typeof PUBLICITY_ITEMS, q: PublicityFilter & { page: number; pageSize: number }) {
+    const item = this.item(PUBLICITY_ITEMS[kind]);
+    if (!item) return { total: 0, items: [] };
+    const { rows, total } = await this.records.publicList({
+      itemCode: item.code, today: this.today(), departmentId: q.departmentId, from: q.from, to: q.to,
+      category: q.category, categoryField: item.categoryField, limit: q.pageSize, offset: (q.page - 1) * q.pageSize,
+    });
+    const names = await this.deps.subjects.publicNames(rows.map((r) => r.subject_id));
+    const items = rows.flatMap((r) => {
+      const s = names.get(r.subject_id);
+      const view = s ? presentPublicRecord(item, r, s) : null;
+      return view && s ? [{ ...view, subject: { name: s.name, uscc: s.uscc } }] : [];
+    });
+    return { total, items };
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The one public presenter of records (the portal, its API and exports): only publicly disclosed
+ * items, only fields the catalog marks public and not personal, natural persons' names masked,
+ * and for 个体工商户 the operator (a natural person) masked too. What a penalty must never show of
+ * a natural person (address, contact details, ID number, bank account, health) is not in the
+ * public fields of any item. Free text is scrubbed as well: departments write names, ID numbers
+ * and phone numbers into 违法事实 or 备注, so a person's full name, anything shaped like an ID
+ * number and mobile numbers are masked there.
+ */
+import { maskIdNumber, maskMobile, maskPersonName } from '../../../common/masking.js';
+import type { PublicRecord } from '../../../common/portal-api.js';
+import type { InfoItem } from '../catalog/index.js';
+import type { PublicRecordRow } from '../records/index.js';
+
+export type PublicRecordView = PublicRecord;
+
+export interface PublicSubjectKind {
+  kind: 'organization' | 'person';
+  individualBusiness: boolean;
+}
+
+/** Long text fields (违法事实, 处罚内容, 备注 …), as opposed to codes and numbers. */
+const FREE_TEXT_MIN_LENGTH = 1000;
+const ID_LIKE = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+const MOBILE_LIKE = /(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])/g;
+
+function scrub(text: string, personName: string | null): string {
+  let out = text.replace(ID_LIKE, (m) => maskIdNumber(m.toUpperCase())).replace(MOBILE_LIKE, (m) => maskMobile(m));
+  if (personName && [...personName].length >= 2) out = out.split(personName).join(maskPersonName(personName));
+  return out;
+}
+
+export function presentPublicRecord(item: InfoItem, row: PublicRecordRow, subject: PublicSubjectKind): PublicRecordView | null {
+  if (item.disclosure !== 'public' || row.item_code !== item.code) return null;
+  // A person's record is public only where the item names persons among its subjects (the law requires it).
+  if (subject.kind === 'person' && !item.subjectTypes.includes('person')) return null;
+  const data = row.data;
+  const person = subject.kind === 'person';
+  const operator = subject.individualBusiness ? item.subjectFields.legalRepresentative : undefined;
+  // The natural person named by the record (the party, or a 个体工商户's operator): masked wherever it appears.
+  const nameField = person ? item.subjectFields.name : operator;
+  const personName = nameField && typeof data[nameField] === 'string' ? (data[nameField] as string) : null;
+  const freeText = new Set(item.fields.filter((f) => f.type === 'text' && (f.maxLength ?? 0) >= FREE_TEXT_MIN_LENGTH).map((f) => f.code));
+  const text = (code: string | undefined) => {
+    const v = code ? data[code] : undefined;
+    if (v === undefined || v === null || v === '') return null;
+    const s = Array.isArray(v) ? v.map(String).join('、') : String(v);
+    return code && freeText.has(code) ? scrub(s, personName) : personName ? s.split(personName).join(maskPersonName(personName)) : s;
+  };
+  const fields: PublicRecordView['fields'] = [];
+  for (const f of item.fields) {
+    if (f.public === false || f.personal === true || f.masking === 'idNumber' || f.masking === 'hidden') continue;
+    const raw = data[f.code];
+    if (raw === undefined || raw === null || raw === '') continue;
+    const masked = f.masking === 'personName' || (f.masking === 'personNameIfPerson' && person) || f.code === operator;
+    fields.push({ code: f.code, label: f.label, value: masked ? maskPersonName(String(raw)) : (text(f.code) ?? '') });
+  }
+  return {
+    id: row.id,
+    itemCode: item.code,
+    itemName: item.name,
+    documentNumber: row.document_number,
+    decisionDate: row.decision_date,
+    publicityEnd: row.publicity_end,
+    source: text(item.sourceField),
+    basis: text(item.basisField),
+    disputed: false,
+    fields,
+  };
+}

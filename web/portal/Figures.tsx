@@ -1,0 +1,47 @@
+/**
+ * The home page's headline figures and the departments providing most records in publicity, as
+ * a bar chart (ECharts, loaded with this module only) and the same numbers in its label.
+ */
+import { useEffect, useState } from 'react';
+import { Card, Col, Row, Statistic, Typography } from 'antd';
+import type { PortalStatistics } from '../../common/portal-api';
+import { api } from '../ui/api';
+import { Chart, type ChartOption } from '../ui/Chart';
+import { t } from '../ui/i18n';
+
+export function Figures() {
+  const [s, setS] = useState<PortalStatistics | null>(null);
+  useEffect(() => {
+    // The figures are a courtesy: the home page works without them.
+    api<PortalStatistics>('GET', '/api/public/v1/statistics').then(setS).catch(() => setS(null));
+  }, []);
+  if (!s) return null;
+  const names = s.byDepartment.map((d) => d.name);
+  const option: ChartOption = {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, data: [t('行政许可'), t('行政处罚')] },
+    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+    xAxis: { type: 'value' },
+    yAxis: { type: 'category', data: names, inverse: true, axisLabel: { width: 120, overflow: 'truncate' } },
+    series: [
+      { name: t('行政许可'), type: 'bar', stack: 'all', data: s.byDepartment.map((d) => d.permits) },
+      { name: t('行政处罚'), type: 'bar', stack: 'all', data: s.byDepartment.map((d) => d.penalties) },
+    ],
+  };
+  const label = s.byDepartment.map((d) => t('{name}许可{permits}条、处罚{penalties}条', { name: d.name, permits: d.permits, penalties: d.penalties })).join('；');
+  return (
+    <Card title={t('数据统计（截至{date}）', { date: s.asOf })} style={{ marginBottom: 16 }} data-testid="portal-figures">
+      <Row gutter={[16, 16]}>
+        <Col xs={12} md={6}><Statistic title={t('法人和非法人组织')} value={s.organizations} /></Col>
+        <Col xs={12} md={6}><Statistic title={t('公示中的行政许可')} value={s.inPublicity.permits} /></Col>
+        <Col xs={12} md={6}><Statistic title={t('公示中的行政处罚')} value={s.inPublicity.penalties} /></Col>
+        <Col xs={12} md={6}><Statistic title={t('本月新增公示')} value={s.publishedThisMonth} /></Col>
+      </Row>
+      {names.length > 0 ? (
+        <Chart option={option} label={t('各部门公示数量：{list}', { list: label })} height={Math.max(160, names.length * 32 + 60)} testId="chart-departments" style={{ marginTop: 16 }} />
+      ) : (
+        <Typography.Text type="secondary">{t('暂无公示信息')}</Typography.Text>
+      )}
+    </Card>
+  );
+}

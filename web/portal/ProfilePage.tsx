@@ -1,0 +1,91 @@
+/**
+ * 信用主体详情: the organization's header card (name, code and its parts, legal representative,
+ * region) and tabs with counts — 行政许可, 行政处罚 (only records inside their publicity window),
+ * and the three lists. Each record shows its source, decision date, legal basis and publicity end.
+ * 打印 prints the page without the navigation.
+ */
+import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Descriptions, Empty, Space, Spin, Tabs, Tag, Typography } from 'antd';
+import { PrinterOutlined } from '@ant-design/icons';
+import type { PublicRecord, RecordTab, SubjectProfile } from '../../common/portal-api';
+import { ApiError, api, describeError } from '../ui/api';
+import { t } from '../ui/i18n';
+import { typeLabel } from './SearchPage';
+
+function RecordCard({ r }: { r: PublicRecord }) {
+  // Shown in the card's own rows: not repeated among the fields.
+  const shown = new Set(['CF_WSH', 'XK_WSH', 'CF_JDRQ', 'XK_JDRQ', 'CF_YJ', 'CF_SJLY', 'XK_LYDW', 'CF_SJLYDM', 'XK_LYDWDM', 'CF_CFJGDM', 'XK_XKJGDM', 'CF_XDR_SHXYM', 'XK_XDR_SHXYM', 'CF_XDR_MC', 'XK_XDR_MC']);
+  return (
+    <Card size="small" style={{ marginBottom: 12 }} data-testid="record"
+      title={<Space wrap>{r.documentNumber}{r.disputed && <Tag color="blue">{t('异议处理中')}</Tag>}</Space>}>
+      <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered>
+        <Descriptions.Item label={t('决定日期')}>{r.decisionDate}</Descriptions.Item>
+        <Descriptions.Item label={t('公示截止日期')}>{r.publicityEnd ?? t('长期')}</Descriptions.Item>
+        <Descriptions.Item label={t('数据来源')} span={2}>{r.source ?? '—'}</Descriptions.Item>
+        {r.basis && <Descriptions.Item label={t('依据')} span={2}>{r.basis}</Descriptions.Item>}
+        {r.fields.filter((f) => !shown.has(f.code)).map((f) => (
+          <Descriptions.Item key={f.code} label={f.label} span={f.value.length > 20 ? 2 : 1}>{f.value}</Descriptions.Item>
+        ))}
+      </Descriptions>
+    </Card>
+  );
+}
+
+function TabBody({ tab }: { tab: RecordTab }) {
+  if (tab.total === 0) return <Empty description={t('暂无信息')} />;
+  return (
+    <>
+      {tab.items.map((r) => <RecordCard key={r.id} r={r} />)}
+      {tab.total > tab.items.length && <Typography.Text type="secondary">{t('仅显示最近的{n}条', { n: tab.items.length })}</Typography.Text>}
+    </>
+  );
+}
+
+export function ProfilePage({ uscc }: { uscc: string }) {
+  const [profile, setProfile] = useState<SubjectProfile | null>(null);
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    setProfile(null);
+    setError('');
+    api<SubjectProfile>('GET', `/api/public/v1/subjects/${encodeURIComponent(uscc)}`)
+      .then(setProfile)
+      .catch((err) => setError(err instanceof ApiError && err.status === 404 ? t('未找到该统一社会信用代码对应的主体') : describeError(err)));
+  }, [uscc]);
+
+  if (error) return <Alert type="warning" showIcon message={error} />;
+  if (!profile) return <Spin style={{ display: 'block', margin: 48 }} />;
+  const s = profile.subject;
+  const parts = profile.usccParts as { registrationAuthority?: { name: string }; entityType?: { name: string } } | null;
+  const tabs: { key: string; label: string; tab: RecordTab }[] = [
+    { key: 'permits', label: '行政许可', tab: profile.permits },
+    { key: 'penalties', label: '行政处罚', tab: profile.penalties },
+    { key: 'red', label: '守信红名单', tab: profile.redList },
+    { key: 'watch', label: '重点关注名单', tab: profile.watchList },
+    { key: 'serious', label: '严重失信主体名单', tab: profile.seriousList },
+  ];
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="profile">
+      <Card title={<Typography.Title level={4} style={{ margin: 0, whiteSpace: 'normal' }}>{s.name}</Typography.Title>}
+        extra={<Button icon={<PrinterOutlined />} onClick={() => window.print()} className="no-print">{t('打印')}</Button>}>
+        <Space size={4} wrap style={{ marginBottom: 12 }}>
+          <Tag>{typeLabel(s.orgType)}</Tag>
+          {profile.seriousList.total > 0 && <Tag color="red">{t('严重失信')}</Tag>}
+          {profile.watchList.total > 0 && <Tag color="orange">{t('重点关注')}</Tag>}
+          {profile.redList.total > 0 && <Tag color="green">{t('守信红名单')}</Tag>}
+        </Space>
+        <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered>
+          <Descriptions.Item label={t('统一社会信用代码')}>{s.uscc}</Descriptions.Item>
+          <Descriptions.Item label={t('法定代表人')}>{s.legalRepresentative?.name ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('登记管理部门')}>{parts?.registrationAuthority?.name ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('机构类别')}>{parts?.entityType?.name ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('所在地区')}>{s.region?.name ?? s.region?.code ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('行业')}>{s.industry?.name ?? '—'}</Descriptions.Item>
+        </Descriptions>
+      </Card>
+      <Card>
+        <Tabs defaultActiveKey="permits" items={tabs.map((x) => ({ key: x.key, label: `${t(x.label)}（${x.tab.total}）`, children: <TabBody tab={x.tab} /> }))} />
+      </Card>
+    </Space>
+  );
+}

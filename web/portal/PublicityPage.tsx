@@ -1,0 +1,61 @@
+/** 双公示: the public permits or penalties, newest decision first, filtered by decision date and category. */
+import { useEffect, useState } from 'react';
+import { Alert, Button, Card, DatePicker, Input, Segmented, Space, Table, Typography } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
+import type { PublicityResult } from '../../common/portal-api';
+import { api, describeError } from '../ui/api';
+import { t } from '../ui/i18n';
+import { go, subjectHref, type Route } from './route';
+
+const PAGE_SIZE = 20;
+
+export function PublicityPage({ route, kind }: { route: Route; kind: 'permits' | 'penalties' }) {
+  const p = route.params;
+  const from = p.get('from') ?? '';
+  const to = p.get('to') ?? '';
+  const category = p.get('category') ?? '';
+  const page = Math.max(1, Number(p.get('page') ?? 1) || 1);
+  const [result, setResult] = useState<PublicityResult | null>(null);
+  const [error, setError] = useState('');
+  const [loading, setLoading] = useState(false);
+  const nav = (o: Record<string, string | number | undefined>) => go(`publicity/${kind}`, { from, to, category, ...o });
+  const filters = new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}), ...(category ? { category } : {}) }).toString();
+
+  useEffect(() => {
+    setLoading(true);
+    setError('');
+    const q = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(category ? { category } : {}) });
+    api<PublicityResult>('GET', `/api/public/v1/publicity/${kind}?${q.toString()}`)
+      .then(setResult)
+      .catch((err) => setError(describeError(err)))
+      .finally(() => setLoading(false));
+  }, [kind, from, to, category, page]);
+
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Card>
+        <Space wrap>
+          <Segmented value={kind} onChange={(v) => go(`publicity/${String(v)}`)} options={[{ value: 'permits', label: t('行政许可') }, { value: 'penalties', label: t('行政处罚') }]} />
+          <DatePicker.RangePicker aria-label={t('决定日期')} value={from && to ? [dayjs(from), dayjs(to)] : null}
+            onChange={(v) => nav({ from: v?.[0]?.format('YYYY-MM-DD'), to: v?.[1]?.format('YYYY-MM-DD'), page: 1 })} />
+          <Input.Search allowClear aria-label={t('类别')} placeholder={t(kind === 'penalties' ? '处罚类别，如 罚款' : '许可类别，如 普通')} defaultValue={category}
+            onSearch={(v) => nav({ category: v.trim(), page: 1 })} style={{ width: 220 }} />
+        </Space>
+      </Card>
+      {error && <Alert type="error" showIcon message={error} />}
+      <Card title={t(kind === 'penalties' ? '行政处罚（公示期内）' : '行政许可（公示期内）')}
+        extra={<Button icon={<DownloadOutlined />} href={`/api/public/v1/publicity/${kind}.csv${filters ? `?${filters}` : ''}`} data-testid="publicity-export">{t('导出CSV')}</Button>}>
+        <Table rowKey="id" size="small" loading={loading} dataSource={result?.items ?? []} scroll={{ x: 720 }} data-testid="publicity-table"
+          pagination={{ current: page, pageSize: PAGE_SIZE, total: result?.total ?? 0, showSizeChanger: false, onChange: (n) => nav({ page: n }), showTotal: (n) => t('共{n}条', { n }) }}
+          columns={[
+            { title: t('行政相对人'), dataIndex: ['subject', 'name'], render: (name: string, r) => (r.subject.uscc ? <Typography.Link href={subjectHref(r.subject.uscc)}>{name}</Typography.Link> : name) },
+            { title: t('决定文书号'), dataIndex: 'documentNumber' },
+            { title: t('决定日期'), dataIndex: 'decisionDate', width: 110 },
+            { title: t('数据来源'), dataIndex: 'source' },
+            { title: t('公示截止日期'), dataIndex: 'publicityEnd', width: 120, render: (d: string | null) => d ?? t('长期') },
+          ]} />
+      </Card>
+    </Space>
+  );
+}
