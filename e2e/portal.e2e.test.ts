@@ -102,7 +102,9 @@ describe(`public portal in a real browser on ${ENGINE}`, () => {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
     await page.goto(`${base}/`);
-    // The search box has the focus when the home page opens.
+    // The search box has the focus when the home page opens (typing before the page has rendered
+    // would go nowhere, so the test waits for that focus, then uses only the keyboard).
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === '信用信息查询');
     await page.keyboard.type('华为');
     await page.keyboard.press('Enter');
     await page.getByTestId('search-results').getByRole('link').first().waitFor();

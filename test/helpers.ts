@@ -77,7 +77,8 @@ export async function startTestPlatform(
   const database = await freshDatabase();
   // Each platform gets its own data directory (audit checkpoints live there).
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xy-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, ...(database.url ? { DATABASE_URL: database.url } : {}), ...opts.env });
+  // A search sees every organization written before it (the portal's name index catches up first).
+  const config = loadConfig({ DATA_DIR: dataDir, PORTAL_SEARCH_STALENESS_MS: '0', ...(database.url ? { DATABASE_URL: database.url } : {}), ...opts.env });
   const platform = await startPlatform(config, pino({ level: 'silent' }), {
     inMemory: true,
     // Jobs run when a test calls scheduler.runDue(), not on a timer between its assertions.

@@ -132,7 +132,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     const catalog = await CatalogService.start(engine.db, log);
     const industries = catalog.get('codeTable', 'INDUSTRY')?.content.values ?? [];
     const industryNames = new Map(industries.map((v) => [v.value, v.label ?? v.value]));
-    const subjects = new SubjectsService({ db: engine.db, audit, cipher, regionName: catalog.regionName, industryName: (c) => industryNames.get(c) });
+    const subjects = new SubjectsService({ db: engine.db, audit, cipher, regionName: catalog.regionName, industryName: (c) => industryNames.get(c), nameIndexStalenessMs: config.portalSearchStalenessMs });
     const collection = new CollectionService({
       db: engine.db,
       catalog,
@@ -203,6 +203,10 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       scheduler.add({ name: 'audit.purge', everyMs: 86_400_000, run: () => audit.purge(auditRetention(), null) });
     }
     let resumeTimer: NodeJS.Timeout | undefined;
+    if (!opts.maintenance) {
+      // The portal's name index loads in the background, so the first citizen's search does not wait.
+      subjects.warmNameIndex().catch((err: Error) => log.error({ err: { message: err.message } }, 'loading the name index failed'));
+    }
     if (!opts.maintenance && opts.jobs !== false) {
       scheduler.start();
       // Imports cut off by a stop or crash continue where their last committed chunk ended.

@@ -23,18 +23,6 @@ export interface SearchQuery {
   offset: number;
 }
 
-/** The portal's search: organizations only (no listing of natural persons), ranked. */
-export interface OrganizationSearch {
-  /** The text as typed, half-width; matched by name and, if it is one, as a USCC. */
-  text: string;
-  uscc?: string | undefined;
-  orgType?: SubjectRow['org_type'] | undefined;
-  /** GB/T 2260 prefix: 35 (province), 3501 (city) or 350102 (county). */
-  region?: string | undefined;
-  limit: number;
-  offset: number;
-}
-
 export class SubjectsRepo {
   constructor(private readonly db: Kysely<SubjectTables>) {}
 
@@ -176,27 +164,26 @@ export class SubjectsRepo {
   }
 
   /**
-   * Exact code first, then exact name, then names starting with the text, then names containing it
-   * (bigram index, confirmed on the same normalization, so 「华为（深圳）」 and 「华为(深圳)」 are one);
-   * shorter names first within a rank. Needs two normalized characters (the caller checks).
+   * Organizations changed at or after `since` (all when null), after the keyset position `after`,
+   * in (updated_at, id) order: the name index's first load and its catch-ups read this.
    */
-  async searchOrganizations(q: OrganizationSearch): Promise<{ rows: SubjectRow[]; total: number }> {
-    const norm = sql`name_norm(${q.text})`;
-    let query = this.db
-      .selectFrom('subject')
-      .where('kind', '=', 'organization')
-      .where((eb) =>
-        eb.or([
-          ...(q.uscc ? [eb('uscc', '=', q.uscc)] : []),
-          eb.and([sql<boolean>`(name_tsv @@ plainto_tsquery('simple', cjk_bigrams(${q.text})))`, sql<boolean>`(position(${norm} in name_norm(name)) > 0)`]),
-        ]),
-      );
-    if (q.orgType) query = query.where('org_type', '=', q.orgType);
-    if (q.region) query = query.where('region_code', 'like', `${q.region}%`);
-    const total = await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
-    const rank = sql<number>`case when uscc = ${q.uscc ?? ''} then 0 when name_norm(name) = ${norm} then 1 when starts_with(name_norm(name), ${norm}) then 2 else 3 end`;
-    const rows = await query.select(COLUMNS).orderBy(rank).orderBy(sql`length(name)`).orderBy('name').orderBy('id').limit(q.limit).offset(q.offset).execute();
-    return { rows, total: total.n };
+  async organizationsChanged(since: Date | null, after: { at: Date; id: string } | null, limit: number) {
+    let q = this.db.selectFrom('subject').select(['id', 'name', 'org_type', 'region_code', 'updated_at']).where('kind', '=', 'organization');
+    if (since) q = q.where('updated_at', '>=', since);
+    if (after) q = q.where((eb) => eb.or([eb('updated_at', '>', after.at), eb.and([eb('updated_at', '=', after.at), eb('id', '>', after.id)])]));
+    return q.orderBy('updated_at').orderBy('id').limit(limit).execute();
+  }
+
+  /**
+   * The database's time and the start of its oldest open transaction (another session's). A row
+   * not yet committed carries an updated_at at or after that start, so a reader that next reads
+   * from the earlier of the two misses no change.
+   */
+  async changeHorizon(): Promise<Date> {
+    const r = await sql<{ now: Date; oldest: Date | null }>`
+      select now() as now, (select min(xact_start) from pg_stat_activity where xact_start is not null and pid <> pg_backend_pid()) as oldest`.execute(this.db);
+    const row = r.rows[0] as { now: Date; oldest: Date | null };
+    return row.oldest && row.oldest < row.now ? row.oldest : row.now;
   }
 }
 

@@ -13,6 +13,7 @@ import { maskPersonName } from '../../../common/masking.js';
 import { presentForPublic, presentForStaff, type SubjectView } from './subjects.presenter.js';
 import { orgTypeFromUscc, resolveSubjects, type Resolution, type SubjectClaim } from './subjects.resolve.js';
 import { SubjectsRepo, type NewSubjectRow, type SubjectRow } from './subjects.repo.js';
+import { NameIndex, searchKey, type IndexedOrganization } from './name-index.js';
 import type { LegacyScheme, OrgType, SubjectKind, SubjectStatus, SubjectTables } from './subjects.tables.js';
 
 export interface SubjectInput {
@@ -42,6 +43,8 @@ export interface SubjectsDeps {
   regionName: (code: string) => string | undefined;
   industryName: (code: string) => string | undefined;
   today?: () => string;
+  /** How old the portal's name index may be when a search starts (ms); older, it catches up first. */
+  nameIndexStalenessMs?: number;
 }
 
 const LEGACY_LABELS: Record<LegacyScheme, string> = {
@@ -52,8 +55,15 @@ const LEGACY_LABELS: Record<LegacyScheme, string> = {
   socialOrgCertNo: '社会组织登记证号',
 };
 
+const NAME_INDEX_PAGE = 50_000;
+
 export class SubjectsService {
   private readonly repo: SubjectsRepo;
+  private readonly names = new NameIndex();
+  /** Where the next catch-up reads from; null until the first load. */
+  private namesSince: Date | null = null;
+  private namesCheckedAt = -Infinity;
+  private namesCatchUp: Promise<void> | null = null;
 
   constructor(private readonly deps: SubjectsDeps) {
     this.repo = new SubjectsRepo(deps.db);
@@ -281,14 +291,56 @@ export class SubjectsService {
 
   // ---- the public (portal): organizations only, through the public presenter ------------------
 
-  /** Ranked search of organizations by name or USCC; null when the text has fewer than two characters. */
+  /**
+   * Ranked search of organizations by name or USCC; null when the text has fewer than two
+   * characters. The exact code comes first, then the name index's order (exact name, prefix,
+   * contains; shorter names first).
+   */
   async publicSearch(q: { q: string; orgType?: OrgType | undefined; region?: string | undefined; limit: number; offset: number }) {
     const text = toHalfWidth(q.q.trim());
-    if ([...text.replace(/[\s\p{P}\p{S}]/gu, '')].length < 2) return null;
+    if ([...searchKey(text)].length < 2) return null;
     const code = normalizeCode(text);
-    const uscc = code.length === 18 && validateUscc(code).valid ? code : undefined;
-    const { rows, total } = await this.repo.searchOrganizations({ text, uscc, orgType: q.orgType, region: q.region, limit: q.limit, offset: q.offset });
-    return { total, items: await this.presentPublic(rows) };
+    const byCode = code.length === 18 && validateUscc(code).valid ? await this.repo.byUscc(code) : undefined;
+    const exact = byCode?.kind === 'organization' && (!q.orgType || byCode.org_type === q.orgType) && (!q.region || byCode.region_code?.startsWith(q.region)) ? byCode : undefined;
+    await this.freshNames();
+    const first = exact && q.offset === 0 ? 1 : 0;
+    const found = this.names.search({ text, orgType: q.orgType, region: q.region, offset: Math.max(0, q.offset - (exact ? 1 : 0)), limit: q.limit - first + 1 });
+    const ids = found.ids.filter((id) => id !== exact?.id).slice(0, q.limit - first);
+    const rows = new Map((await this.repo.byIds(ids)).map((r) => [r.id, r]));
+    const page = [...(first ? [exact as SubjectRow] : []), ...ids.flatMap((id) => rows.get(id) ?? [])];
+    const total = found.total + (exact && !found.ids.includes(exact.id) ? 1 : 0);
+    return { total, items: await this.presentPublic(page) };
+  }
+
+  /** Loads the name index now (at start), instead of on the first search. */
+  warmNameIndex(): Promise<void> {
+    return this.freshNames();
+  }
+
+  /** Brings the name index up to date when it is older than nameIndexStalenessMs; one catch-up at a time. */
+  private freshNames(): Promise<void> {
+    if (performance.now() - this.namesCheckedAt < (this.deps.nameIndexStalenessMs ?? 5_000)) return Promise.resolve();
+    this.namesCatchUp ??= this.catchUpNames().finally(() => {
+      this.namesCatchUp = null;
+    });
+    return this.namesCatchUp;
+  }
+
+  private async catchUpNames(): Promise<void> {
+    const started = performance.now();
+    const horizon = await this.repo.changeHorizon();
+    const changed: IndexedOrganization[] = [];
+    for (let after: { at: Date; id: string } | null = null; ; ) {
+      const rows = await this.repo.organizationsChanged(this.namesSince, after, NAME_INDEX_PAGE);
+      for (const r of rows) changed.push({ id: r.id, name: r.name, orgType: r.org_type, regionCode: r.region_code });
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < NAME_INDEX_PAGE) break;
+      after = { at: last.updated_at, id: last.id };
+    }
+    if (this.namesSince === null) await this.names.load(changed);
+    else this.names.upsert(changed);
+    this.namesSince = horizon;
+    this.namesCheckedAt = started;
   }
 
   /** An organization's public view by its USCC, with its id (to find its records); undefined if none. */
