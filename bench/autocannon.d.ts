@@ -5,7 +5,6 @@ declare module 'autocannon' {
     p50: number;
     p97_5: number;
     p99: number;
-    [percentile: string]: number;
   }
   export interface Result {
     requests: Histogram & { total: number };
@@ -24,6 +23,10 @@ declare module 'autocannon' {
     duration?: number;
     requests?: Request[];
   }
+  export interface Instance {
+    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): void;
+  }
   function autocannon(options: Options): Promise<Result>;
+  function autocannon(options: Options, done: (err: Error | null, result: Result) => void): Instance;
   export default autocannon;
 }

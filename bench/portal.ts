@@ -6,7 +6,7 @@
  * route in its own process as the physical baseline. Prints req/s, p50/p95/p99 and the ratio to
  * the baseline's req/s. Targets (issue #5, 2 cores): search p95 ≤ 50 ms, profile p95 ≤ 30 ms.
  *
- *   DATABASE_URL=postgres://… npm run bench:portal -- --subjects 1000000 --records 5000000
+ *   DATABASE_URL=postgres://… npm run bench:portal -- --subjects 1000000 --records 5000000 [--cpu-prof DIR] [--only search|profile]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,7 +22,7 @@ import { generateDemo } from '../server/modules/demo/index.js';
 import { generateKeyFileContent, parseKeyMaterial } from '../server/platform/crypto/key-file.js';
 import { benchDatabase } from './database.js';
 
-const { values } = parseArgs({ options: { subjects: { type: 'string', default: '100000' }, records: { type: 'string', default: '500000' }, duration: { type: 'string', default: '20' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { subjects: { type: 'string', default: '100000' }, records: { type: 'string', default: '500000' }, duration: { type: 'string', default: '20' }, keep: { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' }, only: { type: 'string' } } });
 const base = process.env.DATABASE_URL;
 if (!base) {
   console.error('bench:portal needs DATABASE_URL (a PostgreSQL server); it creates and drops its own database');
@@ -34,8 +34,8 @@ const db = await benchDatabase(base);
 const children: ChildProcess[] = [];
 
 /** A child process that prints `listening <port>` (the bare route) or serves /healthz (the platform). */
-function serve(args: string[], env: Record<string, string>, port: number): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+function serve(args: string[], env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<void> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     const started = Date.now();
@@ -52,10 +52,27 @@ function serve(args: string[], env: Record<string, string>, port: number): Promi
   });
 }
 
-function row(label: string, r: Result, baseline?: number): string {
+interface Run {
+  result: Result;
+  /** Every response's latency (ms), sorted: autocannon's own summary has p97.5 but no p95. */
+  latencies: number[];
+}
+
+function run(url: string, setup?: (req: { path: string }) => { path: string }): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const latencies: number[] = [];
+    const instance = autocannon({ url, connections: 100, duration, ...(setup ? { requests: [{ setupRequest: setup }] } : {}) }, (err, result) =>
+      err ? reject(err) : resolve({ result, latencies: latencies.sort((x, y) => x - y) }),
+    );
+    instance.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
+  });
+}
+
+function row(label: string, { result: r, latencies }: Run, baseline?: number): string {
   const rps = Math.round(r.requests.average);
   const bad = r.non2xx + r.errors + r.timeouts;
-  return `${label.padEnd(18)}${String(rps).padStart(8)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p95 ${String(r.latency.p95 ?? r.latency.p97_5).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms${baseline ? `   ${(rps / baseline).toFixed(2)} of the bare route` : ''}${bad ? `   (${bad} non-2xx/errors)` : ''}`;
+  const at = (p: number) => String(Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0)).padStart(4);
+  return `${label.padEnd(18)}${String(rps).padStart(8)} req/s   p50 ${at(50)} ms   p95 ${at(95)} ms   p99 ${at(99)} ms${baseline ? `   ${(rps / baseline).toFixed(2)} of the bare route` : ''}${bad ? `   (${bad} non-2xx/errors)` : ''}`;
 }
 
 try {
@@ -82,21 +99,28 @@ try {
   const usccs = names.rows.map((r) => r.uscc);
   await loader.close();
 
-  await serve(['server/main.ts'], { DATABASE_URL: db.url, DEMO_DATA: 'off', LOG_LEVEL: 'warn', PORTAL_RATE_LIMIT: '100000000', KEY_MATERIAL: keys, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'xy-bench-portal-')) }, 39_871);
-  await serve(['bench/bare-fastify.ts'], {}, 39_872);
+  await serve(['server/main.ts'], { DATABASE_URL: db.url, DEMO_DATA: 'off', LOG_LEVEL: 'warn', PORTAL_RATE_LIMIT: '100000000', KEY_MATERIAL: keys, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'xy-bench-portal-')) }, 39_871,
+    // --cpu-prof <dir>: the platform's CPU profile (written when it stops), for chrome://inspect or bench/cpu-top.ts.
+    values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : []);
+  await serve(['bench/bare-fastify.ts'], { DATABASE_URL: db.url }, 39_872);
 
   let n = 0;
   const pick = <T>(xs: T[]): T => xs[n++ % xs.length] as T;
-  const run = (target: string, setup?: (req: { path: string }) => { path: string }) =>
-    autocannon({ url: target, connections: 100, duration, ...(setup ? { requests: [{ setupRequest: setup }] } : {}) });
   const bare = await run('http://127.0.0.1:39872/bare');
-  const search = await run('http://127.0.0.1:39871', (req) => ({ ...req, path: `/api/public/v1/subjects?q=${encodeURIComponent(pick(terms))}` }));
-  const profile = await run('http://127.0.0.1:39871', (req) => ({ ...req, path: `/api/public/v1/subjects/${pick(usccs)}` }));
-  const baseline = bare.requests.average;
+  const bareDb = await run('http://127.0.0.1:39872/bare-db');
+  const baseline = bare.result.requests.average;
   console.log(`connections       100, ${duration} s each`);
   console.log(row('bare Fastify', bare));
-  console.log(row('search', search, baseline));
-  console.log(row('profile', profile, baseline));
+  console.log(row('bare + 1 PG read', bareDb, baseline));
+  // --only search|profile: one scenario (a clean CPU profile of it).
+  if (values.only !== 'profile') {
+    const search = await run('http://127.0.0.1:39871', (req) => ({ ...req, path: `/api/public/v1/subjects?q=${encodeURIComponent(pick(terms))}` }));
+    console.log(row('search', search, baseline));
+  }
+  if (values.only !== 'search') {
+    const profile = await run('http://127.0.0.1:39871', (req) => ({ ...req, path: `/api/public/v1/subjects/${pick(usccs)}` }));
+    console.log(row('profile', profile, baseline));
+  }
 } finally {
   // The server must let go of the database before it is dropped.
   await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : (c.once('exit', resolve), c.kill('SIGTERM'))))));

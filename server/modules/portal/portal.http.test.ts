@@ -58,12 +58,27 @@ describe(`public portal API on ${ENGINE}`, () => {
     assert.equal(fullWidth.json().total, 1);
   });
 
+  it('finds a renamed organization by its new name at once, with its legal representative, and not by the old', async () => {
+    const admin: Actor = { id: 'registry', name: 'registry', roles: ['creditOffice'], departmentId: null, ip: null, requestId: null };
+    const created = await p.subjects.create({ kind: 'organization', orgType: 'enterprise', name: '福州星辰远航物流有限公司', uscc: makeUscc('91', '350100', 7010), legalRepresentative: { name: '林一帆', idNumber: makeIdNumber('350102', '19750505', 31) } }, admin);
+    const found = await get(`/api/public/v1/subjects?q=${encodeURIComponent('星辰远航')}`);
+    assert.deepEqual(found.json().items.map((s: { name: string; legalRepresentative: { name: string } }) => [s.name, s.legalRepresentative.name]), [['福州星辰远航物流有限公司', '林一帆']]);
+    assert.equal((await get(`/api/public/v1/subjects/${created.uscc}`)).json().subject.name, '福州星辰远航物流有限公司');
+    // Renamed, and its code corrected by the registry: the old name and the old code are gone at once.
+    const corrected = makeUscc('91', '350100', 7011);
+    await p.subjects.update(created.id, created.version, { name: '福州银河快运有限公司', uscc: corrected }, admin);
+    assert.equal((await get(`/api/public/v1/subjects?q=${encodeURIComponent('星辰远航')}`)).json().total, 0);
+    assert.deepEqual((await get(`/api/public/v1/subjects?q=${encodeURIComponent('银河快运')}`)).json().items.map((s: { name: string }) => s.name), ['福州银河快运有限公司']);
+    assert.equal((await get(`/api/public/v1/subjects/${created.uscc}`)).statusCode, 404);
+    assert.equal((await get(`/api/public/v1/subjects/${corrected}`)).json().subject.name, '福州银河快运有限公司');
+  });
+
   it('gives the home page its headline figures', async () => {
     const r = await get('/api/public/v1/statistics');
     assert.equal(r.statusCode, 200, r.body);
     assert.deepEqual(r.json(), {
       asOf: '2026-11-21',
-      organizations: 3, // the persons are not counted, nor listed
+      organizations: 4, // the persons are not counted, nor listed
       inPublicity: { permits: 0, penalties: 4 }, // the minor's penalty is not public
       publishedThisMonth: 4,
       byDepartment: [{ name: '福州市市场监督管理局', permits: 0, penalties: 4 }],

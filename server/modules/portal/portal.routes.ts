@@ -49,16 +49,33 @@ const publicRecord = z.object({
 }) satisfies z.ZodType<PublicRecord>;
 const tab = z.object({ total: z.number(), items: z.array(publicRecord) });
 
-/** Public data may be cached briefly; a matching If-None-Match gets 304 without the body. */
-function cacheable<T>(req: FastifyRequest, reply: FastifyReply, body: T): T | undefined {
-  const tag = `W/"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
+/**
+ * Sends public data, cacheable briefly; a matching If-None-Match gets 304 without the body. The
+ * body goes through its response schema here (only declared fields leave) and is serialized once,
+ * for both the ETag and the answer: the route's own serializer does not run again on the string.
+ */
+function cacheable<T>(req: FastifyRequest, reply: FastifyReply, schema: z.ZodType<T>, body: T): FastifyReply {
+  const json = JSON.stringify(schema.parse(body));
+  const tag = `W/"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;
   reply.header('etag', tag).header('cache-control', 'public, max-age=60');
-  if (req.headers['if-none-match'] === tag) {
-    void reply.code(304).send();
-    return undefined;
-  }
-  return body;
+  if (req.headers['if-none-match'] === tag) return reply.code(304).send();
+  return reply.header('content-type', 'application/json; charset=utf-8').send(json);
 }
+
+const statistics = z.object({
+  asOf: z.string(),
+  organizations: z.number(),
+  inPublicity: z.object({ permits: z.number(), penalties: z.number() }),
+  publishedThisMonth: z.number(),
+  byDepartment: z.array(z.object({ name: z.string(), permits: z.number(), penalties: z.number() })),
+}) satisfies z.ZodType<PortalStatistics>;
+const searchResult = z.object({ items: z.array(publicSubject), total: z.number() }) satisfies z.ZodType<SubjectSearchResult>;
+const profile = z.object({
+  subject: publicSubject,
+  usccParts: z.record(z.string(), z.unknown()).nullable(),
+  permits: tab, penalties: tab, redList: tab, watchList: tab, seriousList: tab,
+}) satisfies z.ZodType<SubjectProfile>;
+const publicityResult = z.object({ items: z.array(publicRecord.extend({ subject: z.object({ name: z.string(), uscc: z.string().nullable() }) })), total: z.number() }) satisfies z.ZodType<PublicityResult>;
 
 export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -71,19 +88,10 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['public'],
           summary: '门户首页统计：主体数、公示期内的许可和处罚、本月新增公示、各部门公示量',
-          response: {
-            200: z.object({
-              asOf: z.string(),
-              organizations: z.number(),
-              inPublicity: z.object({ permits: z.number(), penalties: z.number() }),
-              publishedThisMonth: z.number(),
-              byDepartment: z.array(z.object({ name: z.string(), permits: z.number(), penalties: z.number() })),
-            }) satisfies z.ZodType<PortalStatistics>,
-            ...errorResponses,
-          },
+          response: { 200: statistics, ...errorResponses },
         },
       },
-      async (req, reply) => cacheable(req, reply, await deps.portal.statistics()),
+      async (req, reply) => cacheable(req, reply, statistics, await deps.portal.statistics()),
     );
 
     app.get(
@@ -95,13 +103,13 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
           summary: '查询法人和非法人组织（名称、部分名称或统一社会信用代码）',
           description: '排序：代码完全一致 > 名称完全一致 > 名称开头 > 名称包含；全角/半角与中英文括号视为相同。至少两个字。不提供自然人查询。',
           querystring: z.object({ q: z.string().max(100), type: z.enum(ORG_TYPES).optional(), region: z.string().regex(/^\d{2,6}$/).optional(), page, pageSize }),
-          response: { 200: z.object({ items: z.array(publicSubject), total: z.number() }) satisfies z.ZodType<SubjectSearchResult>, ...errorResponses },
+          response: { 200: searchResult, ...errorResponses },
         },
       },
       async (req, reply) => {
         const r = await deps.portal.search({ q: req.query.q, type: req.query.type, region: req.query.region, page: req.query.page, pageSize: req.query.pageSize });
         if (r === null) throw new AppError('VALIDATION_FAILED', [{ field: 'q', message: '请至少输入两个字（企业名称的一部分或统一社会信用代码）' }]);
-        return cacheable(req, reply, r);
+        return cacheable(req, reply, searchResult, r);
       },
     );
 
@@ -113,20 +121,13 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
           tags: ['public'],
           summary: '信用主体详情：基本信息与公示期内的行政许可、行政处罚及名单',
           params: z.object({ uscc: z.string().max(40) }),
-          response: {
-            200: z.object({
-              subject: publicSubject,
-              usccParts: z.record(z.string(), z.unknown()).nullable(),
-              permits: tab, penalties: tab, redList: tab, watchList: tab, seriousList: tab,
-            }) satisfies z.ZodType<SubjectProfile>,
-            ...errorResponses,
-          },
+          response: { 200: profile, ...errorResponses },
         },
       },
       async (req, reply) => {
         const p = await deps.portal.profile(req.params.uscc);
         if (!p) throw new AppError('NOT_FOUND', undefined, '未找到该统一社会信用代码对应的主体');
-        return cacheable(req, reply, { ...p, usccParts: p.usccParts as Record<string, unknown> | null });
+        return cacheable(req, reply, profile, { ...p, usccParts: p.usccParts as Record<string, unknown> | null });
       },
     );
 
@@ -164,12 +165,12 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
             summary: kind === 'permits' ? '双公示：行政许可' : '双公示：行政处罚',
             description: '仅公示期内的记录；自然人仅以遮盖形式出现，未成年人的处罚不公示。',
             querystring: filters.extend({ page, pageSize }),
-            response: { 200: z.object({ items: z.array(publicRecord.extend({ subject: z.object({ name: z.string(), uscc: z.string().nullable() }) })), total: z.number() }) satisfies z.ZodType<PublicityResult>, ...errorResponses },
+            response: { 200: publicityResult, ...errorResponses },
           },
         },
         async (req, reply) => {
           const q = req.query;
-          return cacheable(req, reply, await deps.portal.publicity(kind, { departmentId: q.department, from: q.from, to: q.to, category: q.category, page: q.page, pageSize: q.pageSize }));
+          return cacheable(req, reply, publicityResult, await deps.portal.publicity(kind, { departmentId: q.department, from: q.from, to: q.to, category: q.category, page: q.page, pageSize: q.pageSize }));
         },
       );
     }

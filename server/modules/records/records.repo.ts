@@ -1,5 +1,6 @@
 /** The only code touching the record and record_version tables. */
 import { sql, type Kysely } from 'kysely';
+import { prepared } from '../../platform/db/prepared.js';
 import type { RecordTables } from './records.tables.js';
 
 export type CopyCsv = (table: string, columns: string[], csv: string) => Promise<void>;
@@ -63,6 +64,22 @@ export interface PublicRecordRow {
 }
 
 const PUBLIC_COLUMNS = ['id', 'item_code', 'subject_id', 'department_id', 'document_number', 'decision_date', 'data', 'severity', 'publicity_start', 'publicity_end'] as const;
+
+/** Public today: published, active, not a minor's, and inside the publicity window. */
+function publicToday(db: Kysely<RecordTables>, today: string, itemCodes: string[]) {
+  return db
+    .selectFrom('record')
+    .where('publication', '=', 'published')
+    .where('status', '=', 'active')
+    .where('subject_minor', '=', false)
+    .where('item_code', '=', sql<string>`any(${itemCodes}::text[])`)
+    .where((eb) => eb.or([eb('publicity_start', 'is', null), eb('publicity_start', '<=', today)]))
+    .where((eb) => eb.or([eb('publicity_end', 'is', null), eb('publicity_end', '>=', today)]));
+}
+
+const publicOfSubject = prepared('records_public_of_subject', (db: Kysely<RecordTables>, subjectId: string, today: string, itemCodes: string[], limit: number) =>
+  publicToday(db, today, itemCodes).select(PUBLIC_COLUMNS).where('subject_id', '=', subjectId).orderBy('decision_date', 'desc').orderBy('id').limit(limit),
+);
 
 export interface PublicListQuery {
   itemCode: string;
@@ -244,14 +261,7 @@ export class RecordsRepo {
    * may not have ended yesterday's yet), not a minor's, not revoked, and of a publicly disclosed item.
    */
   private publicToday(today: string, itemCodes: readonly string[]) {
-    return this.db
-      .selectFrom('record')
-      .where('publication', '=', 'published')
-      .where('status', '=', 'active')
-      .where('subject_minor', '=', false)
-      .where('item_code', 'in', itemCodes.length > 0 ? [...itemCodes] : [''])
-      .where((eb) => eb.or([eb('publicity_start', 'is', null), eb('publicity_start', '<=', today)]))
-      .where((eb) => eb.or([eb('publicity_end', 'is', null), eb('publicity_end', '>=', today)]));
+    return publicToday(this.db, today, [...itemCodes]);
   }
 
   /**
@@ -272,15 +282,9 @@ export class RecordsRepo {
     return { total: totals.n, recent: totals.recent, byProvider: byProvider.map((r) => ({ uscc: r.provider_uscc, name: r.name, n: r.n })) };
   }
 
-  /** A subject's public records, newest decision first. */
+  /** A subject's public records, newest decision first (a prepared statement: every profile view runs it). */
   async publicOfSubject(subjectId: string, today: string, itemCodes: readonly string[], limit: number): Promise<PublicRecordRow[]> {
-    return this.publicToday(today, itemCodes)
-      .select(PUBLIC_COLUMNS)
-      .where('subject_id', '=', subjectId)
-      .orderBy('decision_date', 'desc')
-      .orderBy('id')
-      .limit(limit)
-      .execute() as Promise<PublicRecordRow[]>;
+    return (await publicOfSubject(this.db, subjectId, today, [...itemCodes], limit)) as PublicRecordRow[];
   }
 
   /** 双公示 browsing: one item's public records, filtered, newest decision first, with the total. */

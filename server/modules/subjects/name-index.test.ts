@@ -8,7 +8,7 @@ const org = (name: string, extra: Partial<IndexedOrganization> = {}): IndexedOrg
 function names(index: NameIndex, all: IndexedOrganization[], text: string, more: { orgType?: IndexedOrganization['orgType'] & string; region?: string; offset?: number; limit?: number } = {}) {
   const r = index.search({ text, offset: more.offset ?? 0, limit: more.limit ?? 20, orgType: more.orgType, region: more.region });
   const byId = new Map(all.map((o) => [o.id, o.name]));
-  return { names: r.ids.map((id) => byId.get(id)), total: r.total };
+  return { names: r.items.map((o) => byId.get(o.id)), total: r.total };
 }
 
 describe('the portal name index', () => {
@@ -67,9 +67,16 @@ describe('the portal name index', () => {
     all.push(added, renamed);
     assert.deepEqual(names(index, all, '恒达'), { names: ['恒达', '恒达机械有限公司'], total: 2 });
     assert.deepEqual(names(index, all, '远航').names, ['远航贸易有限公司']);
+    assert.equal(index.get(renamed.id)?.name, '远航贸易有限公司', 'by id, the new version');
+    assert.equal(index.get(added.id)?.name, '恒达');
+    assert.equal(index.get('no-such-id'), undefined);
     // An unchanged organization read again (a catch-up overlaps the last one) changes nothing.
-    index.upsert([all[0] as IndexedOrganization]);
+    const sameName = (a: IndexedOrganization, b: IndexedOrganization) => a.name === b.name;
+    index.upsert([{ ...(all[0] as IndexedOrganization) }], sameName);
     assert.equal(index.size, 4, 'base 2 + overlay 2 (the renamed one is counted in both until a rebuild)');
+    // A change the caller keeps beyond the name (here the type) replaces what a search returns.
+    index.upsert([{ ...(all[0] as IndexedOrganization), orgType: 'other' }], (a, b) => sameName(a, b) && a.orgType === b.orgType);
+    assert.equal(index.search({ text: '恒达机械', offset: 0, limit: 5 }).items[0]?.orgType, 'other');
   });
 
   it('rebuilds when the overlay grows, keeping changes made during the rebuild', async () => {

@@ -49,19 +49,21 @@ function bigrams(key: string): string[] {
   return out;
 }
 
-interface Entry {
+interface Entry<T extends IndexedOrganization> {
   id: string;
   key: string;
   type: number;
   region: number;
+  /** The organization as it was given: what a search returns. */
+  org: T;
 }
 
-function entryOf(o: IndexedOrganization): Entry {
-  return { id: o.id, key: searchKey(o.name), type: Math.max(0, ORG_TYPES.indexOf(o.orgType)), region: o.regionCode && /^\d{6}$/.test(o.regionCode) ? Number(o.regionCode) : NO_REGION };
+function entryOf<T extends IndexedOrganization>(o: T): Entry<T> {
+  return { id: o.id, key: searchKey(o.name), type: Math.max(0, ORG_TYPES.indexOf(o.orgType)), region: o.regionCode && /^\d{6}$/.test(o.regionCode) ? Number(o.regionCode) : NO_REGION, org: o };
 }
 
 /** Rank order within a group: shorter key first, then the key, then the id (stable across instances). */
-function before(a: Entry, b: Entry): number {
+function before<T extends IndexedOrganization>(a: Entry<T>, b: Entry<T>): number {
   return a.key.length - b.key.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
@@ -69,19 +71,19 @@ const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 const SLICE = 20_000;
 
 /** The rank-ordered base: slot i is the i-th entry in rank order; postings list slots in order. */
-class Base {
+class Base<T extends IndexedOrganization> {
   readonly slotOf = new Map<string, number>();
   readonly dead: Uint8Array;
-  constructor(readonly entries: Entry[], readonly postings: Map<string, Int32Array>) {
+  constructor(readonly entries: Entry<T>[], readonly postings: Map<string, Int32Array>) {
     this.dead = new Uint8Array(entries.length);
     entries.forEach((e, i) => this.slotOf.set(e.id, i));
   }
 
-  static async build(entries: Entry[]): Promise<Base> {
+  static async build<T extends IndexedOrganization>(entries: Entry<T>[]): Promise<Base<T>> {
     // Bucket by length (counting sort), then sort each bucket: no single long blocking sort.
-    const buckets: Entry[][] = [];
+    const buckets: Entry<T>[][] = [];
     for (const e of entries) (buckets[e.key.length] ??= []).push(e);
-    const ordered: Entry[] = [];
+    const ordered: Entry<T>[] = [];
     for (const bucket of buckets) {
       if (!bucket) continue;
       bucket.sort(before);
@@ -90,7 +92,7 @@ class Base {
     }
     const lists = new Map<string, number[]>();
     for (let slot = 0; slot < ordered.length; slot++) {
-      for (const g of bigrams((ordered[slot] as Entry).key)) {
+      for (const g of bigrams((ordered[slot] as Entry<T>).key)) {
         let list = lists.get(g);
         if (!list) lists.set(g, (list = []));
         if (list[list.length - 1] !== slot) list.push(slot); // a bigram twice in one name: listed once
@@ -103,12 +105,12 @@ class Base {
   }
 }
 
-export class NameIndex {
-  private base = new Base([], new Map());
+export class NameIndex<T extends IndexedOrganization = IndexedOrganization> {
+  private base = new Base<T>([], new Map());
   /** Organizations added or changed since the base was built, by id. */
-  private delta = new Map<string, Entry>();
+  private delta = new Map<string, Entry<T>>();
   /** Changes made while a rebuild runs, replayed onto the new base. */
-  private pending: Entry[] | null = null;
+  private pending: Entry<T>[] | null = null;
 
   constructor(private readonly rebuildAt = (baseSize: number) => Math.max(5_000, baseSize / 10)) {}
 
@@ -116,14 +118,18 @@ export class NameIndex {
     return this.base.entries.length + this.delta.size;
   }
 
-  /** Adds or replaces organizations. Rebuilds the base (in the background) when the overlay grows. */
-  upsert(orgs: IndexedOrganization[]): void {
+  /**
+   * Adds or replaces organizations; `same` tells whether a read-again organization changed in
+   * what the caller keeps beyond name, type and region. Rebuilds the base (in the background)
+   * when the overlay grows.
+   */
+  upsert(orgs: T[], same: (a: T, b: T) => boolean = () => false): void {
     for (const o of orgs) {
       const e = entryOf(o);
       const slot = this.base.slotOf.get(e.id);
       const old = slot === undefined ? undefined : this.base.entries[slot];
       if (old && slot !== undefined) {
-        if (old.key === e.key && old.type === e.type && old.region === e.region && !this.delta.has(e.id)) continue;
+        if (old.key === e.key && old.type === e.type && old.region === e.region && same(old.org, o) && !this.delta.has(e.id)) continue;
         this.base.dead[slot] = 1;
       }
       this.delta.set(e.id, e);
@@ -132,8 +138,16 @@ export class NameIndex {
     if (this.pending === null && this.delta.size > this.rebuildAt(this.base.entries.length)) void this.rebuild();
   }
 
+  /** The organization with this id as the index has it now. */
+  get(id: string): T | undefined {
+    const changed = this.delta.get(id);
+    if (changed) return changed.org;
+    const slot = this.base.slotOf.get(id);
+    return slot === undefined || this.base.dead[slot] ? undefined : this.base.entries[slot]?.org;
+  }
+
   /** Replaces the whole index with these organizations (the first load). */
-  async load(orgs: IndexedOrganization[]): Promise<void> {
+  async load(orgs: T[]): Promise<void> {
     this.pending = [];
     const base = await Base.build(orgs.map(entryOf));
     this.swap(base);
@@ -146,7 +160,7 @@ export class NameIndex {
     this.swap(base);
   }
 
-  private swap(base: Base): void {
+  private swap(base: Base<T>): void {
     const replay = this.pending ?? [];
     this.base = base;
     this.delta = new Map();
@@ -159,13 +173,13 @@ export class NameIndex {
   }
 
   /**
-   * Ids of the organizations whose name contains the text, in rank order (exact name, then names
-   * starting with it, then the rest; shorter first), the page asked for, and how many match.
+   * The organizations whose name contains the text, in rank order (exact name, then names
+   * starting with it, then the rest; shorter first): the page asked for, and how many match.
    */
-  search(q: NameQuery): { ids: string[]; total: number } {
+  search(q: NameQuery): { items: T[]; total: number } {
     const key = searchKey(q.text);
     const grams = [...new Set(bigrams(key))];
-    if (grams.length === 0) return { ids: [], total: 0 };
+    if (grams.length === 0) return { items: [], total: 0 };
     const type = q.orgType ? ORG_TYPES.indexOf(q.orgType) : -1;
     let lo = -Infinity;
     let hi = Infinity;
@@ -175,14 +189,14 @@ export class NameIndex {
       hi = lo + scale;
     }
     const need = q.offset + q.limit;
-    const prefix: Entry[] = [];
-    const contains: Entry[] = [];
+    const prefix: Entry<T>[] = [];
+    const contains: Entry<T>[] = [];
     let prefixCount = 0;
     let containsCount = 0;
     // The base's lists are in rank order: past `need`, an entry cannot reach the page. The overlay's
     // entries are in no order, so all of its matches are kept and sorted in.
     let cap = need;
-    const consider = (e: Entry, checkContains: boolean) => {
+    const consider = (e: Entry<T>, checkContains: boolean) => {
       if (checkContains && !e.key.includes(key)) return;
       if (type >= 0 && e.type !== type) return;
       if (e.region < lo || e.region >= hi) return;
@@ -210,7 +224,7 @@ export class NameIndex {
     if (list) {
       for (let i = 0; i < list.length; i++) {
         const slot = list[i] as number;
-        if (dead[slot] === 0) consider(entries[slot] as Entry, checkContains);
+        if (dead[slot] === 0) consider(entries[slot] as Entry<T>, checkContains);
       }
     }
     // The overlay: few entries, checked one by one and merged into rank order.
@@ -223,6 +237,6 @@ export class NameIndex {
       if (contains.length > baseContains) contains.sort(before);
     }
     const ranked = prefix.slice(0, need).concat(contains.slice(0, Math.max(0, need - Math.min(prefix.length, need))));
-    return { ids: ranked.slice(q.offset, need).map((e) => e.id), total: prefixCount + containsCount };
+    return { items: ranked.slice(q.offset, need).map((e) => e.org), total: prefixCount + containsCount };
   }
 }

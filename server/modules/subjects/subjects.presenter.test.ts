@@ -10,7 +10,7 @@ const base: SubjectRow = {
   industry_code: null, status: 'active', version: 1, created_at: at, updated_at: at,
 };
 const rep: SubjectRow = { ...base, id: '00000000-0000-4000-8000-000000000002', kind: 'person', org_type: null, name: '欧阳小明', uscc: null, id_number_masked: '350102********0012', legal_rep_id: null };
-const ctx = { regionName: () => '鼓楼区', industryName: () => undefined, legalRep: rep };
+const ctx = { regionName: () => '鼓楼区', industryName: () => undefined, legalRepName: rep.name };
 
 describe('the public presenter of subjects', () => {
   it('shows a company’s legal representative, without the person’s subject id or ID number', () => {
@@ -22,6 +22,6 @@ describe('the public presenter of subjects', () => {
 
   it('masks the operator of a 个体工商户 and a natural person’s own name', () => {
     assert.deepEqual(presentForPublic({ ...base, org_type: 'individualBusiness', uscc: '92350100MA2XXXXX0X' }, ctx).legalRepresentative, { name: '欧阳**' });
-    assert.equal(presentForPublic(rep, { ...ctx, legalRep: undefined }).name, '欧阳**');
+    assert.equal(presentForPublic(rep, { ...ctx, legalRepName: undefined }).name, '欧阳**');
   });
 });

@@ -2,6 +2,7 @@
  * The only way subject data leaves the module. One serializer per audience; ID numbers are
  * only ever shown masked (unmasking needs a purpose and an audit trail: identity issue).
  */
+import type { PublicSubject } from '../../../common/portal-api.js';
 import type { Classification } from '../../../common/classification.js';
 import { maskPersonName } from '../../../common/masking.js';
 import type { SubjectRow } from './subjects.repo.js';
@@ -54,9 +55,15 @@ export function presentForStaff(row: SubjectRow, ctx: PresenterContext): Subject
   };
 }
 
-export type PublicSubjectView = Omit<SubjectView, 'idNumberMasked' | 'version' | 'legacyIdentifiers' | 'legalRepresentative'> & {
-  legalRepresentative: { name: string } | null;
-};
+export interface PublicPresenterContext {
+  regionName: (code: string) => string | undefined;
+  industryName: (code: string) => string | undefined;
+  /** The name of the legal representative (or a 个体工商户's operator), when one is linked. */
+  legalRepName?: string | null | undefined;
+}
+
+/** What the public presenter reads of a subject (the portal's name index keeps just this). */
+export type PublicSubjectRow = Pick<SubjectRow, 'id' | 'kind' | 'org_type' | 'name' | 'uscc' | 'region_code' | 'industry_code' | 'status'>;
 
 /**
  * Public audience (portal): natural persons' names masked, no ID number at all. A company's legal
@@ -64,12 +71,17 @@ export type PublicSubjectView = Omit<SubjectView, 'idNumberMasked' | 'version' |
  * 个体工商户's operator is a natural person in business on their own and is masked. The legal
  * representative's subject id is not given: it would link one person's roles across companies.
  */
-export function presentForPublic(row: SubjectRow, ctx: PresenterContext): PublicSubjectView {
-  const { idNumberMasked: _id, version: _v, legacyIdentifiers: _l, legalRepresentative: _r, ...staff } = presentForStaff(row, ctx);
-  const rep = ctx.legalRep?.name;
+export function presentForPublic(row: PublicSubjectRow, ctx: PublicPresenterContext): PublicSubject {
+  const rep = ctx.legalRepName;
   return {
-    ...staff,
+    id: row.id,
+    kind: row.kind,
+    orgType: row.org_type,
     name: row.kind === 'person' ? maskPersonName(row.name) : row.name,
+    uscc: row.uscc,
     legalRepresentative: rep ? { name: row.org_type === 'individualBusiness' ? maskPersonName(rep) : rep } : null,
+    region: row.region_code ? { code: row.region_code, name: ctx.regionName(row.region_code) ?? null } : null,
+    industry: row.industry_code ? { code: row.industry_code, name: ctx.industryName(row.industry_code) ?? null } : null,
+    status: row.status,
   };
 }

@@ -1,5 +1,7 @@
 /** The only code touching subject, subject_identifier and subject_version. */
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { prepared } from '../../platform/db/prepared.js';
+import type { PublicSubjectRow } from './subjects.presenter.js';
 import type { LegacyScheme, SubjectTables } from './subjects.tables.js';
 
 export type SubjectRow = Omit<Selectable<SubjectTables['subject']>, 'name_tsv'>;
@@ -11,6 +13,17 @@ const COLUMNS = [
   'id', 'kind', 'org_type', 'name', 'uscc', 'id_number_enc', 'id_number_index', 'id_number_masked', 'legal_rep_id',
   'region_code', 'industry_code', 'status', 'version', 'created_at', 'updated_at',
 ] as const;
+
+const PUBLIC_COLUMNS = ['s.id', 's.kind', 's.org_type', 's.name', 's.uscc', 's.region_code', 's.industry_code', 's.status'] as const;
+/** What the public presenter shows of a subject, with its legal representative's name. */
+export type PublicRow = PublicSubjectRow & { legal_rep_name: string | null };
+
+function publicRows(db: Kysely<SubjectTables>) {
+  return db.selectFrom('subject as s').leftJoin('subject as r', 'r.id', 's.legal_rep_id').select(PUBLIC_COLUMNS).select('r.name as legal_rep_name');
+}
+
+/** A prepared statement: every profile view runs it. */
+const publicByUscc = prepared('subjects_public_by_uscc', (db: Kysely<SubjectTables>, uscc: string) => publicRows(db).where('s.uscc', '=', uscc));
 
 export interface SearchQuery {
   name?: string;
@@ -82,6 +95,15 @@ export class SubjectsRepo {
     return this.db.selectFrom('subject').select(COLUMNS).where('id', 'in', ids).execute();
   }
 
+  /** An organization or person by USCC with what the public presenter shows, and its legal representative's name. */
+  async publicByUscc(uscc: string): Promise<PublicRow | undefined> {
+    return (await publicByUscc(this.db, uscc))[0];
+  }
+
+  private publicRows() {
+    return publicRows(this.db);
+  }
+
   async byUscc(uscc: string): Promise<SubjectRow | undefined> {
     return this.db.selectFrom('subject').select(COLUMNS).where('uscc', '=', uscc).executeTakeFirst();
   }
@@ -130,12 +152,15 @@ export class SubjectsRepo {
     await this.db.insertInto('subject_version').values(rows.map((r) => ({ ...r, data: JSON.stringify(r.data) }))).execute();
   }
 
-  /** Links a legal representative where none is recorded yet; an existing link is not overwritten. */
+  /**
+   * Links a legal representative where none is recorded yet; an existing link is not overwritten.
+   * updated_at moves, so the portal's name index picks up the representative's name.
+   */
   async linkLegalRepresentatives(links: { id: string; legalRepId: string }[]): Promise<void> {
     if (links.length === 0) return;
     // One statement for the chunk; the first link named for an organization wins.
     await sql`
-      update subject s set legal_rep_id = l.rep
+      update subject s set legal_rep_id = l.rep, updated_at = now()
       from (select distinct on (id) id, rep from unnest(${links.map((l) => l.id)}::uuid[], ${links.map((l) => l.legalRepId)}::uuid[]) as t(id, rep)) l
       where s.id = l.id and s.legal_rep_id is null`.execute(this.db);
   }
@@ -167,11 +192,11 @@ export class SubjectsRepo {
    * Organizations changed at or after `since` (all when null), after the keyset position `after`,
    * in (updated_at, id) order: the name index's first load and its catch-ups read this.
    */
-  async organizationsChanged(since: Date | null, after: { at: Date; id: string } | null, limit: number) {
-    let q = this.db.selectFrom('subject').select(['id', 'name', 'org_type', 'region_code', 'updated_at']).where('kind', '=', 'organization');
-    if (since) q = q.where('updated_at', '>=', since);
-    if (after) q = q.where((eb) => eb.or([eb('updated_at', '>', after.at), eb.and([eb('updated_at', '=', after.at), eb('id', '>', after.id)])]));
-    return q.orderBy('updated_at').orderBy('id').limit(limit).execute();
+  async organizationsChanged(since: Date | null, after: { at: Date; id: string } | null, limit: number): Promise<(PublicRow & { updated_at: Date })[]> {
+    let q = this.publicRows().select('s.updated_at').where('s.kind', '=', 'organization');
+    if (since) q = q.where('s.updated_at', '>=', since);
+    if (after) q = q.where((eb) => eb.or([eb('s.updated_at', '>', after.at), eb.and([eb('s.updated_at', '=', after.at), eb('s.id', '>', after.id)])]));
+    return q.orderBy('s.updated_at').orderBy('s.id').limit(limit).execute();
   }
 
   /**

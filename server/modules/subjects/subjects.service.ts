@@ -12,7 +12,7 @@ import { ID_NUMBER_INDEX_DOMAIN } from './subjects.bulk.js';
 import { maskPersonName } from '../../../common/masking.js';
 import { presentForPublic, presentForStaff, type SubjectView } from './subjects.presenter.js';
 import { orgTypeFromUscc, resolveSubjects, type Resolution, type SubjectClaim } from './subjects.resolve.js';
-import { SubjectsRepo, type NewSubjectRow, type SubjectRow } from './subjects.repo.js';
+import { SubjectsRepo, type NewSubjectRow, type PublicRow, type SubjectRow } from './subjects.repo.js';
 import { NameIndex, searchKey, type IndexedOrganization } from './name-index.js';
 import type { LegacyScheme, OrgType, SubjectKind, SubjectStatus, SubjectTables } from './subjects.tables.js';
 
@@ -57,11 +57,18 @@ const LEGACY_LABELS: Record<LegacyScheme, string> = {
 
 const NAME_INDEX_PAGE = 50_000;
 
+/** An organization in the portal's name index, with what a search result shows of it. */
+interface IndexedSubject extends IndexedOrganization {
+  row: PublicRow;
+}
+
 export class SubjectsService {
   private readonly repo: SubjectsRepo;
-  private readonly names = new NameIndex();
+  private readonly names = new NameIndex<IndexedSubject>();
   /** Where the next catch-up reads from; null until the first load. */
   private namesSince: Date | null = null;
+  /** The indexed organizations by USCC (what a profile's header shows). */
+  private readonly namesByUscc = new Map<string, PublicRow>();
   private namesCheckedAt = -Infinity;
   private namesCatchUp: Promise<void> | null = null;
 
@@ -300,16 +307,25 @@ export class SubjectsService {
     const text = toHalfWidth(q.q.trim());
     if ([...searchKey(text)].length < 2) return null;
     const code = normalizeCode(text);
-    const byCode = code.length === 18 && validateUscc(code).valid ? await this.repo.byUscc(code) : undefined;
+    const byCode = code.length === 18 && validateUscc(code).valid ? await this.publicRowByUscc(code) : undefined;
     const exact = byCode?.kind === 'organization' && (!q.orgType || byCode.org_type === q.orgType) && (!q.region || byCode.region_code?.startsWith(q.region)) ? byCode : undefined;
     await this.freshNames();
     const first = exact && q.offset === 0 ? 1 : 0;
     const found = this.names.search({ text, orgType: q.orgType, region: q.region, offset: Math.max(0, q.offset - (exact ? 1 : 0)), limit: q.limit - first + 1 });
-    const ids = found.ids.filter((id) => id !== exact?.id).slice(0, q.limit - first);
-    const rows = new Map((await this.repo.byIds(ids)).map((r) => [r.id, r]));
-    const page = [...(first ? [exact as SubjectRow] : []), ...ids.flatMap((id) => rows.get(id) ?? [])];
-    const total = found.total + (exact && !found.ids.includes(exact.id) ? 1 : 0);
-    return { total, items: await this.presentPublic(page) };
+    const rows = found.items.filter((o) => o.id !== exact?.id).slice(0, q.limit - first).map((o) => o.row);
+    const page = first && exact ? [exact, ...rows] : rows;
+    const total = found.total + (exact && !found.items.some((o) => o.id === exact.id) ? 1 : 0);
+    return { total, items: page.map((r) => this.presentPublic(r)) };
+  }
+
+  /**
+   * An organization by USCC as the name index has it (no round trip: every profile view asks),
+   * else from the database: one registered since the last catch-up, or a person's code.
+   */
+  private async publicRowByUscc(code: string): Promise<PublicRow | undefined> {
+    await this.freshNames();
+    const known = this.namesByUscc.get(code);
+    return known?.uscc === code ? known : this.repo.publicByUscc(code);
   }
 
   /** Loads the name index now (at start), instead of on the first search. */
@@ -329,16 +345,21 @@ export class SubjectsService {
   private async catchUpNames(): Promise<void> {
     const started = performance.now();
     const horizon = await this.repo.changeHorizon();
-    const changed: IndexedOrganization[] = [];
+    const changed: IndexedSubject[] = [];
     for (let after: { at: Date; id: string } | null = null; ; ) {
       const rows = await this.repo.organizationsChanged(this.namesSince, after, NAME_INDEX_PAGE);
-      for (const r of rows) changed.push({ id: r.id, name: r.name, orgType: r.org_type, regionCode: r.region_code });
+      for (const { updated_at: _, ...r } of rows) changed.push({ id: r.id, name: r.name, orgType: r.org_type, regionCode: r.region_code, row: r });
       const last = rows[rows.length - 1];
       if (!last || rows.length < NAME_INDEX_PAGE) break;
       after = { at: last.updated_at, id: last.id };
     }
+    for (const o of changed) {
+      const before = this.names.get(o.id)?.row.uscc; // a code corrected by the registry
+      if (before && before !== o.row.uscc) this.namesByUscc.delete(before);
+      if (o.row.uscc) this.namesByUscc.set(o.row.uscc, o.row);
+    }
     if (this.namesSince === null) await this.names.load(changed);
-    else this.names.upsert(changed);
+    else this.names.upsert(changed, (a, b) => JSON.stringify(a.row) === JSON.stringify(b.row));
     this.namesSince = horizon;
     this.namesCheckedAt = started;
   }
@@ -346,10 +367,9 @@ export class SubjectsService {
   /** An organization's public view by its USCC, with its id (to find its records); undefined if none. */
   async publicByUscc(raw: string) {
     const code = normalizeCode(raw);
-    const row = code.length === 18 ? await this.repo.byUscc(code) : undefined;
+    const row = code.length === 18 ? await this.publicRowByUscc(code) : undefined;
     if (!row || row.kind !== 'organization') return undefined;
-    const [view] = await this.presentPublic([row]);
-    return view ? { id: row.id, view, parts: validateUscc(code, this.deps.regionName).parts } : undefined;
+    return { id: row.id, view: this.presentPublic(row), parts: validateUscc(code, this.deps.regionName).parts };
   }
 
   countOrganizations(): Promise<number> {
@@ -361,9 +381,8 @@ export class SubjectsService {
     return new Map((await this.repo.byIds([...new Set(ids)])).map((r) => [r.id, { kind: r.kind, individualBusiness: r.org_type === 'individualBusiness', name: r.kind === 'person' ? maskPersonName(r.name) : r.name, uscc: r.kind === 'organization' ? r.uscc : null }]));
   }
 
-  private async presentPublic(rows: SubjectRow[]) {
-    const reps = new Map((await this.repo.byIds([...new Set(rows.map((r) => r.legal_rep_id).filter((x): x is string => !!x))])).map((r) => [r.id, r]));
-    return rows.map((r) => presentForPublic(r, { regionName: this.deps.regionName, industryName: this.deps.industryName, legalRep: r.legal_rep_id ? reps.get(r.legal_rep_id) : undefined }));
+  private presentPublic(row: PublicRow) {
+    return presentForPublic(row, { regionName: this.deps.regionName, industryName: this.deps.industryName, legalRepName: row.legal_rep_name });
   }
 
   private async view(repo: SubjectsRepo, row: SubjectRow): Promise<SubjectView> {

@@ -13,6 +13,7 @@ import { Readable } from 'node:stream';
 import { ConfigError } from '../config.js';
 import { Mutex } from './mutex.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { preparedName } from './prepared.js';
 
 export type EngineKind = 'pglite' | 'postgres';
 
@@ -81,7 +82,21 @@ async function openPostgres<DB>(url: string): Promise<Engine<DB>> {
   }
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {});
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  // The registered hot queries (prepared.ts) run as named statements: parsed and planned once per connection.
+  const named = {
+    async connect() {
+      const c = await pool.connect();
+      return {
+        query: ((text: unknown, values?: unknown[]) => {
+          const name = typeof text === 'string' ? preparedName(text) : undefined;
+          return name ? c.query({ name, text: text as string, values: values ?? [] }) : c.query(text as string, values);
+        }) as pg.PoolClient['query'],
+        release: () => c.release(),
+      };
+    },
+    end: () => pool.end(),
+  };
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: named }) });
   return {
     kind: 'postgres',
     db,
