@@ -48,6 +48,8 @@ export interface SubjectProfile {
 export interface SubjectSearchResult {
   items: PublicSubject[];
   total: number;
+  /** More than 10 000 match a broad text: `total` is then a lower bound (「10000个以上」). */
+  totalCapped: boolean;
 }
 
 export interface PublicityResult {
@@ -64,4 +66,10 @@ export interface PortalStatistics {
   publishedThisMonth: number;
   /** The ten departments with most records in publicity. */
   byDepartment: { name: string; permits: number; penalties: number }[];
+}
+
+/** A department (public authority) as the 双公示 filter lists it. */
+export interface PublicDepartment {
+  id: string;
+  name: string;
 }

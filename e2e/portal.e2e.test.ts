@@ -128,6 +128,12 @@ describe(`public portal in a real browser on ${ENGINE}`, () => {
     await table.getByRole('cell', { name: '欧阳**' }).waitFor();
     const html = await page.content();
     for (const leak of [PERSON, '小明', PERSON_ID, PERSON_ID.slice(6, 14)]) assert.ok(!html.includes(leak), `${leak} must not appear`);
+    // The department filter: chosen from the list, kept in the address and in the export.
+    await page.getByLabel('数据来源部门').click();
+    await page.getByTitle('福州市市场监督管理局').click();
+    await page.waitForFunction(() => window.location.hash.includes('department='));
+    await table.getByRole('cell', { name: '欧阳**' }).waitFor();
+    assert.match((await page.getByTestId('publicity-export').getAttribute('href')) ?? '', /penalties\.csv\?department=[0-9a-f-]{36}/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'portal-publicity.png'), fullPage: true });
     await context.close();
   });

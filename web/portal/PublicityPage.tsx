@@ -1,9 +1,9 @@
-/** 双公示: the public permits or penalties, newest decision first, filtered by decision date and category. */
+/** 双公示: the public permits or penalties, newest decision first, filtered by department, decision date and category. */
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, DatePicker, Input, Segmented, Space, Table, Typography } from 'antd';
+import { Alert, Button, Card, DatePicker, Input, Segmented, Select, Space, Table, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
-import type { PublicityResult } from '../../common/portal-api';
+import type { PublicDepartment, PublicityResult } from '../../common/portal-api';
 import { api, describeError } from '../ui/api';
 import { t } from '../ui/i18n';
 import { go, subjectHref, type Route } from './route';
@@ -15,28 +15,39 @@ export function PublicityPage({ route, kind }: { route: Route; kind: 'permits' |
   const from = p.get('from') ?? '';
   const to = p.get('to') ?? '';
   const category = p.get('category') ?? '';
+  const department = p.get('department') ?? '';
   const page = Math.max(1, Number(p.get('page') ?? 1) || 1);
   const [result, setResult] = useState<PublicityResult | null>(null);
   const [error, setError] = useState('');
   const [loading, setLoading] = useState(false);
-  const nav = (o: Record<string, string | number | undefined>) => go(`publicity/${kind}`, { from, to, category, ...o });
-  const filters = new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}), ...(category ? { category } : {}) }).toString();
+  const [departments, setDepartments] = useState<PublicDepartment[]>([]);
+  const nav = (o: Record<string, string | number | undefined>) => go(`publicity/${kind}`, { department, from, to, category, ...o });
+  const filters = new URLSearchParams({ ...(department ? { department } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(category ? { category } : {}) }).toString();
+
+  useEffect(() => {
+    api<{ items: PublicDepartment[] }>('GET', '/api/public/v1/departments')
+      .then((r) => setDepartments(r.items))
+      .catch(() => setDepartments([])); // the filter is then empty; the list itself still works
+  }, []);
 
   useEffect(() => {
     setLoading(true);
     setError('');
-    const q = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(category ? { category } : {}) });
+    const q = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE), ...(department ? { department } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(category ? { category } : {}) });
     api<PublicityResult>('GET', `/api/public/v1/publicity/${kind}?${q.toString()}`)
       .then(setResult)
       .catch((err) => setError(describeError(err)))
       .finally(() => setLoading(false));
-  }, [kind, from, to, category, page]);
+  }, [kind, department, from, to, category, page]);
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Card>
         <Space wrap>
           <Segmented value={kind} onChange={(v) => go(`publicity/${String(v)}`)} options={[{ value: 'permits', label: t('行政许可') }, { value: 'penalties', label: t('行政处罚') }]} />
+          <Select allowClear showSearch optionFilterProp="label" aria-label={t('数据来源部门')} placeholder={t('全部部门')} style={{ minWidth: 220 }}
+            value={department || undefined} options={departments.map((d) => ({ value: d.id, label: d.name }))}
+            onChange={(v?: string) => nav({ department: v ?? '', page: 1 })} />
           <DatePicker.RangePicker aria-label={t('决定日期')} value={from && to ? [dayjs(from), dayjs(to)] : null}
             onChange={(v) => nav({ from: v?.[0]?.format('YYYY-MM-DD'), to: v?.[1]?.format('YYYY-MM-DD'), page: 1 })} />
           <Input.Search allowClear aria-label={t('类别')} placeholder={t(kind === 'penalties' ? '处罚类别，如 罚款' : '许可类别，如 普通')} defaultValue={category}

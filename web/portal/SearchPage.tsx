@@ -65,7 +65,7 @@ export function SearchPage({ route }: { route: Route }) {
       </Card>
       {error && <Alert type="error" showIcon message={error} />}
       {result && (
-        <Card title={t('共找到{n}个主体', { n: result.total })} data-testid="search-results">
+        <Card title={result.totalCapped ? t('找到{n}个以上主体，请输入更完整的名称', { n: result.total }) : t('共找到{n}个主体', { n: result.total })} data-testid="search-results">
           {result.items.length === 0 ? (
             <Empty description={t('没有找到匹配的主体，请检查名称或代码')} />
           ) : (

@@ -180,3 +180,46 @@ describe(`public portal API rate limit on ${ENGINE}`, () => {
     assert.match(limited.json().error.message, /每分钟最多1次/);
   });
 });
+
+describe(`public portal API on ${ENGINE}: departments and long histories`, () => {
+  let p: TestPlatform;
+  const clock = new ManualClock(Date.parse('2026-11-21T02:00:00Z'));
+  const get = (url: string) => p.app.inject({ method: 'GET', url });
+  const BUSY = makeUscc('91', '350100', 7100);
+  const MARKET = makeUscc('11', '350100', 5252);
+  const TAX = makeUscc('11', '350100', 5353);
+  let taxId = '';
+
+  before(async () => {
+    p = await startTestPlatform({ clock });
+    const admin: Actor = { id: 'setup', name: 'setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
+    const submit = async (uscc: string, name: string, rows: Record<string, string>[]) => {
+      const dept = await p.identity.createDepartment({ name, uscc }, admin);
+      await p.collection.setGrants(dept.id, ['CF'], admin);
+      const batch = await p.collection.submitRecords({ actor: { ...admin, id: `clerk-${uscc}`, roles: ['submitter'], departmentId: dept.id }, departmentId: dept.id }, 'CF', `long-${uscc}`, rows);
+      assert.equal(batch.accepted, rows.length, JSON.stringify(await p.collection.issues(batch.id, 'rejected', 3, 0)));
+      return dept.id;
+    };
+    // 203 penalties of one company: more than a profile tab shows.
+    const day = (n: number) => `2026-${String(1 + Math.floor(n / 28)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`;
+    await submit(MARKET, '福州市市场监督管理局', Array.from({ length: 203 }, (_, n) =>
+      penaltyRow(MARKET, 100 + n, { CF_XDR_MC: '福州繁忙贸易有限公司', CF_XDR_SHXYM: BUSY, CF_JDRQ: day(n), CF_SJLY: '福州市市场监督管理局', CF_SJLYDM: MARKET, CF_CFJG: '福州市市场监督管理局', CF_CFJGDM: MARKET })));
+    taxId = await submit(TAX, '国家税务总局福州市税务局', [penaltyRow(TAX, 1, { CF_WSH: '榕税罚〔2026〕1号', CF_JDRQ: '2026-11-02', CF_SJLY: '国家税务总局福州市税务局', CF_SJLYDM: TAX, CF_CFJG: '国家税务总局福州市税务局', CF_CFJGDM: TAX })]);
+  });
+  after(async () => p.stop());
+
+  it('counts every record of a tab and shows the newest 200', async () => {
+    const body = (await get(`/api/public/v1/subjects/${BUSY}`)).json();
+    assert.equal(body.penalties.total, 203);
+    assert.equal(body.penalties.items.length, 200);
+    assert.equal(body.penalties.items[0].decisionDate, '2026-08-07', 'newest first (the 203rd: 2026-08-07)');
+  });
+
+  it('lists the departments, and filters 双公示 by one of them', async () => {
+    const departments = (await get('/api/public/v1/departments')).json().items as { id: string; name: string }[];
+    assert.deepEqual(departments.map((d) => d.name).sort(), ['国家税务总局福州市税务局', '福州市市场监督管理局'].sort());
+    assert.ok(departments.some((d) => d.id === taxId));
+    const r = await get(`/api/public/v1/publicity/penalties?department=${taxId}`);
+    assert.deepEqual({ total: r.json().total, docs: r.json().items.map((i: { documentNumber: string }) => i.documentNumber) }, { total: 1, docs: ['榕税罚〔2026〕1号'] });
+  });
+});

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { PortalStatistics, PublicRecord, PublicSubject, PublicityResult, SubjectProfile, SubjectSearchResult } from '../../../common/portal-api.js';
+import type { PortalStatistics, PublicDepartment, PublicRecord, PublicSubject, PublicityResult, SubjectProfile, SubjectSearchResult } from '../../../common/portal-api.js';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
 import type { PortalService } from './portal.service.js';
@@ -69,7 +69,8 @@ const statistics = z.object({
   publishedThisMonth: z.number(),
   byDepartment: z.array(z.object({ name: z.string(), permits: z.number(), penalties: z.number() })),
 }) satisfies z.ZodType<PortalStatistics>;
-const searchResult = z.object({ items: z.array(publicSubject), total: z.number() }) satisfies z.ZodType<SubjectSearchResult>;
+const departments = z.object({ items: z.array(z.object({ id: z.string(), name: z.string() }) satisfies z.ZodType<PublicDepartment>) });
+const searchResult = z.object({ items: z.array(publicSubject), total: z.number(), totalCapped: z.boolean() }) satisfies z.ZodType<SubjectSearchResult>;
 const profile = z.object({
   subject: publicSubject,
   usccParts: z.record(z.string(), z.unknown()).nullable(),
@@ -92,6 +93,12 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => cacheable(req, reply, statistics, await deps.portal.statistics()),
+    );
+
+    app.get(
+      '/api/public/v1/departments',
+      { config, schema: { tags: ['public'], summary: '双公示的数据来源部门（用于按部门筛选）', response: { 200: departments, ...errorResponses } } },
+      async (req, reply) => cacheable(req, reply, departments, await deps.portal.departments()),
     );
 
     app.get(

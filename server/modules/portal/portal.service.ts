@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { chinaToday } from '../../../common/dates.js';
-import type { PortalStatistics } from '../../../common/portal-api.js';
+import type { PortalStatistics, PublicDepartment } from '../../../common/portal-api.js';
 import type { Clock } from '../../platform/clock.js';
 import type { CatalogService, InfoItem } from '../catalog/index.js';
 import { RecordsRepo, type RecordTables } from '../records/index.js';
@@ -17,11 +17,13 @@ export interface PortalDeps {
   catalog: CatalogService;
   subjects: SubjectsService;
   clock: Clock;
+  /** The departments (public authorities) that provide records, for the 双公示 filter. */
+  departments: () => Promise<{ id: string; name: string }[]>;
 }
 
 /** The 双公示 items: permits and penalties. */
 export const PUBLICITY_ITEMS = { permits: 'XK', penalties: 'CF' } as const;
-/** Records per tab of a profile: a subject with more is rare; the tab says when the list is cut. */
+/** Records shown per tab of a profile: a subject with more is rare; the tab's total counts them all. */
 const PROFILE_LIMIT = 200;
 
 export interface PublicityFilter {
@@ -90,6 +92,11 @@ export class PortalService {
     return value;
   }
 
+  /** The departments to filter 双公示 by: public authorities, named as they sign their decisions. */
+  async departments(): Promise<{ items: PublicDepartment[] }> {
+    return { items: (await this.deps.departments()).map((d) => ({ id: d.id, name: d.name })) };
+  }
+
   search(q: { q: string; type?: OrgType | undefined; region?: string | undefined; page: number; pageSize: number }) {
     return this.deps.subjects.publicSearch({ q: q.q, orgType: q.type, region: q.region, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
   }
@@ -99,12 +106,14 @@ export class PortalService {
     const found = await this.deps.subjects.publicByUscc(uscc);
     if (!found) return undefined;
     const items = Object.values(PUBLICITY_ITEMS).flatMap((c) => (this.item(c) ? [c] : []));
-    const rows = await this.records.publicOfSubject(found.id, this.today(), items, PROFILE_LIMIT * items.length);
+    const rows = await this.records.publicOfSubject(found.id, this.today(), items, PROFILE_LIMIT);
     const subject = { kind: 'organization' as const, individualBusiness: found.view.orgType === 'individualBusiness' };
     const tab = (code: string) => {
       const item = this.item(code);
-      const views = item ? rows.filter((r) => r.item_code === code).map((r) => presentPublicRecord(item, r, subject)).filter((v): v is PublicRecordView => v !== null) : [];
-      return { total: views.length, items: views.slice(0, PROFILE_LIMIT) };
+      const mine = rows.filter((r) => r.item_code === code);
+      const views = item ? mine.map((r) => presentPublicRecord(item, r, subject)).filter((v): v is PublicRecordView => v !== null) : [];
+      // The total counts every record in publicity, also those past the first PROFILE_LIMIT shown.
+      return { total: views.length === 0 ? 0 : (mine[0]?.item_total ?? views.length), items: views };
     };
     return {
       subject: found.view,

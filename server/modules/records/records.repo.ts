@@ -77,8 +77,23 @@ function publicToday(db: Kysely<RecordTables>, today: string, itemCodes: string[
     .where((eb) => eb.or([eb('publicity_end', 'is', null), eb('publicity_end', '>=', today)]));
 }
 
-const publicOfSubject = prepared('records_public_of_subject', (db: Kysely<RecordTables>, subjectId: string, today: string, itemCodes: string[], limit: number) =>
-  publicToday(db, today, itemCodes).select(PUBLIC_COLUMNS).where('subject_id', '=', subjectId).orderBy('decision_date', 'desc').orderBy('id').limit(limit),
+/** A subject's public records, the newest `perItem` of each item, each row with its item's full count. */
+const publicOfSubject = prepared('records_public_of_subject', (db: Kysely<RecordTables>, subjectId: string, today: string, itemCodes: string[], perItem: number) =>
+  db
+    .selectFrom(
+      publicToday(db, today, itemCodes)
+        .select(PUBLIC_COLUMNS)
+        .select([
+          sql<number>`(count(*) over (partition by item_code))::int`.as('item_total'),
+          sql<number>`row_number() over (partition by item_code order by decision_date desc, id)`.as('item_rank'),
+        ])
+        .where('subject_id', '=', subjectId)
+        .as('r'),
+    )
+    .select([...PUBLIC_COLUMNS, 'item_total'])
+    .where('item_rank', '<=', perItem)
+    .orderBy('decision_date', 'desc')
+    .orderBy('id'),
 );
 
 export interface PublicListQuery {
@@ -282,9 +297,12 @@ export class RecordsRepo {
     return { total: totals.n, recent: totals.recent, byProvider: byProvider.map((r) => ({ uscc: r.provider_uscc, name: r.name, n: r.n })) };
   }
 
-  /** A subject's public records, newest decision first (a prepared statement: every profile view runs it). */
-  async publicOfSubject(subjectId: string, today: string, itemCodes: readonly string[], limit: number): Promise<PublicRecordRow[]> {
-    return (await publicOfSubject(this.db, subjectId, today, [...itemCodes], limit)) as PublicRecordRow[];
+  /**
+   * A subject's public records, newest decision first: at most `perItem` of each item, each with
+   * how many the item has in all (a prepared statement: every profile view runs it).
+   */
+  async publicOfSubject(subjectId: string, today: string, itemCodes: readonly string[], perItem: number): Promise<(PublicRecordRow & { item_total: number })[]> {
+    return (await publicOfSubject(this.db, subjectId, today, [...itemCodes], perItem)) as (PublicRecordRow & { item_total: number })[];
   }
 
   /** 双公示 browsing: one item's public records, filtered, newest decision first, with the total. */

@@ -92,3 +92,65 @@ describe('the portal name index', () => {
     assert.equal(names(index, all, '恒达').names[0], '恒达');
   });
 });
+
+describe('the portal name index against a plain reference', () => {
+  /** What search must return: every match, ranked by (starts with it, length, key, id), then paged. */
+  function reference(all: Map<string, IndexedOrganization>, text: string, f: { orgType?: string; region?: string }, offset: number, limit: number) {
+    const key = searchKey(text);
+    const matches = [...all.values()]
+      .map((o) => ({ o, k: searchKey(o.name) }))
+      .filter(({ o, k }) => k.includes(key) && (!f.orgType || o.orgType === f.orgType) && (!f.region || (o.regionCode ?? '').startsWith(f.region)))
+      .sort((a, b) => Number(b.k.startsWith(key)) - Number(a.k.startsWith(key)) || a.k.length - b.k.length || (a.k < b.k ? -1 : a.k > b.k ? 1 : a.o.id < b.o.id ? -1 : 1));
+    return { ids: matches.slice(offset, offset + limit).map((m) => m.o.id), total: matches.length };
+  }
+
+  it('gives the same pages and counts for random names, queries, filters, renames and additions', async () => {
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const chars = '恒达华信鑫源科技机械贸易有限公司'.split('');
+    const name = () => Array.from({ length: 3 + rnd(8) }, () => chars[rnd(chars.length)]).join('');
+    const types = ['enterprise', 'individualBusiness'] as const;
+    const regions = ['330106', '330206', '350102', null];
+    const all = new Map<string, IndexedOrganization>();
+    for (let i = 0; i < 3000; i++) {
+      const o = { id: `r-${String(i).padStart(5, '0')}`, name: name(), orgType: types[rnd(2)] as IndexedOrganization['orgType'], regionCode: regions[rnd(4)] ?? null };
+      all.set(o.id, o);
+    }
+    const index = new NameIndex(() => 400);
+    await index.load([...all.values()]);
+    const check = (label: string) => {
+      for (let k = 0; k < 60; k++) {
+        const text = Array.from({ length: 2 + rnd(2) }, () => chars[rnd(chars.length)]).join('');
+        const f = rnd(3) === 0 ? { orgType: 'individualBusiness' as const } : rnd(3) === 0 ? { region: '33' } : {};
+        const offset = [0, 0, 10, 40][rnd(4)] as number;
+        const got = index.search({ text, ...f, offset, limit: 10 });
+        const want = reference(all, text, f, offset, 10);
+        assert.deepEqual({ ids: got.items.map((o) => o.id), total: got.total }, want, `${label}: ${text} ${JSON.stringify(f)} from ${offset}`);
+        assert.equal(got.capped, false);
+      }
+    };
+    check('loaded');
+    // Renames and additions (the overlay, and replaced entries in the counts), then a rebuild.
+    const changes = Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? { ...(all.get(`r-${String(rnd(3000)).padStart(5, '0')}`) as IndexedOrganization), name: name() } : { id: `n-${i}`, name: name(), orgType: 'enterprise' as const, regionCode: '330106' }));
+    index.upsert(changes);
+    for (const c of changes) all.set(c.id, c);
+    check('with an overlay');
+    index.upsert(Array.from({ length: 200 }, (_, i) => ({ id: `m-${i}`, name: name(), orgType: 'enterprise' as const, regionCode: '350102' })).map((o) => (all.set(o.id, o), o)));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the rebuild
+    check('rebuilt');
+  });
+
+  it('stops counting past 10 000 matches of a longer text and says the total is a lower bound', async () => {
+    const all = Array.from({ length: 10_050 }, (_, i) => org(`恒达机械${i}有限公司`));
+    const index = new NameIndex();
+    await index.load(all);
+    const r = index.search({ text: '机械有限', offset: 0, limit: 3 });
+    assert.equal(r.total, 0, 'no name has 机械 directly before 有限');
+    const broad = index.search({ text: '恒达机械', offset: 0, limit: 3 });
+    assert.equal(broad.capped, true);
+    assert.ok(broad.total >= 10_000 && broad.total < 10_050, String(broad.total));
+    assert.deepEqual(broad.items.map((o) => o.name), ['恒达机械0有限公司', '恒达机械1有限公司', '恒达机械2有限公司']);
+    // Two characters without a filter are counted exactly from the lists.
+    assert.deepEqual({ total: index.search({ text: '恒达', offset: 0, limit: 3 }).total, capped: index.search({ text: '恒达', offset: 0, limit: 3 }).capped }, { total: 10_050, capped: false });
+  });
+});

@@ -67,16 +67,54 @@ function before<T extends IndexedOrganization>(a: Entry<T>, b: Entry<T>): number
   return a.key.length - b.key.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
+/** Beyond this many matches a search's total is a lower bound (see NameIndex.search). */
+export const COUNT_CAP = 10_000;
+const EMPTY = new Int32Array(0);
+
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 const SLICE = 20_000;
 
 /** The rank-ordered base: slot i is the i-th entry in rank order; postings list slots in order. */
+/**
+ * Where an entry's bigrams are listed: its first bigram under `starts`, every other distinct
+ * bigram under `later` (the first one too if it recurs). A name is in exactly one of the two
+ * lists of a bigram it contains, so the two partition "contains": a two-character text's
+ * ranked groups are just the two lists, and their lengths are the counts.
+ */
+function listings(key: string): { first: string | undefined; later: string[] } {
+  const grams = bigrams(key);
+  const first = grams[0];
+  return { first, later: [...new Set(grams.slice(1))].filter((g) => g !== first) };
+}
+
 class Base<T extends IndexedOrganization> {
   readonly slotOf = new Map<string, number>();
   readonly dead: Uint8Array;
-  constructor(readonly entries: Entry<T>[], readonly postings: Map<string, Int32Array>) {
+  /** Replaced entries per list: list lengths minus these are exact counts. */
+  private readonly deadStarts = new Map<string, number>();
+  private readonly deadLater = new Map<string, number>();
+  constructor(
+    readonly entries: Entry<T>[],
+    /** Per bigram, the entries whose key starts with it, in rank order. */
+    readonly starts: Map<string, Int32Array>,
+    /** Per bigram, the entries whose key has it further on (and does not start with it), in rank order. */
+    readonly later: Map<string, Int32Array>,
+  ) {
     this.dead = new Uint8Array(entries.length);
     entries.forEach((e, i) => this.slotOf.set(e.id, i));
+  }
+
+  kill(slot: number): void {
+    if (this.dead[slot]) return;
+    this.dead[slot] = 1;
+    const { first, later } = listings((this.entries[slot] as Entry<T>).key);
+    if (first) this.deadStarts.set(first, (this.deadStarts.get(first) ?? 0) + 1);
+    for (const g of later) this.deadLater.set(g, (this.deadLater.get(g) ?? 0) + 1);
+  }
+
+  /** How many live entries a list holds. */
+  live(g: string, which: 'starts' | 'later'): number {
+    return ((which === 'starts' ? this.starts : this.later).get(g)?.length ?? 0) - ((which === 'starts' ? this.deadStarts : this.deadLater).get(g) ?? 0);
   }
 
   static async build<T extends IndexedOrganization>(entries: Entry<T>[]): Promise<Base<T>> {
@@ -90,23 +128,35 @@ class Base<T extends IndexedOrganization> {
       for (const e of bucket) ordered.push(e);
       if (bucket.length > SLICE) await yieldNow();
     }
-    const lists = new Map<string, number[]>();
+    // Two passes, counting then filling typed arrays: a million names' lists never exist as
+    // JavaScript arrays of numbers, which would double the peak memory of a rebuild.
+    const counts = { starts: new Map<string, number>(), later: new Map<string, number>() };
     for (let slot = 0; slot < ordered.length; slot++) {
-      for (const g of bigrams((ordered[slot] as Entry<T>).key)) {
-        let list = lists.get(g);
-        if (!list) lists.set(g, (list = []));
-        if (list[list.length - 1] !== slot) list.push(slot); // a bigram twice in one name: listed once
-      }
+      const { first, later } = listings((ordered[slot] as Entry<T>).key);
+      if (first) counts.starts.set(first, (counts.starts.get(first) ?? 0) + 1);
+      for (const g of later) counts.later.set(g, (counts.later.get(g) ?? 0) + 1);
       if (slot % SLICE === SLICE - 1) await yieldNow();
     }
-    const postings = new Map<string, Int32Array>();
-    for (const [g, list] of lists) postings.set(g, Int32Array.from(list));
-    return new Base(ordered, postings);
+    const lists = { starts: new Map<string, Int32Array>(), later: new Map<string, Int32Array>() };
+    for (const which of ['starts', 'later'] as const) for (const [g, n] of counts[which]) lists[which].set(g, new Int32Array(n));
+    const filled = { starts: new Map<string, number>(), later: new Map<string, number>() };
+    const put = (which: 'starts' | 'later', g: string, slot: number) => {
+      const n = filled[which].get(g) ?? 0;
+      (lists[which].get(g) as Int32Array)[n] = slot;
+      filled[which].set(g, n + 1);
+    };
+    for (let slot = 0; slot < ordered.length; slot++) {
+      const { first, later } = listings((ordered[slot] as Entry<T>).key);
+      if (first) put('starts', first, slot);
+      for (const g of later) put('later', g, slot);
+      if (slot % SLICE === SLICE - 1) await yieldNow();
+    }
+    return new Base(ordered, lists.starts, lists.later);
   }
 }
 
 export class NameIndex<T extends IndexedOrganization = IndexedOrganization> {
-  private base = new Base<T>([], new Map());
+  private base = new Base<T>([], new Map(), new Map());
   /** Organizations added or changed since the base was built, by id. */
   private delta = new Map<string, Entry<T>>();
   /** Changes made while a rebuild runs, replayed onto the new base. */
@@ -130,7 +180,7 @@ export class NameIndex<T extends IndexedOrganization = IndexedOrganization> {
       const old = slot === undefined ? undefined : this.base.entries[slot];
       if (old && slot !== undefined) {
         if (old.key === e.key && old.type === e.type && old.region === e.region && same(old.org, o) && !this.delta.has(e.id)) continue;
-        this.base.dead[slot] = 1;
+        this.base.kill(slot);
       }
       this.delta.set(e.id, e);
       this.pending?.push(e);
@@ -167,7 +217,7 @@ export class NameIndex<T extends IndexedOrganization = IndexedOrganization> {
     this.pending = null;
     for (const e of replay) {
       const slot = base.slotOf.get(e.id);
-      if (slot !== undefined) base.dead[slot] = 1;
+      if (slot !== undefined) base.kill(slot);
       this.delta.set(e.id, e);
     }
   }
@@ -175,11 +225,18 @@ export class NameIndex<T extends IndexedOrganization = IndexedOrganization> {
   /**
    * The organizations whose name contains the text, in rank order (exact name, then names
    * starting with it, then the rest; shorter first): the page asked for, and how many match.
+   *
+   * The names starting with the text come from the list of its first bigram, completely. For the
+   * rest: a two-character text with no filter is counted from list lengths, and the walk stops
+   * when the page is full; otherwise the shortest list of the text's bigrams is walked, and when
+   * more than COUNT_CAP match, the walk stops there and `total` is a lower bound (`capped`), as
+   * search engines count: nobody pages to the 10 001st of a two-word query.
    */
-  search(q: NameQuery): { items: T[]; total: number } {
+  search(q: NameQuery): { items: T[]; total: number; capped: boolean } {
     const key = searchKey(q.text);
     const grams = [...new Set(bigrams(key))];
-    if (grams.length === 0) return { items: [], total: 0 };
+    const first = bigrams(key)[0];
+    if (!first) return { items: [], total: 0, capped: false };
     const type = q.orgType ? ORG_TYPES.indexOf(q.orgType) : -1;
     let lo = -Infinity;
     let hi = Infinity;
@@ -188,55 +245,89 @@ export class NameIndex<T extends IndexedOrganization = IndexedOrganization> {
       lo = Number(q.region) * scale;
       hi = lo + scale;
     }
+    const passes = (e: Entry<T>) => (type < 0 || e.type === type) && e.region >= lo && e.region < hi;
     const need = q.offset + q.limit;
+    const { entries, dead } = this.base;
+    const twoChars = [...key].length === 2;
+    const filtered = type >= 0 || lo !== -Infinity;
+
     const prefix: Entry<T>[] = [];
     const contains: Entry<T>[] = [];
     let prefixCount = 0;
     let containsCount = 0;
-    // The base's lists are in rank order: past `need`, an entry cannot reach the page. The overlay's
-    // entries are in no order, so all of its matches are kept and sorted in.
-    let cap = need;
-    const consider = (e: Entry<T>, checkContains: boolean) => {
-      if (checkContains && !e.key.includes(key)) return;
-      if (type >= 0 && e.type !== type) return;
-      if (e.region < lo || e.region >= hi) return;
-      if (e.key.startsWith(key)) {
-        prefixCount++;
-        if (prefix.length < cap) prefix.push(e);
-      } else {
-        containsCount++;
-        if (contains.length < cap) contains.push(e);
+    let capped = false;
+    /**
+     * Collects one group from lists in rank order (merged). Once the page's share is full and
+     * COUNT_CAP match, it stops: the count is then a lower bound.
+     */
+    const scan = (group: 'prefix' | 'contains', ...lists: Int32Array[]) => {
+      const into = group === 'prefix' ? prefix : contains;
+      let count = 0;
+      const at = lists.map(() => 0);
+      for (;;) {
+        let next = -1;
+        let from = -1;
+        for (let l = 0; l < lists.length; l++) {
+          const v = (lists[l] as Int32Array)[at[l] as number];
+          if (v !== undefined && (next < 0 || v < next)) [next, from] = [v, l];
+        }
+        if (from < 0) break;
+        (at[from] as number)++;
+        if (dead[next]) continue;
+        const e = entries[next] as Entry<T>;
+        if (e.key.startsWith(key) !== (group === 'prefix') || (group === 'contains' && !twoChars && !e.key.includes(key)) || !passes(e)) continue;
+        count++;
+        if (into.length < need) into.push(e);
+        else if (count >= COUNT_CAP) {
+          capped ||= lists.some((list, l) => (at[l] as number) < list.length);
+          break;
+        }
       }
+      return count;
     };
-    // The base: the shortest posting list of the query's bigrams, already in rank order.
-    const { entries, dead, postings } = this.base;
-    let list: Int32Array | undefined;
-    for (const g of grams) {
-      const p = postings.get(g);
-      if (!p) {
-        list = undefined;
-        break;
+    const { starts, later } = this.base;
+    if (twoChars && !filtered) {
+      // The two lists are the two groups, exactly: take the page's share of each, count by length.
+      for (const [list, group] of [[starts.get(first), prefix], [later.get(first), contains]] as const) {
+        for (let i = 0; list && i < list.length && group.length < need; i++) if (!dead[list[i] as number]) group.push(entries[list[i] as number] as Entry<T>);
       }
-      if (!list || p.length < list.length) list = p;
+      prefixCount = this.base.live(first, 'starts');
+      containsCount = this.base.live(first, 'later');
+    } else if (twoChars) {
+      prefixCount = scan('prefix', starts.get(first) ?? EMPTY);
+      containsCount = scan('contains', later.get(first) ?? EMPTY);
+    } else {
+      // Every name containing the text is listed under each of its bigrams: the rarest is walked.
+      // Names starting with it also have that bigram further on, unless it is the first one.
+      let rarest = first;
+      const size = (g: string) => (starts.get(g)?.length ?? 0) + (later.get(g)?.length ?? 0);
+      for (const g of grams) if (size(g) < size(rarest)) rarest = g;
+      const startsFirst = starts.get(first) ?? EMPTY;
+      const laterRarest = later.get(rarest) ?? EMPTY;
+      prefixCount = scan('prefix', rarest !== first && laterRarest.length < startsFirst.length ? laterRarest : startsFirst);
+      containsCount = scan('contains', starts.get(rarest) ?? EMPTY, laterRarest);
     }
-    // A two-character query is its own bigram: every entry of its list contains it.
-    const checkContains = [...key].length > 2;
-    if (list) {
-      for (let i = 0; i < list.length; i++) {
-        const slot = list[i] as number;
-        if (dead[slot] === 0) consider(entries[slot] as Entry<T>, checkContains);
-      }
-    }
+
     // The overlay: few entries, checked one by one and merged into rank order.
     if (this.delta.size > 0) {
-      const basePrefix = prefix.length;
-      const baseContains = contains.length;
-      cap = Infinity;
-      for (const e of this.delta.values()) consider(e, true);
-      if (prefix.length > basePrefix) prefix.sort(before);
-      if (contains.length > baseContains) contains.sort(before);
+      let added = false;
+      for (const e of this.delta.values()) {
+        if (!e.key.includes(key) || !passes(e)) continue;
+        added = true;
+        if (e.key.startsWith(key)) {
+          prefixCount++;
+          prefix.push(e);
+        } else {
+          containsCount++;
+          contains.push(e);
+        }
+      }
+      if (added) {
+        prefix.sort(before);
+        contains.sort(before);
+      }
     }
     const ranked = prefix.slice(0, need).concat(contains.slice(0, Math.max(0, need - Math.min(prefix.length, need))));
-    return { items: ranked.slice(q.offset, need).map((e) => e.org), total: prefixCount + containsCount };
+    return { items: ranked.slice(q.offset, need).map((e) => e.org), total: prefixCount + containsCount, capped };
   }
 }

@@ -195,7 +195,8 @@ export class SubjectsRepo {
   async organizationsChanged(since: Date | null, after: { at: Date; id: string } | null, limit: number): Promise<(PublicRow & { updated_at: Date })[]> {
     let q = this.publicRows().select('s.updated_at').where('s.kind', '=', 'organization');
     if (since) q = q.where('s.updated_at', '>=', since);
-    if (after) q = q.where((eb) => eb.or([eb('s.updated_at', '>', after.at), eb.and([eb('s.updated_at', '=', after.at), eb('s.id', '>', after.id)])]));
+    // A row comparison, so each page starts where the last ended in the (updated_at, id) index.
+    if (after) q = q.where(sql<boolean>`(s.updated_at, s.id) > (${after.at}, ${after.id}::uuid)`);
     return q.orderBy('s.updated_at').orderBy('s.id').limit(limit).execute();
   }
 

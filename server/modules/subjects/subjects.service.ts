@@ -13,7 +13,8 @@ import { maskPersonName } from '../../../common/masking.js';
 import { presentForPublic, presentForStaff, type SubjectView } from './subjects.presenter.js';
 import { orgTypeFromUscc, resolveSubjects, type Resolution, type SubjectClaim } from './subjects.resolve.js';
 import { SubjectsRepo, type NewSubjectRow, type PublicRow, type SubjectRow } from './subjects.repo.js';
-import { NameIndex, searchKey, type IndexedOrganization } from './name-index.js';
+import { searchKey } from './name-index.js';
+import { PublicDirectory } from './public-directory.js';
 import type { LegacyScheme, OrgType, SubjectKind, SubjectStatus, SubjectTables } from './subjects.tables.js';
 
 export interface SubjectInput {
@@ -55,25 +56,13 @@ const LEGACY_LABELS: Record<LegacyScheme, string> = {
   socialOrgCertNo: '社会组织登记证号',
 };
 
-const NAME_INDEX_PAGE = 50_000;
-
-/** An organization in the portal's name index, with what a search result shows of it. */
-interface IndexedSubject extends IndexedOrganization {
-  row: PublicRow;
-}
-
 export class SubjectsService {
   private readonly repo: SubjectsRepo;
-  private readonly names = new NameIndex<IndexedSubject>();
-  /** Where the next catch-up reads from; null until the first load. */
-  private namesSince: Date | null = null;
-  /** The indexed organizations by USCC (what a profile's header shows). */
-  private readonly namesByUscc = new Map<string, PublicRow>();
-  private namesCheckedAt = -Infinity;
-  private namesCatchUp: Promise<void> | null = null;
+  private readonly directory: PublicDirectory;
 
   constructor(private readonly deps: SubjectsDeps) {
     this.repo = new SubjectsRepo(deps.db);
+    this.directory = new PublicDirectory(this.repo, deps.nameIndexStalenessMs ?? 5_000);
   }
 
   idNumberIndex(normalized: string): string {
@@ -307,67 +296,25 @@ export class SubjectsService {
     const text = toHalfWidth(q.q.trim());
     if ([...searchKey(text)].length < 2) return null;
     const code = normalizeCode(text);
-    const byCode = code.length === 18 && validateUscc(code).valid ? await this.publicRowByUscc(code) : undefined;
+    const byCode = code.length === 18 && validateUscc(code).valid ? await this.directory.byUscc(code) : undefined;
     const exact = byCode?.kind === 'organization' && (!q.orgType || byCode.org_type === q.orgType) && (!q.region || byCode.region_code?.startsWith(q.region)) ? byCode : undefined;
-    await this.freshNames();
     const first = exact && q.offset === 0 ? 1 : 0;
-    const found = this.names.search({ text, orgType: q.orgType, region: q.region, offset: Math.max(0, q.offset - (exact ? 1 : 0)), limit: q.limit - first + 1 });
-    const rows = found.items.filter((o) => o.id !== exact?.id).slice(0, q.limit - first).map((o) => o.row);
+    const found = await this.directory.search({ text, orgType: q.orgType, region: q.region, offset: Math.max(0, q.offset - (exact ? 1 : 0)), limit: q.limit - first + 1 });
+    const rows = found.rows.filter((r) => r.id !== exact?.id).slice(0, q.limit - first);
     const page = first && exact ? [exact, ...rows] : rows;
-    const total = found.total + (exact && !found.items.some((o) => o.id === exact.id) ? 1 : 0);
-    return { total, items: page.map((r) => this.presentPublic(r)) };
+    const total = found.total + (exact && !found.rows.some((r) => r.id === exact.id) ? 1 : 0);
+    return { total, totalCapped: found.capped, items: page.map((r) => this.presentPublic(r)) };
   }
 
-  /**
-   * An organization by USCC as the name index has it (no round trip: every profile view asks),
-   * else from the database: one registered since the last catch-up, or a person's code.
-   */
-  private async publicRowByUscc(code: string): Promise<PublicRow | undefined> {
-    await this.freshNames();
-    const known = this.namesByUscc.get(code);
-    return known?.uscc === code ? known : this.repo.publicByUscc(code);
-  }
-
-  /** Loads the name index now (at start), instead of on the first search. */
+  /** Loads the portal's directory of organizations now (at start), instead of on the first search. */
   warmNameIndex(): Promise<void> {
-    return this.freshNames();
-  }
-
-  /** Brings the name index up to date when it is older than nameIndexStalenessMs; one catch-up at a time. */
-  private freshNames(): Promise<void> {
-    if (performance.now() - this.namesCheckedAt < (this.deps.nameIndexStalenessMs ?? 5_000)) return Promise.resolve();
-    this.namesCatchUp ??= this.catchUpNames().finally(() => {
-      this.namesCatchUp = null;
-    });
-    return this.namesCatchUp;
-  }
-
-  private async catchUpNames(): Promise<void> {
-    const started = performance.now();
-    const horizon = await this.repo.changeHorizon();
-    const changed: IndexedSubject[] = [];
-    for (let after: { at: Date; id: string } | null = null; ; ) {
-      const rows = await this.repo.organizationsChanged(this.namesSince, after, NAME_INDEX_PAGE);
-      for (const { updated_at: _, ...r } of rows) changed.push({ id: r.id, name: r.name, orgType: r.org_type, regionCode: r.region_code, row: r });
-      const last = rows[rows.length - 1];
-      if (!last || rows.length < NAME_INDEX_PAGE) break;
-      after = { at: last.updated_at, id: last.id };
-    }
-    for (const o of changed) {
-      const before = this.names.get(o.id)?.row.uscc; // a code corrected by the registry
-      if (before && before !== o.row.uscc) this.namesByUscc.delete(before);
-      if (o.row.uscc) this.namesByUscc.set(o.row.uscc, o.row);
-    }
-    if (this.namesSince === null) await this.names.load(changed);
-    else this.names.upsert(changed, (a, b) => JSON.stringify(a.row) === JSON.stringify(b.row));
-    this.namesSince = horizon;
-    this.namesCheckedAt = started;
+    return this.directory.fresh();
   }
 
   /** An organization's public view by its USCC, with its id (to find its records); undefined if none. */
   async publicByUscc(raw: string) {
     const code = normalizeCode(raw);
-    const row = code.length === 18 ? await this.publicRowByUscc(code) : undefined;
+    const row = code.length === 18 ? await this.directory.byUscc(code) : undefined;
     if (!row || row.kind !== 'organization') return undefined;
     return { id: row.id, view: this.presentPublic(row), parts: validateUscc(code, this.deps.regionName).parts };
   }

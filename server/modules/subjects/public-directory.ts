@@ -1,0 +1,89 @@
+/**
+ * The portal's directory of organizations, in memory: the name index (ranked search) and the
+ * organizations by USCC (a profile's header), each with what the public presenter shows.
+ *
+ * It is fresh within `stalenessMs`: a lookup that finds it older first reads the organizations
+ * changed since the last catch-up, in (updated_at, id) order, from the start of the oldest open
+ * transaction (SubjectsRepo.changeHorizon), so a change committed late is not missed, also one
+ * made by another process (a CLI import). One catch-up runs at a time; the first is the full load.
+ */
+import { NameIndex, type IndexedOrganization, type NameQuery } from './name-index.js';
+import type { PublicRow, SubjectsRepo } from './subjects.repo.js';
+
+const PAGE = 50_000;
+
+interface Entry extends IndexedOrganization {
+  row: PublicRow;
+}
+
+export class PublicDirectory {
+  private readonly names = new NameIndex<Entry>();
+  private readonly byCode = new Map<string, PublicRow>();
+  /** Where the next catch-up reads from; null until the first load. */
+  private since: Date | null = null;
+  private checkedAt = -Infinity;
+  private catchingUp: Promise<void> | null = null;
+
+  constructor(
+    private readonly repo: SubjectsRepo,
+    private readonly stalenessMs: number,
+  ) {}
+
+  /** Organizations whose name contains the text, ranked (name-index.ts), with the full count. */
+  async search(q: NameQuery): Promise<{ rows: PublicRow[]; total: number; capped: boolean }> {
+    await this.fresh();
+    const found = this.names.search(q);
+    return { rows: found.items.map((e) => e.row), total: found.total, capped: found.capped };
+  }
+
+  /** An organization by USCC; one registered since the last catch-up (or a person's code) is read from the database. */
+  async byUscc(code: string): Promise<PublicRow | undefined> {
+    await this.fresh();
+    const known = this.byCode.get(code);
+    return known?.uscc === code ? known : this.repo.publicByUscc(code);
+  }
+
+  /** Brings the directory up to date when it is older than stalenessMs. */
+  fresh(): Promise<void> {
+    if (performance.now() - this.checkedAt < this.stalenessMs) return Promise.resolve();
+    this.catchingUp ??= this.catchUp().finally(() => {
+      this.catchingUp = null;
+    });
+    return this.catchingUp;
+  }
+
+  private readonly strings = new Map<string, string>();
+  private intern<T extends string | null>(value: T): T {
+    if (value === null) return value;
+    const known = this.strings.get(value);
+    if (known !== undefined) return known as T;
+    this.strings.set(value, value);
+    return value;
+  }
+
+  private async catchUp(): Promise<void> {
+    const started = performance.now();
+    const horizon = await this.repo.changeHorizon();
+    const changed: Entry[] = [];
+    for (let after: { at: Date; id: string } | null = null; ; ) {
+      const rows = await this.repo.organizationsChanged(this.since, after, PAGE);
+      for (const { updated_at: _, ...r } of rows) {
+        // Types, statuses and codes repeat across a million rows: one string each, not one per row.
+        const row = { ...r, kind: this.intern(r.kind), org_type: this.intern(r.org_type), status: this.intern(r.status), region_code: this.intern(r.region_code), industry_code: this.intern(r.industry_code) };
+        changed.push({ id: row.id, name: row.name, orgType: row.org_type, regionCode: row.region_code, row });
+      }
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < PAGE) break;
+      after = { at: last.updated_at, id: last.id };
+    }
+    for (const e of changed) {
+      const before = this.names.get(e.id)?.row.uscc; // a code corrected by the registry
+      if (before && before !== e.row.uscc) this.byCode.delete(before);
+      if (e.row.uscc) this.byCode.set(e.row.uscc, e.row);
+    }
+    if (this.since === null) await this.names.load(changed);
+    else this.names.upsert(changed, (a, b) => JSON.stringify(a.row) === JSON.stringify(b.row));
+    this.since = horizon;
+    this.checkedAt = started;
+  }
+}
