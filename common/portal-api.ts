@@ -73,3 +73,11 @@ export interface PublicDepartment {
   id: string;
   name: string;
 }
+
+/** A region organizations are registered in, for the search filter. */
+export interface PublicRegion {
+  code: string;
+  name: string;
+  /** Organizations registered there. */
+  count: number;
+}

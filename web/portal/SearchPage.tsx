@@ -1,7 +1,7 @@
 /** 信用信息查询: organizations by name, part of a name or USCC; each hit links to its credit profile. */
 import { useEffect, useState } from 'react';
 import { Alert, Card, Empty, Input, List, Pagination, Select, Space, Tag, Typography } from 'antd';
-import type { SubjectSearchResult } from '../../common/portal-api';
+import type { SubjectSearchResult, PublicRegion } from '../../common/portal-api';
 import { api, describeError } from '../ui/api';
 import { t } from '../ui/i18n';
 import { go, subjectHref, type Route } from './route';
@@ -35,6 +35,8 @@ export function SearchBox({ initial = '', autoFocus = false }: { initial?: strin
 export function SearchPage({ route }: { route: Route }) {
   const q = route.params.get('q') ?? '';
   const type = route.params.get('type') ?? '';
+  const region = route.params.get('region') ?? '';
+  const [regions, setRegions] = useState<PublicRegion[]>([]);
   const page = Math.max(1, Number(route.params.get('page') ?? 1) || 1);
   const [result, setResult] = useState<SubjectSearchResult | null>(null);
   const [error, setError] = useState('');
@@ -44,7 +46,7 @@ export function SearchPage({ route }: { route: Route }) {
     if (!q.trim()) return;
     setLoading(true);
     setError('');
-    const query = new URLSearchParams({ q, page: String(page), pageSize: String(PAGE_SIZE), ...(type ? { type } : {}) });
+    const query = new URLSearchParams({ q, page: String(page), pageSize: String(PAGE_SIZE), ...(type ? { type } : {}), ...(region ? { region } : {}) });
     api<SubjectSearchResult>('GET', `/api/public/v1/subjects?${query.toString()}`)
       .then(setResult)
       .catch((err) => {
@@ -52,15 +54,26 @@ export function SearchPage({ route }: { route: Route }) {
         setError(describeError(err));
       })
       .finally(() => setLoading(false));
-  }, [q, type, page]);
+  }, [q, type, region, page]);
+
+  useEffect(() => {
+    api<{ items: PublicRegion[] }>('GET', '/api/public/v1/regions')
+      .then((r) => setRegions(r.items))
+      .catch(() => setRegions([])); // the filter is then empty; the search itself still works
+  }, []);
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Card>
         <Space direction="vertical" style={{ width: '100%' }}>
           <SearchBox initial={q} />
-          <Select value={type} style={{ minWidth: 160 }} aria-label={t('主体类型')} onChange={(v) => go('search', { q, type: v })}
-            options={TYPES.map((x) => ({ value: x.value, label: t(x.label) }))} />
+          <Space wrap>
+            <Select value={type} style={{ minWidth: 160 }} aria-label={t('主体类型')} onChange={(v) => go('search', { q, type: v, region })}
+              options={TYPES.map((x) => ({ value: x.value, label: t(x.label) }))} />
+            <Select allowClear showSearch optionFilterProp="label" value={region || undefined} style={{ minWidth: 200 }} aria-label={t('所在地区')} placeholder={t('全部地区')}
+              onChange={(v?: string) => go('search', { q, type, region: v ?? '' })}
+              options={regions.map((r) => ({ value: r.code, label: `${r.name}（${r.count.toLocaleString('zh-CN')}）` }))} />
+          </Space>
         </Space>
       </Card>
       {error && <Alert type="error" showIcon message={error} />}
@@ -83,7 +96,7 @@ export function SearchPage({ route }: { route: Route }) {
           )}
           {result.total > PAGE_SIZE && (
             <Pagination style={{ marginTop: 16 }} current={page} pageSize={PAGE_SIZE} total={Math.min(result.total, PAGE_SIZE * 1000)} showSizeChanger={false}
-              onChange={(p) => go('search', { q, type, page: p })} />
+              onChange={(p) => go('search', { q, type, region, page: p })} />
           )}
         </Card>
       )}

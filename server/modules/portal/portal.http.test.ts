@@ -215,6 +215,13 @@ describe(`public portal API on ${ENGINE}: departments and long histories`, () =>
     assert.equal(body.penalties.items[0].decisionDate, '2026-08-07', 'newest first (the 203rd: 2026-08-07)');
   });
 
+  it('lists the regions organizations are registered in, with counts, for the search filter', async () => {
+    const regions = (await get('/api/public/v1/regions')).json().items;
+    assert.deepEqual(regions, [{ code: '350100', name: '福州市', count: 2 }]);
+    assert.equal((await get(`/api/public/v1/subjects?q=${encodeURIComponent('繁忙')}&region=3501`)).json().total, 1);
+    assert.equal((await get(`/api/public/v1/subjects?q=${encodeURIComponent('繁忙')}&region=44`)).json().total, 0);
+  });
+
   it('lists the departments, and filters 双公示 by one of them', async () => {
     const departments = (await get('/api/public/v1/departments')).json().items as { id: string; name: string }[];
     assert.deepEqual(departments.map((d) => d.name).sort(), ['国家税务总局福州市税务局', '福州市市场监督管理局'].sort());

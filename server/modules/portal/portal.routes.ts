@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { PortalStatistics, PublicDepartment, PublicRecord, PublicSubject, PublicityResult, SubjectProfile, SubjectSearchResult } from '../../../common/portal-api.js';
+import type { PortalStatistics, PublicDepartment, PublicRecord, PublicRegion, PublicSubject, PublicityResult, SubjectProfile, SubjectSearchResult } from '../../../common/portal-api.js';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
 import type { PortalService } from './portal.service.js';
@@ -70,6 +70,7 @@ const statistics = z.object({
   byDepartment: z.array(z.object({ name: z.string(), permits: z.number(), penalties: z.number() })),
 }) satisfies z.ZodType<PortalStatistics>;
 const departments = z.object({ items: z.array(z.object({ id: z.string(), name: z.string() }) satisfies z.ZodType<PublicDepartment>) });
+const regions = z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), count: z.number() }) satisfies z.ZodType<PublicRegion>) });
 const searchResult = z.object({ items: z.array(publicSubject), total: z.number(), totalCapped: z.boolean() }) satisfies z.ZodType<SubjectSearchResult>;
 const profile = z.object({
   subject: publicSubject,
@@ -99,6 +100,12 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
       '/api/public/v1/departments',
       { config, schema: { tags: ['public'], summary: '双公示的数据来源部门（用于按部门筛选）', response: { 200: departments, ...errorResponses } } },
       async (req, reply) => cacheable(req, reply, departments, await deps.portal.departments()),
+    );
+
+    app.get(
+      '/api/public/v1/regions',
+      { config, schema: { tags: ['public'], summary: '组织所在地区及其数量（用于按地区筛选查询结果）', response: { 200: regions, ...errorResponses } } },
+      async (req, reply) => cacheable(req, reply, regions, await deps.portal.regions()),
     );
 
     app.get(

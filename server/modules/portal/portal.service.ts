@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { chinaToday } from '../../../common/dates.js';
-import type { PortalStatistics, PublicDepartment } from '../../../common/portal-api.js';
+import type { PortalStatistics, PublicDepartment, PublicRegion } from '../../../common/portal-api.js';
 import type { Clock } from '../../platform/clock.js';
 import type { CatalogService, InfoItem } from '../catalog/index.js';
 import { RecordsRepo, type RecordTables } from '../records/index.js';
@@ -95,6 +95,11 @@ export class PortalService {
   /** The departments to filter 双公示 by: public authorities, named as they sign their decisions. */
   async departments(): Promise<{ items: PublicDepartment[] }> {
     return { items: (await this.deps.departments()).map((d) => ({ id: d.id, name: d.name })) };
+  }
+
+  /** The regions to filter a search by: where organizations are registered, most first. */
+  async regions(): Promise<{ items: PublicRegion[] }> {
+    return { items: await this.deps.subjects.publicRegions(100) };
   }
 
   search(q: { q: string; type?: OrgType | undefined; region?: string | undefined; page: number; pageSize: number }) {

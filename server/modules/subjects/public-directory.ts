@@ -19,6 +19,8 @@ interface Entry extends IndexedOrganization {
 export class PublicDirectory {
   private readonly names = new NameIndex<Entry>();
   private readonly byCode = new Map<string, PublicRow>();
+  /** How many organizations each region code has: the search page's region filter. */
+  private readonly regionCounts = new Map<string, number>();
   /** Where the next catch-up reads from; null until the first load. */
   private since: Date | null = null;
   private checkedAt = -Infinity;
@@ -41,6 +43,12 @@ export class PublicDirectory {
     await this.fresh();
     const known = this.byCode.get(code);
     return known?.uscc === code ? known : this.repo.publicByUscc(code);
+  }
+
+  /** Region codes with how many organizations each has, most first. */
+  async regions(): Promise<{ code: string; count: number }[]> {
+    await this.fresh();
+    return [...this.regionCounts].filter(([, n]) => n > 0).map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1));
   }
 
   /** Brings the directory up to date when it is older than stalenessMs. */
@@ -77,9 +85,11 @@ export class PublicDirectory {
       after = { at: last.updated_at, id: last.id };
     }
     for (const e of changed) {
-      const before = this.names.get(e.id)?.row.uscc; // a code corrected by the registry
-      if (before && before !== e.row.uscc) this.byCode.delete(before);
+      const before = this.names.get(e.id)?.row;
+      if (before?.uscc && before.uscc !== e.row.uscc) this.byCode.delete(before.uscc); // a code corrected by the registry
       if (e.row.uscc) this.byCode.set(e.row.uscc, e.row);
+      if (before?.region_code) this.regionCounts.set(before.region_code, (this.regionCounts.get(before.region_code) ?? 1) - 1);
+      if (e.row.region_code) this.regionCounts.set(e.row.region_code, (this.regionCounts.get(e.row.region_code) ?? 0) + 1);
     }
     if (this.since === null) await this.names.load(changed);
     else this.names.upsert(changed, (a, b) => JSON.stringify(a.row) === JSON.stringify(b.row));

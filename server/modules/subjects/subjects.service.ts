@@ -306,6 +306,11 @@ export class SubjectsService {
     return { total, totalCapped: found.capped, items: page.map((r) => this.presentPublic(r)) };
   }
 
+  /** The regions organizations are registered in, most first, named (the search page's filter). */
+  async publicRegions(limit: number): Promise<{ code: string; name: string; count: number }[]> {
+    return (await this.directory.regions()).slice(0, limit).map((r) => ({ ...r, name: this.deps.regionName(r.code) ?? r.code }));
+  }
+
   /** Loads the portal's directory of organizations now (at start), instead of on the first search. */
   warmNameIndex(): Promise<void> {
     return this.directory.fresh();
