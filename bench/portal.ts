@@ -2,11 +2,13 @@
  * Portal benchmark (PostgreSQL server): loads N subjects and M records through the demo COPY path
  * (publicity windows as collection computes them), starts the platform as its own process, and
  * runs autocannon (100 connections) against organization search (2-character queries taken from
- * real names) and profiles (random organizations), and, in the same run, against a bare Fastify
- * route in its own process as the physical baseline. Prints req/s, p50/p95/p99 and the ratio to
- * the baseline's req/s. Targets (issue #5, 2 cores): search p95 ≤ 50 ms, profile p95 ≤ 30 ms.
+ * real names) and profiles (random organizations), and, in the same run, against the physical
+ * baselines in their own process: a bare Fastify route, and a bare route reading PostgreSQL once.
+ * Prints req/s, p50/p95/p99, the ratio to the bare route's req/s, and the platform's RSS.
+ * Targets (issue #5, 2 cores): search p95 ≤ 50 ms, profile p95 ≤ 30 ms.
  *
- *   DATABASE_URL=postgres://… npm run bench:portal -- --subjects 1000000 --records 5000000 [--cpu-prof DIR] [--only search|profile]
+ *   DATABASE_URL=postgres://… npm run bench:portal -- --subjects 1540000 --records 5000000 [--cpu-prof DIR] [--only search|profile]
+ *   (subjects are 65 % organizations: 1 540 000 gives the issue's million organizations)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';

@@ -3,7 +3,7 @@
  * cacheable (ETag + Cache-Control), and only organizations are searchable — there is no listing of
  * natural persons by design. Records come only through the public presenter, within their window.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -56,7 +56,7 @@ const tab = z.object({ total: z.number(), items: z.array(publicRecord) });
  */
 function cacheable<T>(req: FastifyRequest, reply: FastifyReply, schema: z.ZodType<T>, body: T): FastifyReply {
   const json = JSON.stringify(schema.parse(body));
-  const tag = `W/"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;
+  const tag = `W/"${hash('sha256', json, 'base64url').slice(0, 27)}"`;
   reply.header('etag', tag).header('cache-control', 'public, max-age=60');
   if (req.headers['if-none-match'] === tag) return reply.code(304).send();
   return reply.header('content-type', 'application/json; charset=utf-8').send(json);
