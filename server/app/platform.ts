@@ -146,7 +146,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       maxFileBytes: config.importMaxBytes,
     });
 
-    const portal = new PortalService({ db: engine.db, catalog, subjects, clock, departments: () => identity.departments() });
+    const portal = new PortalService({ db: engine.db, catalog, subjects, clock, departments: async () => (await identity.departments()).filter((d) => d.status === 'active') });
 
     // Synthetic penalties must never appear on a production server by accident: `auto` loads the
     // demo only into the embedded database; a server needs DEMO_DATA=on. All rows or none.

@@ -52,6 +52,7 @@ export const EN: Readonly<Record<string, string>> = {
   '守信红名单': 'Red list (trustworthy)',
   '法定代表人': 'Legal representative',
   '所在地区': 'Region',
+  全部地区: 'All regions',
   '行业': 'Industry',
   '行政许可': 'Administrative permits',
   '行政处罚': 'Administrative penalties',

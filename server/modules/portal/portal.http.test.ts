@@ -64,6 +64,10 @@ describe(`public portal API on ${ENGINE}`, () => {
     const found = await get(`/api/public/v1/subjects?q=${encodeURIComponent('星辰远航')}`);
     assert.deepEqual(found.json().items.map((s: { name: string; legalRepresentative: { name: string } }) => [s.name, s.legalRepresentative.name]), [['福州星辰远航物流有限公司', '林一帆']]);
     assert.equal((await get(`/api/public/v1/subjects/${created.uscc}`)).json().subject.name, '福州星辰远航物流有限公司');
+    // The representative's name corrected on the person: the organization shows the new one.
+    const rep = await p.subjects.get(created.legalRepresentative?.id ?? '');
+    await p.subjects.update(rep.id, rep.version, { name: '林一凡' }, admin);
+    assert.equal((await get(`/api/public/v1/subjects/${created.uscc}`)).json().subject.legalRepresentative.name, '林一凡');
     // Renamed, and its code corrected by the registry: the old name and the old code are gone at once.
     const corrected = makeUscc('91', '350100', 7011);
     await p.subjects.update(created.id, created.version, { name: '福州银河快运有限公司', uscc: corrected }, admin);

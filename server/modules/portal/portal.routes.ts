@@ -116,7 +116,7 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
           tags: ['public'],
           summary: '查询法人和非法人组织（名称、部分名称或统一社会信用代码）',
           description: '排序：代码完全一致 > 名称完全一致 > 名称开头 > 名称包含；全角/半角与中英文括号视为相同。至少两个字。不提供自然人查询。',
-          querystring: z.object({ q: z.string().max(100), type: z.enum(ORG_TYPES).optional(), region: z.string().regex(/^\d{2,6}$/).optional(), page, pageSize }),
+          querystring: z.object({ q: z.string().max(100), type: z.enum(ORG_TYPES).optional(), region: z.string().regex(/^\d{2}(\d{2}){0,2}$/, '地区代码应为2、4或6位数字').optional(), page, pageSize }),
           response: { 200: searchResult, ...errorResponses },
         },
       },

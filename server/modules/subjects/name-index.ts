@@ -74,11 +74,10 @@ const EMPTY = new Int32Array(0);
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 const SLICE = 20_000;
 
-/** The rank-ordered base: slot i is the i-th entry in rank order; postings list slots in order. */
 /**
  * Where an entry's bigrams are listed: its first bigram under `starts`, every other distinct
- * bigram under `later` (the first one too if it recurs). A name is in exactly one of the two
- * lists of a bigram it contains, so the two partition "contains": a two-character text's
+ * bigram under `later` (never the first, even where it recurs). A name is in exactly one of the
+ * two lists of a bigram it contains, so the two partition "contains": a two-character text's
  * ranked groups are just the two lists, and their lengths are the counts.
  */
 function listings(key: string): { first: string | undefined; later: string[] } {
@@ -87,6 +86,7 @@ function listings(key: string): { first: string | undefined; later: string[] } {
   return { first, later: [...new Set(grams.slice(1))].filter((g) => g !== first) };
 }
 
+/** The rank-ordered base: slot i is the i-th entry in rank order; every list holds slots in order. */
 class Base<T extends IndexedOrganization> {
   readonly slotOf = new Map<string, number>();
   readonly dead: Uint8Array;
@@ -199,7 +199,13 @@ export class NameIndex<T extends IndexedOrganization = IndexedOrganization> {
   /** Replaces the whole index with these organizations (the first load). */
   async load(orgs: T[]): Promise<void> {
     this.pending = [];
-    const base = await Base.build(orgs.map(entryOf));
+    // Normalizing a million names takes seconds: in slices, so requests are served in between.
+    const entries: Entry<T>[] = [];
+    for (let i = 0; i < orgs.length; i++) {
+      entries.push(entryOf(orgs[i] as T));
+      if (i % SLICE === SLICE - 1) await yieldNow();
+    }
+    const base = await Base.build(entries);
     this.swap(base);
   }
 
@@ -226,11 +232,11 @@ export class NameIndex<T extends IndexedOrganization = IndexedOrganization> {
    * The organizations whose name contains the text, in rank order (exact name, then names
    * starting with it, then the rest; shorter first): the page asked for, and how many match.
    *
-   * The names starting with the text come from the list of its first bigram, completely. For the
-   * rest: a two-character text with no filter is counted from list lengths, and the walk stops
-   * when the page is full; otherwise the shortest list of the text's bigrams is walked, and when
-   * more than COUNT_CAP match, the walk stops there and `total` is a lower bound (`capped`), as
-   * search engines count: nobody pages to the 10 001st of a two-word query.
+   * A two-character text with no filter reads its two groups from its bigram's two lists and
+   * counts them from their lengths. Otherwise each group is walked in rank order over the fewest
+   * candidates (the rarest bigram's lists); once the group's share of the page is full and more
+   * than COUNT_CAP match, the walk stops and `total` is a lower bound (`capped`), as search
+   * engines count: nobody pages to the 10 001st of a two-word query.
    */
   search(q: NameQuery): { items: T[]; total: number; capped: boolean } {
     const key = searchKey(q.text);

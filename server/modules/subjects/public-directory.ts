@@ -10,7 +10,6 @@
 import { NameIndex, type IndexedOrganization, type NameQuery } from './name-index.js';
 import type { PublicRow, SubjectsRepo } from './subjects.repo.js';
 
-const PAGE = 50_000;
 
 interface Entry extends IndexedOrganization {
   row: PublicRow;
@@ -21,14 +20,15 @@ export class PublicDirectory {
   private readonly byCode = new Map<string, PublicRow>();
   /** How many organizations each region code has: the search page's region filter. */
   private readonly regionCounts = new Map<string, number>();
-  /** Where the next catch-up reads from; null until the first load. */
-  private since: Date | null = null;
+  /** Where the next catch-up reads from (database time as text); null until the first load. */
+  private since: string | null = null;
   private checkedAt = -Infinity;
   private catchingUp: Promise<void> | null = null;
 
   constructor(
     private readonly repo: SubjectsRepo,
     private readonly stalenessMs: number,
+    private readonly page = 50_000,
   ) {}
 
   /** Organizations whose name contains the text, ranked (name-index.ts), with the full count. */
@@ -38,11 +38,18 @@ export class PublicDirectory {
     return { rows: found.items.map((e) => e.row), total: found.total, capped: found.capped };
   }
 
-  /** An organization by USCC; one registered since the last catch-up (or a person's code) is read from the database. */
+  /**
+   * An organization by USCC. One registered since the last catch-up, or a code nobody has, is read
+   * from the database, as is every code until the first load has finished (a profile does not wait
+   * for a million names).
+   */
   async byUscc(code: string): Promise<PublicRow | undefined> {
+    if (this.since === null) {
+      void this.fresh().catch(() => {}); // a failed load is retried by the next request
+      return this.repo.publicByUscc(code);
+    }
     await this.fresh();
-    const known = this.byCode.get(code);
-    return known?.uscc === code ? known : this.repo.publicByUscc(code);
+    return this.byCode.get(code) ?? this.repo.publicByUscc(code);
   }
 
   /** Region codes with how many organizations each has, most first. */
@@ -72,18 +79,19 @@ export class PublicDirectory {
   private async catchUp(): Promise<void> {
     const started = performance.now();
     const horizon = await this.repo.changeHorizon();
-    const changed: Entry[] = [];
-    for (let after: { at: Date; id: string } | null = null; ; ) {
-      const rows = await this.repo.organizationsChanged(this.since, after, PAGE);
-      for (const { updated_at: _, ...r } of rows) {
+    const byId = new Map<string, Entry>(); // the last version of each, should a row be read twice
+    for (let after: { at: string; id: string } | null = null; ; ) {
+      const rows = await this.repo.organizationsChanged(this.since, after, this.page);
+      for (const { at: _, ...r } of rows) {
         // Types, statuses and codes repeat across a million rows: one string each, not one per row.
         const row = { ...r, kind: this.intern(r.kind), org_type: this.intern(r.org_type), status: this.intern(r.status), region_code: this.intern(r.region_code), industry_code: this.intern(r.industry_code) };
-        changed.push({ id: row.id, name: row.name, orgType: row.org_type, regionCode: row.region_code, row });
+        byId.set(row.id, { id: row.id, name: row.name, orgType: row.org_type, regionCode: row.region_code, row });
       }
       const last = rows[rows.length - 1];
-      if (!last || rows.length < PAGE) break;
-      after = { at: last.updated_at, id: last.id };
+      if (!last || rows.length < this.page) break;
+      after = { at: last.at, id: last.id };
     }
+    const changed = [...byId.values()];
     for (const e of changed) {
       const before = this.names.get(e.id)?.row;
       if (before?.uscc && before.uscc !== e.row.uscc) this.byCode.delete(before.uscc); // a code corrected by the registry

@@ -58,6 +58,11 @@ export class SubjectsRepo {
       .executeTakeFirst();
   }
 
+  /** Marks the organizations this person represents as changed (the portal's directory reads them again). */
+  async touchRepresented(personId: string): Promise<void> {
+    await this.db.updateTable('subject').set({ updated_at: sql<Date>`now()` }).where('legal_rep_id', '=', personId).execute();
+  }
+
   async addVersion(subjectId: string, version: number, data: unknown, changedBy: string): Promise<void> {
     await this.db.insertInto('subject_version').values({ subject_id: subjectId, version, data: JSON.stringify(data), changed_by: changedBy }).execute();
   }
@@ -192,24 +197,29 @@ export class SubjectsRepo {
    * Organizations changed at or after `since` (all when null), after the keyset position `after`,
    * in (updated_at, id) order: the name index's first load and its catch-ups read this.
    */
-  async organizationsChanged(since: Date | null, after: { at: Date; id: string } | null, limit: number): Promise<(PublicRow & { updated_at: Date })[]> {
-    let q = this.publicRows().select('s.updated_at').where('s.kind', '=', 'organization');
-    if (since) q = q.where('s.updated_at', '>=', since);
+  async organizationsChanged(since: string | null, after: { at: string; id: string } | null, limit: number): Promise<(PublicRow & { at: string })[]> {
+    // The time as text: a JavaScript Date keeps milliseconds, the column microseconds, and a page
+    // boundary inside one millisecond would read rows again (or, with a whole page in one, forever).
+    let q = this.publicRows().select(sql<string>`s.updated_at::text`.as('at')).where('s.kind', '=', 'organization');
+    if (since) q = q.where('s.updated_at', '>=', sql<Date>`${since}::timestamptz`);
     // A row comparison, so each page starts where the last ended in the (updated_at, id) index.
-    if (after) q = q.where(sql<boolean>`(s.updated_at, s.id) > (${after.at}, ${after.id}::uuid)`);
+    if (after) q = q.where(sql<boolean>`(s.updated_at, s.id) > (${after.at}::timestamptz, ${after.id}::uuid)`);
     return q.orderBy('s.updated_at').orderBy('s.id').limit(limit).execute();
   }
 
   /**
-   * The database's time and the start of its oldest open transaction (another session's). A row
-   * not yet committed carries an updated_at at or after that start, so a reader that next reads
-   * from the earlier of the two misses no change.
+   * Where the next catch-up reads from: the start of the oldest open transaction in this database
+   * (a row not yet committed carries an updated_at at or after it), and at most ten seconds ago.
+   * PostgreSQL shows the transactions of other roles only to roles with pg_read_all_stats; the ten
+   * seconds cover their short writes (the platform's own role does all of its writes).
    */
-  async changeHorizon(): Promise<Date> {
-    const r = await sql<{ now: Date; oldest: Date | null }>`
-      select now() as now, (select min(xact_start) from pg_stat_activity where xact_start is not null and pid <> pg_backend_pid()) as oldest`.execute(this.db);
-    const row = r.rows[0] as { now: Date; oldest: Date | null };
-    return row.oldest && row.oldest < row.now ? row.oldest : row.now;
+  async changeHorizon(): Promise<string> {
+    const r = await sql<{ horizon: string }>`
+      select least(now() - interval '10 seconds', (
+        select min(xact_start) from pg_stat_activity
+        where datname = current_database() and backend_type = 'client backend' and xact_start is not null and pid <> pg_backend_pid()
+      ))::text as horizon`.execute(this.db);
+    return (r.rows[0] as { horizon: string }).horizon;
   }
 }
 

@@ -210,6 +210,8 @@ export class SubjectsService {
       if (issues.length > 0) throw new AppError('SUBJECT_INVALID', issues);
       const row = await repo.update(id, expectedVersion, set);
       if (!row) throw new AppError('VERSION_CONFLICT', { subjectId: id, expectedVersion, currentVersion: current.version });
+      // The portal shows a representative's name with each organization: they must be read again.
+      if (current.kind === 'person' && set.name !== undefined && set.name !== current.name) await repo.touchRepresented(id);
       if (patch.legacyIdentifiers) {
         await this.checkLegacyFree(repo, patch.legacyIdentifiers, id);
         await repo.putIdentifiers(id, normalizeLegacy(patch.legacyIdentifiers));

@@ -13,6 +13,7 @@
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 
 const names = new Map<string, string>();
+const texts = new Map<string, string>();
 
 /** The statement name for this SQL text, if it is a registered hot query. */
 export function preparedName(sqlText: string): string | undefined {
@@ -28,11 +29,14 @@ export function prepared<DB, A extends unknown[], R>(name: string, build: (db: K
     if (!c) {
       const placeholders = args.map((_, i) => `${SENTINEL}${i}`) as unknown as A;
       const q = build(db, ...placeholders).compile();
-      const slots = q.parameters.map((p) => (typeof p === 'string' && p.startsWith(SENTINEL) ? Number(p.slice(SENTINEL.length)) : -1));
+      const slots = q.parameters.map((p) => placeholders.indexOf(p as never));
       if (new Set(slots.filter((s) => s >= 0)).size !== args.length) throw new Error(`prepared query ${name}: each placeholder must be used as one parameter`);
       const known = names.get(q.sql);
       if (known && known !== name) throw new Error(`prepared query ${name}: the same SQL is already prepared as ${known}`);
+      const text = texts.get(name);
+      if (text !== undefined && text !== q.sql) throw new Error(`prepared query ${name}: the name is already used for another SQL text`);
       names.set(q.sql, name);
+      texts.set(name, q.sql);
       c = { sql: q.sql, parameters: q.parameters, slots };
       compiled.set(db, c);
     }
