@@ -104,7 +104,8 @@ try {
 
   await serve(['server/main.ts'], { DATABASE_URL: db.url, DEMO_DATA: 'off', LOG_LEVEL: 'warn', PORTAL_RATE_LIMIT: '100000000', KEY_MATERIAL: keys, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'xy-bench-portal-')) }, 39_871,
     // --cpu-prof <dir>: the platform's CPU profile (written when it stops), for chrome://inspect or bench/cpu-top.ts.
-    values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : []);
+    // As `npm start` runs it (package.json): a 64 MB young generation (see docs/operations.md).
+    ['--max-semi-space-size=64', ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [])]);
   await serve(['bench/bare-fastify.ts'], { DATABASE_URL: db.url }, 39_872);
   // The platform answers /healthz before its name index has loaded; the first search waits for it.
   const warm = performance.now();
