@@ -8,6 +8,8 @@ declare module 'autocannon' {
   }
   export interface Result {
     requests: Histogram & { total: number };
+    /** Bytes received, headers included. */
+    throughput: Histogram & { total: number };
     latency: Histogram & { p90: number };
     non2xx: number;
     errors: number;

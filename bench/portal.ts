@@ -2,13 +2,20 @@
  * Portal benchmark (PostgreSQL server): loads N subjects and M records through the demo COPY path
  * (publicity windows as collection computes them), starts the platform as its own process, and
  * runs autocannon (100 connections) against organization search (2-character queries taken from
- * real names) and profiles (random organizations), and, in the same run, against the physical
+ * real names) and profiles — of 2 000 random organizations asked for again and again (the platform
+ * keeps profiles as sent until records change), and of a new random organization each request (every
+ * one read from the database) — and, in the same run, against the physical
  * baselines in their own process: a bare Fastify route, and a bare route reading PostgreSQL once.
  * Prints req/s, p50/p95/p99, the ratio to the bare route's req/s, and the platform's RSS.
  * Targets (issue #5, 2 cores): search p95 ≤ 50 ms, profile p95 ≤ 30 ms.
  *
  *   DATABASE_URL=postgres://… npm run bench:portal -- --subjects 1540000 --records 5000000 [--cpu-prof DIR] [--only search|profile]
  *   (subjects are 65 % organizations: 1 540 000 gives the issue's million organizations)
+ *
+ * Loading a million takes ~13 minutes; to measure repeatedly, load once and keep the database:
+ *   … -- --subjects 1540000 --records 5000000 --load-only     (prints the database's name)
+ *   … -- --reuse xinyong_bench_xxxxxx [--only …]               (kept; drop it by hand when done)
+ * The kept database's keys (its persons' ID numbers are encrypted) wait in the temp directory, mode 0600.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,7 +31,7 @@ import { generateDemo } from '../server/modules/demo/index.js';
 import { generateKeyFileContent, parseKeyMaterial } from '../server/platform/crypto/key-file.js';
 import { benchDatabase } from './database.js';
 
-const { values } = parseArgs({ options: { subjects: { type: 'string', default: '100000' }, records: { type: 'string', default: '500000' }, duration: { type: 'string', default: '20' }, keep: { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { subjects: { type: 'string', default: '100000' }, records: { type: 'string', default: '500000' }, duration: { type: 'string', default: '20' }, keep: { type: 'boolean', default: false }, 'load-only': { type: 'boolean', default: false }, reuse: { type: 'string' }, 'cpu-prof': { type: 'string' }, only: { type: 'string' } } });
 const base = process.env.DATABASE_URL;
 if (!base) {
   console.error('bench:portal needs DATABASE_URL (a PostgreSQL server); it creates and drops its own database');
@@ -32,7 +39,9 @@ if (!base) {
 }
 const ROOT = path.resolve(import.meta.dirname, '..');
 const duration = Number(values.duration);
-const db = await benchDatabase(base);
+const db = await benchDatabase(base, values.reuse);
+const keep = values.keep || values['load-only'] || values.reuse !== undefined;
+const keysFile = path.join(os.tmpdir(), `${db.name}.keys`);
 const children: ChildProcess[] = [];
 
 /** A child process that prints `listening <port>` (the bare route) or serves /healthz (the platform). */
@@ -58,48 +67,97 @@ interface Run {
   result: Result;
   /** Every response's latency (ms), sorted: autocannon's own summary has p97.5 but no p95. */
   latencies: number[];
+  /** CPU time per request (ms) of the server process and of all PostgreSQL processes: where the cores went. */
+  cpu: { server: number; postgres: number };
 }
 
-function run(url: string, setup?: (req: { path: string }) => { path: string }): Promise<Run> {
+/** CPU time used so far (ms; Linux, 100 clock ticks a second) by a process: utime + stime. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
+
+/** CPU time used so far by each PostgreSQL process (server and backends), by pid. */
+function postgresCpuMs(): Map<number, number> {
+  const ms = new Map<number, number>();
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') ms.set(Number(pid), cpuMs(Number(pid)));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return ms;
+}
+
+/** PostgreSQL's CPU time since `before`: processes started meanwhile count whole; ones that ended are missed. */
+function postgresCpuSince(before: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, now] of postgresCpuMs()) ms += now - (before.get(pid) ?? 0);
+  return ms;
+}
+
+function run(url: string, server: ChildProcess | undefined, setup?: (req: { path: string }) => { path: string }): Promise<Run> {
+  const pid = server?.pid ?? 0;
+  const before = { server: cpuMs(pid), postgres: postgresCpuMs() };
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
-    const instance = autocannon({ url, connections: 100, duration, ...(setup ? { requests: [{ setupRequest: setup }] } : {}) }, (err, result) =>
-      err ? reject(err) : resolve({ result, latencies: latencies.sort((x, y) => x - y) }),
-    );
+    const instance = autocannon({ url, connections: 100, duration, ...(setup ? { requests: [{ setupRequest: setup }] } : {}) }, (err, result) => {
+      if (err) return reject(err);
+      const n = Math.max(1, result.requests.total);
+      resolve({ result, latencies: latencies.sort((x, y) => x - y), cpu: { server: (cpuMs(pid) - before.server) / n, postgres: postgresCpuSince(before.postgres) / n } });
+    });
     instance.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
   });
 }
 
-function row(label: string, { result: r, latencies }: Run, baseline?: number): string {
+function row(label: string, { result: r, latencies, cpu }: Run, baseline?: number): string {
   const rps = Math.round(r.requests.average);
   const bad = r.non2xx + r.errors + r.timeouts;
   const at = (p: number) => String(Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0)).padStart(4);
-  return `${label.padEnd(18)}${String(rps).padStart(8)} req/s   p50 ${at(50)} ms   p95 ${at(95)} ms   p99 ${at(99)} ms${baseline ? `   ${(rps / baseline).toFixed(2)} of the bare route` : ''}${bad ? `   (${bad} non-2xx/errors)` : ''}`;
+  const perRequest = `   ${(r.throughput.total / Math.max(1, r.requests.total) / 1024).toFixed(1)} KB, CPU/request: server ${cpu.server.toFixed(2)} ms, PostgreSQL ${cpu.postgres.toFixed(2)} ms`;
+  return `${label.padEnd(18)}${String(rps).padStart(8)} req/s   p50 ${at(50)} ms   p95 ${at(95)} ms   p99 ${at(99)} ms${baseline ? `   ${(rps / baseline).toFixed(2)} of the bare route` : ''}${perRequest}${bad ? `   (${bad} non-2xx/errors)` : ''}`;
 }
 
 try {
   // The same keys for the loader and the server process (it reads them from KEY_MATERIAL).
-  const keys = generateKeyFileContent();
+  const keys = values.reuse ? fs.readFileSync(keysFile, 'utf8') : generateKeyFileContent();
   const keyMaterial = parseKeyMaterial(keys, 'KEY_MATERIAL');
   const config = { ...loadConfig({ DATABASE_URL: db.url }), demoData: 'off' as const };
   const loader = await startPlatform(config, pino({ level: 'warn' }), { keyMaterial, maintenance: true });
-  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-  const t0 = performance.now();
-  const stats = await generateDemo(loader.engine.copyCsv, loader.cipher, loader.catalog.regions(), {
-    subjects: Number(values.subjects), records: Number(values.records), seed: 5, until: today, batchSize: 20_000,
-    publication: demoPublication(loader.catalog, loader.collection, today),
-  });
-  // A steady state: no autovacuum of the fresh rows during the runs, visibility map and statistics set.
-  await sql`vacuum analyze`.execute(loader.db);
-  console.log(`data              ${stats.organizations.toLocaleString('en-US')} organizations, ${stats.persons.toLocaleString('en-US')} persons, ${stats.records.toLocaleString('en-US')} records (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-  // Queries as citizens type them: two characters of a real name; profiles of random organizations.
-  const names = await sql<{ name: string; uscc: string }>`select name, uscc from subject where kind = 'organization' order by random() limit 2000`.execute(loader.db);
-  const terms = names.rows.map((r) => {
+  if (!values.reuse) {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const t0 = performance.now();
+    const stats = await generateDemo(loader.engine.copyCsv, loader.cipher, loader.catalog.regions(), {
+      subjects: Number(values.subjects), records: Number(values.records), seed: 5, until: today, batchSize: 20_000,
+      publication: demoPublication(loader.catalog, loader.collection, today),
+    });
+    // A steady state: no autovacuum of the fresh rows during the runs, visibility map and statistics set.
+    await sql`vacuum analyze`.execute(loader.db);
+    console.log(`data              ${stats.organizations.toLocaleString('en-US')} organizations, ${stats.persons.toLocaleString('en-US')} persons, ${stats.records.toLocaleString('en-US')} records (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  if (values['load-only']) {
+    fs.writeFileSync(keysFile, keys, { mode: 0o600 });
+    await loader.close();
+    console.log(`kept              ${db.name}: measure with --reuse ${db.name}`);
+    process.exit(0);
+  }
+  // Queries as citizens type them: two characters of a real name; profiles of random organizations,
+  // the first 2 000 repeated, the others (more than a run asks for) each once, none of them kept.
+  const names = await sql<{ name: string; uscc: string }>`select name, uscc from subject where kind = 'organization' order by random() limit 202000`.execute(loader.db);
+  const hot = names.rows.slice(0, 2000);
+  const terms = hot.map((r) => {
     const chars = [...r.name.replace(/^(杭州|上城|拱墅|西湖|滨江|萧山|余杭|临平|钱塘|富阳|临安|桐庐|淳安|建德)/, '')];
     const i = Math.min(chars.length - 2, 1);
     return chars.slice(i, i + 2).join('');
   });
-  const usccs = names.rows.map((r) => r.uscc);
+  const usccs = hot.map((r) => r.uscc);
+  const fresh = names.rows.slice(2000).map((r) => r.uscc);
   await loader.close();
 
   await serve(['server/main.ts'], { DATABASE_URL: db.url, DEMO_DATA: 'off', LOG_LEVEL: 'warn', PORTAL_RATE_LIMIT: '100000000', KEY_MATERIAL: keys, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'xy-bench-portal-')) }, 39_871,
@@ -114,28 +172,36 @@ try {
 
   let n = 0;
   const pick = <T>(xs: T[]): T => xs[n++ % xs.length] as T;
-  const bare = await run('http://127.0.0.1:39872/bare');
-  const bareDb = await run('http://127.0.0.1:39872/bare-db');
+  const [platform, bareServer] = children;
+  const bare = await run('http://127.0.0.1:39872/bare', bareServer);
+  const bareDb = await run('http://127.0.0.1:39872/bare-db', bareServer);
   const baseline = bare.result.requests.average;
   console.log(`connections       100, ${duration} s each`);
   console.log(row('bare Fastify', bare));
   console.log(row('bare + 1 PG read', bareDb, baseline));
   // --only search|profile: one scenario (a clean CPU profile of it).
   if (values.only !== 'profile') {
-    const search = await run('http://127.0.0.1:39871', (req) => ({ ...req, path: `/api/public/v1/subjects?q=${encodeURIComponent(pick(terms))}` }));
+    const search = await run('http://127.0.0.1:39871', platform, (req) => ({ ...req, path: `/api/public/v1/subjects?q=${encodeURIComponent(pick(terms))}` }));
     console.log(row('search', search, baseline));
   }
   if (values.only !== 'search') {
-    const profile = await run('http://127.0.0.1:39871', (req) => ({ ...req, path: `/api/public/v1/subjects/${pick(usccs)}` }));
-    console.log(row('profile', profile, baseline));
+    // Each of the 2 000 asked for once first: the run measures them asked for again, as kept.
+    await Promise.all(Array.from({ length: 10 }, async (_, w) => {
+      for (let i = w; i < usccs.length; i += 10) await (await fetch(`http://127.0.0.1:39871/api/public/v1/subjects/${usccs[i]}`)).arrayBuffer();
+    }));
+    const profile = await run('http://127.0.0.1:39871', platform, (req) => ({ ...req, path: `/api/public/v1/subjects/${pick(usccs)}` }));
+    console.log(row('profile, again', profile, baseline));
+    let m = 0;
+    const cold = await run('http://127.0.0.1:39871', platform, (req) => ({ ...req, path: `/api/public/v1/subjects/${fresh[m++ % fresh.length] ?? ''}` }));
+    console.log(row('profile, new', cold, baseline));
+    if (m > fresh.length) console.log(`                  (${m} requests: some organizations were asked for twice)`);
   }
   // The platform's peak memory (Linux): the name index holds every organization.
-  const platform = children[0]?.pid;
-  const status = platform ? fs.readFileSync(`/proc/${platform}/status`, 'utf8') : '';
+  const status = platform?.pid ? fs.readFileSync(`/proc/${platform.pid}/status`, 'utf8') : '';
   const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024);
   if (status) console.log(`platform RSS      ${mb('VmRSS')} MB now, ${mb('VmHWM')} MB at peak`);
 } finally {
   // The server must let go of the database before it is dropped.
   await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : (c.once('exit', resolve), c.kill('SIGTERM'))))));
-  if (!values.keep) await db.drop();
+  if (!keep) await db.drop();
 }

@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { CatalogService, type CatalogTables } from '../modules/catalog/index.js';
 import { generateDemo, type DemoOptions, type DemoStats } from '../modules/demo/index.js';
-import type { RecordTables } from '../modules/records/index.js';
+import { RECORD_CHANGES_CHANNEL, type RecordTables } from '../modules/records/index.js';
 import { SubjectsService, type SubjectTables } from '../modules/subjects/index.js';
 import { AuditLog, actorOf, type AuditTables } from '../modules/audit/index.js';
 import { IdentityService, SignedRequests, sessionAuthenticate, type IdentityTables } from '../modules/identity/index.js';
@@ -146,7 +146,9 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       maxFileBytes: config.importMaxBytes,
     });
 
-    const portal = new PortalService({ db: engine.db, catalog, subjects, clock, departments: async () => (await identity.departments()).filter((d) => d.status === 'active') });
+    const portal = new PortalService({ db: engine.db, catalog, subjects, clock, departments: async () => (await identity.departments()).filter((d) => d.status === 'active'), profileCache: config.portalProfileCache });
+    // Profiles are kept only while record changes are heard (profile-cache.ts).
+    const unlistenRecords = await engine.listen(RECORD_CHANGES_CHANNEL, portal.recordEvent);
 
     // Synthetic penalties must never appear on a production server by accident: `auto` loads the
     // demo only into the embedded database; a server needs DEMO_DATA=on. All rows or none.
@@ -238,6 +240,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
         await scheduler.stop();
         await app.close();
         if (!opts.maintenance) await audit.checkpoint().catch(() => {});
+        await unlistenRecords();
         await engine.close();
       },
     };

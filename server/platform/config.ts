@@ -27,6 +27,7 @@ const schema = z.object({
   PORTAL_EXPORT_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
   PORTAL_EXPORT_MAX_ROWS: z.coerce.number().int().min(1).max(10_000).default(10_000),
   PORTAL_SEARCH_STALENESS_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  PORTAL_PROFILE_CACHE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
   TRUST_PROXY: z
     .string()
     .regex(/^(false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'false, a hop count (1), or the proxies\' addresses/CIDRs (10.0.0.1,10.0.0.0/8) — not "true": any client could then claim any address')
@@ -65,6 +66,8 @@ export interface Config {
   portalExportMaxRows: number;
   /** How old the portal's in-memory name index may be when a search starts; older, it catches up first. */
   portalSearchStalenessMs: number;
+  /** Profiles kept as sent, at most this many (0: none); see server/modules/portal/profile-cache.ts. */
+  portalProfileCache: number;
 }
 
 /** Documented in README.md → Configuration; keep the two in step. */
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     portalExportRateLimit: e.PORTAL_EXPORT_RATE_LIMIT,
     portalExportMaxRows: e.PORTAL_EXPORT_MAX_ROWS,
     portalSearchStalenessMs: e.PORTAL_SEARCH_STALENESS_MS,
+    portalProfileCache: e.PORTAL_PROFILE_CACHE,
     trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     auditCheckpointFile: path.resolve(e.AUDIT_CHECKPOINT_FILE ?? path.join(e.DATA_DIR, 'audit-checkpoints.jsonl')),
     auditPurge: e.AUDIT_PURGE,

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { ManualClock } from '../../platform/clock.js';
 import { makeIdNumber, makeUscc, penaltyRow } from '../../../test/fixtures.js';
 import { ENGINE, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
@@ -232,5 +233,66 @@ describe(`public portal API on ${ENGINE}: departments and long histories`, () =>
     assert.ok(departments.some((d) => d.id === taxId));
     const r = await get(`/api/public/v1/publicity/penalties?department=${taxId}`);
     assert.deepEqual({ total: r.json().total, docs: r.json().items.map((i: { documentNumber: string }) => i.documentNumber) }, { total: 1, docs: ['榕税罚〔2026〕1号'] });
+  });
+});
+
+describe(`public portal API on ${ENGINE}: profiles kept as sent`, () => {
+  let p: TestPlatform;
+  const clock = new ManualClock(Date.parse('2026-11-21T02:00:00Z'));
+  const get = async (uscc: string) => (await p.app.inject({ method: 'GET', url: `/api/public/v1/subjects/${uscc}` })).json();
+  const KEPT = makeUscc('91', '350100', 7200);
+  const MARKET = makeUscc('11', '350100', 5454);
+  const admin: Actor = { id: 'setup', name: 'setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
+  let deptId = '';
+  const recordId = async (documentNumber: string) => (await sql<{ id: string }>`select id from record where document_number = ${documentNumber}`.execute(p.db)).rows[0]?.id ?? '';
+
+  before(async () => {
+    p = await startTestPlatform({ clock });
+    const dept = await p.identity.createDepartment({ name: '福州市市场监督管理局', uscc: MARKET }, admin);
+    deptId = dept.id;
+    await p.collection.setGrants(dept.id, ['CF'], admin);
+    const rows = [1, 2, 3].map((n) => penaltyRow(MARKET, 300 + n, { CF_WSH: `榕市监罚〔2026〕3${n}号`, CF_XDR_MC: '福州常青商贸有限公司', CF_XDR_SHXYM: KEPT, CF_JDRQ: `2026-10-0${n}` }));
+    const batch = await p.collection.submitRecords({ actor: { ...admin, id: 'clerk', roles: ['submitter'], departmentId: dept.id }, departmentId: dept.id }, 'CF', 'kept-1', rows);
+    assert.equal(batch.accepted, 3, JSON.stringify(await p.collection.issues(batch.id, 'rejected', 3, 0)));
+  });
+  after(async () => p.stop());
+
+  it('sends a profile again as kept, and builds it anew once records have changed', async () => {
+    const first = await get(KEPT);
+    assert.equal(first.penalties.total, 3);
+    // A change the portal is not told of (the notifying trigger switched off, as only the database's
+    // owner could): the kept profile is still sent — it really is kept, not read again.
+    await sql`alter table record disable trigger record_changed`.execute(p.db);
+    await sql`update record set publicity_end = '2026-11-01' where document_number = ${'榕市监罚〔2026〕33号'}`.execute(p.db);
+    await sql`alter table record enable trigger record_changed`.execute(p.db);
+    assert.deepEqual(await get(KEPT), first);
+    // Told of it (every commit that changes records tells): the next answer shows the change.
+    await sql`select pg_notify('record_changed', '')`.execute(p.db);
+    assert.equal((await get(KEPT)).penalties.total, 2);
+  });
+
+  it('drops a withdrawn penalty from the profile at once', async () => {
+    assert.equal((await get(KEPT)).penalties.total, 2);
+    await p.collection.withdraw(await recordId('榕市监罚〔2026〕32号'), '复议撤销', admin, deptId);
+    const after = await get(KEPT);
+    assert.equal(after.penalties.total, 1);
+    assert.deepEqual(after.penalties.items.map((r: { documentNumber: string }) => r.documentNumber), ['榕市监罚〔2026〕31号']);
+  });
+
+  it('hears a change made by another process', async (t) => {
+    if (!p.config.databaseUrl) return t.skip('PGlite is opened by one process only');
+    assert.equal((await get(KEPT)).penalties.total, 1);
+    const other = new pg.Client({ connectionString: p.config.databaseUrl });
+    await other.connect();
+    try {
+      await other.query(`update record set publicity_end = '2027-12-31' where document_number = '榕市监罚〔2026〕33号'`);
+    } finally {
+      await other.end();
+    }
+    const end = Date.now() + 5000;
+    while ((await get(KEPT)).penalties.total !== 2) {
+      assert.ok(Date.now() < end, 'the other process’s change reached the portal within 5 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
   });
 });

@@ -11,6 +11,7 @@ import type { PortalStatistics, PublicDepartment, PublicRecord, PublicRegion, Pu
 import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
 import type { PortalService } from './portal.service.js';
+import type { SentAnswer } from './profile-cache.js';
 
 export interface PortalRouteDeps {
   portal: PortalService;
@@ -55,8 +56,15 @@ const tab = z.object({ total: z.number(), items: z.array(publicRecord) });
  * for both the ETag and the answer: the route's own serializer does not run again on the string.
  */
 function cacheable<T>(req: FastifyRequest, reply: FastifyReply, schema: z.ZodType<T>, body: T): FastifyReply {
+  return send(req, reply, answer(schema, body));
+}
+
+function answer<T>(schema: z.ZodType<T>, body: T): SentAnswer {
   const json = JSON.stringify(schema.parse(body));
-  const tag = `W/"${hash('sha256', json, 'base64url').slice(0, 27)}"`;
+  return { json, tag: `W/"${hash('sha256', json, 'base64url').slice(0, 27)}"` };
+}
+
+function send(req: FastifyRequest, reply: FastifyReply, { json, tag }: SentAnswer): FastifyReply {
   reply.header('etag', tag).header('cache-control', 'public, max-age=60');
   if (req.headers['if-none-match'] === tag) return reply.code(304).send();
   return reply.header('content-type', 'application/json; charset=utf-8').send(json);
@@ -139,9 +147,10 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        const p = await deps.portal.profile(req.params.uscc);
-        if (!p) throw new AppError('NOT_FOUND', undefined, '未找到该统一社会信用代码对应的主体');
-        return cacheable(req, reply, profile, { ...p, usccParts: p.usccParts as Record<string, unknown> | null });
+        // Built, checked and serialized once; sent again as kept until something in it changes.
+        const a = await deps.portal.profileAnswer(req.params.uscc, (p) => answer(profile, p));
+        if (a === undefined) throw new AppError('NOT_FOUND', undefined, '未找到该统一社会信用代码对应的主体');
+        return send(req, reply, a);
       },
     );
 

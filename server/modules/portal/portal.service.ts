@@ -5,11 +5,12 @@
  */
 import type { Kysely } from 'kysely';
 import { chinaToday } from '../../../common/dates.js';
-import type { PortalStatistics, PublicDepartment, PublicRegion } from '../../../common/portal-api.js';
+import type { PortalStatistics, PublicDepartment, PublicRegion, PublicSubject, SubjectProfile } from '../../../common/portal-api.js';
 import type { Clock } from '../../platform/clock.js';
 import type { CatalogService, InfoItem } from '../catalog/index.js';
 import { RecordsRepo, type RecordTables } from '../records/index.js';
 import type { OrgType, SubjectsService } from '../subjects/index.js';
+import { ProfileCache, type SentAnswer } from './profile-cache.js';
 import { presentPublicRecord, type PublicRecordView } from './public-record.js';
 
 export interface PortalDeps {
@@ -19,6 +20,8 @@ export interface PortalDeps {
   clock: Clock;
   /** The departments (public authorities) that provide records, for the 双公示 filter. */
   departments: () => Promise<{ id: string; name: string }[]>;
+  /** Profiles kept as sent, at most this many; 0 keeps none. */
+  profileCache: number;
 }
 
 /** The 双公示 items: permits and penalties. */
@@ -44,9 +47,14 @@ const STATISTICS_TTL_MS = 5 * 60_000;
 export class PortalService {
   private readonly records: RecordsRepo;
   private figures: { at: number; value: PortalStatistics } | undefined;
+  private readonly profiles: ProfileCache;
+  /** For Engine.listen(RECORD_CHANGES_CHANNEL, …): kept profiles are dropped on every record change. */
+  readonly recordEvent: ProfileCache['recordEvent'];
 
   constructor(private readonly deps: PortalDeps) {
     this.records = new RecordsRepo(deps.db);
+    this.profiles = new ProfileCache(deps.profileCache);
+    this.recordEvent = this.profiles.recordEvent;
   }
 
   private today(): string {
@@ -106,12 +114,27 @@ export class PortalService {
     return this.deps.subjects.publicSearch({ q: q.q, orgType: q.type, region: q.region, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
   }
 
-  /** An organization's profile; undefined when no organization has this code. */
-  async profile(uscc: string) {
+  /**
+   * An organization's profile as sent, `serialize`d by the caller (its response schema, its ETag);
+   * undefined when no organization has this code. A profile asked for again is sent as kept, as
+   * long as nothing it was built from has changed (profile-cache.ts).
+   */
+  async profileAnswer(uscc: string, serialize: (profile: SubjectProfile) => SentAnswer): Promise<SentAnswer | undefined> {
     const found = await this.deps.subjects.publicByUscc(uscc);
     if (!found) return undefined;
+    const today = this.today();
+    const basis = { subject: found.source, today, items: Object.values(PUBLICITY_ITEMS).map((c) => this.item(c)) };
+    const kept = this.profiles.get(found.id, basis);
+    if (kept !== undefined) return kept;
+    const ticket = this.profiles.ticket();
+    const answer = serialize(await this.profile(found.id, found.present(), today));
+    this.profiles.put(found.id, basis, ticket, answer);
+    return answer;
+  }
+
+  private async profile(id: string, found: { view: PublicSubject; parts: unknown }, today: string): Promise<SubjectProfile> {
     const items = Object.values(PUBLICITY_ITEMS).flatMap((c) => (this.item(c) ? [c] : []));
-    const rows = await this.records.publicOfSubject(found.id, this.today(), items, PROFILE_LIMIT);
+    const rows = await this.records.publicOfSubject(id, today, items, PROFILE_LIMIT);
     const subject = { kind: 'organization' as const, individualBusiness: found.view.orgType === 'individualBusiness' };
     const tab = (code: string) => {
       const item = this.item(code);
@@ -122,7 +145,7 @@ export class PortalService {
     };
     return {
       subject: found.view,
-      usccParts: found.parts,
+      usccParts: found.parts as Record<string, unknown> | null,
       permits: tab(PUBLICITY_ITEMS.permits),
       penalties: tab(PUBLICITY_ITEMS.penalties),
       // The lists issue fills these; the portal shows them as empty tabs until then.

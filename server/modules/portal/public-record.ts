@@ -24,6 +24,20 @@ const FREE_TEXT_MIN_LENGTH = 1000;
 const ID_LIKE = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 const MOBILE_LIKE = /(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])/g;
 
+/** Per item (a catalog version is a new object): its free-text fields and the fields the public sees. */
+const shapes = new WeakMap<InfoItem, { freeText: Set<string>; shown: InfoItem['fields'] }>();
+function shapeOf(item: InfoItem) {
+  let shape = shapes.get(item);
+  if (!shape) {
+    shape = {
+      freeText: new Set(item.fields.filter((f) => f.type === 'text' && (f.maxLength ?? 0) >= FREE_TEXT_MIN_LENGTH).map((f) => f.code)),
+      shown: item.fields.filter((f) => !(f.public === false || f.personal === true || f.masking === 'idNumber' || f.masking === 'hidden')),
+    };
+    shapes.set(item, shape);
+  }
+  return shape;
+}
+
 function scrub(text: string, personName: string | null): string {
   let out = text.replace(ID_LIKE, (m) => maskIdNumber(m.toUpperCase())).replace(MOBILE_LIKE, (m) => maskMobile(m));
   if (personName && [...personName].length >= 2) out = out.split(personName).join(maskPersonName(personName));
@@ -40,7 +54,7 @@ export function presentPublicRecord(item: InfoItem, row: PublicRecordRow, subjec
   // The natural person named by the record (the party, or a 个体工商户's operator): masked wherever it appears.
   const nameField = person ? item.subjectFields.name : operator;
   const personName = nameField && typeof data[nameField] === 'string' ? (data[nameField] as string) : null;
-  const freeText = new Set(item.fields.filter((f) => f.type === 'text' && (f.maxLength ?? 0) >= FREE_TEXT_MIN_LENGTH).map((f) => f.code));
+  const { freeText, shown } = shapeOf(item);
   const text = (code: string | undefined) => {
     const v = code ? data[code] : undefined;
     if (v === undefined || v === null || v === '') return null;
@@ -48,8 +62,7 @@ export function presentPublicRecord(item: InfoItem, row: PublicRecordRow, subjec
     return code && freeText.has(code) ? scrub(s, personName) : personName ? s.split(personName).join(maskPersonName(personName)) : s;
   };
   const fields: PublicRecordView['fields'] = [];
-  for (const f of item.fields) {
-    if (f.public === false || f.personal === true || f.masking === 'idNumber' || f.masking === 'hidden') continue;
+  for (const f of shown) {
     const raw = data[f.code];
     if (raw === undefined || raw === null || raw === '') continue;
     const masked = f.masking === 'personName' || (f.masking === 'personNameIfPerson' && person) || f.code === operator;

@@ -1,2 +1,4 @@
 export { RecordsRepo, copyRecords, csvField, type BulkRecord, type CopyCsv, type RecordSubmission, type QualityFilter, type PublicRecordRow, type PublicListQuery } from './records.repo.js';
 export type { RecordTables } from './records.tables.js';
+/** Notified by every commit that changes records (migration 0009). */
+export const RECORD_CHANGES_CHANNEL = 'record_changed';

@@ -91,16 +91,20 @@ export class PublicDirectory {
       if (!last || rows.length < this.page) break;
       after = { at: last.at, id: last.id };
     }
-    const changed = [...byId.values()];
-    for (const e of changed) {
+    const changed: Entry[] = [];
+    for (const e of byId.values()) {
       const before = this.names.get(e.id)?.row;
+      // Read again only because the horizon looks back: the entry stays the same object, which is
+      // how kept answers built from it (the portal's profiles) know it has not changed.
+      if (before && JSON.stringify(before) === JSON.stringify(e.row)) continue;
+      changed.push(e);
       if (before?.uscc && before.uscc !== e.row.uscc) this.byCode.delete(before.uscc); // a code corrected by the registry
       if (e.row.uscc) this.byCode.set(e.row.uscc, e.row);
       if (before?.region_code) this.regionCounts.set(before.region_code, (this.regionCounts.get(before.region_code) ?? 1) - 1);
       if (e.row.region_code) this.regionCounts.set(e.row.region_code, (this.regionCounts.get(e.row.region_code) ?? 0) + 1);
     }
     if (this.since === null) await this.names.load(changed);
-    else this.names.upsert(changed, (a, b) => JSON.stringify(a.row) === JSON.stringify(b.row));
+    else this.names.upsert(changed);
     this.since = horizon;
     this.checkedAt = started;
   }

@@ -323,7 +323,9 @@ export class SubjectsService {
     const code = normalizeCode(raw);
     const row = code.length === 18 ? await this.directory.byUscc(code) : undefined;
     if (!row || row.kind !== 'organization') return undefined;
-    return { id: row.id, view: this.presentPublic(row), parts: validateUscc(code, this.deps.regionName).parts };
+    // `source`: the directory's entry, a new object whenever the organization changes (kept answers
+    // compare it); `present` only when an answer is built, not when a kept one is sent.
+    return { id: row.id, source: row as object, present: () => ({ view: this.presentPublic(row), parts: validateUscc(code, this.deps.regionName).parts }) };
   }
 
   countOrganizations(): Promise<number> {

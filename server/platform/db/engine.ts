@@ -17,6 +17,9 @@ import { preparedName } from './prepared.js';
 
 export type EngineKind = 'pglite' | 'postgres';
 
+/** What a listener hears: a notification, or that notifications may be missed from now on, or are heard again. */
+export type ListenEvent = 'notify' | 'lost' | 'listening';
+
 export interface Engine<DB> {
   readonly kind: EngineKind;
   readonly db: Kysely<DB>;
@@ -28,9 +31,23 @@ export interface Engine<DB> {
   copyCsv(table: string, columns: string[], csv: string): Promise<void>;
   /** Several COPYs in one transaction: all rows or none (e.g. first-start demo data). */
   bulkLoad<T>(fn: (copy: (table: string, columns: string[], csv: string) => Promise<void>) => Promise<T>): Promise<T>;
+  /**
+   * Follows a notification channel (NOTIFY): `notify` after each commit that notified it, for this
+   * process's own commits before the commit returns; `lost` when the listening connection is gone
+   * and notifications may be missed, `listening` once they are heard again — anything kept on the
+   * strength of them must not be trusted between the two, nor before the first `listening`.
+   * Resolves after the first attempt (PostgreSQL keeps trying every second if it failed); returns
+   * the function that stops it. Closing the engine stops it too.
+   */
+  listen(channel: string, on: (event: ListenEvent) => void): Promise<() => Promise<void>>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+const RELISTEN_MS = 1000;
+/** A listening connection answers `select 1` this often, within this long, or it counts as lost. */
+const HEARTBEAT_MS = 15_000;
+const HEARTBEAT_TIMEOUT_MS = 5_000;
 
 // Same value shapes on both engines: DATE as 'YYYY-MM-DD' (no time-zone shifts), INT8 as number
 // (counts and sequences stay far below 2^53), NUMERIC as string (amounts in 万元 keep their digits).
@@ -82,10 +99,40 @@ async function openPostgres<DB>(url: string): Promise<Engine<DB>> {
   }
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {});
+  // Followed channels. Each pooled connection listens too, before its first use: PostgreSQL tells a
+  // listening session of its own commit before the commit returns, so this process never serves
+  // what it has just changed. Others' commits arrive a moment later, on every listening connection.
+  const followers = new Map<string, Set<(e: ListenEvent) => void>>();
+  /** The listeners' stop functions: closing the engine stops them too. */
+  const stopping = new Set<() => Promise<void>>();
+  const heard = new WeakMap<pg.PoolClient, Set<string>>();
+  const deliver = (m: pg.Notification) => {
+    for (const on of followers.get(m.channel) ?? []) on('notify');
+  };
+  const checkout = async (): Promise<pg.PoolClient> => {
+    const c = await pool.connect();
+    if (followers.size === 0) return c;
+    try {
+      let channels = heard.get(c);
+      if (!channels) {
+        heard.set(c, (channels = new Set()));
+        c.on('notification', deliver);
+      }
+      for (const channel of followers.keys()) {
+        if (channels.has(channel)) continue;
+        await c.query(`listen ${ident(channel)}`);
+        channels.add(channel);
+      }
+      return c;
+    } catch (err) {
+      c.release(err as Error);
+      throw err;
+    }
+  };
   // The registered hot queries (prepared.ts) run as named statements: parsed and planned once per connection.
   const named = {
     async connect() {
-      const c = await pool.connect();
+      const c = await checkout();
       return {
         query: ((text: unknown, values?: unknown[]) => {
           const name = typeof text === 'string' ? preparedName(text) : undefined;
@@ -102,7 +149,7 @@ async function openPostgres<DB>(url: string): Promise<Engine<DB>> {
     db,
     location,
     async applyScript(before, statement, script) {
-      const c = await pool.connect();
+      const c = await checkout();
       try {
         await c.query('begin');
         await c.query(before);
@@ -117,7 +164,7 @@ async function openPostgres<DB>(url: string): Promise<Engine<DB>> {
       }
     },
     async copyCsv(table, columns, csv) {
-      const c = await pool.connect();
+      const c = await checkout();
       try {
         await copyWith(c, table, columns, csv);
       } finally {
@@ -125,7 +172,7 @@ async function openPostgres<DB>(url: string): Promise<Engine<DB>> {
       }
     },
     async bulkLoad(fn) {
-      const c = await pool.connect();
+      const c = await checkout();
       try {
         await c.query('begin');
         const result = await fn((table, columns, csv) => copyWith(c, table, columns, csv));
@@ -138,10 +185,80 @@ async function openPostgres<DB>(url: string): Promise<Engine<DB>> {
         c.release();
       }
     },
+    /**
+     * A connection of its own hears the channel even when the pool has none open, and tells when it
+     * is lost (an error, its end, or a heartbeat unanswered: a server gone without a word); it is
+     * opened again every second until it is back. Until it first opens, nothing is heard as listening.
+     */
+    async listen(channel, on) {
+      const name = ident(channel);
+      let stopped = false;
+      let current: pg.Client | undefined;
+      let retry: NodeJS.Timeout | undefined;
+      let heartbeat: NodeJS.Timeout | undefined;
+      const open = async (): Promise<void> => {
+        const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true, application_name: 'xinyong-listen' });
+        const lost = () => {
+          if (current !== c) return;
+          current = undefined;
+          clearInterval(heartbeat);
+          void c.end().catch(() => {});
+          if (stopped) return;
+          on('lost');
+          retry = setTimeout(() => void reopen(), RELISTEN_MS);
+        };
+        c.on('error', lost);
+        c.on('end', lost);
+        c.on('notification', (m) => m.channel === channel && on('notify'));
+        try {
+          await c.connect();
+          await c.query(`listen ${name}`);
+        } catch (err) {
+          void c.end().catch(() => {});
+          throw err;
+        }
+        if (stopped) {
+          await c.end().catch(() => {});
+          return;
+        }
+        current = c;
+        heartbeat = setInterval(() => void c.query({ text: 'select 1', query_timeout: HEARTBEAT_TIMEOUT_MS } as pg.QueryConfig).catch(lost), HEARTBEAT_MS);
+        heartbeat.unref();
+        on('listening');
+      };
+      const reopen = async () => {
+        if (stopped) return;
+        try {
+          await open();
+        } catch {
+          if (!stopped) retry = setTimeout(() => void reopen(), RELISTEN_MS);
+        }
+      };
+      let set = followers.get(channel);
+      if (!set) followers.set(channel, (set = new Set()));
+      set.add(on);
+      // A server that cannot be listened to now does not stop the platform: it just keeps nothing
+      // on the strength of notifications until the connection opens.
+      await reopen();
+      const stop = async () => {
+        stopped = true;
+        clearTimeout(retry);
+        clearInterval(heartbeat);
+        set.delete(on);
+        if (set.size === 0) followers.delete(channel);
+        stopping.delete(stop);
+        const c = current;
+        current = undefined;
+        await c?.end().catch(() => {});
+      };
+      stopping.add(stop);
+      return stop;
+    },
     async ping() {
       await pool.query('select 1');
     },
     async close() {
+      await Promise.all([...stopping].map((stop) => stop()));
       await db.destroy(); // ends the pool
     },
   };
@@ -229,6 +346,13 @@ async function openPGlite<DB>(dir: string | undefined): Promise<Engine<DB>> {
           throw err;
         }
       }),
+    // One process, one session: every commit is this process's own, heard before it returns. Under
+    // the lock, so LISTEN does not land inside (and roll back with) someone's open transaction.
+    async listen(channel, on) {
+      const unlisten = await locked(() => pgl.listen(ident(channel), () => on('notify')));
+      on('listening');
+      return () => locked(unlisten);
+    },
     ping: () => locked(async () => void (await pgl.query('select 1'))),
     async close() {
       await locked(async () => pgl.close());

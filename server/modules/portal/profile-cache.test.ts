@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ProfileCache, type ProfileBasis } from './profile-cache.js';
+
+describe('profiles kept as sent', () => {
+  const item = { code: 'CF' };
+  const org = { id: 'a' };
+  const basis = (o: Partial<ProfileBasis> = {}): ProfileBasis => ({ subject: org, today: '2026-11-22', items: [item], ...o });
+  const listening = () => {
+    const c = new ProfileCache<{ json: string }>(2);
+    c.recordEvent('listening');
+    return c;
+  };
+
+  it('keeps nothing until record changes are heard', () => {
+    const c = new ProfileCache<{ json: string }>(2);
+    c.put('a', basis(), c.ticket(), { json: '{}' });
+    assert.equal(c.get('a', basis()), undefined);
+  });
+
+  it('sends what it kept while the organization, the day and the items are the same ones', () => {
+    const c = listening();
+    c.put('a', basis(), c.ticket(), { json: '{"a":1}' });
+    assert.deepEqual(c.get('a', basis()), { json: '{"a":1}' });
+    assert.equal(c.get('a', basis({ today: '2026-11-23' })), undefined, 'another day: windows may have ended');
+    c.put('a', basis(), c.ticket(), { json: '{"a":1}' });
+    assert.equal(c.get('a', basis({ subject: { ...org } })), undefined, 'the organization changed (a new directory entry)');
+    c.put('a', basis(), c.ticket(), { json: '{"a":1}' });
+    assert.equal(c.get('a', basis({ items: [{ ...item }] })), undefined, 'a new version of a catalog item');
+  });
+
+  it('drops everything on a record change, and keeps nothing built across one', () => {
+    const c = listening();
+    c.put('a', basis(), c.ticket(), { json: '{"a":1}' });
+    const ticket = c.ticket(); // a profile of b is being built …
+    c.recordEvent('notify'); // … while records change
+    assert.equal(c.get('a', basis()), undefined);
+    c.put('b', basis(), ticket, { json: '{"b":1}' });
+    assert.equal(c.get('b', basis()), undefined, 'built from what may be before the change');
+    assert.equal(c.size, 0);
+  });
+
+  it('neither keeps nor sends while the channel is lost, and starts afresh when it is back', () => {
+    const c = listening();
+    c.put('a', basis(), c.ticket(), { json: '{"a":1}' });
+    c.recordEvent('lost');
+    assert.equal(c.get('a', basis()), undefined);
+    c.put('a', basis(), c.ticket(), { json: '{"a":2}' });
+    assert.equal(c.get('a', basis()), undefined);
+    c.recordEvent('notify'); // this process's own commit, heard on a pooled connection: others' are still not
+    c.put('a', basis(), c.ticket(), { json: '{"a":2}' });
+    assert.equal(c.get('a', basis()), undefined);
+    c.recordEvent('listening');
+    assert.equal(c.get('a', basis()), undefined, 'changes while lost are unknown');
+    c.put('a', basis(), c.ticket(), { json: '{"a":3}' });
+    assert.deepEqual(c.get('a', basis()), { json: '{"a":3}' });
+  });
+
+  it('keeps at most its capacity, dropping the least recently sent', () => {
+    const c = listening();
+    c.put('a', basis(), c.ticket(), { json: 'A' });
+    c.put('b', basis(), c.ticket(), { json: 'B' });
+    assert.deepEqual(c.get('a', basis()), { json: 'A' }); // a is now the most recent
+    c.put('c', basis(), c.ticket(), { json: 'C' });
+    assert.equal(c.size, 2);
+    assert.equal(c.get('b', basis()), undefined);
+    assert.deepEqual(c.get('a', basis()), { json: 'A' });
+    assert.deepEqual(c.get('c', basis()), { json: 'C' });
+    const none = new ProfileCache<{ json: string }>(0);
+    none.recordEvent('listening');
+    none.put('a', basis(), none.ticket(), { json: 'A' });
+    assert.equal(none.size, 0);
+  });
+});
