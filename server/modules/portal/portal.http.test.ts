@@ -106,6 +106,8 @@ describe(`public portal API on ${ENGINE}`, () => {
     assert.equal(r.statusCode, 200, r.body);
     const body = r.json();
     assert.equal(body.subject.name, '福州华为技术有限公司');
+    // Named by its penalty without an ID number, so not linked as a person: the record's name is shown.
+    assert.deepEqual(body.subject.legalRepresentative, { name: '张三' });
     assert.equal(body.permits.total, 0);
     assert.equal(body.seriousList.total, 0);
     const [penalty] = body.penalties.items;

@@ -5,10 +5,11 @@
  */
 import type { Kysely } from 'kysely';
 import { chinaToday } from '../../../common/dates.js';
+import { maskPersonName } from '../../../common/masking.js';
 import type { PortalStatistics, PublicDepartment, PublicRegion, PublicSubject, SubjectProfile } from '../../../common/portal-api.js';
 import type { Clock } from '../../platform/clock.js';
 import type { CatalogService, InfoItem } from '../catalog/index.js';
-import { RecordsRepo, type RecordTables } from '../records/index.js';
+import { RecordsRepo, type PublicRecordRow, type RecordTables } from '../records/index.js';
 import type { OrgType, SubjectsService } from '../subjects/index.js';
 import { ProfileCache, type SentAnswer } from './profile-cache.js';
 import { presentPublicRecord, type PublicRecordView } from './public-record.js';
@@ -144,7 +145,7 @@ export class PortalService {
       return { total: views.length === 0 ? 0 : (mine[0]?.item_total ?? views.length), items: views };
     };
     return {
-      subject: found.view,
+      subject: found.view.legalRepresentative ? found.view : { ...found.view, legalRepresentative: this.representativeNamed(rows, subject.individualBusiness) },
       usccParts: found.parts as Record<string, unknown> | null,
       permits: tab(PUBLICITY_ITEMS.permits),
       penalties: tab(PUBLICITY_ITEMS.penalties),
@@ -153,6 +154,21 @@ export class PortalService {
       watchList: { total: 0, items: [] },
       seriousList: { total: 0, items: [] },
     };
+  }
+
+  /**
+   * No legal representative linked to the organization (departments often give the name without an
+   * ID number, and a person is only registered by ID): the newest record in publicity that names
+   * one does. A 个体工商户's operator is a natural person, masked as everywhere.
+   */
+  private representativeNamed(rows: readonly PublicRecordRow[], individualBusiness: boolean): { name: string } | null {
+    for (const r of rows) {
+      const item = this.item(r.item_code);
+      const field = item?.disclosure === 'public' ? item.subjectFields.legalRepresentative : undefined;
+      const name = field ? r.data[field] : undefined;
+      if (typeof name === 'string' && name.trim() !== '') return { name: individualBusiness ? maskPersonName(name.trim()) : name.trim() };
+    }
+    return null;
   }
 
   /**
