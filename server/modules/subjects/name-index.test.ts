@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import { NameIndex, searchKey, type IndexedOrganization } from './name-index.js';
 
 let n = 0;
-const org = (name: string, extra: Partial<IndexedOrganization> = {}): IndexedOrganization => ({ id: `id-${String(++n).padStart(4, '0')}`, name, orgType: 'enterprise', regionCode: '330106', ...extra });
+const org = (name: string, extra: Partial<IndexedOrganization> = {}): IndexedOrganization => ({ id: `id-${String(++n).padStart(4, '0')}`, name, org_type: 'enterprise', region_code: '330106', ...extra });
 
-function names(index: NameIndex, all: IndexedOrganization[], text: string, more: { orgType?: IndexedOrganization['orgType'] & string; region?: string; offset?: number; limit?: number } = {}) {
+function names(index: NameIndex, all: IndexedOrganization[], text: string, more: { orgType?: IndexedOrganization['org_type'] & string; region?: string; offset?: number; limit?: number } = {}) {
   const r = index.search({ text, offset: more.offset ?? 0, limit: more.limit ?? 20, orgType: more.orgType, region: more.region });
   const byId = new Map(all.map((o) => [o.id, o.name]));
   return { names: r.items.map((o) => byId.get(o.id)), total: r.total };
@@ -42,7 +42,7 @@ describe('the portal name index', () => {
   });
 
   it('filters by type and by region prefix', async () => {
-    const all = [org('恒达商店', { orgType: 'individualBusiness', regionCode: '330106' }), org('恒达有限公司', { regionCode: '330206' }), org('恒达科技有限公司', { regionCode: null })];
+    const all = [org('恒达商店', { org_type: 'individualBusiness', region_code: '330106' }), org('恒达有限公司', { region_code: '330206' }), org('恒达科技有限公司', { region_code: null })];
     const index = new NameIndex();
     await index.load(all);
     assert.deepEqual(names(index, all, '恒达', { orgType: 'individualBusiness' }).names, ['恒达商店']);
@@ -75,8 +75,8 @@ describe('the portal name index', () => {
     index.upsert([{ ...(all[0] as IndexedOrganization) }], sameName);
     assert.equal(index.size, 4, 'base 2 + overlay 2 (the renamed one is counted in both until a rebuild)');
     // A change the caller keeps beyond the name (here the type) replaces what a search returns.
-    index.upsert([{ ...(all[0] as IndexedOrganization), orgType: 'other' }], (a, b) => sameName(a, b) && a.orgType === b.orgType);
-    assert.equal(index.search({ text: '恒达机械', offset: 0, limit: 5 }).items[0]?.orgType, 'other');
+    index.upsert([{ ...(all[0] as IndexedOrganization), org_type: 'other' }], (a, b) => sameName(a, b) && a.org_type === b.org_type);
+    assert.equal(index.search({ text: '恒达机械', offset: 0, limit: 5 }).items[0]?.org_type, 'other');
   });
 
   it('rebuilds when the overlay grows, keeping changes made during the rebuild', async () => {
@@ -99,7 +99,7 @@ describe('the portal name index against a plain reference', () => {
     const key = searchKey(text);
     const matches = [...all.values()]
       .map((o) => ({ o, k: searchKey(o.name) }))
-      .filter(({ o, k }) => k.includes(key) && (!f.orgType || o.orgType === f.orgType) && (!f.region || (o.regionCode ?? '').startsWith(f.region)))
+      .filter(({ o, k }) => k.includes(key) && (!f.orgType || o.org_type === f.orgType) && (!f.region || (o.region_code ?? '').startsWith(f.region)))
       .sort((a, b) => Number(b.k.startsWith(key)) - Number(a.k.startsWith(key)) || a.k.length - b.k.length || (a.k < b.k ? -1 : a.k > b.k ? 1 : a.o.id < b.o.id ? -1 : 1));
     return { ids: matches.slice(offset, offset + limit).map((m) => m.o.id), total: matches.length };
   }
@@ -113,7 +113,7 @@ describe('the portal name index against a plain reference', () => {
     const regions = ['330106', '330206', '350102', null];
     const all = new Map<string, IndexedOrganization>();
     for (let i = 0; i < 3000; i++) {
-      const o = { id: `r-${String(i).padStart(5, '0')}`, name: name(), orgType: types[rnd(2)] as IndexedOrganization['orgType'], regionCode: regions[rnd(4)] ?? null };
+      const o = { id: `r-${String(i).padStart(5, '0')}`, name: name(), org_type: types[rnd(2)] as IndexedOrganization['org_type'], region_code: regions[rnd(4)] ?? null };
       all.set(o.id, o);
     }
     const index = new NameIndex(() => 400);
@@ -131,11 +131,11 @@ describe('the portal name index against a plain reference', () => {
     };
     check('loaded');
     // Renames and additions (the overlay, and replaced entries in the counts), then a rebuild.
-    const changes = Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? { ...(all.get(`r-${String(rnd(3000)).padStart(5, '0')}`) as IndexedOrganization), name: name() } : { id: `n-${i}`, name: name(), orgType: 'enterprise' as const, regionCode: '330106' }));
+    const changes = Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? { ...(all.get(`r-${String(rnd(3000)).padStart(5, '0')}`) as IndexedOrganization), name: name() } : { id: `n-${i}`, name: name(), org_type: 'enterprise' as const, region_code: '330106' }));
     index.upsert(changes);
     for (const c of changes) all.set(c.id, c);
     check('with an overlay');
-    index.upsert(Array.from({ length: 200 }, (_, i) => ({ id: `m-${i}`, name: name(), orgType: 'enterprise' as const, regionCode: '350102' })).map((o) => (all.set(o.id, o), o)));
+    index.upsert(Array.from({ length: 200 }, (_, i) => ({ id: `m-${i}`, name: name(), org_type: 'enterprise' as const, region_code: '350102' })).map((o) => (all.set(o.id, o), o)));
     await new Promise((resolve) => setTimeout(resolve, 100)); // the rebuild
     check('rebuilt');
   });

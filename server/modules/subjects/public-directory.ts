@@ -7,16 +7,12 @@
  * transaction (SubjectsRepo.changeHorizon), so a change committed late is not missed, also one
  * made by another process (a CLI import). One catch-up runs at a time; the first is the full load.
  */
-import { NameIndex, type IndexedOrganization, type NameQuery } from './name-index.js';
+import { NameIndex, type NameQuery } from './name-index.js';
 import type { PublicRow, SubjectsRepo } from './subjects.repo.js';
 
-
-interface Entry extends IndexedOrganization {
-  row: PublicRow;
-}
-
 export class PublicDirectory {
-  private readonly names = new NameIndex<Entry>();
+  /** The rows as read, indexed as they are: one object per organization, shared with byCode. */
+  private readonly names = new NameIndex<PublicRow>();
   private readonly byCode = new Map<string, PublicRow>();
   /** How many organizations each region code has: the search page's region filter. */
   private readonly regionCounts = new Map<string, number>();
@@ -35,7 +31,7 @@ export class PublicDirectory {
   async search(q: NameQuery): Promise<{ rows: PublicRow[]; total: number; capped: boolean }> {
     await this.fresh();
     const found = this.names.search(q);
-    return { rows: found.items.map((e) => e.row), total: found.total, capped: found.capped };
+    return { rows: found.items, total: found.total, capped: found.capped };
   }
 
   /**
@@ -79,29 +75,29 @@ export class PublicDirectory {
   private async catchUp(): Promise<void> {
     const started = performance.now();
     const horizon = await this.repo.changeHorizon();
-    const byId = new Map<string, Entry>(); // the last version of each, should a row be read twice
+    const byId = new Map<string, PublicRow>(); // the last version of each, should a row be read twice
     for (let after: { at: string; id: string } | null = null; ; ) {
       const rows = await this.repo.organizationsChanged(this.since, after, this.page);
       for (const { at: _, ...r } of rows) {
         // Types, statuses and codes repeat across a million rows: one string each, not one per row.
         const row = { ...r, kind: this.intern(r.kind), org_type: this.intern(r.org_type), status: this.intern(r.status), region_code: this.intern(r.region_code), industry_code: this.intern(r.industry_code) };
-        byId.set(row.id, { id: row.id, name: row.name, orgType: row.org_type, regionCode: row.region_code, row });
+        byId.set(row.id, row);
       }
       const last = rows[rows.length - 1];
       if (!last || rows.length < this.page) break;
       after = { at: last.at, id: last.id };
     }
-    const changed: Entry[] = [];
-    for (const e of byId.values()) {
-      const before = this.names.get(e.id)?.row;
-      // Read again only because the horizon looks back: the entry stays the same object, which is
+    const changed: PublicRow[] = [];
+    for (const row of byId.values()) {
+      const before = this.names.get(row.id);
+      // Read again only because the horizon looks back: the row stays the same object, which is
       // how kept answers built from it (the portal's profiles) know it has not changed.
-      if (before && JSON.stringify(before) === JSON.stringify(e.row)) continue;
-      changed.push(e);
-      if (before?.uscc && before.uscc !== e.row.uscc) this.byCode.delete(before.uscc); // a code corrected by the registry
-      if (e.row.uscc) this.byCode.set(e.row.uscc, e.row);
+      if (before && JSON.stringify(before) === JSON.stringify(row)) continue;
+      changed.push(row);
+      if (before?.uscc && before.uscc !== row.uscc) this.byCode.delete(before.uscc); // a code corrected by the registry
+      if (row.uscc) this.byCode.set(row.uscc, row);
       if (before?.region_code) this.regionCounts.set(before.region_code, (this.regionCounts.get(before.region_code) ?? 1) - 1);
-      if (e.row.region_code) this.regionCounts.set(e.row.region_code, (this.regionCounts.get(e.row.region_code) ?? 0) + 1);
+      if (row.region_code) this.regionCounts.set(row.region_code, (this.regionCounts.get(row.region_code) ?? 0) + 1);
     }
     if (this.since === null) await this.names.load(changed);
     else this.names.upsert(changed);
