@@ -27,7 +27,8 @@ export interface PublicRecord {
   basis: string | null;
   /** An objection is being handled (异议处理中): set by the objections issue; false until then. */
   disputed: boolean;
-  fields: { code: string; label: string; value: string }[];
+  /** Public fields as read: enumerations by label; amounts without trailing zeros, their unit (万元) apart. */
+  fields: { code: string; label: string; value: string; unit?: string }[];
 }
 
 export interface RecordTab {

@@ -82,6 +82,21 @@ describe(`canary crawl of the public portal on ${ENGINE}`, () => {
     }
   });
 
+  it('lists the demo’s departments, and 双公示 filtered by each shows its records only, masked', async () => {
+    const departments = (await get('/api/public/v1/departments')).json() as { items: { id: string; name: string }[] };
+    assert.ok(departments.items.length >= 5, `demo departments registered: ${departments.items.length}`);
+    const all = (await get('/api/public/v1/publicity/penalties?pageSize=1')).json() as { total: number };
+    let sum = 0;
+    for (const d of departments.items) {
+      const r = await get(`/api/public/v1/publicity/penalties?pageSize=50&department=${d.id}`);
+      assertClean(`penalties of ${d.name}`, r.text);
+      const body = r.json() as { total: number; items: { source: string | null }[] };
+      assert.ok(body.items.every((i) => i.source === d.name), `${d.name}: only its own records`);
+      sum += body.total;
+    }
+    assert.equal(sum, all.total, 'every penalty in publicity comes from one registered department');
+  });
+
   it('no page in the browser shows a canary', async (t) => {
     if (!browser) return t.skip(`chromium not installed at ${CHROMIUM}`);
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })).newPage();

@@ -50,15 +50,20 @@ describe(`public portal in a real browser on ${ENGINE}`, () => {
     if (p) await p.stop();
   });
 
-  /** From the results to the profile's penalty tab: the record with its basis and end of publicity. */
-  async function profileFlow(page: Page, shot: string) {
+  /**
+   * From the results to the profile's penalty tab: the record with its basis and end of publicity.
+   * On a phone the tabs are buttons that wrap (a radio group), every count in sight.
+   */
+  async function profileFlow(page: Page, shot: string, phone = false) {
     const results = page.getByTestId('search-results');
     await results.waitFor();
     assert.match(await results.innerText(), /共找到2个主体/);
     await results.getByRole('link', { name: COMPANY }).click();
     const profile = page.getByTestId('profile');
+    // A radio button's input is invisible: a citizen taps its label.
+    const tab = (name: RegExp) => (phone ? profile.locator('label').filter({ hasText: name }) : profile.getByRole('tab', { name }));
     await profile.getByRole('heading', { name: COMPANY }).waitFor();
-    await profile.getByRole('tab', { name: /行政处罚（1）/ }).click();
+    await tab(/行政处罚（1）/).click();
     const record = profile.getByTestId('record');
     await record.waitFor();
     const text = await record.innerText();
@@ -66,7 +71,9 @@ describe(`public portal in a real browser on ${ENGINE}`, () => {
     assert.match(text, /依据[\s\S]*《中华人民共和国产品质量法》第四十九条/);
     assert.match(text, /公示截止日期[\s\S]*\d{4}-\d{2}-\d{2}/);
     assert.match(text, /数据来源[\s\S]*福州市市场监督管理局/);
-    assert.match(await profile.getByRole('tab', { name: /严重失信主体名单（0）/ }).innerText(), /0/);
+    for (const name of [/行政许可（0）/, /守信红名单（0）/, /重点关注名单（0）/, /严重失信主体名单（0）/]) {
+      assert.ok(await tab(name).isVisible(), `${String(name)} in sight`);
+    }
     await page.screenshot({ path: path.join(ARTIFACTS, shot), fullPage: true });
   }
 
@@ -91,7 +98,7 @@ describe(`public portal in a real browser on ${ENGINE}`, () => {
     const context = await browser!.newContext({ viewport: { width: 375, height: 800 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
     const page = await context.newPage();
     await page.goto(`${base}/#/search?q=${encodeURIComponent('华为')}`);
-    await profileFlow(page, 'portal-profile-375.png');
+    await profileFlow(page, 'portal-profile-375.png', true);
     const width = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
     assert.ok(width.scroll <= width.client, `the page fits the screen (${width.scroll} > ${width.client})`);
     await context.close();

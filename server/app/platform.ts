@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { CatalogService, type CatalogTables } from '../modules/catalog/index.js';
-import { generateDemo, type DemoOptions, type DemoStats } from '../modules/demo/index.js';
+import { demoDepartments, generateDemo, type DemoDepartment, type DemoOptions, type DemoStats } from '../modules/demo/index.js';
 import { RECORD_CHANGES_CHANNEL, type RecordTables } from '../modules/records/index.js';
 import { SubjectsService, type SubjectTables } from '../modules/subjects/index.js';
 import { AuditLog, actorOf, type AuditTables } from '../modules/audit/index.js';
@@ -157,7 +157,8 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     if (wantDemo && opts.demo && (await getSetting(engine.db, 'demo_loaded')) === undefined) {
       const o = opts.demo;
       const until = chinaToday();
-      demo = await engine.bulkLoad((copy) => generateDemo(copy, cipher, catalog.regions(), { ...o, until, parallel: 1, publication: demoPublication(catalog, collection, until) }));
+      const departments = await registerDemoDepartments(identity, collection, demoDepartments(catalog.regions(), o.seed));
+      demo = await engine.bulkLoad((copy) => generateDemo(copy, cipher, catalog.regions(), { ...o, until, parallel: 1, departments, publication: demoPublication(catalog, collection, until) }));
       await putSetting(engine.db, 'demo_loaded', new Date().toISOString());
       log.info({ persons: demo.persons, organizations: demo.organizations, records: demo.records }, 'demo data loaded (first start)');
     }
@@ -251,6 +252,23 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
 }
 
 /** Demo records get their severity and publicity window exactly as collected records do. */
+/**
+ * The demo's departments, registered (or found, should an earlier first start have stopped before
+ * its records were in) and granted 行政许可 and 行政处罚, so the demo's records come from departments
+ * the portal can filter 双公示 by and the console can administer.
+ */
+async function registerDemoDepartments(identity: IdentityService, collection: CollectionService, wanted: DemoDepartment[]): Promise<DemoDepartment[]> {
+  const actor = { id: 'system', name: '演示数据', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
+  const known = await identity.departments();
+  const out: DemoDepartment[] = [];
+  for (const d of wanted) {
+    const id = known.find((k) => k.uscc === d.uscc)?.id ?? (await identity.createDepartment({ name: d.name, uscc: d.uscc }, actor)).id;
+    await collection.setGrants(id, ['XK', 'CF'], actor);
+    out.push({ ...d, id });
+  }
+  return out;
+}
+
 export function demoPublication(catalog: CatalogService, collection: CollectionService, today: string): DemoOptions['publication'] {
   return (itemCode, data, decisionDate, person) => {
     const item = catalog.get('infoItem', itemCode)?.content;

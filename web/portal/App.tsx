@@ -1,8 +1,8 @@
 /** The public portal: home (search box, code check), search results, credit profiles, 双公示. */
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Input, Layout, List, Radio, Row, Space, Tag, Typography } from 'antd';
 import { api, describeError } from '../ui/api';
-import { t } from '../ui/i18n';
+import { colon, inBrackets, t } from '../ui/i18n';
 import { LangSwitch } from '../ui/LangSwitch';
 import { ProfilePage } from './ProfilePage';
 import { PublicityPage } from './PublicityPage';
@@ -66,7 +66,7 @@ function CodeCheck() {
         <Radio.Group value={kind} onChange={(e) => setKind(e.target.value)} optionType="button" size="small"
           options={[{ label: t('自动识别'), value: 'auto' }, { label: t('统一社会信用代码'), value: 'uscc' }, { label: t('身份证号码'), value: 'id' }]} />
         <Input.Search
-          aria-label="待校验的代码"
+          aria-label={t('待校验的代码')}
           placeholder={t('输入18位统一社会信用代码或身份证号码（支持全角）')}
           value={code}
           onChange={(e) => setCode(e.target.value)}
@@ -81,7 +81,7 @@ function CodeCheck() {
             <Alert
               type={result.valid ? 'success' : 'error'}
               showIcon
-              message={`${t(result.valid ? '校验通过' : '校验未通过')}：${t(result.kind === 'uscc' ? '统一社会信用代码' : '身份证号码')}${result.kindInferred ? `（${t('自动识别')}）` : ''} ${result.normalized}`}
+              message={`${t(result.valid ? '校验通过' : '校验未通过')}${colon()}${t(result.kind === 'uscc' ? '统一社会信用代码' : '身份证号码')}${result.kindInferred ? inBrackets(t('自动识别')) : ''} ${result.normalized}`}
             />
             {result.errors.length > 0 && <List size="small" dataSource={result.errors} renderItem={(e) => <List.Item><Tag color="red">{t('错误')}</Tag>{e.message}</List.Item>} />}
             {result.warnings.length > 0 && <List size="small" dataSource={result.warnings} renderItem={(e) => <List.Item><Tag color="orange">{t('提示')}</Tag>{e.message}</List.Item>} />}
@@ -118,8 +118,11 @@ function Home() {
         <Col xs={24} md={14}><CodeCheck /></Col>
         <Col xs={24} md={10}>
           <Card title={t('服务')}>
-            <List size="small" dataSource={['信用修复（即将开放）', '异议申诉（即将开放）', '信用报告（即将开放）', '接口文档：/docs'].map((s) => t(s))} renderItem={(s) => <List.Item>{s}</List.Item>} />
-            <Button type="link" href="/console/" style={{ paddingLeft: 0 }}>{t('工作人员登录管理后台')}</Button>
+            <List size="small" dataSource={['信用修复（即将开放）', '异议申诉（即将开放）', '信用报告（即将开放）'].map((s) => t(s))} renderItem={(s) => <List.Item>{s}</List.Item>} />
+            <Space direction="vertical" size={0}>
+              <Typography.Link href="/docs">{t('开放接口文档')}</Typography.Link>
+              <Typography.Link href="/console/">{t('工作人员登录管理后台')}</Typography.Link>
+            </Space>
           </Card>
         </Col>
       </Row>
@@ -138,12 +141,21 @@ function Page({ route }: { route: Route }) {
 export function App() {
   const route = useRoute();
   const current = route.path[0] ?? '';
+  // After following a link to another page, the keyboard starts at the new page's content, as a
+  // screen reader expects; the first page keeps its own focus (the home page's search box).
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  const pageKey = route.path.join('/');
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else main.current?.focus({ preventScroll: true });
+  }, [pageKey]);
   return (
     <Layout style={{ minHeight: '100vh', background: '#f5f5f5' }}>
       <Layout.Header style={{ background: '#c0392b', padding: '0 16px', height: 'auto', lineHeight: 1.5 }}>
         <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
           <Typography.Title level={3} style={{ color: '#fff', margin: '12px 0 4px' }}>{t('信用Xinyong')}</Typography.Title>
-          <LangSwitch />
+          <span className="no-print"><LangSwitch /></span>
         </div>
         <nav className="no-print" aria-label={t('网站导航')} style={{ display: 'flex', flexWrap: 'wrap', gap: 16, paddingBottom: 8 }}>
           {NAV.map((n) =>
@@ -156,9 +168,13 @@ export function App() {
         </nav>
       </Layout.Header>
       <Layout.Content style={{ maxWidth: 1000, width: '100%', margin: '0 auto', padding: 16 }}>
-        <Page route={route} />
+        <main ref={main} tabIndex={-1} aria-label={t('页面内容')} style={{ outline: 'none' }}>
+          <Page route={route} />
+        </main>
       </Layout.Content>
-      <Layout.Footer style={{ textAlign: 'center' }}>{t('信用Xinyong 开源公共信用信息平台 · 隐私政策 · 网站地图')}</Layout.Footer>
+      <Layout.Footer style={{ textAlign: 'center' }}>
+        {t('信用Xinyong 开源公共信用信息平台')} · <Typography.Link href="/docs">{t('开放接口文档')}</Typography.Link>
+      </Layout.Footer>
     </Layout>
   );
 }

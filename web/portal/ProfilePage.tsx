@@ -2,29 +2,42 @@
  * 信用主体详情: the organization's header card (name, code and its parts, legal representative,
  * region) and tabs with counts — 行政许可, 行政处罚 (only records inside their publicity window),
  * and the three lists. Each record shows its source, decision date, legal basis and publicity end.
- * 打印 prints the page without the navigation.
+ * 打印 prints the page without the navigation, with every tab's records one after the other.
+ * On a phone the five tabs are buttons that wrap, so every count is in sight.
  */
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Descriptions, Empty, Space, Spin, Tabs, Tag, Typography } from 'antd';
+import { flushSync } from 'react-dom';
+import { Alert, Button, Card, Descriptions, Empty, Grid, Radio, Space, Spin, Tabs, Tag, Typography } from 'antd';
 import { PrinterOutlined } from '@ant-design/icons';
 import type { PublicRecord, RecordTab, SubjectProfile } from '../../common/portal-api';
 import { ApiError, api, describeError } from '../ui/api';
-import { t } from '../ui/i18n';
-import { typeLabel } from './SearchPage';
+import { inBrackets, t } from '../ui/i18n';
+import { representativeLabel, typeLabel } from './SearchPage';
+
+/** Labels stay on one line; a code breaks nowhere. */
+const LABEL = { whiteSpace: 'nowrap' } as const;
+const CODE = { whiteSpace: 'nowrap' } as const;
+
+/** 「罚款金额(万元)」 with 14.26 and its unit: 「罚款金额」 14.26万元. */
+function fieldText(f: PublicRecord['fields'][number]): { code: string; label: string; value: string } {
+  if (!f.unit) return f;
+  return { code: f.code, label: f.label.replace(new RegExp(`[（(]${f.unit}[)）]$`), ''), value: `${f.value}${f.unit}` };
+}
 
 function RecordCard({ r }: { r: PublicRecord }) {
+  const narrow = !Grid.useBreakpoint().sm;
   // Shown in the card's own rows: not repeated among the fields.
   const shown = new Set(['CF_WSH', 'XK_WSH', 'CF_JDRQ', 'XK_JDRQ', 'CF_YJ', 'CF_SJLY', 'XK_LYDW', 'CF_SJLYDM', 'XK_LYDWDM', 'CF_CFJGDM', 'XK_XKJGDM', 'CF_XDR_SHXYM', 'XK_XDR_SHXYM', 'CF_XDR_MC', 'XK_XDR_MC']);
   return (
     <Card size="small" style={{ marginBottom: 12 }} data-testid="record"
       title={<Space wrap>{r.documentNumber}{r.disputed && <Tag color="blue">{t('异议处理中')}</Tag>}</Space>}>
-      <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered>
+      <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered labelStyle={LABEL} layout={narrow ? 'vertical' : 'horizontal'}>
         <Descriptions.Item label={t('决定日期')}>{r.decisionDate}</Descriptions.Item>
         <Descriptions.Item label={t('公示截止日期')}>{r.publicityEnd ?? t('长期')}</Descriptions.Item>
         <Descriptions.Item label={t('数据来源')} span={2}>{r.source ?? '—'}</Descriptions.Item>
         {r.basis && <Descriptions.Item label={t('依据')} span={2}>{r.basis}</Descriptions.Item>}
-        {r.fields.filter((f) => !shown.has(f.code)).map((f) => (
-          <Descriptions.Item key={f.code} label={f.label} span={f.value.length > 20 ? 2 : 1}>{f.value}</Descriptions.Item>
+        {r.fields.filter((f) => !shown.has(f.code)).map(fieldText).map((f) => (
+          <Descriptions.Item key={f.code} label={<span style={{ whiteSpace: 'normal' }}>{f.label}</span>} span={f.value.length > 20 ? 2 : 1}>{f.value}</Descriptions.Item>
         ))}
       </Descriptions>
     </Card>
@@ -44,6 +57,22 @@ function TabBody({ tab }: { tab: RecordTab }) {
 export function ProfilePage({ uscc }: { uscc: string }) {
   const [profile, setProfile] = useState<SubjectProfile | null>(null);
   const [error, setError] = useState('');
+  const [active, setActive] = useState('permits');
+  const screens = Grid.useBreakpoint();
+  const narrow = !screens.md; // the tabs become buttons that wrap
+  const phone = !screens.sm; // labels above values
+  // While printing (the button, or the browser's own print), every tab's records are on the page.
+  const [printing, setPrinting] = useState(false);
+  useEffect(() => {
+    const before = () => flushSync(() => setPrinting(true));
+    const after = () => setPrinting(false);
+    window.addEventListener('beforeprint', before);
+    window.addEventListener('afterprint', after);
+    return () => {
+      window.removeEventListener('beforeprint', before);
+      window.removeEventListener('afterprint', after);
+    };
+  }, []);
 
   useEffect(() => {
     setProfile(null);
@@ -57,13 +86,14 @@ export function ProfilePage({ uscc }: { uscc: string }) {
   if (!profile) return <Spin style={{ display: 'block', margin: 48 }} />;
   const s = profile.subject;
   const parts = profile.usccParts as { registrationAuthority?: { name: string }; entityType?: { name: string } } | null;
+  // Short English labels (|tab): five long ones do not fit beside each other even on a desktop.
   const tabs: { key: string; label: string; tab: RecordTab }[] = [
-    { key: 'permits', label: '行政许可', tab: profile.permits },
-    { key: 'penalties', label: '行政处罚', tab: profile.penalties },
-    { key: 'red', label: '守信红名单', tab: profile.redList },
-    { key: 'watch', label: '重点关注名单', tab: profile.watchList },
-    { key: 'serious', label: '严重失信主体名单', tab: profile.seriousList },
-  ];
+    { key: 'permits', label: t('行政许可|tab'), tab: profile.permits },
+    { key: 'penalties', label: t('行政处罚|tab'), tab: profile.penalties },
+    { key: 'red', label: t('守信红名单|tab'), tab: profile.redList },
+    { key: 'watch', label: t('重点关注名单|tab'), tab: profile.watchList },
+    { key: 'serious', label: t('严重失信主体名单|tab'), tab: profile.seriousList },
+  ].map((x) => ({ ...x, label: `${x.label}${inBrackets(x.tab.total)}` }));
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="profile">
       <Card title={<Typography.Title level={4} style={{ margin: 0, whiteSpace: 'normal' }}>{s.name}</Typography.Title>}
@@ -74,18 +104,34 @@ export function ProfilePage({ uscc }: { uscc: string }) {
           {profile.watchList.total > 0 && <Tag color="orange">{t('重点关注')}</Tag>}
           {profile.redList.total > 0 && <Tag color="green">{t('守信红名单')}</Tag>}
         </Space>
-        <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered>
-          <Descriptions.Item label={t('统一社会信用代码')}>{s.uscc}</Descriptions.Item>
-          <Descriptions.Item label={t('法定代表人')}>{s.legalRepresentative?.name ?? '—'}</Descriptions.Item>
+        <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered labelStyle={LABEL} layout={phone ? 'vertical' : 'horizontal'}>
+          <Descriptions.Item label={t('统一社会信用代码')}><span style={CODE}>{s.uscc}</span></Descriptions.Item>
+          <Descriptions.Item label={representativeLabel(s.orgType)}>{s.legalRepresentative?.name ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('登记管理部门')}>{parts?.registrationAuthority?.name ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('机构类别')}>{parts?.entityType?.name ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('所在地区')}>{s.region?.name ?? s.region?.code ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('行业')}>{s.industry?.name ?? '—'}</Descriptions.Item>
         </Descriptions>
       </Card>
-      <Card>
-        <Tabs defaultActiveKey="permits" items={tabs.map((x) => ({ key: x.key, label: `${t(x.label)}（${x.tab.total}）`, children: <TabBody tab={x.tab} /> }))} />
+      <Card className="no-print">
+        {narrow ? (
+          <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+            <Radio.Group value={active} onChange={(e) => setActive(e.target.value)} optionType="button" aria-label={t('信用信息类别')}
+              options={tabs.map((x) => ({ value: x.key, label: x.label }))} style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }} />
+            <TabBody tab={(tabs.find((x) => x.key === active) ?? tabs[0])?.tab ?? profile.permits} />
+          </Space>
+        ) : (
+          <Tabs activeKey={active} onChange={setActive} items={tabs.map((x) => ({ key: x.key, label: x.label, children: <TabBody tab={x.tab} /> }))} />
+        )}
       </Card>
+      {/* Printed: every tab, one after the other (the tabs above are not printed). */}
+      {printing && (
+        <div className="print-only">
+          {tabs.map((x) => (
+            <Card key={x.key} title={x.label} style={{ marginBottom: 12 }}><TabBody tab={x.tab} /></Card>
+          ))}
+        </div>
+      )}
     </Space>
   );
 }

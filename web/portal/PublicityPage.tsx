@@ -1,11 +1,15 @@
-/** 双公示: the public permits or penalties, newest decision first, filtered by department, decision date and category. */
+/**
+ * 双公示: the public permits or penalties, newest decision first, filtered by department, decision
+ * date and category. The filters show what the address says (a link or Back sets them). On a phone
+ * each record is a short card instead of a table row.
+ */
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, DatePicker, Input, Segmented, Select, Space, Table, Typography } from 'antd';
+import { Alert, Button, Card, DatePicker, Grid, Input, List, Pagination, Segmented, Select, Space, Table, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import type { PublicDepartment, PublicityResult } from '../../common/portal-api';
 import { api, describeError } from '../ui/api';
-import { t } from '../ui/i18n';
+import { colon, t } from '../ui/i18n';
 import { go, subjectHref, type Route } from './route';
 
 const PAGE_SIZE = 20;
@@ -21,6 +25,10 @@ export function PublicityPage({ route, kind }: { route: Route; kind: 'permits' |
   const [error, setError] = useState('');
   const [loading, setLoading] = useState(false);
   const [departments, setDepartments] = useState<PublicDepartment[]>([]);
+  const [categoryText, setCategoryText] = useState(category);
+  useEffect(() => setCategoryText(category), [category, kind]);
+  const narrow = !Grid.useBreakpoint().sm;
+  const reversed = from !== '' && to !== '' && from > to;
   const nav = (o: Record<string, string | number | undefined>) => go(`publicity/${kind}`, { department, from, to, category, ...o });
   const filters = new URLSearchParams({ ...(department ? { department } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(category ? { category } : {}) }).toString();
 
@@ -44,28 +52,47 @@ export function PublicityPage({ route, kind }: { route: Route; kind: 'permits' |
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Card>
         <Space wrap>
-          <Segmented value={kind} onChange={(v) => go(`publicity/${String(v)}`)} options={[{ value: 'permits', label: t('行政许可') }, { value: 'penalties', label: t('行政处罚') }]} />
+          <Segmented value={kind} onChange={(v) => go(`publicity/${String(v)}`)} options={[{ value: 'permits', label: t('行政许可|tab') }, { value: 'penalties', label: t('行政处罚|tab') }]} />
           <Select allowClear showSearch optionFilterProp="label" aria-label={t('数据来源部门')} placeholder={t('全部部门')} style={{ minWidth: 220 }}
             value={department || undefined} options={departments.map((d) => ({ value: d.id, label: d.name }))}
             onChange={(v?: string) => nav({ department: v ?? '', page: 1 })} />
-          <DatePicker.RangePicker aria-label={t('决定日期')} value={from && to ? [dayjs(from), dayjs(to)] : null}
+          <DatePicker.RangePicker aria-label={t('决定日期')} allowEmpty={[true, true]} value={from || to ? [from ? dayjs(from) : null, to ? dayjs(to) : null] : null}
             onChange={(v) => nav({ from: v?.[0]?.format('YYYY-MM-DD'), to: v?.[1]?.format('YYYY-MM-DD'), page: 1 })} />
-          <Input.Search allowClear aria-label={t('类别')} placeholder={t(kind === 'penalties' ? '处罚类别，如 罚款' : '许可类别，如 普通')} defaultValue={category}
-            onSearch={(v) => nav({ category: v.trim(), page: 1 })} style={{ width: 220 }} />
+          <Input.Search allowClear aria-label={t('类别')} placeholder={t(kind === 'penalties' ? '处罚类别，如 罚款' : '许可类别，如 普通')} value={categoryText}
+            onChange={(e) => setCategoryText(e.target.value)} onSearch={(v) => nav({ category: v.trim(), page: 1 })} style={{ width: 220 }} />
         </Space>
       </Card>
       {error && <Alert type="error" showIcon message={error} />}
-      <Card title={t(kind === 'penalties' ? '行政处罚（公示期内）' : '行政许可（公示期内）')}
+      {reversed && <Alert type="warning" showIcon message={t('开始日期晚于结束日期，没有记录在这个范围内')} />}
+      <Card title={<span style={{ whiteSpace: 'normal' }}>{t(kind === 'penalties' ? '行政处罚（公示期内）' : '行政许可（公示期内）')}</span>}
         extra={<Button icon={<DownloadOutlined />} href={`/api/public/v1/publicity/${kind}.csv${filters ? `?${filters}` : ''}`} data-testid="publicity-export">{t('导出CSV')}</Button>}>
-        <Table rowKey="id" size="small" loading={loading} dataSource={result?.items ?? []} scroll={{ x: 720 }} data-testid="publicity-table"
-          pagination={{ current: page, pageSize: PAGE_SIZE, total: result?.total ?? 0, showSizeChanger: false, onChange: (n) => nav({ page: n }), showTotal: (n) => t('共{n}条', { n }) }}
-          columns={[
-            { title: t('行政相对人'), dataIndex: ['subject', 'name'], render: (name: string, r) => (r.subject.uscc ? <Typography.Link href={subjectHref(r.subject.uscc)}>{name}</Typography.Link> : name) },
-            { title: t('决定文书号'), dataIndex: 'documentNumber' },
-            { title: t('决定日期'), dataIndex: 'decisionDate', width: 110 },
-            { title: t('数据来源'), dataIndex: 'source' },
-            { title: t('公示截止日期'), dataIndex: 'publicityEnd', width: 120, render: (d: string | null) => d ?? t('长期') },
-          ]} />
+        {narrow ? (
+          <>
+            <List loading={loading} dataSource={result?.items ?? []} data-testid="publicity-list" locale={{ emptyText: t('暂无数据') }}
+              renderItem={(r) => (
+                <List.Item>
+                  <Space direction="vertical" size={0} style={{ width: '100%' }}>
+                    {r.subject.uscc ? <Typography.Link href={subjectHref(r.subject.uscc)} strong>{r.subject.name}</Typography.Link> : <Typography.Text strong>{r.subject.name}</Typography.Text>}
+                    <Typography.Text>{r.documentNumber}</Typography.Text>
+                    <Typography.Text type="secondary">{t('决定日期')}{colon()}{r.decisionDate} · {t('公示截止日期')}{colon()}{r.publicityEnd ?? t('长期')}</Typography.Text>
+                    {r.source && <Typography.Text type="secondary">{t('数据来源')}{colon()}{r.source}</Typography.Text>}
+                  </Space>
+                </List.Item>
+              )} />
+            <Pagination simple style={{ marginTop: 12 }} current={page} pageSize={PAGE_SIZE} total={result?.total ?? 0} onChange={(n) => nav({ page: n })} />
+            <Typography.Text type="secondary">{t('共{n}条', { n: result?.total ?? 0 })}</Typography.Text>
+          </>
+        ) : (
+          <Table rowKey="id" size="small" loading={loading} dataSource={result?.items ?? []} scroll={{ x: 720 }} data-testid="publicity-table"
+            pagination={{ current: page, pageSize: PAGE_SIZE, total: result?.total ?? 0, showSizeChanger: false, onChange: (n) => nav({ page: n }), showTotal: (n) => t('共{n}条', { n }) }}
+            columns={[
+              { title: t('行政相对人'), dataIndex: ['subject', 'name'], render: (name: string, r) => (r.subject.uscc ? <Typography.Link href={subjectHref(r.subject.uscc)}>{name}</Typography.Link> : name) },
+              { title: t('决定文书号'), dataIndex: 'documentNumber' },
+              { title: t('决定日期'), dataIndex: 'decisionDate', width: 110 },
+              { title: t('数据来源'), dataIndex: 'source' },
+              { title: t('公示截止日期'), dataIndex: 'publicityEnd', width: 120, render: (d: string | null) => d ?? t('长期') },
+            ]} />
+        )}
       </Card>
     </Space>
   );

@@ -1,9 +1,9 @@
 /** 信用信息查询: organizations by name, part of a name or USCC; each hit links to its credit profile. */
 import { useEffect, useState } from 'react';
-import { Alert, Card, Empty, Input, List, Pagination, Select, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Grid, Input, List, Pagination, Select, Space, Tag, Typography } from 'antd';
 import type { SubjectSearchResult, PublicRegion } from '../../common/portal-api';
 import { api, describeError } from '../ui/api';
-import { t } from '../ui/i18n';
+import { colon, inBrackets, t } from '../ui/i18n';
 import { go, subjectHref, type Route } from './route';
 
 const TYPES = [
@@ -21,6 +21,14 @@ export function typeLabel(orgType: string | null): string {
   return t(TYPES.find((x) => x.value === orgType)?.label ?? '其他组织');
 }
 
+/** A 个体工商户 is run by its 经营者; other organizations have a 法定代表人. */
+export function representativeLabel(orgType: string | null): string {
+  return orgType === 'individualBusiness' ? t('经营者') : t('法定代表人');
+}
+
+/** Two characters at least, as the API asks; a whole code is always a query. */
+const tooShort = (q: string) => [...q.trim()].length < 2;
+
 /** The big search box of the home page and the results page. */
 export function SearchBox({ initial = '', autoFocus = false }: { initial?: string; autoFocus?: boolean }) {
   const [text, setText] = useState(initial);
@@ -28,14 +36,16 @@ export function SearchBox({ initial = '', autoFocus = false }: { initial?: strin
   return (
     <Input.Search size="large" value={text} onChange={(e) => setText(e.target.value)} autoFocus={autoFocus} maxLength={100}
       placeholder={t('请输入企业名称或统一社会信用代码')} enterButton={t('查询')} aria-label={t('信用信息查询')}
-      onSearch={(v) => v.trim() && go('search', { q: v.trim() })} data-testid="portal-search" />
+      onSearch={(v) => go('search', { q: v.trim() })} data-testid="portal-search" />
   );
 }
 
 export function SearchPage({ route }: { route: Route }) {
   const q = route.params.get('q') ?? '';
-  const type = route.params.get('type') ?? '';
-  const region = route.params.get('region') ?? '';
+  // A type or region the page does not offer (an edited address) is not sent: the API would refuse it.
+  const type = TYPES.some((x) => x.value === route.params.get('type')) ? (route.params.get('type') ?? '') : '';
+  const region = /^\d{2}(\d{2}){0,2}$/.test(route.params.get('region') ?? '') ? (route.params.get('region') ?? '') : '';
+  const narrow = !Grid.useBreakpoint().sm;
   const [regions, setRegions] = useState<PublicRegion[]>([]);
   const page = Math.max(1, Number(route.params.get('page') ?? 1) || 1);
   const [result, setResult] = useState<SubjectSearchResult | null>(null);
@@ -43,9 +53,14 @@ export function SearchPage({ route }: { route: Route }) {
   const [loading, setLoading] = useState(false);
 
   useEffect(() => {
-    if (!q.trim()) return;
+    // No query, or one character: no results on the page, not even the last ones. (A new query
+    // keeps the last results, marked as loading, until its own arrive.)
+    setError(q.trim() && tooShort(q) ? t('请至少输入两个字') : '');
+    if (tooShort(q)) {
+      setResult(null);
+      return;
+    }
     setLoading(true);
-    setError('');
     const query = new URLSearchParams({ q, page: String(page), pageSize: String(PAGE_SIZE), ...(type ? { type } : {}), ...(region ? { region } : {}) });
     api<SubjectSearchResult>('GET', `/api/public/v1/subjects?${query.toString()}`)
       .then(setResult)
@@ -72,14 +87,16 @@ export function SearchPage({ route }: { route: Route }) {
               options={TYPES.map((x) => ({ value: x.value, label: t(x.label) }))} />
             <Select allowClear showSearch optionFilterProp="label" value={region || undefined} style={{ minWidth: 200 }} aria-label={t('所在地区')} placeholder={t('全部地区')}
               onChange={(v?: string) => go('search', { q, type, region: v ?? '' })}
-              options={regions.map((r) => ({ value: r.code, label: `${r.name}（${r.count.toLocaleString('zh-CN')}）` }))} />
+              options={regions.map((r) => ({ value: r.code, label: `${r.name}${inBrackets(r.count.toLocaleString('zh-CN'))}` }))} />
           </Space>
         </Space>
       </Card>
-      {error && <Alert type="error" showIcon message={error} />}
+      {error && <Alert type={tooShort(q) ? 'info' : 'error'} showIcon message={error} />}
       {result && (
-        <Card title={result.totalCapped ? t('找到{n}个以上主体，请输入更完整的名称', { n: result.total }) : t('共找到{n}个主体', { n: result.total })} data-testid="search-results">
-          {result.items.length === 0 ? (
+        <Card title={<span style={{ whiteSpace: 'normal' }}>{result.totalCapped ? t('找到{n}个以上主体，请输入更完整的名称', { n: result.total }) : t(result.total === 1 ? '共找到{n}个主体|one' : '共找到{n}个主体', { n: result.total })}</span>} data-testid="search-results">
+          {result.items.length === 0 && result.total > 0 ? (
+            <Empty description={t('这一页没有结果')}><Button onClick={() => go('search', { q, type, region })}>{t('回到第一页')}</Button></Empty>
+          ) : result.items.length === 0 ? (
             <Empty description={t('没有找到匹配的主体，请检查名称或代码')} />
           ) : (
             <List loading={loading} dataSource={result.items} renderItem={(s) => (
@@ -87,7 +104,7 @@ export function SearchPage({ route }: { route: Route }) {
                 <Space direction="vertical" size={2} style={{ width: '100%' }}>
                   <Typography.Link href={subjectHref(s.uscc ?? '')} strong style={{ fontSize: 16 }}>{s.name}</Typography.Link>
                   <Typography.Text type="secondary">
-                    {t('统一社会信用代码')}：{s.uscc} · {t('法定代表人')}：{s.legalRepresentative?.name ?? '—'} · {s.region?.name ?? s.region?.code ?? '—'}
+                    <span style={{ whiteSpace: 'nowrap' }}>{t('统一社会信用代码')}{colon()}{s.uscc}</span> · {representativeLabel(s.orgType)}{colon()}{s.legalRepresentative?.name ?? '—'} · {s.region?.name ?? s.region?.code ?? '—'}
                   </Typography.Text>
                   <Space size={4} wrap><Tag>{typeLabel(s.orgType)}</Tag>{s.status !== 'active' && <Tag color="default">{t('非存续')}</Tag>}</Space>
                 </Space>
@@ -95,7 +112,7 @@ export function SearchPage({ route }: { route: Route }) {
             )} />
           )}
           {result.total > PAGE_SIZE && (
-            <Pagination style={{ marginTop: 16 }} current={page} pageSize={PAGE_SIZE} total={Math.min(result.total, PAGE_SIZE * 1000)} showSizeChanger={false}
+            <Pagination style={{ marginTop: 16 }} simple={narrow} current={page} pageSize={PAGE_SIZE} total={Math.min(result.total, PAGE_SIZE * 1000)} showSizeChanger={false}
               onChange={(p) => go('search', { q, type, region, page: p })} />
           )}
         </Card>

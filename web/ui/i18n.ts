@@ -60,6 +60,19 @@ export const EN: Readonly<Record<string, string>> = {
   '行政相对人': 'Party',
   '主体类型': 'Subject type',
   '共找到{n}个主体': '{n} subjects found',
+  '共找到{n}个主体|one': '{n} subject found',
+  请至少输入两个字: 'Please type at least two characters',
+  经营者: 'Operator',
+  这一页没有结果: 'Nothing on this page',
+  回到第一页: 'Back to the first page',
+  '行政许可|tab': 'Permits',
+  '行政处罚|tab': 'Penalties',
+  '守信红名单|tab': 'Red list',
+  '重点关注名单|tab': 'Watch list',
+  '严重失信主体名单|tab': 'Serious list',
+  信用信息类别: 'Kind of credit information',
+  '开始日期晚于结束日期，没有记录在这个范围内': 'The start date is after the end date: no record falls in this range',
+  暂无数据: 'No data',
   '找到{n}个以上主体，请输入更完整的名称': 'More than {n} subjects found; please type more of the name',
   '没有找到匹配的主体，请检查名称或代码': 'No matching subject; check the name or code',
   '非存续': 'No longer active',
@@ -110,9 +123,12 @@ export const EN: Readonly<Record<string, string>> = {
   '信用修复（即将开放）': 'Credit repair (coming)',
   '异议申诉（即将开放）': 'Objections (coming)',
   '信用报告（即将开放）': 'Credit reports (coming)',
-  '接口文档：/docs': 'API documentation: /docs',
+  开放接口文档: 'Open API documentation',
   工作人员登录管理后台: 'Staff sign-in (console)',
-  '信用Xinyong 开源公共信用信息平台 · 隐私政策 · 网站地图': 'Xinyong open-source public credit platform · Privacy · Site map',
+  '信用Xinyong 开源公共信用信息平台': 'Xinyong open-source public credit platform',
+  '信用Xinyong — 公共信用信息服务平台': 'Xinyong — public credit information service',
+  页面内容: 'Page content',
+  待校验的代码: 'Code to check',
   // console shell and sign-in
   '信用Xinyong 管理后台': 'Xinyong console',
   工作台: 'Dashboard',
@@ -440,6 +456,16 @@ export function placeholders(text: string): string[] {
 }
 
 /** The text in the current language, its `{name}` placeholders filled from params. */
+/** A label's colon: 「法定代表人：」, "Legal representative: ". */
+export function colon(): string {
+  return getLang() === 'en' ? ': ' : '：';
+}
+
+/** Text in brackets after a label: 「行政许可（4）」, "Permits (4)". */
+export function inBrackets(text: string | number): string {
+  return getLang() === 'en' ? ` (${text})` : `（${text}）`;
+}
+
 export function t(zh: string, params?: Params): string {
   const text = (getLang() === 'en' && hasTranslation(zh) ? EN[zh] : undefined) ?? zh.replace(CONTEXT, '');
   if (!params) return text;

@@ -34,6 +34,25 @@ export interface DemoOptions {
    * its free-text note): tests crawl every public page and answer for any of them in the clear.
    */
   canaries?: readonly Canary[];
+  /**
+   * The departments the records come from, registered by the caller (demoDepartments gives their
+   * names and codes), so 双公示 can be filtered by them; without them records name a department
+   * that is not registered.
+   */
+  departments?: readonly DemoDepartment[];
+}
+
+export interface DemoDepartment {
+  id?: string;
+  name: string;
+  uscc: string;
+}
+
+/** The demo city's departments: names and codes, the same for the same seed. */
+export function demoDepartments(regions: readonly Region[], seed: number, cityCode = '330100'): DemoDepartment[] {
+  const r = new Random(seed + 1);
+  const cityName = regions.find((x) => x.code === cityCode)?.name ?? '杭州市';
+  return DEPARTMENTS.map((d) => ({ name: `${cityName}${d}`, uscc: usccFor(r, '11', cityCode) }));
 }
 
 export type Publication = Pick<BulkRecord, 'severity' | 'publication' | 'publishable' | 'publicityStart' | 'publicityEnd' | 'publicityRule'>;
@@ -115,7 +134,7 @@ export async function generateDemo(copy: CopyCsv, cipher: FieldCipher, regions: 
   const cityShort = cityName.replace(/市$/, '');
   const regionNames = new Map(regions.map((x) => [x.code, x.name]));
 
-  const departments = DEPARTMENTS.map((d) => ({ name: `${cityName}${d}`, uscc: usccFor(r, '11', cityCode) }));
+  const departments = o.departments ?? demoDepartments(regions, o.seed, cityCode);
   const started = Date.now();
 
   // Persons first: organizations reference them as legal representatives.
@@ -214,7 +233,7 @@ export async function generateDemo(copy: CopyCsv, cipher: FieldCipher, regions: 
           XK_NR: `准予${p.name}`, XK_JDRQ: decisionDate, XK_YXQZ: decisionDate, XK_YXQZI: until, XK_XKJG: dept.name, XK_XKJGDM: dept.uscc,
           XK_ZT: '1', XK_LYDW: dept.name, XK_LYDWDM: dept.uscc,
       };
-      records.push({ itemCode: 'XK', itemVersion: 1, subjectId, providerUscc: dept.uscc, documentNumber: wsh, decisionDate, data, ...o.publication('XK', data, decisionDate, !!person) });
+      records.push({ itemCode: 'XK', itemVersion: 1, subjectId, providerUscc: dept.uscc, departmentId: dept.id ?? null, documentNumber: wsh, decisionDate, data, ...o.publication('XK', data, decisionDate, !!person) });
     } else {
       const v = r.pick(VIOLATIONS);
       const wsh = docNumber(abbr, '罚决字', decisionDate);
@@ -229,7 +248,7 @@ export async function generateDemo(copy: CopyCsv, cipher: FieldCipher, regions: 
           CF_JDRQ: decisionDate, CF_YXQ: addCalendarDays(decisionDate, v.severity === 'serious' ? 365 * 3 : 365),
           CF_CFJG: dept.name, CF_CFJGDM: dept.uscc, CF_SJLY: dept.name, CF_SJLYDM: dept.uscc,
       };
-      records.push({ itemCode: 'CF', itemVersion: 1, subjectId, providerUscc: dept.uscc, documentNumber: wsh, decisionDate, data, ...o.publication('CF', data, decisionDate, !!person) });
+      records.push({ itemCode: 'CF', itemVersion: 1, subjectId, providerUscc: dept.uscc, departmentId: dept.id ?? null, documentNumber: wsh, decisionDate, data, ...o.publication('CF', data, decisionDate, !!person) });
     }
     if (records.length >= batch) {
       await loads.add(copyRecords(copy, records));
@@ -250,7 +269,7 @@ export async function generateDemo(copy: CopyCsv, cipher: FieldCipher, regions: 
       CF_NR: '罚款', CF_NR_FK: '0.5', CF_JDRQ: decisionDate, CF_YXQ: addCalendarDays(decisionDate, 365), CF_CFJG: dept.name, CF_CFJGDM: dept.uscc,
       CF_SJLY: dept.name, CF_SJLYDM: dept.uscc, BZ: `联系电话${c.phone}`,
     };
-    records.push({ itemCode: 'CF', itemVersion: 1, subjectId: c.id, providerUscc: dept.uscc, documentNumber: wsh, decisionDate, data, ...o.publication('CF', data, decisionDate, true) });
+    records.push({ itemCode: 'CF', itemVersion: 1, subjectId: c.id, providerUscc: dept.uscc, departmentId: dept.id ?? null, documentNumber: wsh, decisionDate, data, ...o.publication('CF', data, decisionDate, true) });
   }
   if (records.length > 0) await loads.add(copyRecords(copy, records));
   await loads.drain();

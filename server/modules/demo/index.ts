@@ -1,2 +1,2 @@
-export { generateDemo, type DemoOptions, type DemoStats } from './demo.generator.js';
+export { demoDepartments, generateDemo, type DemoDepartment, type DemoOptions, type DemoStats } from './demo.generator.js';
 export { Random } from './random.js';

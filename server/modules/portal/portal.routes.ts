@@ -46,7 +46,7 @@ const publicRecord = z.object({
   source: z.string().nullable(),
   basis: z.string().nullable(),
   disputed: z.boolean(),
-  fields: z.array(z.object({ code: z.string(), label: z.string(), value: z.string() })),
+  fields: z.array(z.object({ code: z.string(), label: z.string(), value: z.string(), unit: z.string().optional() })),
 }) satisfies z.ZodType<PublicRecord>;
 const tab = z.object({ total: z.number(), items: z.array(publicRecord) });
 

@@ -12,7 +12,7 @@ import type { CatalogService, InfoItem } from '../catalog/index.js';
 import { RecordsRepo, type PublicRecordRow, type RecordTables } from '../records/index.js';
 import type { OrgType, SubjectsService } from '../subjects/index.js';
 import { ProfileCache, type SentAnswer } from './profile-cache.js';
-import { presentPublicRecord, type PublicRecordView } from './public-record.js';
+import { presentPublicRecord, publicFields, type EnumLabel, type PublicRecordView } from './public-record.js';
 
 export interface PortalDeps {
   db: Kysely<RecordTables>;
@@ -101,6 +101,9 @@ export class PortalService {
     return value;
   }
 
+  /** An enumeration code's label from the catalog's code tables (许可状态 1 → 有效). */
+  private readonly enumLabel: EnumLabel = (table, value) => this.deps.catalog.get('codeTable', table)?.content.values.find((v) => v.value === value)?.label;
+
   /** The departments to filter 双公示 by: public authorities, named as they sign their decisions. */
   async departments(): Promise<{ items: PublicDepartment[] }> {
     return { items: (await this.deps.departments()).map((d) => ({ id: d.id, name: d.name })) };
@@ -140,7 +143,7 @@ export class PortalService {
     const tab = (code: string) => {
       const item = this.item(code);
       const mine = rows.filter((r) => r.item_code === code);
-      const views = item ? mine.map((r) => presentPublicRecord(item, r, subject)).filter((v): v is PublicRecordView => v !== null) : [];
+      const views = item ? mine.map((r) => presentPublicRecord(item, r, subject, this.enumLabel)).filter((v): v is PublicRecordView => v !== null) : [];
       // The total counts every record in publicity, also those past the first PROFILE_LIMIT shown.
       return { total: views.length === 0 ? 0 : (mine[0]?.item_total ?? views.length), items: views };
     };
@@ -178,7 +181,7 @@ export class PortalService {
    */
   async publicityCsv(kind: keyof typeof PUBLICITY_ITEMS, q: PublicityFilter, maxRows: number): Promise<{ csv: string; rows: number } | { tooMany: number }> {
     const item = this.item(PUBLICITY_ITEMS[kind]);
-    const columns = item ? item.fields.filter((f) => f.public !== false && f.personal !== true && f.masking !== 'idNumber' && f.masking !== 'hidden') : [];
+    const columns = item ? publicFields(item) : [];
     const head = ['行政相对人', '统一社会信用代码', '决定文书号', '决定日期', '公示截止日期', '数据来源', ...columns.map((f) => f.label)];
     const lines = [head.map(csvCell).join(',')];
     for (let page = 1; ; page++) {
@@ -205,7 +208,7 @@ export class PortalService {
     const names = await this.deps.subjects.publicNames(rows.map((r) => r.subject_id));
     const items = rows.flatMap((r) => {
       const s = names.get(r.subject_id);
-      const view = s ? presentPublicRecord(item, r, s) : null;
+      const view = s ? presentPublicRecord(item, r, s, this.enumLabel) : null;
       return view && s ? [{ ...view, subject: { name: s.name, uscc: s.uscc } }] : [];
     });
     return { total, items };

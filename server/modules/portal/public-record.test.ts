@@ -3,9 +3,11 @@ import { describe, it } from 'node:test';
 import { readCatalog, type InfoItem } from '../catalog/index.js';
 import type { PublicRecordRow } from '../records/index.js';
 import { makeIdNumber, makeUscc } from '../../../test/fixtures.js';
-import { presentPublicRecord } from './public-record.js';
+import { amountText, presentPublicRecord } from './public-record.js';
 
 const { bundle } = readCatalog();
+/** The catalog's own code tables: a value's label where it has one. */
+const enumLabel = (table: string, value: string) => bundle.codeTables.find((t) => t.value.code === table)?.value.values.find((v) => v.value === value)?.label;
 const item = (code: string): InfoItem => {
   const found = bundle.infoItems.find((i) => i.value.code === code)?.value;
   assert.ok(found, code);
@@ -59,6 +61,18 @@ describe('the public presenter of records', () => {
     const v = presentPublicRecord(item('CF'), row('CF', { CF_XDR_MC: '鼓楼区阿明小吃店', CF_XDR_LB: '个体工商户', CF_FRDB: '李阿明' }), { kind: 'organization', individualBusiness: true });
     assert.equal(v?.fields.find((f) => f.code === 'CF_FRDB')?.value, '李**');
     assert.equal(v?.fields.find((f) => f.code === 'CF_XDR_MC')?.value, '鼓楼区阿明小吃店', 'the shop’s name is public');
+  });
+
+  it('reads as the public reads: enumeration labels, amounts without trailing zeros and with their unit, one end date', () => {
+    const permit = presentPublicRecord(item('XK'), row('XK', { XK_XDR_MC: '福州测试贸易有限公司', XK_ZT: '1' }), ORG, enumLabel);
+    assert.deepEqual(permit?.fields.find((f) => f.code === 'XK_ZT'), { code: 'XK_ZT', label: '当前状态', value: '有效' });
+    const v = presentPublicRecord(item('CF'), row('CF', { CF_XDR_MC: '福州测试贸易有限公司', CF_NR_FK: '14.260000', CF_NR_WFFF: '0.5', CF_GSJZQ: '2027-12-31' }), ORG, enumLabel);
+    assert.deepEqual(v?.fields.find((f) => f.code === 'CF_NR_FK'), { code: 'CF_NR_FK', label: '罚款金额(万元)', value: '14.26', unit: '万元' });
+    assert.equal(v?.fields.find((f) => f.code === 'CF_NR_WFFF')?.value, '0.50');
+    // The department's requested end is honoured within the rule when publicity is computed; the record's end is what is shown.
+    assert.equal(v?.fields.some((f) => f.code === 'CF_GSJZQ'), false);
+    assert.equal(v?.publicityEnd, '2027-06-14');
+    assert.deepEqual(['14.2600', '0.000123', '5', '-1.10', '1.2.3', ''].map(amountText), ['14.26', '0.000123', '5.00', '-1.10', '1.2.3', '']);
   });
 
   it('shows nothing of an item that is not publicly disclosed', () => {

@@ -6,6 +6,11 @@
  * public fields of any item. Free text is scrubbed as well: departments write names, ID numbers
  * and phone numbers into 违法事实 or 备注, so a person's full name, anything shaped like an ID
  * number and mobile numbers are masked there.
+ *
+ * Values read as the public reads them: an enumeration's code as its label (许可状态 1 → 有效), an
+ * amount without trailing zeros and with its unit apart (14.2600 → 14.26, 万元), and the
+ * department's requested end of publicity (公示截止期) not at all: the record's publicity end,
+ * computed within the catalog's rule, is the one shown.
  */
 import { maskIdNumber, maskMobile, maskPersonName } from '../../../common/masking.js';
 import type { PublicRecord } from '../../../common/portal-api.js';
@@ -24,14 +29,30 @@ const FREE_TEXT_MIN_LENGTH = 1000;
 const ID_LIKE = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 const MOBILE_LIKE = /(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])/g;
 
+/** An enumeration value's label (catalog code tables), where it differs from the value. */
+export type EnumLabel = (table: string, value: string) => string | undefined;
+
 /** Per item (a catalog version is a new object): its free-text fields and the fields the public sees. */
 const shapes = new WeakMap<InfoItem, { freeText: Set<string>; shown: InfoItem['fields'] }>();
+
+/** The fields of an item the public sees, in the catalog's order. */
+export function publicFields(item: InfoItem): InfoItem['fields'] {
+  return shapeOf(item).shown;
+}
+
+/** 14.260000 → 14.26; 0.5 → 0.50; 0.000123 stays: trailing zeros go, down to two decimals, nothing else. */
+export function amountText(value: string): string {
+  const m = /^(-?\d+)(?:\.(\d*))?$/.exec(value.trim());
+  if (!m) return value;
+  const decimals = (m[2] ?? '').replace(/0+$/, '').padEnd(2, '0');
+  return `${m[1]}.${decimals}`;
+}
 function shapeOf(item: InfoItem) {
   let shape = shapes.get(item);
   if (!shape) {
     shape = {
       freeText: new Set(item.fields.filter((f) => f.type === 'text' && (f.maxLength ?? 0) >= FREE_TEXT_MIN_LENGTH).map((f) => f.code)),
-      shown: item.fields.filter((f) => !(f.public === false || f.personal === true || f.masking === 'idNumber' || f.masking === 'hidden')),
+      shown: item.fields.filter((f) => !(f.public === false || f.personal === true || f.masking === 'idNumber' || f.masking === 'hidden' || f.code === item.publicityEndField)),
     };
     shapes.set(item, shape);
   }
@@ -44,7 +65,7 @@ function scrub(text: string, personName: string | null): string {
   return out;
 }
 
-export function presentPublicRecord(item: InfoItem, row: PublicRecordRow, subject: PublicSubjectKind): PublicRecordView | null {
+export function presentPublicRecord(item: InfoItem, row: PublicRecordRow, subject: PublicSubjectKind, enumLabel: EnumLabel = () => undefined): PublicRecordView | null {
   if (item.disclosure !== 'public' || row.item_code !== item.code) return null;
   // A person's record is public only where the item names persons among its subjects (the law requires it).
   if (subject.kind === 'person' && !item.subjectTypes.includes('person')) return null;
@@ -66,7 +87,10 @@ export function presentPublicRecord(item: InfoItem, row: PublicRecordRow, subjec
     const raw = data[f.code];
     if (raw === undefined || raw === null || raw === '') continue;
     const masked = f.masking === 'personName' || (f.masking === 'personNameIfPerson' && person) || f.code === operator;
-    fields.push({ code: f.code, label: f.label, value: masked ? maskPersonName(String(raw)) : (text(f.code) ?? '') });
+    if (masked) fields.push({ code: f.code, label: f.label, value: maskPersonName(String(raw)) });
+    else if (f.type === 'decimal' && typeof raw !== 'object') fields.push({ code: f.code, label: f.label, value: amountText(String(raw)), ...(f.unit ? { unit: f.unit } : {}) });
+    else if (f.type === 'enum' && f.enum && typeof raw === 'string') fields.push({ code: f.code, label: f.label, value: enumLabel(f.enum, raw) ?? (text(f.code) ?? '') });
+    else fields.push({ code: f.code, label: f.label, value: text(f.code) ?? '' });
   }
   return {
     id: row.id,

@@ -10,6 +10,8 @@ export interface BulkRecord {
   itemVersion: number;
   subjectId: string;
   providerUscc: string;
+  /** The registered department that submitted it (null: none registered, as in a benchmark). */
+  departmentId?: string | null;
   documentNumber: string;
   decisionDate: string;
   data: Record<string, unknown>;
@@ -333,13 +335,13 @@ export async function copyRecords(copy: CopyCsv, rows: BulkRecord[]): Promise<vo
     .map((r) =>
       [
         r.itemCode, String(r.itemVersion), r.subjectId, r.providerUscc, csvField(r.documentNumber), r.decisionDate, csvField(JSON.stringify(r.data)),
-        r.severity, r.publication, r.publishable ? 't' : 'f', r.publicityStart, r.publicityEnd ?? '', r.publicityRule === null ? '' : csvField(r.publicityRule),
+        r.severity, r.publication, r.publishable ? 't' : 'f', r.publicityStart, r.publicityEnd ?? '', r.publicityRule === null ? '' : csvField(r.publicityRule), r.departmentId ?? '',
       ].join(','),
     )
     .join('\n');
   await copy(
     'record',
-    ['item_code', 'item_version', 'subject_id', 'provider_uscc', 'document_number', 'decision_date', 'data', 'severity', 'publication', 'publishable', 'publicity_start', 'publicity_end', 'publicity_rule'],
+    ['item_code', 'item_version', 'subject_id', 'provider_uscc', 'document_number', 'decision_date', 'data', 'severity', 'publication', 'publishable', 'publicity_start', 'publicity_end', 'publicity_rule', 'department_id'],
     `${csv}\n`,
   );
 }
