@@ -10,6 +10,8 @@ import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { EN, LANG_KEY, hasTranslation, placeholders, t } from '../web/ui/i18n.js';
 import { BATCH_STATUS_LABELS, CATEGORY_LABELS, RESULT_LABELS, REVIEW_STATUS_LABELS, ROLE_LABELS } from '../web/ui/labels.js';
+import { USCC_AUTHORITIES } from '../common/identifiers/uscc-authorities.js';
+import { readCatalog } from '../server/modules/catalog/index.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -119,6 +121,16 @@ describe('web UI translations', () => {
       ...Object.values(CATEGORY_LABELS),
     ];
     assert.deepEqual(labels.filter((l) => !hasTranslation(l)), []);
+  });
+
+  it('every field label the portal shows, and every part of a USCC it names, has an English text', () => {
+    const { bundle } = readCatalog();
+    const fields = bundle.infoItems.filter((i) => ['XK', 'CF'].includes(i.value.code)).flatMap((i) => i.value.fields);
+    assert.ok(fields.length > 40, 'the 双公示 items are read');
+    // The profile shows an amount's label without its unit (罚款金额 14.26万元).
+    const labels = fields.flatMap((f) => [f.label, ...(f.unit ? [f.label.replace(new RegExp(`[（(]${f.unit}[)）]$`), '')] : [])]);
+    const parts = Object.values(USCC_AUTHORITIES).flatMap((a) => [a.name, ...Object.values(a.entityTypes)]);
+    assert.deepEqual([...labels, ...parts].filter((l) => !hasTranslation(l)), []);
   });
 
   it('English texts are filled in and keep the placeholders of their keys', () => {

@@ -87,8 +87,8 @@ function CodeCheck() {
             {result.warnings.length > 0 && <List size="small" dataSource={result.warnings} renderItem={(e) => <List.Item><Tag color="orange">{t('提示')}</Tag>{e.message}</List.Item>} />}
             {result.valid && parts && result.kind === 'uscc' && (
               <Descriptions size="small" column={1} bordered>
-                <Descriptions.Item label={t('登记管理部门')}>{parts.registrationAuthority?.name}</Descriptions.Item>
-                <Descriptions.Item label={t('机构类别')}>{parts.entityType?.name}</Descriptions.Item>
+                <Descriptions.Item label={t('登记管理部门')}>{parts.registrationAuthority && t(parts.registrationAuthority.name)}</Descriptions.Item>
+                <Descriptions.Item label={t('机构类别')}>{parts.entityType && t(parts.entityType.name)}</Descriptions.Item>
                 <Descriptions.Item label={t('登记管理机关行政区划')}>{parts.region?.name ?? parts.region?.code}</Descriptions.Item>
                 <Descriptions.Item label={t('主体标识码（组织机构代码）')}>{parts.organizationCode}</Descriptions.Item>
               </Descriptions>

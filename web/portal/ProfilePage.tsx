@@ -37,7 +37,7 @@ function RecordCard({ r }: { r: PublicRecord }) {
         <Descriptions.Item label={t('数据来源')} span={2}>{r.source ?? '—'}</Descriptions.Item>
         {r.basis && <Descriptions.Item label={t('依据')} span={2}>{r.basis}</Descriptions.Item>}
         {r.fields.filter((f) => !shown.has(f.code)).map(fieldText).map((f) => (
-          <Descriptions.Item key={f.code} label={<span style={{ whiteSpace: 'normal' }}>{f.label}</span>} span={f.value.length > 20 ? 2 : 1}>{f.value}</Descriptions.Item>
+          <Descriptions.Item key={f.code} label={<span style={{ whiteSpace: 'normal' }}>{t(f.label)}</span>} span={f.value.length > 20 ? 2 : 1}>{f.value}</Descriptions.Item>
         ))}
       </Descriptions>
     </Card>
@@ -107,8 +107,8 @@ export function ProfilePage({ uscc }: { uscc: string }) {
         <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered labelStyle={LABEL} layout={phone ? 'vertical' : 'horizontal'}>
           <Descriptions.Item label={t('统一社会信用代码')}><span style={CODE}>{s.uscc}</span></Descriptions.Item>
           <Descriptions.Item label={representativeLabel(s.orgType)}>{s.legalRepresentative?.name ?? '—'}</Descriptions.Item>
-          <Descriptions.Item label={t('登记管理部门')}>{parts?.registrationAuthority?.name ?? '—'}</Descriptions.Item>
-          <Descriptions.Item label={t('机构类别')}>{parts?.entityType?.name ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('登记管理部门')}>{parts?.registrationAuthority ? t(parts.registrationAuthority.name) : '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('机构类别')}>{parts?.entityType ? t(parts.entityType.name) : '—'}</Descriptions.Item>
           <Descriptions.Item label={t('所在地区')}>{s.region?.name ?? s.region?.code ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('行业')}>{s.industry?.name ?? '—'}</Descriptions.Item>
         </Descriptions>

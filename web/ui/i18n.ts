@@ -11,6 +11,8 @@
  *
  * No JSX here, so node and the root tsconfig can load it (for the test); LangSwitch.tsx is the switch.
  */
+import { TERMS_EN } from './i18n-terms.js';
+
 export type Lang = 'zh-CN' | 'en';
 
 export const LANG_KEY = 'xy-lang';
@@ -24,6 +26,7 @@ export function getLang(): Lang {
 }
 
 export const EN: Readonly<Record<string, string>> = {
+  ...TERMS_EN,
   // 信用门户 (portal pages)
   '{name}许可{permits}条、处罚{penalties}条': '{name}: {permits} permits, {penalties} penalties',
   '数据统计（截至{date}）': 'Figures (as of {date})',
