@@ -5,7 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { demoPublication, startPlatform } from '../server/app/platform.js';
+import { demoPublication, registerDemoDepartments, startPlatform } from '../server/app/platform.js';
+import { demoDepartments } from '../server/modules/demo/index.js';
 import { loadConfig, ConfigError } from '../server/platform/config.js';
 import { generateDemo } from '../server/modules/demo/index.js';
 import { putSetting } from '../server/platform/db/settings.js';
@@ -40,7 +41,9 @@ try {
   const config = { ...loadConfig(), demoData: 'off' as const };
   const platform = await startPlatform(config, pino({ level: 'warn' }), { maintenance: true });
   console.log(`生成演示数据：${subjects} 个主体，${records} 条记录，种子 ${seed}，截至 ${values.until}（${platform.engine.location}）`);
+  const departments = await registerDemoDepartments(platform.identity, platform.collection, demoDepartments(platform.catalog.regions(), seed, values.city as string | undefined));
   const stats = await generateDemo(platform.engine.copyCsv, platform.cipher, platform.catalog.regions(), {
+    departments,
     subjects,
     records,
     seed,

@@ -251,23 +251,31 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
   }
 }
 
-/** Demo records get their severity and publicity window exactly as collected records do. */
 /**
- * The demo's departments, registered (or found, should an earlier first start have stopped before
- * its records were in) and granted 行政许可 and 行政处罚, so the demo's records come from departments
- * the portal can filter 双公示 by and the console can administer.
+ * The demo's departments, so its records come from departments the portal can filter 双公示 by and
+ * the console can administer. Registered before the records (the embedded database has one session,
+ * held by the bulk load), so a first start stopped in between leaves them: the next one finds them
+ * again. One already registered under the same name or code is used as it is, its grants untouched;
+ * one created here is granted 行政许可 and 行政处罚.
  */
-async function registerDemoDepartments(identity: IdentityService, collection: CollectionService, wanted: DemoDepartment[]): Promise<DemoDepartment[]> {
+export async function registerDemoDepartments(identity: IdentityService, collection: CollectionService, wanted: DemoDepartment[]): Promise<DemoDepartment[]> {
   const actor = { id: 'system', name: '演示数据', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
   const known = await identity.departments();
   const out: DemoDepartment[] = [];
   for (const d of wanted) {
-    const id = known.find((k) => k.uscc === d.uscc)?.id ?? (await identity.createDepartment({ name: d.name, uscc: d.uscc }, actor)).id;
-    await collection.setGrants(id, ['XK', 'CF'], actor);
-    out.push({ ...d, id });
+    const found = known.find((k) => k.uscc === d.uscc || k.name === d.name);
+    if (found) {
+      out.push({ name: found.name, uscc: found.uscc, id: found.id });
+      continue;
+    }
+    const created = await identity.createDepartment({ name: d.name, uscc: d.uscc }, actor);
+    await collection.setGrants(created.id, ['XK', 'CF'], actor);
+    out.push({ ...d, id: created.id });
   }
   return out;
 }
+
+/** Demo records get their severity and publicity window exactly as collected records do. */
 
 export function demoPublication(catalog: CatalogService, collection: CollectionService, today: string): DemoOptions['publication'] {
   return (itemCode, data, decisionDate, person) => {

@@ -143,9 +143,10 @@ export function App() {
   const current = route.path[0] ?? '';
   // After following a link to another page, the keyboard starts at the new page's content, as a
   // screen reader expects; the first page keeps its own focus (the home page's search box).
-  const main = useRef<HTMLElement>(null);
+  const main = useRef<HTMLDivElement>(null);
   const first = useRef(true);
-  const pageKey = route.path.join('/');
+  // A new page, not a switch within one (permits ↔ penalties keeps the focus on the switch).
+  const pageKey = current === 'subject' ? route.path.join('/') : current;
   useEffect(() => {
     if (first.current) first.current = false;
     else main.current?.focus({ preventScroll: true });
@@ -168,9 +169,10 @@ export function App() {
         </nav>
       </Layout.Header>
       <Layout.Content style={{ maxWidth: 1000, width: '100%', margin: '0 auto', padding: 16 }}>
-        <main ref={main} tabIndex={-1} aria-label={t('页面内容')} style={{ outline: 'none' }}>
+        {/* Layout.Content is the page's <main>; this is where focus goes on a new page. */}
+        <div ref={main} tabIndex={-1} aria-label={t('页面内容')} style={{ outline: 'none' }}>
           <Page route={route} />
-        </main>
+        </div>
       </Layout.Content>
       <Layout.Footer style={{ textAlign: 'center' }}>
         {t('信用Xinyong 开源公共信用信息平台')} · <Typography.Link href="/docs">{t('开放接口文档')}</Typography.Link>

@@ -15,13 +15,15 @@ import { inBrackets, t } from '../ui/i18n';
 import { representativeLabel, typeLabel } from './SearchPage';
 
 /** Labels stay on one line; a code breaks nowhere. */
-const LABEL = { whiteSpace: 'nowrap' } as const;
-const CODE = { whiteSpace: 'nowrap' } as const;
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
+const LABELS = { label: NOWRAP };
 
 /** 「罚款金额(万元)」 with 14.26 and its unit: 「罚款金额」 14.26万元. */
 function fieldText(f: PublicRecord['fields'][number]): { code: string; label: string; value: string } {
-  if (!f.unit) return f;
-  return { code: f.code, label: f.label.replace(new RegExp(`[（(]${f.unit}[)）]$`), ''), value: `${f.value}${f.unit}` };
+  const unit = f.unit;
+  if (!unit) return f;
+  const label = f.label.endsWith(`(${unit})`) || f.label.endsWith(`（${unit}）`) ? f.label.slice(0, -(unit.length + 2)) : f.label;
+  return { code: f.code, label, value: `${f.value}${unit}` };
 }
 
 function RecordCard({ r }: { r: PublicRecord }) {
@@ -31,7 +33,7 @@ function RecordCard({ r }: { r: PublicRecord }) {
   return (
     <Card size="small" style={{ marginBottom: 12 }} data-testid="record"
       title={<Space wrap>{r.documentNumber}{r.disputed && <Tag color="blue">{t('异议处理中')}</Tag>}</Space>}>
-      <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered labelStyle={LABEL} layout={narrow ? 'vertical' : 'horizontal'}>
+      <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered styles={LABELS} layout={narrow ? 'vertical' : 'horizontal'}>
         <Descriptions.Item label={t('决定日期')}>{r.decisionDate}</Descriptions.Item>
         <Descriptions.Item label={t('公示截止日期')}>{r.publicityEnd ?? t('长期')}</Descriptions.Item>
         <Descriptions.Item label={t('数据来源')} span={2}>{r.source ?? '—'}</Descriptions.Item>
@@ -77,9 +79,13 @@ export function ProfilePage({ uscc }: { uscc: string }) {
   useEffect(() => {
     setProfile(null);
     setError('');
+    let current = true; // a profile that arrives after another was opened is dropped
     api<SubjectProfile>('GET', `/api/public/v1/subjects/${encodeURIComponent(uscc)}`)
-      .then(setProfile)
-      .catch((err) => setError(err instanceof ApiError && err.status === 404 ? t('未找到该统一社会信用代码对应的主体') : describeError(err)));
+      .then((r) => current && setProfile(r))
+      .catch((err) => current && setError(err instanceof ApiError && err.status === 404 ? t('未找到该统一社会信用代码对应的主体') : describeError(err)));
+    return () => {
+      current = false;
+    };
   }, [uscc]);
 
   if (error) return <Alert type="warning" showIcon message={error} />;
@@ -104,8 +110,8 @@ export function ProfilePage({ uscc }: { uscc: string }) {
           {profile.watchList.total > 0 && <Tag color="orange">{t('重点关注')}</Tag>}
           {profile.redList.total > 0 && <Tag color="green">{t('守信红名单')}</Tag>}
         </Space>
-        <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered labelStyle={LABEL} layout={phone ? 'vertical' : 'horizontal'}>
-          <Descriptions.Item label={t('统一社会信用代码')}><span style={CODE}>{s.uscc}</span></Descriptions.Item>
+        <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered styles={LABELS} layout={phone ? 'vertical' : 'horizontal'}>
+          <Descriptions.Item label={t('统一社会信用代码')}><span style={NOWRAP}>{s.uscc}</span></Descriptions.Item>
           <Descriptions.Item label={representativeLabel(s.orgType)}>{s.legalRepresentative?.name ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('登记管理部门')}>{parts?.registrationAuthority ? t(parts.registrationAuthority.name) : '—'}</Descriptions.Item>
           <Descriptions.Item label={t('机构类别')}>{parts?.entityType ? t(parts.entityType.name) : '—'}</Descriptions.Item>

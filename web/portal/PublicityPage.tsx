@@ -26,7 +26,9 @@ export function PublicityPage({ route, kind }: { route: Route; kind: 'permits' |
   const [loading, setLoading] = useState(false);
   const [departments, setDepartments] = useState<PublicDepartment[]>([]);
   const [categoryText, setCategoryText] = useState(category);
-  useEffect(() => setCategoryText(category), [category, kind]);
+  // Typed but not searched: any change of the address puts back what it says.
+  const address = p.toString();
+  useEffect(() => setCategoryText(category), [category, kind, address]);
   const narrow = !Grid.useBreakpoint().sm;
   const reversed = from !== '' && to !== '' && from > to;
   const nav = (o: Record<string, string | number | undefined>) => go(`publicity/${kind}`, { department, from, to, category, ...o });
@@ -42,10 +44,14 @@ export function PublicityPage({ route, kind }: { route: Route; kind: 'permits' |
     setLoading(true);
     setError('');
     const q = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE), ...(department ? { department } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(category ? { category } : {}) });
+    let current = true; // an answer for filters no longer in the address is dropped
     api<PublicityResult>('GET', `/api/public/v1/publicity/${kind}?${q.toString()}`)
-      .then(setResult)
-      .catch((err) => setError(describeError(err)))
-      .finally(() => setLoading(false));
+      .then((r) => current && setResult(r))
+      .catch((err) => current && setError(describeError(err)))
+      .finally(() => current && setLoading(false));
+    return () => {
+      current = false;
+    };
   }, [kind, department, from, to, category, page]);
 
   return (

@@ -61,14 +61,20 @@ export function SearchPage({ route }: { route: Route }) {
       return;
     }
     setLoading(true);
+    // An answer that arrives after the query changed is dropped: the page shows the current query's.
+    let current = true;
     const query = new URLSearchParams({ q, page: String(page), pageSize: String(PAGE_SIZE), ...(type ? { type } : {}), ...(region ? { region } : {}) });
     api<SubjectSearchResult>('GET', `/api/public/v1/subjects?${query.toString()}`)
-      .then(setResult)
+      .then((r) => current && setResult(r))
       .catch((err) => {
+        if (!current) return;
         setResult(null);
         setError(describeError(err));
       })
-      .finally(() => setLoading(false));
+      .finally(() => current && setLoading(false));
+    return () => {
+      current = false;
+    };
   }, [q, type, region, page]);
 
   useEffect(() => {

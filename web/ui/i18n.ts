@@ -458,7 +458,6 @@ export function placeholders(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string);
 }
 
-/** The text in the current language, its `{name}` placeholders filled from params. */
 /** A label's colon: 「法定代表人：」, "Legal representative: ". */
 export function colon(): string {
   return getLang() === 'en' ? ': ' : '：';
@@ -469,6 +468,7 @@ export function inBrackets(text: string | number): string {
   return getLang() === 'en' ? ` (${text})` : `（${text}）`;
 }
 
+/** The text in the current language, its `{name}` placeholders filled from params. */
 export function t(zh: string, params?: Params): string {
   const text = (getLang() === 'en' && hasTranslation(zh) ? EN[zh] : undefined) ?? zh.replace(CONTEXT, '');
   if (!params) return text;

@@ -193,6 +193,7 @@ describe(`public portal API on ${ENGINE}: departments and long histories`, () =>
   const clock = new ManualClock(Date.parse('2026-11-21T02:00:00Z'));
   const get = (url: string) => p.app.inject({ method: 'GET', url });
   const BUSY = makeUscc('91', '350100', 7100);
+  const SHOP = makeUscc('92', '350100', 7200);
   const MARKET = makeUscc('11', '350100', 5252);
   const TAX = makeUscc('11', '350100', 5353);
   let taxId = '';
@@ -207,10 +208,14 @@ describe(`public portal API on ${ENGINE}: departments and long histories`, () =>
       assert.equal(batch.accepted, rows.length, JSON.stringify(await p.collection.issues(batch.id, 'rejected', 3, 0)));
       return dept.id;
     };
-    // 203 penalties of one company: more than a profile tab shows.
+    // 203 penalties of one company: more than a profile tab shows. Its representative is named
+    // without an ID number (never linked); the newest decision names a new one.
     const day = (n: number) => `2026-${String(1 + Math.floor(n / 28)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`;
-    await submit(MARKET, '福州市市场监督管理局', Array.from({ length: 203 }, (_, n) =>
-      penaltyRow(MARKET, 100 + n, { CF_XDR_MC: '福州繁忙贸易有限公司', CF_XDR_SHXYM: BUSY, CF_JDRQ: day(n), CF_SJLY: '福州市市场监督管理局', CF_SJLYDM: MARKET, CF_CFJG: '福州市市场监督管理局', CF_CFJGDM: MARKET })));
+    const market = { CF_SJLY: '福州市市场监督管理局', CF_SJLYDM: MARKET, CF_CFJG: '福州市市场监督管理局', CF_CFJGDM: MARKET };
+    await submit(MARKET, '福州市市场监督管理局', [
+      ...Array.from({ length: 203 }, (_, n) => penaltyRow(MARKET, 100 + n, { ...market, CF_XDR_MC: '福州繁忙贸易有限公司', CF_XDR_SHXYM: BUSY, CF_JDRQ: day(n), CF_FRDB: n === 202 ? '王新' : '张三' })),
+      penaltyRow(MARKET, 400, { ...market, CF_XDR_MC: '鼓楼区老街小吃店', CF_XDR_LB: '个体工商户', CF_XDR_SHXYM: SHOP, CF_FRDB: '李阿明' }),
+    ]);
     taxId = await submit(TAX, '国家税务总局福州市税务局', [penaltyRow(TAX, 1, { CF_WSH: '榕税罚〔2026〕1号', CF_JDRQ: '2026-11-02', CF_SJLY: '国家税务总局福州市税务局', CF_SJLYDM: TAX, CF_CFJG: '国家税务总局福州市税务局', CF_CFJGDM: TAX })]);
   });
   after(async () => p.stop());
@@ -222,9 +227,17 @@ describe(`public portal API on ${ENGINE}: departments and long histories`, () =>
     assert.equal(body.penalties.items[0].decisionDate, '2026-08-07', 'newest first (the 203rd: 2026-08-07)');
   });
 
+  it('names the representative from the newest record when none is linked; a 个体工商户’s operator masked', async () => {
+    assert.deepEqual((await get(`/api/public/v1/subjects/${BUSY}`)).json().subject.legalRepresentative, { name: '王新' });
+    const shop = (await get(`/api/public/v1/subjects/${SHOP}`)).json();
+    assert.equal(shop.subject.orgType, 'individualBusiness');
+    assert.deepEqual(shop.subject.legalRepresentative, { name: '李**' });
+    assert.ok(!JSON.stringify(shop).includes('阿明'), 'the operator’s given name appears nowhere');
+  });
+
   it('lists the regions organizations are registered in, with counts, for the search filter', async () => {
     const regions = (await get('/api/public/v1/regions')).json().items;
-    assert.deepEqual(regions, [{ code: '350100', name: '福州市', count: 2 }]);
+    assert.deepEqual(regions, [{ code: '350100', name: '福州市', count: 3 }]);
     assert.equal((await get(`/api/public/v1/subjects?q=${encodeURIComponent('繁忙')}&region=3501`)).json().total, 1);
     assert.equal((await get(`/api/public/v1/subjects?q=${encodeURIComponent('繁忙')}&region=44`)).json().total, 0);
   });

@@ -5,14 +5,13 @@
  */
 import type { Kysely } from 'kysely';
 import { chinaToday } from '../../../common/dates.js';
-import { maskPersonName } from '../../../common/masking.js';
 import type { PortalStatistics, PublicDepartment, PublicRegion, PublicSubject, SubjectProfile } from '../../../common/portal-api.js';
 import type { Clock } from '../../platform/clock.js';
 import type { CatalogService, InfoItem } from '../catalog/index.js';
-import { RecordsRepo, type PublicRecordRow, type RecordTables } from '../records/index.js';
+import { RecordsRepo, type RecordTables } from '../records/index.js';
 import type { OrgType, SubjectsService } from '../subjects/index.js';
 import { ProfileCache, type SentAnswer } from './profile-cache.js';
-import { presentPublicRecord, publicFields, type EnumLabel, type PublicRecordView } from './public-record.js';
+import { maskNumbers, presentPublicRecord, publicFields, type EnumLabel, type PublicRecordView } from './public-record.js';
 
 export interface PortalDeps {
   db: Kysely<RecordTables>;
@@ -101,6 +100,13 @@ export class PortalService {
     return value;
   }
 
+  /** The catalog objects a profile reads: the items and the code tables of their enumerations (a new version is a new object). */
+  private catalogBasis(): unknown[] {
+    const items = Object.values(PUBLICITY_ITEMS).map((c) => this.item(c));
+    const tables = items.flatMap((i) => i?.fields.flatMap((f) => (f.type === 'enum' && f.enum ? [this.deps.catalog.get('codeTable', f.enum)?.content] : [])) ?? []);
+    return [...items, ...tables];
+  }
+
   /** An enumeration code's label from the catalog's code tables (许可状态 1 → 有效). */
   private readonly enumLabel: EnumLabel = (table, value) => this.deps.catalog.get('codeTable', table)?.content.values.find((v) => v.value === value)?.label;
 
@@ -127,7 +133,7 @@ export class PortalService {
     const found = await this.deps.subjects.publicByUscc(uscc);
     if (!found) return undefined;
     const today = this.today();
-    const basis = { subject: found.source, today, items: Object.values(PUBLICITY_ITEMS).map((c) => this.item(c)) };
+    const basis = { subject: found.source, today, items: this.catalogBasis() };
     const kept = this.profiles.get(found.id, basis);
     if (kept !== undefined) return kept;
     const ticket = this.profiles.ticket();
@@ -147,11 +153,13 @@ export class PortalService {
       // The total counts every record in publicity, also those past the first PROFILE_LIMIT shown.
       return { total: views.length === 0 ? 0 : (mine[0]?.item_total ?? views.length), items: views };
     };
+    const permits = tab(PUBLICITY_ITEMS.permits);
+    const penalties = tab(PUBLICITY_ITEMS.penalties);
     return {
-      subject: found.view.legalRepresentative ? found.view : { ...found.view, legalRepresentative: this.representativeNamed(rows, subject.individualBusiness) },
+      subject: found.view.legalRepresentative ? found.view : { ...found.view, legalRepresentative: this.representativeNamed([...permits.items, ...penalties.items]) },
       usccParts: found.parts as Record<string, unknown> | null,
-      permits: tab(PUBLICITY_ITEMS.permits),
-      penalties: tab(PUBLICITY_ITEMS.penalties),
+      permits,
+      penalties,
       // The lists issue fills these; the portal shows them as empty tabs until then.
       redList: { total: 0, items: [] },
       watchList: { total: 0, items: [] },
@@ -162,14 +170,15 @@ export class PortalService {
   /**
    * No legal representative linked to the organization (departments often give the name without an
    * ID number, and a person is only registered by ID): the newest record in publicity that names
-   * one does. A 个体工商户's operator is a natural person, masked as everywhere.
+   * one does, as the public presenter shows it — only where the field is public, a 个体工商户's
+   * operator masked — with anything shaped like an ID or mobile number masked too.
    */
-  private representativeNamed(rows: readonly PublicRecordRow[], individualBusiness: boolean): { name: string } | null {
-    for (const r of rows) {
-      const item = this.item(r.item_code);
-      const field = item?.disclosure === 'public' ? item.subjectFields.legalRepresentative : undefined;
-      const name = field ? r.data[field] : undefined;
-      if (typeof name === 'string' && name.trim() !== '') return { name: individualBusiness ? maskPersonName(name.trim()) : name.trim() };
+  private representativeNamed(views: readonly PublicRecordView[]): { name: string } | null {
+    const newest = [...views].sort((a, b) => (a.decisionDate < b.decisionDate ? 1 : a.decisionDate > b.decisionDate ? -1 : 0));
+    for (const v of newest) {
+      const field = this.item(v.itemCode)?.subjectFields.legalRepresentative;
+      const name = v.fields.find((f) => f.code === field)?.value.trim();
+      if (name) return { name: maskNumbers(name) };
     }
     return null;
   }

@@ -5,7 +5,7 @@
  *   migration 0009), heard before the commit returns in this process and a moment later from
  *   others; while that channel is not heard, nothing is kept or served;
  * - the organization: kept with the directory entry it was built from (a changed organization gets
- *   a new entry), the catalog items (a new version is a new object) and the day (publicity windows
+ *   a new entry), the catalog items and their code tables (a new version is a new object) and the day (publicity windows
  *   end by date).
  * A profile built while records changed is not kept. Least recently used ones go beyond `capacity`.
  */

@@ -41,6 +41,8 @@ export function publicFields(item: InfoItem): InfoItem['fields'] {
 }
 
 /** 14.260000 → 14.26; 0.5 → 0.50; 0.000123 stays: trailing zeros go, down to two decimals, nothing else. */
+const AMOUNT = /^\s*-?\d+(?:\.\d*)?\s*$/;
+
 export function amountText(value: string): string {
   const m = /^(-?\d+)(?:\.(\d*))?$/.exec(value.trim());
   if (!m) return value;
@@ -57,6 +59,11 @@ function shapeOf(item: InfoItem) {
     shapes.set(item, shape);
   }
   return shape;
+}
+
+/** Anything shaped like an ID number or a mobile number, masked (free text, or a name field misused). */
+export function maskNumbers(text: string): string {
+  return scrub(text, null);
 }
 
 function scrub(text: string, personName: string | null): string {
@@ -88,7 +95,7 @@ export function presentPublicRecord(item: InfoItem, row: PublicRecordRow, subjec
     if (raw === undefined || raw === null || raw === '') continue;
     const masked = f.masking === 'personName' || (f.masking === 'personNameIfPerson' && person) || f.code === operator;
     if (masked) fields.push({ code: f.code, label: f.label, value: maskPersonName(String(raw)) });
-    else if (f.type === 'decimal' && typeof raw !== 'object') fields.push({ code: f.code, label: f.label, value: amountText(String(raw)), ...(f.unit ? { unit: f.unit } : {}) });
+    else if (f.type === 'decimal' && AMOUNT.test(String(raw))) fields.push({ code: f.code, label: f.label, value: amountText(String(raw)), ...(f.unit ? { unit: f.unit } : {}) });
     else if (f.type === 'enum' && f.enum && typeof raw === 'string') fields.push({ code: f.code, label: f.label, value: enumLabel(f.enum, raw) ?? (text(f.code) ?? '') });
     else fields.push({ code: f.code, label: f.label, value: text(f.code) ?? '' });
   }

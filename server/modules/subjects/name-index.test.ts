@@ -90,6 +90,11 @@ describe('the portal name index', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(names(index, all, '恒达', { limit: 100 }).total, 31);
     assert.equal(names(index, all, '恒达').names[0], '恒达');
+    // Through the load, the overlay and the rebuild, each organization is the object it was given:
+    // what is kept on the strength of it (the portal's profiles) knows it has not changed.
+    for (const o of all) assert.strictEqual(index.get(o.id), o, o.name);
+    const found = index.search({ text: '恒达第1', offset: 0, limit: 50 }).items;
+    assert.ok(found.length > 0 && found.every((o) => all.includes(o)));
   });
 });
 
