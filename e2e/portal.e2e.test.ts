@@ -144,4 +144,49 @@ describe(`public portal in a real browser on ${ENGINE}`, () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'portal-publicity.png'), fullPage: true });
     await context.close();
   });
+  it('filters follow the address; one character asks for two; an empty query clears the results', async (t) => {
+    if (!available) return t.skip(`chromium not installed at ${CHROMIUM}`);
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const searches: string[] = [];
+    page.on('request', (r) => r.url().includes('/api/public/v1/subjects?') && searches.push(r.url()));
+    const found = async () => {
+      await page.goto(`${base}/#/search?q=${encodeURIComponent('华为')}`);
+      await page.getByTestId('search-results').waitFor();
+    };
+    await found();
+    await page.goto(`${base}/#/search`);
+    // An empty query shows no results, not the last ones (fails by timing out).
+    await page.waitForFunction(() => !document.querySelector('[data-testid="search-results"]'), undefined, { timeout: 5000 });
+    await found();
+    const before = searches.length;
+    await page.goto(`${base}/#/search?q=${encodeURIComponent('华')}`);
+    await page.getByText('请至少输入两个字').waitFor();
+    assert.equal(await page.getByTestId('search-results').count(), 0, 'the last results are gone');
+    assert.equal(searches.length, before, 'no request for one character');
+    // 双公示: the category box shows what the address says, also after switching to permits.
+    await page.goto(`${base}/#/publicity/penalties?category=${encodeURIComponent('罚款')}`);
+    const category = page.getByLabel('类别');
+    await page.waitForFunction(() => (document.querySelector('input[aria-label="类别"]') as HTMLInputElement | null)?.value === '罚款');
+    await page.getByText('行政许可', { exact: true }).click();
+    await page.waitForFunction(() => window.location.hash.startsWith('#/publicity/permits'));
+    assert.equal(await category.inputValue(), '');
+    await context.close();
+  });
+
+  it('双公示 on a phone: short cards, every filter usable, no sideways scrolling', async (t) => {
+    if (!available) return t.skip(`chromium not installed at ${CHROMIUM}`);
+    const context = await browser!.newContext({ viewport: { width: 375, height: 800 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(`${base}/#/publicity/penalties`);
+    const list = page.getByTestId('publicity-list');
+    await list.getByText('欧阳**').waitFor();
+    assert.equal(await page.getByTestId('publicity-table').count(), 0, 'cards, not a table');
+    assert.match(await list.innerText(), /华为\(深圳\)科技有限公司[\s\S]*决定日期：\d{4}-\d{2}-\d{2}/);
+    await page.getByLabel('决定日期自').waitFor();
+    const width = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert.ok(width.scroll <= width.client, `the page fits the screen (${width.scroll} > ${width.client})`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'portal-publicity-375.png'), fullPage: true });
+    await context.close();
+  });
 });

@@ -20,13 +20,13 @@ export function Figures() {
   const option: ChartOption = {
     tooltip: { trigger: 'axis' },
     // One line, scrolled if it must: a wrapped legend would sit on the first bar (English, 375 px).
-    legend: { top: 0, type: 'scroll', data: [t('行政许可'), t('行政处罚')] },
+    legend: { top: 0, type: 'scroll', data: [t('行政许可|tab'), t('行政处罚|tab')] },
     grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
     xAxis: { type: 'value' },
     yAxis: { type: 'category', data: names, inverse: true, axisLabel: { width: 120, overflow: 'truncate' } },
     series: [
-      { name: t('行政许可'), type: 'bar', stack: 'all', data: s.byDepartment.map((d) => d.permits) },
-      { name: t('行政处罚'), type: 'bar', stack: 'all', data: s.byDepartment.map((d) => d.penalties) },
+      { name: t('行政许可|tab'), type: 'bar', stack: 'all', data: s.byDepartment.map((d) => d.permits) },
+      { name: t('行政处罚|tab'), type: 'bar', stack: 'all', data: s.byDepartment.map((d) => d.penalties) },
     ],
   };
   const label = s.byDepartment.map((d) => t('{name}许可{permits}条、处罚{penalties}条', { name: d.name, permits: d.permits, penalties: d.penalties })).join('；');

@@ -11,22 +11,34 @@ import { Alert, Button, Card, Descriptions, Empty, Grid, Radio, Space, Spin, Tab
 import { PrinterOutlined } from '@ant-design/icons';
 import type { PublicRecord, RecordTab, SubjectProfile } from '../../common/portal-api';
 import { ApiError, api, describeError } from '../ui/api';
-import { inBrackets, t } from '../ui/i18n';
+import { getLang, inBrackets, t } from '../ui/i18n';
 import { representativeLabel, typeLabel } from './SearchPage';
 
 /** Labels stay on one line; a code breaks nowhere. */
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
 const LABELS = { label: NOWRAP };
 
-/** 「罚款金额(万元)」 with 14.26 and its unit: 「罚款金额」 14.26万元. */
-function fieldText(f: PublicRecord['fields'][number]): { code: string; label: string; value: string } {
+/** The fields naming a record's legal representative: a 个体工商户's is its 经营者. */
+const REPRESENTATIVE_FIELDS = new Set(['CF_FRDB', 'XK_FRDB']);
+
+/** 14.26 万元 in English: 142,600 yuan (the decimal point moved, no floating point). */
+function yuanFromWan(value: string): string {
+  const [whole = '0', fraction = ''] = value.split('.');
+  const digits = `${whole}${fraction.padEnd(4, '0').slice(0, 4)}`.replace(/^(-?)0+(?=\d)/, '$1');
+  const rest = fraction.slice(4).replace(/0+$/, '');
+  return `${digits.replace(/\B(?=(\d{3})+$)/g, ',')}${rest ? `.${rest}` : ''} yuan`;
+}
+
+/** 「罚款金额(万元)」 with 14.26 and its unit: 「罚款金额」 14.26万元 (English: Fine 142,600 yuan). */
+function fieldText(f: PublicRecord['fields'][number], operator: boolean): { code: string; label: string; value: string } {
+  if (operator && REPRESENTATIVE_FIELDS.has(f.code)) return { ...f, label: '经营者' };
   const unit = f.unit;
   if (!unit) return f;
   const label = f.label.endsWith(`(${unit})`) || f.label.endsWith(`（${unit}）`) ? f.label.slice(0, -(unit.length + 2)) : f.label;
-  return { code: f.code, label, value: `${f.value}${unit}` };
+  return { code: f.code, label, value: unit === '万元' && getLang() === 'en' ? yuanFromWan(f.value) : `${f.value}${unit}` };
 }
 
-function RecordCard({ r }: { r: PublicRecord }) {
+function RecordCard({ r, operator }: { r: PublicRecord; operator: boolean }) {
   const narrow = !Grid.useBreakpoint().sm;
   // Shown in the card's own rows: not repeated among the fields.
   const shown = new Set(['CF_WSH', 'XK_WSH', 'CF_JDRQ', 'XK_JDRQ', 'CF_YJ', 'CF_SJLY', 'XK_LYDW', 'CF_SJLYDM', 'XK_LYDWDM', 'CF_CFJGDM', 'XK_XKJGDM', 'CF_XDR_SHXYM', 'XK_XDR_SHXYM', 'CF_XDR_MC', 'XK_XDR_MC']);
@@ -38,7 +50,7 @@ function RecordCard({ r }: { r: PublicRecord }) {
         <Descriptions.Item label={t('公示截止日期')}>{r.publicityEnd ?? t('长期')}</Descriptions.Item>
         <Descriptions.Item label={t('数据来源')} span={2}>{r.source ?? '—'}</Descriptions.Item>
         {r.basis && <Descriptions.Item label={t('依据')} span={2}>{r.basis}</Descriptions.Item>}
-        {r.fields.filter((f) => !shown.has(f.code)).map(fieldText).map((f) => (
+        {r.fields.filter((f) => !shown.has(f.code)).map((f) => fieldText(f, operator)).map((f) => (
           <Descriptions.Item key={f.code} label={<span style={{ whiteSpace: 'normal' }}>{t(f.label)}</span>} span={f.value.length > 20 ? 2 : 1}>{f.value}</Descriptions.Item>
         ))}
       </Descriptions>
@@ -46,11 +58,12 @@ function RecordCard({ r }: { r: PublicRecord }) {
   );
 }
 
-function TabBody({ tab }: { tab: RecordTab }) {
+/** `operator`: the subject is a 个体工商户, whose representative is its 经营者. */
+function TabBody({ tab, operator }: { tab: RecordTab; operator: boolean }) {
   if (tab.total === 0) return <Empty description={t('暂无信息')} />;
   return (
     <>
-      {tab.items.map((r) => <RecordCard key={r.id} r={r} />)}
+      {tab.items.map((r) => <RecordCard key={r.id} r={r} operator={operator} />)}
       {tab.total > tab.items.length && <Typography.Text type="secondary">{t('仅显示最近的{n}条', { n: tab.items.length })}</Typography.Text>}
     </>
   );
@@ -91,6 +104,7 @@ export function ProfilePage({ uscc }: { uscc: string }) {
   if (error) return <Alert type="warning" showIcon message={error} />;
   if (!profile) return <Spin style={{ display: 'block', margin: 48 }} />;
   const s = profile.subject;
+  const operator = s.orgType === 'individualBusiness';
   const parts = profile.usccParts as { registrationAuthority?: { name: string }; entityType?: { name: string } } | null;
   // Short English labels (|tab): five long ones do not fit beside each other even on a desktop.
   const tabs: { key: string; label: string; tab: RecordTab }[] = [
@@ -124,17 +138,17 @@ export function ProfilePage({ uscc }: { uscc: string }) {
           <Space direction="vertical" size="middle" style={{ width: '100%' }}>
             <Radio.Group value={active} onChange={(e) => setActive(e.target.value)} optionType="button" aria-label={t('信用信息类别')}
               options={tabs.map((x) => ({ value: x.key, label: x.label }))} style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }} />
-            <TabBody tab={(tabs.find((x) => x.key === active) ?? tabs[0])?.tab ?? profile.permits} />
+            <TabBody operator={operator} tab={(tabs.find((x) => x.key === active) ?? tabs[0])?.tab ?? profile.permits} />
           </Space>
         ) : (
-          <Tabs activeKey={active} onChange={setActive} items={tabs.map((x) => ({ key: x.key, label: x.label, children: <TabBody tab={x.tab} /> }))} />
+          <Tabs activeKey={active} onChange={setActive} items={tabs.map((x) => ({ key: x.key, label: x.label, children: <TabBody operator={operator} tab={x.tab} /> }))} />
         )}
       </Card>
       {/* Printed: every tab, one after the other (the tabs above are not printed). */}
       {printing && (
         <div className="print-only">
           {tabs.map((x) => (
-            <Card key={x.key} title={x.label} style={{ marginBottom: 12 }}><TabBody tab={x.tab} /></Card>
+            <Card key={x.key} title={x.label} style={{ marginBottom: 12 }}><TabBody operator={operator} tab={x.tab} /></Card>
           ))}
         </div>
       )}

@@ -62,8 +62,16 @@ export function PublicityPage({ route, kind }: { route: Route; kind: 'permits' |
           <Select allowClear showSearch optionFilterProp="label" aria-label={t('数据来源部门')} placeholder={t('全部部门')} style={{ minWidth: 220 }}
             value={department || undefined} options={departments.map((d) => ({ value: d.id, label: d.name }))}
             onChange={(v?: string) => nav({ department: v ?? '', page: 1 })} />
-          <DatePicker.RangePicker aria-label={t('决定日期')} allowEmpty={[true, true]} value={from || to ? [from ? dayjs(from) : null, to ? dayjs(to) : null] : null}
-            onChange={(v) => nav({ from: v?.[0]?.format('YYYY-MM-DD'), to: v?.[1]?.format('YYYY-MM-DD'), page: 1 })} />
+          {narrow ? (
+            // A range picker shows two months side by side, wider than a phone: two pickers instead.
+            <Space.Compact>
+              <DatePicker aria-label={t('决定日期自')} placeholder={t('开始日期')} value={from ? dayjs(from) : null} onChange={(d) => nav({ from: d?.format('YYYY-MM-DD'), page: 1 })} />
+              <DatePicker aria-label={t('决定日期至')} placeholder={t('结束日期')} value={to ? dayjs(to) : null} onChange={(d) => nav({ to: d?.format('YYYY-MM-DD'), page: 1 })} />
+            </Space.Compact>
+          ) : (
+            <DatePicker.RangePicker aria-label={t('决定日期')} allowEmpty={[true, true]} value={from || to ? [from ? dayjs(from) : null, to ? dayjs(to) : null] : null}
+              onChange={(v) => nav({ from: v?.[0]?.format('YYYY-MM-DD'), to: v?.[1]?.format('YYYY-MM-DD'), page: 1 })} />
+          )}
           <Input.Search allowClear aria-label={t('类别')} placeholder={t(kind === 'penalties' ? '处罚类别，如 罚款' : '许可类别，如 普通')} value={categoryText}
             onChange={(e) => setCategoryText(e.target.value)} onSearch={(v) => nav({ category: v.trim(), page: 1 })} style={{ width: 220 }} />
         </Space>
@@ -85,7 +93,7 @@ export function PublicityPage({ route, kind }: { route: Route; kind: 'permits' |
                   </Space>
                 </List.Item>
               )} />
-            <Pagination simple style={{ marginTop: 12 }} current={page} pageSize={PAGE_SIZE} total={result?.total ?? 0} onChange={(n) => nav({ page: n })} />
+            {(result?.total ?? 0) > 0 && <Pagination simple style={{ marginTop: 12 }} current={page} pageSize={PAGE_SIZE} total={result?.total ?? 0} onChange={(n) => nav({ page: n })} />}
             <Typography.Text type="secondary">{t('共{n}条', { n: result?.total ?? 0 })}</Typography.Text>
           </>
         ) : (

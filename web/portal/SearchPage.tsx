@@ -110,7 +110,7 @@ export function SearchPage({ route }: { route: Route }) {
                 <Space direction="vertical" size={2} style={{ width: '100%' }}>
                   <Typography.Link href={subjectHref(s.uscc ?? '')} strong style={{ fontSize: 16 }}>{s.name}</Typography.Link>
                   <Typography.Text type="secondary">
-                    <span style={{ whiteSpace: 'nowrap' }}>{t('统一社会信用代码')}{colon()}{s.uscc}</span> · {representativeLabel(s.orgType)}{colon()}{s.legalRepresentative?.name ?? '—'} · {s.region?.name ?? s.region?.code ?? '—'}
+                    <span style={{ whiteSpace: 'nowrap' }}>{t('统一社会信用代码')}{colon()}</span><span style={{ whiteSpace: 'nowrap' }}>{s.uscc}</span> · {representativeLabel(s.orgType)}{colon()}{s.legalRepresentative?.name ?? '—'} · {s.region?.name ?? s.region?.code ?? '—'}
                   </Typography.Text>
                   <Space size={4} wrap><Tag>{typeLabel(s.orgType)}</Tag>{s.status !== 'active' && <Tag color="default">{t('非存续')}</Tag>}</Space>
                 </Space>
