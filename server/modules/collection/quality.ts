@@ -10,6 +10,7 @@ import type { QualityReport, QualityRow } from '../../../common/collection-api.j
 import type { WorkingCalendar } from '../../platform/calendar/working-calendar.js';
 import type { InfoItem } from '../catalog/index.js';
 import type { QualityFilter } from '../records/index.js';
+import { FIELD_PROBLEMS } from './validate.js';
 
 export type { QualityReport, QualityRow } from '../../../common/collection-api.js';
 
@@ -20,17 +21,7 @@ export function monthRange(month: string): { from: Date; to: Date } {
 }
 
 export const REASON_LABELS: Record<string, string> = {
-  REQUIRED: '必填项缺失',
-  TOO_LONG: '超过长度上限',
-  DATE_INVALID: '日期无效',
-  DECIMAL_INVALID: '金额格式错误',
-  DECIMAL_RANGE: '金额超出范围',
-  ENUM_INVALID: '不在代码表中',
-  USCC_INVALID: '统一社会信用代码无效',
-  ID_INVALID: '证件号码无效',
-  DATE_IN_FUTURE: '日期晚于今天',
-  ITEM_NOT_IN_FORCE: '不在信息项有效期内',
-  PROVIDER_MISMATCH: '数据来源单位与报送部门不符',
+  ...FIELD_PROBLEMS,
   DUPLICATE_IN_BATCH: '同一文件中重复',
 };
 

@@ -95,7 +95,23 @@ export function parseDecimal(raw: string, scale: number | undefined): { value: s
  * A problem with one field's value, the value as error reports show it (masked if personal).
  * Top-level rather than a closure per row: a million rows would make a million closures.
  */
-function fail(problems: RowProblem[], isPerson: boolean, f: CatalogField, v: string | null, code: string, reason: string): void {
+/** The field checks' reasons by code, as the quality report names them (a new code needs its name here). */
+export const FIELD_PROBLEMS = {
+  REQUIRED: '必填项缺失',
+  VALUE_MASKED: '填写了遮盖后的值',
+  TOO_LONG: '超过长度上限',
+  DATE_INVALID: '日期无效',
+  DECIMAL_INVALID: '金额格式错误',
+  DECIMAL_RANGE: '金额超出范围',
+  ENUM_INVALID: '不在代码表中',
+  USCC_INVALID: '统一社会信用代码无效',
+  ID_INVALID: '证件号码无效',
+  DATE_IN_FUTURE: '日期晚于今天',
+  ITEM_NOT_IN_FORCE: '不在信息项有效期内',
+  PROVIDER_MISMATCH: '数据来源单位与报送部门不符',
+} as const;
+
+function fail(problems: RowProblem[], isPerson: boolean, f: CatalogField, v: string | null, code: keyof typeof FIELD_PROBLEMS, reason: string): void {
   problems.push({ field: f.code, label: f.label, value: v === null ? null : maskFor(f, v, isPerson), code, message: `「${f.label}」(${f.code})${reason}` });
 }
 
@@ -260,9 +276,9 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
     const decisionField = fields.get(item.decisionDateField);
     const decisionDate = data[item.decisionDateField];
     if (decisionField && typeof decisionDate === 'string') {
-      if (decisionDate > ctx.today) fail(problems, isPerson, decisionField, decisionDate, 'DATE_IN_FUTURE', `${decisionDate}晚于今天（${ctx.today}），不能是将来的日期`);
+      if (decisionDate > ctx.today) fail(problems, isPerson, decisionField, decisionDate, 'DATE_IN_FUTURE', `「${decisionDate}」晚于今天（${ctx.today}），不能是将来的日期`);
       if (decisionDate < item.effectiveFrom || (item.effectiveTo !== undefined && decisionDate > item.effectiveTo)) {
-        fail(problems, isPerson, decisionField, decisionDate, 'ITEM_NOT_IN_FORCE', `${decisionDate}不在信息项「${item.name}」的有效期内（${item.effectiveFrom}起${item.effectiveTo ? `至${item.effectiveTo}` : ''}）`);
+        fail(problems, isPerson, decisionField, decisionDate, 'ITEM_NOT_IN_FORCE', `「${decisionDate}」不在信息项「${item.name}」的有效期内（${item.effectiveFrom}起${item.effectiveTo ? `至${item.effectiveTo}` : ''}）`);
       }
     }
     if (item.providerCodeField) {

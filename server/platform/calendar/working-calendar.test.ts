@@ -71,6 +71,27 @@ describe('working-day calendar (official schedules with 调休)', () => {
     assert.equal(cal.addWorkingDays('2026-10-01', 0), '2026-10-01');
   });
 
+  it('counts spans across years exactly as day by day, warning for every year it crosses without a schedule', () => {
+    const missing: number[] = [];
+    const c = shippedCalendar((y) => missing.push(y));
+    const day = (n: number) => new Date(Date.parse('2023-06-01T00:00:00Z') + n * 86_400_000).toISOString().slice(0, 10);
+    // Day by day through isWorkingDay (one date at a time) is the reference the counts must match:
+    // forwards the working days in (from, to], backwards minus those in [to, from).
+    const count = (first: number, last: number) => {
+      let n = 0;
+      for (let i = first; i <= last; i++) if (c.isWorkingDay(day(i))) n++;
+      return n;
+    };
+    for (const [a, b] of [[0, 1], [10, 400], [200, 1100], [580, 960], [0, 1400]] as const) {
+      assert.equal(c.workingDaysBetween(day(a), day(b)), count(a + 1, b), `${day(a)} – ${day(b)}`);
+      assert.equal(c.workingDaysBetween(day(b), day(a)), -count(a, b - 1), `${day(b)} – ${day(a)}`);
+      const n = count(a + 1, b);
+      assert.equal(c.workingDaysBetween(day(a), c.addWorkingDays(day(a), n)), n);
+      assert.equal(c.workingDaysBetween(day(b), c.addWorkingDays(day(b), -n)), -n);
+    }
+    assert.deepEqual(missing.sort(), [2023, 2027], 'no schedule for 2023 or 2027: each said once');
+  });
+
   it('falls back to Mon–Fri for a year without data and warns once per year', () => {
     const missing: number[] = [];
     const c = shippedCalendar((y) => missing.push(y));

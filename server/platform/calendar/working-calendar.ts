@@ -27,8 +27,14 @@ export function addCalendarDays(day: string, n: number): string {
   return fromUtc(toUtc(day) + n * DAY_MS);
 }
 
+/** Days since 1970-01-01, a Thursday. */
+const weekdayOf = (dayNumber: number) => (((dayNumber + 4) % 7) + 7) % 7;
+const yearOf = (dayNumber: number) => new Date(dayNumber * DAY_MS).getUTCFullYear();
+
 export class WorkingCalendar {
   private readonly warned = new Set<number>();
+  /** The overrides by day number: counting a year's working days visits no date strings. */
+  private readonly byNumber = new Map<number, boolean>();
 
   /**
    * @param overrides the days that differ from the Mon–Fri rule, by date
@@ -36,26 +42,38 @@ export class WorkingCalendar {
    * @param onMissingYear called once per year that has no schedule
    */
   constructor(
-    private readonly overrides: ReadonlyMap<string, DayKind>,
+    overrides: ReadonlyMap<string, DayKind>,
     private readonly years: ReadonlySet<number>,
     private readonly onMissingYear: (year: number) => void = () => {},
-  ) {}
+  ) {
+    for (const [day, kind] of overrides) this.byNumber.set(toUtc(day) / DAY_MS, kind === 'work');
+  }
+
+  /** Says once per year without a schedule that it falls back to Mon–Fri. */
+  private checkYears(fromDay: number, toDay: number): void {
+    for (let y = yearOf(Math.min(fromDay, toDay)); y <= yearOf(Math.max(fromDay, toDay)); y++) {
+      if (!this.years.has(y) && !this.warned.has(y)) {
+        this.warned.add(y);
+        this.onMissingYear(y);
+      }
+    }
+  }
+
+  private working(dayNumber: number): boolean {
+    const override = this.byNumber.get(dayNumber);
+    if (override !== undefined) return override;
+    const weekday = weekdayOf(dayNumber);
+    return weekday !== 0 && weekday !== 6;
+  }
 
   hasYear(year: number): boolean {
     return this.years.has(year);
   }
 
   isWorkingDay(day: string): boolean {
-    const t = toUtc(day);
-    const year = Number(day.slice(0, 4));
-    if (!this.years.has(year) && !this.warned.has(year)) {
-      this.warned.add(year);
-      this.onMissingYear(year);
-    }
-    const override = this.overrides.get(day);
-    if (override) return override === 'work';
-    const weekday = new Date(t).getUTCDay();
-    return weekday !== 0 && weekday !== 6;
+    const n = toUtc(day) / DAY_MS;
+    this.checkYears(n, n);
+    return this.working(n);
   }
 
   /**
@@ -64,14 +82,15 @@ export class WorkingCalendar {
    */
   addWorkingDays(day: string, n: number): string {
     if (!Number.isInteger(n) || Math.abs(n) > MAX_SPAN_DAYS) throw new RangeError(`working days must be an integer within ±${MAX_SPAN_DAYS}: ${n}`);
-    let t = toUtc(day);
-    const step = n >= 0 ? DAY_MS : -DAY_MS;
+    let d = toUtc(day) / DAY_MS;
+    const step = n >= 0 ? 1 : -1;
     let left = Math.abs(n);
     while (left > 0) {
-      t += step;
-      if (this.isWorkingDay(fromUtc(t))) left--;
+      d += step;
+      if (this.working(d)) left--;
     }
-    return fromUtc(t);
+    if (n !== 0) this.checkYears(toUtc(day) / DAY_MS + step, d);
+    return fromUtc(d * DAY_MS);
   }
 
   /**
@@ -83,12 +102,15 @@ export class WorkingCalendar {
     const a = toUtc(from);
     const b = toUtc(to);
     if (Math.abs(b - a) > MAX_SPAN_DAYS * DAY_MS) throw new RangeError(`span over ${MAX_SPAN_DAYS} days: ${from} – ${to}`);
+    const [da, db] = [a / DAY_MS, b / DAY_MS];
     let count = 0;
-    if (b >= a) {
-      for (let t = a + DAY_MS; t <= b; t += DAY_MS) if (this.isWorkingDay(fromUtc(t))) count++;
+    if (db >= da) {
+      if (db > da) this.checkYears(da + 1, db);
+      for (let d = da + 1; d <= db; d++) if (this.working(d)) count++;
       return count;
     }
-    for (let t = b; t < a; t += DAY_MS) if (this.isWorkingDay(fromUtc(t))) count++;
+    this.checkYears(db, da - 1);
+    for (let d = db; d < da; d++) if (this.working(d)) count++;
     return -count;
   }
 }
