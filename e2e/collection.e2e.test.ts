@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import type { Browser } from 'playwright-core';
 import type { Actor } from '../server/modules/audit/index.js';
 import { makeUscc, penaltyRow } from '../test/fixtures.js';
@@ -138,6 +139,25 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     await detail.getByRole('tab', { name: '被拒绝的行（1）' }).waitFor();
     await detail.getByTestId('issue-message').waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'collection-batches.png'), fullPage: true });
+
+    // The records the batch wrote: each with its state, its versions, and 撤销 for a revoked decision.
+    await detail.getByRole('tab', { name: '写入的记录' }).click();
+    const records = detail.getByTestId('batch-records');
+    await records.getByRole('row').filter({ hasText: '公示中' }).first().waitFor();
+    assert.equal(await records.locator('tbody tr.ant-table-row').count(), 2);
+    const first = records.locator('tbody tr.ant-table-row').first();
+    const doc = (await first.locator('td').first().innerText()).trim();
+    await first.getByRole('button', { name: '详情' }).click();
+    const recordDetail = page.getByTestId('record-detail');
+    await recordDetail.getByText('第1版').waitFor();
+    await page.keyboard.press('Escape');
+    await first.getByRole('button', { name: '撤销' }).click();
+    const dialog = page.getByRole('dialog').filter({ hasText: `撤销记录：${doc}` });
+    await dialog.getByLabel('撤销理由').fill('行政复议决定撤销原处罚决定');
+    await dialog.getByRole('button', { name: /^撤\s*销$/ }).click(); // antd spaces two-character labels
+    await records.getByRole('row').filter({ hasText: doc }).filter({ hasText: '已撤销' }).waitFor();
+    const revoked = await sql<{ status: string; publication: string }>`select status, publication from record where document_number = ${doc}`.execute(p.db);
+    assert.equal(revoked.rows[0]?.status, 'revoked', 'withdrawn in the database, not only on the page');
 
     // The same session on a phone: the table scrolls inside its card, the page does not.
     const phone = await browser!.newContext({ viewport: { width: 375, height: 800 }, locale: 'zh-CN', storageState: await context.storageState() });

@@ -65,6 +65,7 @@ describe(`route × role matrix on ${ENGINE}`, () => {
     const objectOfA: Record<string, string> = {
       '/api/v1/collection/batches/:id': batch.id,
       '/api/v1/collection/batches/:id/issues': batch.id,
+      '/api/v1/collection/batches/:id/records': batch.id,
       '/api/v1/collection/batches/:id/errors.xlsx': batch.id,
       '/api/v1/collection/batches/:id/review': batch.id,
       '/api/v1/collection/records/:id/withdraw': recordOfA,

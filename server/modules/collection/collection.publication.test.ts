@@ -17,7 +17,7 @@ describe(`collection: publication, review, withdrawal and the end of publicity o
   const submit = async (key: string, rows: Record<string, string>[], headers = submitter()) => {
     const r = await p.app.inject({ method: 'POST', url: '/api/v1/collection/batches', headers, payload: { itemCode: 'CF', idempotencyKey: key, records: rows } });
     assert.equal(r.statusCode, 200, r.body);
-    return r.json().batch as { id: string; review: { status: string } };
+    return r.json().batch as { id: string; review: { status: string }; updated: number; unchanged: number };
   };
   const record = async (doc: string) =>
     (await sql<{ id: string; publication: string; severity: string; publicity_end: string | null; status: string }>`select id, publication, severity, publicity_end, status from record where document_number = ${doc}`.execute(p.db)).rows[0];
@@ -97,6 +97,21 @@ describe(`collection: publication, review, withdrawal and the end of publicity o
       assert.equal((await record('榕市监罚〔2026〕11号'))?.publication, 'rejected');
       const events = await sql<{ event: string }>`select event from audit_log where object_id in (${batch.id}, ${second.id}) and event like 'collection.batch.%ed' order by seq`.execute(p.db);
       assert.deepEqual(events.rows.map((e) => e.event), ['collection.batch.approved', 'collection.batch.rejected']);
+
+      // Checked and sent again as it was (the department stands by it): it goes back to review,
+      // not left returned for good; the approved record beside it is not touched.
+      const again = await submit('rev-0003', [penaltyRow(DEPT, 10, { CF_JDRQ: '2026-10-01', CF_YXQ: '2027-10-01' }), penaltyRow(DEPT, 11, { CF_JDRQ: '2026-10-01', CF_YXQ: '2027-10-01' })], otherSubmitter());
+      assert.deepEqual({ review: again.review.status, unchanged: again.unchanged, updated: again.updated }, { review: 'pending', unchanged: 1, updated: 1 });
+      assert.equal((await record('榕市监罚〔2026〕11号'))?.publication, 'pending_review');
+      assert.equal((await record('榕市监罚〔2026〕10号'))?.publication, 'published');
+      // What the reviewer is asked to approve: the records this batch wrote, and their state.
+      const listed = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${again.id}/records`, headers: reviewer() });
+      assert.equal(listed.statusCode, 200, listed.body);
+      assert.deepEqual(listed.json().items.map((r: { documentNumber: string; publication: string; subjectName: string }) => [r.documentNumber, r.publication, r.subjectName]),
+        [['榕市监罚〔2026〕11号', 'pending_review', '福州测试11贸易有限公司']]);
+      assert.equal(listed.json().total, 1, 'the unchanged record is still the first batch’s');
+      const elsewhere = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${again.id}/records`, headers: as('reviewer', 'reviewer-9', '00000000-0000-4000-8000-000000000099') });
+      assert.equal(elsewhere.statusCode, 403, 'another department does not see the batch');
     } finally {
       cf.content.review = undefined;
     }

@@ -271,6 +271,37 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       },
     );
 
+    app.get(
+      '/api/v1/collection/batches/:id/records',
+      {
+        config: reader,
+        schema: {
+          tags: ['collection'],
+          summary: '批次写入的记录（当前版本来自该批次）：文书号、行政相对人（自然人已脱敏）、决定日期、公示状态',
+          params: idParams,
+          querystring: z.object({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(20) }),
+          response: {
+            200: z.object({
+              total: z.number(),
+              items: z.array(z.object({
+                id: z.string(), documentNumber: z.string(), subjectName: z.string().nullable(), decisionDate: z.string(),
+                status: z.string(), publication: z.string(), publicityEnd: z.string().nullable(), version: z.number(),
+              })),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (req) => {
+        const b = await visibleBatch(req, req.params.id);
+        const r = await deps.collection.batchRecords(b.id, req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
+        return {
+          total: r.total,
+          items: r.items.map((x) => ({ id: x.id, documentNumber: x.document_number, subjectName: x.subject_name, decisionDate: x.decision_date, status: x.status, publication: x.publication, publicityEnd: x.publicity_end, version: x.version })),
+        };
+      },
+    );
+
     const qualityQuery = z.object({
       month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为YYYY-MM'),
       departmentId: z.string().uuid().optional(),

@@ -525,6 +525,17 @@ export class CollectionService {
     return this.repo.issues(batchId, kind, limit, offset);
   }
 
+  /**
+   * The records a batch wrote (their current version came from it), each with its subject — a
+   * natural person's name masked, as everywhere staff do not need it whole — and its publication
+   * state: what a reviewer approves, and where a clerk withdraws from.
+   */
+  async batchRecords(batchId: string, limit: number, offset: number) {
+    const { rows, total } = await recordsRepo(this.deps.db).ofBatch(batchId, limit, offset);
+    const names = await this.deps.subjects.publicNames(rows.map((r) => r.subject_id));
+    return { total, items: rows.map((r) => ({ ...r, subject_name: names.get(r.subject_id)?.name ?? null })) };
+  }
+
   /** The error workbook of a batch: rejected rows, masked, with what to fix. */
   async writeErrors(batch: BatchRow, out: Writable): Promise<number> {
     const item = this.itemOf(batch);

@@ -126,7 +126,8 @@ export class RecordsRepo {
    * Inserts new records and gives changed ones a new version — one statement, the chunk as one
    * JSON document, so a chunk of thousands costs one round trip. The replaced version goes to
    * history by the table's trigger (migration 0006). A record submitted again unchanged is left
-   * alone (idempotent re-submission).
+   * alone (idempotent re-submission), unless the reviewer returned it: then it is a new version
+   * that waits for review again.
    */
   async submit(rows: readonly RecordSubmission[], at: Date): Promise<{ created: number; updated: number }> {
     if (rows.length === 0) return { created: 0, updated: 0 };
@@ -151,7 +152,8 @@ export class RecordsRepo {
         publicity_end = excluded.publicity_end, publicity_rule = excluded.publicity_rule,
         -- A withdrawn (revoked) decision stays withdrawn whatever is submitted after it.
         publication = case when record.status = 'revoked' then record.publication else excluded.publication end
-      where (record.data, record.subject_id) is distinct from (excluded.data, excluded.subject_id)
+      -- Unchanged is left alone, except a record the reviewer returned: sent again, it is reviewed again.
+      where (record.data, record.subject_id) is distinct from (excluded.data, excluded.subject_id) or record.publication = 'rejected'
       returning version`.execute(this.db);
     const created = r.rows.filter((w) => w.version === 1).length;
     return { created, updated: r.rows.length - created };
@@ -192,6 +194,16 @@ export class RecordsRepo {
   async rejectBatch(batchId: string): Promise<number> {
     const r = await this.db.updateTable('record').set({ publication: 'rejected' }).where('batch_id', '=', batchId).where('publication', '=', 'pending_review').executeTakeFirst();
     return Number(r.numUpdatedRows);
+  }
+
+  /** The records whose current version a batch wrote, by document number, with their total. */
+  async ofBatch(batchId: string, limit: number, offset: number) {
+    const q = this.db.selectFrom('record').where('batch_id', '=', batchId);
+    const [rows, total] = await Promise.all([
+      q.select(['id', 'subject_id', 'document_number', 'decision_date', 'status', 'publication', 'publicity_end', 'version']).orderBy('document_number').limit(limit).offset(offset).execute(),
+      q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: total.n };
   }
 
   async byId(id: string) {

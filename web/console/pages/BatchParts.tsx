@@ -6,6 +6,7 @@ import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
 import { BATCH_STATUS_LABELS, REVIEW_STATUS_LABELS, formatTime } from '../../ui/labels';
 import { batchUrl, usePollWhileImporting, type BatchView, type RowIssue, type RowProblem } from '../collection';
+import { BatchRecords } from './BatchRecords';
 
 export function StatusTag({ status }: { status: string }) {
   const l = BATCH_STATUS_LABELS[status];
@@ -121,7 +122,7 @@ export function IssueTable({ batch, kind }: { batch: BatchView; kind: 'rejected'
 }
 
 /** The detail of one batch (reading it again while it imports). */
-export function BatchDrawer({ batchId, departmentName, onClose }: { batchId: string | null; departmentName?: (id: string) => string; onClose: () => void }) {
+export function BatchDrawer({ batchId, departmentName, canWithdraw = false, onClose }: { batchId: string | null; departmentName?: (id: string) => string; canWithdraw?: boolean; onClose: () => void }) {
   const [batch, setBatch] = useState<BatchView | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
@@ -164,7 +165,8 @@ export function BatchDrawer({ batchId, departmentName, onClose }: { batchId: str
           {batch.status !== 'failed' && <BatchCounts batch={batch} />}
           <ErrorsLink batch={batch} />
           {batch.status !== 'failed' && (
-            <Tabs items={[
+            <Tabs defaultActiveKey={batch.review.status === 'pending' ? 'records' : 'rejected'} items={[
+              { key: 'records', label: t('写入的记录'), children: <BatchRecords batch={batch} canWithdraw={canWithdraw} /> },
               { key: 'rejected', label: t('被拒绝的行（{count}）', { count: batch.rejected }), children: <IssueTable batch={batch} kind="rejected" /> },
               { key: 'warning', label: t('提示（{count}）', { count: batch.warnings }), children: <IssueTable batch={batch} kind="warning" /> },
             ]} />

@@ -84,7 +84,8 @@ export function BatchesPage({ me }: { me: Me }) {
           },
         ]}
       />
-      <BatchDrawer batchId={open} departmentName={creditOffice ? departmentName : undefined} onClose={() => { setOpen(null); void load(); }} />
+      <BatchDrawer batchId={open} departmentName={creditOffice ? departmentName : undefined}
+        canWithdraw={me.user.roles.some((r) => r === 'submitter' || r === 'reviewer')} onClose={() => { setOpen(null); void load(); }} />
     </Card>
   );
 }

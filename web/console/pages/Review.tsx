@@ -76,7 +76,7 @@ export function ReviewPage() {
           },
         ]}
       />
-      <BatchDrawer batchId={open} onClose={() => setOpen(null)} />
+      <BatchDrawer batchId={open} canWithdraw onClose={() => setOpen(null)} />
       <Modal title={t('退回批次')} open={returning !== null} okText={t('退回')} cancelText={t('取消')} okButtonProps={{ danger: true }}
         onCancel={() => setReturning(null)} onOk={() => form.submit()} destroyOnHidden>
         <Form form={form} layout="vertical" onFinish={async (v) => {

@@ -112,7 +112,7 @@ export function SubmitPage({ me }: { me: Me }) {
 
 function ResultCard({ batch, pollError }: { batch: BatchView; pollError: string }) {
   return (
-    <Card data-testid="upload-result" title={<Space wrap>{t('导入结果：{name}', { name: batch.fileName ?? batch.itemName })}<StatusTag status={batch.status} /></Space>}
+    <Card data-testid="upload-result" title={<Space wrap style={{ whiteSpace: 'normal', wordBreak: 'break-all' }}>{t('导入结果：{name}', { name: batch.fileName ?? batch.itemName })}<StatusTag status={batch.status} /></Space>}
       extra={<a href="#/batches">{t('查看全部批次')}</a>}>
       <Space direction="vertical" size="middle" style={{ width: '100%' }}>
         {pollError && <Alert type="warning" showIcon message={pollError} />}
@@ -121,6 +121,9 @@ function ResultCard({ batch, pollError }: { batch: BatchView; pollError: string 
         {batch.status === 'imported' && (
           <>
             <BatchCounts batch={batch} />
+            {batch.review.status === 'pending' && (
+              <Alert type="info" showIcon message={t('新增和变更的记录须经本部门审核员审核通过后才公示。')} data-testid="awaiting-review" />
+            )}
             {batch.rejected > 0 ? (
               <>
                 <Typography.Text>{t('被拒绝的行未导入，改正后可重新上传整个文件（已导入的行不会重复）。')}</Typography.Text>

@@ -1,0 +1,157 @@
+/**
+ * The records a batch wrote (their current version came from it): what a reviewer approves, and
+ * where a clerk or reviewer opens a record's versions or withdraws (撤销) a revoked decision.
+ * A natural person's name is masked here too.
+ */
+import { useEffect, useState } from 'react';
+import { Alert, Button, Descriptions, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { api, describeError } from '../../ui/api';
+import { t } from '../../ui/i18n';
+import { PUBLICATION_LABELS, RECORD_STATUS_LABELS } from '../../ui/labels';
+import { batchUrl, type BatchView } from '../collection';
+
+interface BatchRecord {
+  id: string;
+  documentNumber: string;
+  subjectName: string | null;
+  decisionDate: string;
+  status: string;
+  publication: string;
+  publicityEnd: string | null;
+  version: number;
+}
+
+interface RecordDetail {
+  id: string;
+  documentNumber: string;
+  decisionDate: string;
+  status: string;
+  publication: string;
+  publicityStart: string | null;
+  publicityEnd: string | null;
+  withdrawnReason: string | null;
+  version: number;
+  versions: { version: number; changedAt: string; changes: { field: string; label: string; before: string | null; after: string | null }[] }[];
+}
+
+const PAGE_SIZE = 20;
+
+function StateTags({ status, publication }: { status: string; publication: string }) {
+  const p = PUBLICATION_LABELS[publication];
+  const s = RECORD_STATUS_LABELS[status];
+  return (
+    <Space size={4} wrap>
+      {status !== 'active' && <Tag color={s?.color}>{t(s?.text ?? status)}</Tag>}
+      <Tag color={p?.color}>{t(p?.text ?? publication)}</Tag>
+    </Space>
+  );
+}
+
+/** A record's state and its versions, each with what it changed. */
+function RecordModal({ id, onClose }: { id: string | null; onClose: () => void }) {
+  const [r, setR] = useState<RecordDetail | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    setR(null);
+    setError('');
+    if (!id) return;
+    let live = true;
+    api<RecordDetail>('GET', `/api/v1/collection/records/${id}`)
+      .then((x) => live && setR(x))
+      .catch((err) => live && setError(describeError(err)));
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  return (
+    <Modal open={id !== null} onCancel={onClose} footer={null} width={720} title={r ? r.documentNumber : t('记录详情')}>
+      {error && <Alert type="error" showIcon message={error} />}
+      {r && (
+        <Space direction="vertical" style={{ width: '100%' }} data-testid="record-detail">
+          <Descriptions size="small" column={1} bordered>
+            <Descriptions.Item label={t('状态')}><StateTags status={r.status} publication={r.publication} /></Descriptions.Item>
+            <Descriptions.Item label={t('决定日期')}>{r.decisionDate}</Descriptions.Item>
+            <Descriptions.Item label={t('公示期')}>{r.publicityStart ?? '—'} ~ {r.publicityEnd ?? t('长期')}</Descriptions.Item>
+            {r.withdrawnReason && <Descriptions.Item label={t('撤销理由')}>{r.withdrawnReason}</Descriptions.Item>}
+          </Descriptions>
+          {r.versions.map((v) => (
+            <div key={v.version}>
+              <Typography.Text strong>{t('第{n}版', { n: v.version })}</Typography.Text> <Typography.Text type="secondary">{v.changedAt.slice(0, 10)}</Typography.Text>
+              {v.changes.length > 0 && (
+                <Table size="small" pagination={false} rowKey="field" dataSource={v.changes} scroll={{ x: 560 }}
+                  columns={[
+                    { title: t('字段'), dataIndex: 'label', width: 180 },
+                    { title: t('原值'), dataIndex: 'before', render: (x: string | null) => x ?? '—' },
+                    { title: t('新值'), dataIndex: 'after', render: (x: string | null) => x ?? '—' },
+                  ]} />
+              )}
+            </div>
+          ))}
+        </Space>
+      )}
+    </Modal>
+  );
+}
+
+export function BatchRecords({ batch, canWithdraw }: { batch: BatchView; canWithdraw: boolean }) {
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<{ total: number; items: BatchRecord[] } | null>(null);
+  const [error, setError] = useState('');
+  const [open, setOpen] = useState<string | null>(null);
+  const [withdrawing, setWithdrawing] = useState<BatchRecord | null>(null);
+  const [reason, setReason] = useState('');
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    api<{ total: number; items: BatchRecord[] }>('GET', `${batchUrl(batch.id)}/records?page=${page}&pageSize=${PAGE_SIZE}`)
+      .then((r) => live && setData(r))
+      .catch((err) => live && setError(describeError(err)));
+    return () => {
+      live = false;
+    };
+  }, [batch.id, page, reload]);
+
+  const withdraw = async () => {
+    if (!withdrawing) return;
+    try {
+      await api('POST', `/api/v1/collection/records/${withdrawing.id}/withdraw`, { reason: reason.trim() });
+      setWithdrawing(null);
+      setReason('');
+      setReload((n) => n + 1);
+    } catch (err) {
+      setError(describeError(err));
+      setWithdrawing(null);
+    }
+  };
+
+  return (
+    <>
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 8 }} />}
+      <Table<BatchRecord> data-testid="batch-records" rowKey="id" size="small" scroll={{ x: 640 }} dataSource={data?.items ?? []}
+        pagination={{ current: page, pageSize: PAGE_SIZE, total: data?.total ?? 0, showSizeChanger: false, onChange: setPage, size: 'small' }}
+        columns={[
+          { title: t('决定文书号'), dataIndex: 'documentNumber' },
+          { title: t('行政相对人'), dataIndex: 'subjectName', render: (x: string | null) => x ?? '—' },
+          { title: t('决定日期'), dataIndex: 'decisionDate', width: 110 },
+          { title: t('公示状态'), width: 150, render: (_: unknown, r) => <StateTags status={r.status} publication={r.publication} /> },
+          {
+            title: t('操作'), width: 120, render: (_: unknown, r) => (
+              <Space size={0}>
+                <Button type="link" size="small" onClick={() => setOpen(r.id)}>{t('详情')}</Button>
+                {canWithdraw && r.status === 'active' && <Button type="link" size="small" danger onClick={() => setWithdrawing(r)}>{t('撤销')}</Button>}
+              </Space>
+            ),
+          },
+        ]} />
+      <RecordModal id={open} onClose={() => setOpen(null)} />
+      <Modal open={withdrawing !== null} title={t('撤销记录：{doc}', { doc: withdrawing?.documentNumber ?? '' })} okText={t('撤销')} okButtonProps={{ danger: true, disabled: !reason.trim() }}
+        onOk={() => void withdraw()} onCancel={() => { setWithdrawing(null); setReason(''); }}>
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <Typography.Text>{t('决定被撤销、变更或确认无效时撤销：记录立即停止公示，无法恢复。')}</Typography.Text>
+          <Input.TextArea aria-label={t('撤销理由')} placeholder={t('撤销理由，如：行政复议决定撤销原处罚决定')} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} rows={3} />
+        </Space>
+      </Modal>
+    </>
+  );
+}
