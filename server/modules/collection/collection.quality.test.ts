@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { ManualClock } from '../../platform/clock.js';
 import { makeUscc, penaltyRow } from '../../../test/fixtures.js';
 import { ENGINE, as, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
@@ -37,6 +38,11 @@ describe(`collection quality on ${ENGINE}`, () => {
       },
     });
     assert.equal(r.statusCode, 200, r.body);
+    // A record loaded in bulk for department B (as the demo loads its records): never submitted, so
+    // it has no timeliness and does not count as B's submission.
+    await sql`insert into record (item_code, item_version, subject_id, provider_uscc, department_id, document_number, decision_date, data, severity, publication, publishable, publicity_start, created_at)
+              select item_code, item_version, subject_id, ${B}, ${b}::uuid, '榕交罚〔2025〕9号', '2025-01-02', data, severity, publication, publishable, publicity_start, created_at
+              from record limit 1`.execute(p.db);
   });
   after(async () => p.stop());
 

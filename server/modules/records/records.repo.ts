@@ -234,11 +234,13 @@ export class RecordsRepo {
   // ---- quality (per department, item and month; dates in China time) --------------------------
 
   /** First submissions grouped by (department, item, decision date, submission date). */
+  // Quality counts what departments submitted through collection (a batch): records loaded in bulk
+  // (the demo, a migration of old data) were never submitted and have no timeliness.
   async submissionDays(q: QualityFilter): Promise<{ department_id: string; item_code: string; decision_date: string; submitted: string; n: number }[]> {
     const r = await sql<{ department_id: string; item_code: string; decision_date: string; submitted: string; n: number }>`
       select department_id, item_code, decision_date::text as decision_date, (created_at at time zone 'Asia/Shanghai')::date::text as submitted, count(*)::int as n
       from record
-      where department_id is not null and created_at >= ${q.from} and created_at < ${q.to}
+      where department_id is not null and batch_id is not null and created_at >= ${q.from} and created_at < ${q.to}
         ${q.departmentId ? sql`and department_id = ${q.departmentId}` : sql``}
         ${q.itemCode ? sql`and item_code = ${q.itemCode}` : sql``}
       group by 1, 2, 3, 4`.execute(this.db);
@@ -250,7 +252,7 @@ export class RecordsRepo {
     const r = await sql<{ id: string; department_id: string; item_code: string; document_number: string; decision_date: string; submitted: string }>`
       select id, department_id, item_code, document_number, decision_date::text as decision_date, (created_at at time zone 'Asia/Shanghai')::date::text as submitted
       from record
-      where department_id is not null and created_at >= ${q.from} and created_at < ${q.to}
+      where department_id is not null and batch_id is not null and created_at >= ${q.from} and created_at < ${q.to}
         and (created_at at time zone 'Asia/Shanghai')::date - decision_date > ${calendarDays}
         ${q.departmentId ? sql`and department_id = ${q.departmentId}` : sql``}
         ${q.itemCode ? sql`and item_code = ${q.itemCode}` : sql``}
@@ -266,7 +268,7 @@ export class RecordsRepo {
     const r = await sql<Record<string, number> & { department_id: string; total: number }>`
       select department_id, count(*)::int as total, ${counts}
       from record
-      where item_code = ${itemCode} and department_id is not null and created_at >= ${q.from} and created_at < ${q.to}
+      where item_code = ${itemCode} and department_id is not null and batch_id is not null and created_at >= ${q.from} and created_at < ${q.to}
         ${q.departmentId ? sql`and department_id = ${q.departmentId}` : sql``}
       group by department_id`.execute(this.db);
     return r.rows.map((row) => ({ department_id: row.department_id, total: row.total, present: Object.fromEntries(fields.map((f, i) => [f, Number(row[`f${i}`] ?? 0)])) }));
