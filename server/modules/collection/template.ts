@@ -27,12 +27,36 @@ const EXAMPLE_BY_TYPE: Partial<Record<CatalogField['type'], string>> = {
   uscc: '91350100M000100Y43',
 };
 
-function describe(f: CatalogField, table: CodeTable | undefined): string {
-  const parts = [f.code, f.required ? '必填' : '选填', f.unit ? `${TYPE_TEXT[f.type]}（${f.unit}）` : TYPE_TEXT[f.type]];
+function describe(item: InfoItem, f: CatalogField, table: CodeTable | undefined): string {
+  // 选填 unless a rule asks for it: then the rule says when (处罚类别含罚款时，罚款金额必填).
+  const when = (item.rules ?? []).filter((r) => r.require?.includes(f.code)).map((r) => r.message);
+  const parts = [f.code, f.required ? '必填' : when.length > 0 ? `条件必填：${when.join('；')}` : '选填', f.unit ? `${TYPE_TEXT[f.type]}（${f.unit}）` : TYPE_TEXT[f.type]];
   if (table) parts.push(`可选：${table.values.map((v) => (v.label && v.label !== v.value ? `${v.value}（${v.label}）` : v.value)).join('、')}${table.allowOther ? '、其他-（说明）' : ''}`);
   if (f.maxLength) parts.push(`不超过${f.maxLength}字`);
   if (f.note) parts.push(f.note);
   return parts.join('｜');
+}
+
+/**
+ * The 【示例】 row: a record the item's own rules accept (its data source code aside, which is the
+ * department's). Required fields take an example of their type (a code table's first value, a date,
+ * or their label), and so does a field a rule requires under the example's values (法人 → 法定代表人).
+ */
+export function exampleRow(item: InfoItem, codeTables: (code: string) => CodeTable | undefined): Record<string, string> {
+  const sample = (f: CatalogField) =>
+    f.type === 'enum' || f.type === 'multiEnum' ? ((f.enum ? codeTables(f.enum) : undefined)?.values[0]?.value ?? '') : (EXAMPLE_BY_TYPE[f.type] ?? f.label);
+  const row: Record<string, string> = {};
+  for (const f of item.fields) if (f.required) row[f.code] = sample(f);
+  for (const r of item.rules ?? []) {
+    const v = r.when ? (row[r.when.field] ?? '') : '';
+    const applies = !r.when || (r.when.in?.includes(v) ?? false) || (r.when.includes?.some((x) => v.split(';').includes(x)) ?? false);
+    if (!applies) continue;
+    for (const code of r.require ?? []) {
+      const f = item.fields.find((x) => x.code === code);
+      if (f && !row[code]) row[code] = sample(f);
+    }
+  }
+  return row;
 }
 
 export async function itemTemplate(item: InfoItem, codeTables: (code: string) => CodeTable | undefined): Promise<Buffer> {
@@ -45,16 +69,11 @@ export async function itemTemplate(item: InfoItem, codeTables: (code: string) =>
   item.fields.forEach((f, i) => {
     if (f.required) head.getCell(i + 1).font = { bold: true, color: { argb: 'FFC0392B' } };
   });
-  const notes = sheet.addRow(item.fields.map((f, i) => `${i === 0 ? '【说明】' : ''}${describe(f, f.enum ? codeTables(f.enum) : undefined)}`));
+  const notes = sheet.addRow(item.fields.map((f, i) => `${i === 0 ? '【说明】' : ''}${describe(item, f, f.enum ? codeTables(f.enum) : undefined)}`));
   notes.font = { color: { argb: 'FF666666' }, size: 9 };
   notes.alignment = { wrapText: true, vertical: 'top' };
-  sheet.addRow(
-    item.fields.map((f, i) => {
-      const table = f.enum ? codeTables(f.enum) : undefined;
-      const example = f.type === 'enum' || f.type === 'multiEnum' ? (table?.values[0]?.value ?? '') : (EXAMPLE_BY_TYPE[f.type] ?? (f.required ? f.label : ''));
-      return `${i === 0 ? '【示例】' : ''}${example}`;
-    }),
-  ).font = { italic: true, color: { argb: 'FF999999' } };
+  const example = exampleRow(item, codeTables);
+  sheet.addRow(item.fields.map((f, i) => `${i === 0 ? '【示例】' : ''}${example[f.code] ?? ''}`)).font = { italic: true, color: { argb: 'FF999999' } };
   // Drop-down lists where one value is chosen (a list formula holds at most 255 characters).
   item.fields.forEach((f, i) => {
     const table = f.type === 'enum' && f.enum ? codeTables(f.enum) : undefined;

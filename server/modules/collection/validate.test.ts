@@ -4,6 +4,7 @@ import { readCatalog, type InfoItem } from '../catalog/index.js';
 import { makeIdNumber, makeUscc, penaltyRow } from '../../../test/fixtures.js';
 import { mapHeaders, rowToFields } from './headers.js';
 import { parseDate, parseDecimal, rowValidator, type RowResult } from './validate.js';
+import { exampleRow } from './template.js';
 
 const { bundle } = readCatalog();
 const item = (code: string): InfoItem => {
@@ -39,6 +40,17 @@ describe('field values', () => {
     assert.match(String((parseDecimal('5000元', 6) as { error: string }).error), /万元/);
     assert.match(String((parseDecimal('0.1234567', 6) as { error: string }).error), /6位/);
     assert.ok('error' in parseDecimal('一万', 6));
+  });
+});
+
+describe('the template’s example row', () => {
+  it('is a record the item’s own rules accept (legal representative for a 法人, no fine for a 警告)', () => {
+    for (const code of ['CF', 'XK']) {
+      const example = exampleRow(item(code), (c) => tables.get(c));
+      const sourceCode = example[item(code).providerCodeField ?? ''] ?? '';
+      const r = rowValidator({ item: item(code), codeTables: (c) => tables.get(c), regionName: (c) => regions.get(c), today: '2026-11-21', departmentUscc: sourceCode })(example);
+      assert.ok(r.ok, `${code}: ${r.ok ? '' : r.problems.map((x) => x.message).join('；')}`);
+    }
   });
 });
 
