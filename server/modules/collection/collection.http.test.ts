@@ -227,6 +227,24 @@ describe(`collection: files and API batches on ${ENGINE}`, () => {
     assert.deepEqual(kept.rows[0], { version: 1, fine: '0.5' }, 'the repeat did not replace the imported row');
   });
 
+  it('says on a row of the error workbook that its personal values come back masked, and quotes each value once', async () => {
+    const id = makeIdNumber('350102', '19850101', 77);
+    const personRow = penaltyRow(A_USCC, 950, { CF_XDR_MC: '陈小红', CF_XDR_LB: '自然人', CF_XDR_SHXYM: '', CF_FRDB: '', CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: id, CF_JDRQ: '2026-02-30' });
+    const batch = await importFile(csv([personRow, penaltyRow(A_USCC, 951, { CF_JDRQ: '2026-02-31' })]), '自然人.csv');
+    assert.equal(batch.rejected, 2);
+    const report = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${batch.id}/errors.xlsx`, headers: clerkA() });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    const person = String(sheet?.getRow(2).getCell(2).value);
+    assert.match(person, /「2026-02-30」不是有效日期/);
+    assert.doesNotMatch(person, /值：2026-02-30/, 'the reason quotes the value already');
+    assert.match(person, /本行的个人信息已以\*号遮盖，改正时请填写完整的原始信息/);
+    assert.doesNotMatch(String(sheet?.getRow(3).getCell(2).value), /个人信息已以/, 'an organization’s row has nothing masked');
+    const text = JSON.stringify(sheet?.getSheetValues());
+    assert.ok(!text.includes(id) && !text.includes('小红'), 'the person’s ID number and given name are not in the workbook');
+  });
+
   it('answers 413 before reading a body over the size limit', async () => {
     const r = await p.app.inject({
       method: 'POST',

@@ -33,6 +33,10 @@ export async function writeErrorReport(out: Writable, item: InfoItem, rows: () =
     { header: REPORT_COLUMNS.errors, key: '_errors', width: 60 },
     ...item.fields.map((f) => ({ header: f.label, key: f.code, width: Math.min(Math.max(f.label.length * 2 + 2, 12), 40) })),
   ];
+  // Personal values come back masked (the report must not carry them whole): say so on the row, so
+  // the clerk fills them in again from the source instead of meeting 「是遮盖后的值」 on the next upload.
+  const personal = item.fields.filter((f) => f.personal === true || (f.masking !== undefined && f.masking !== 'none')).map((f) => f.code);
+  const maskedNote = (row: Record<string, string> | null) => (personal.some((c) => row?.[c]?.includes('*')) ? ['注：本行的个人信息已以*号遮盖，改正时请填写完整的原始信息'] : []);
   let n = 0;
   for (const [name, wanted] of [['错误报告', (r: RejectedRow) => !isRepeatOnly(r)], ['重复的行（勿重新上传）', isRepeatOnly]] as const) {
     const sheet = book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1, xSplit: 1 }] });
@@ -43,7 +47,9 @@ export async function writeErrorReport(out: Writable, item: InfoItem, rows: () =
     head.commit();
     for await (const r of rows()) {
       if (!wanted(r)) continue;
-      const values: Record<string, string | number> = { _row: r.rowNumber, _errors: r.problems.map((p) => p.message + (p.value ? `（值：${p.value}）` : '')).join('\n') };
+      // The value after the reason, unless the reason already quotes it.
+      const reasons = r.problems.map((p) => p.message + (p.value && !p.message.includes(p.value) ? `（值：${p.value}）` : ''));
+      const values: Record<string, string | number> = { _row: r.rowNumber, _errors: [...reasons, ...maskedNote(r.row)].join('\n') };
       for (const [code, v] of Object.entries(r.row ?? {})) values[code] = v;
       const row = sheet.addRow(values);
       row.getCell(2).font = { color: { argb: 'FFC0392B' } };
