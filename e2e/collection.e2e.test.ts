@@ -194,6 +194,14 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     await page.getByText('报送目录已保存（已记入审计日志）').waitFor();
     assert.deepEqual((await p.collection.grants(departmentId)).sort(), ['CF', 'XK']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'collection-grants.png'), fullPage: true });
+    // Taking an item away is asked once more, by name; going back changes nothing.
+    await page.getByRole('checkbox', { name: '行政许可信息（XK）' }).uncheck();
+    await page.getByTestId('grants-save').click();
+    const ask = page.getByRole('dialog').filter({ hasText: '取消授权？' });
+    await ask.getByText('该部门将不能再报送：行政许可信息。').waitFor();
+    await ask.getByRole('button', { name: /^返\s*回$/ }).click();
+    assert.deepEqual((await p.collection.grants(departmentId)).sort(), ['CF', 'XK'], 'nothing saved');
+    await page.getByRole('checkbox', { name: '行政许可信息（XK）' }).check();
 
     // 归集质量 of this month (the default): the department's row, the rejection reason, the records
     // submitted long after their decision (2026-06-15), and XK, granted above but not submitted.

@@ -424,6 +424,10 @@ export const EN: Readonly<Record<string, string>> = {
   已修复: 'Repaired',
   已失效: 'Expired',
   有效: 'In force',
+  '取消授权？': 'Take the grant away?',
+  '该部门将不能再报送：{items}。已报送的记录不受影响。': 'The department will no longer be able to submit: {items}. Records already submitted stay as they are.',
+  取消授权并保存: 'Take away and save',
+  返回: 'Back',
   '上传中断：网络错误，或文件超过上限被服务器拒绝': 'Upload interrupted: a network error, or the server refused a file over the size limit',
   // console: collection quality (归集质量)
   归集质量: 'Collection quality',

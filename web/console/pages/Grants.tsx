@@ -11,7 +11,7 @@ interface Grants {
 }
 
 export function GrantsPage() {
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const departments = useDepartments(true);
   const items = useInfoItems();
   const [departmentId, setDepartmentId] = useState<string>();
@@ -56,6 +56,20 @@ export function GrantsPage() {
     }
   };
 
+  /** Taking an item away stops the department's submissions of it: asked once more, by name. */
+  const confirmThenSave = () => {
+    const removed = saved.filter((c) => !codes.includes(c)).map((c) => items.find((i) => i.code === c)?.name ?? c);
+    if (removed.length === 0) return void save();
+    modal.confirm({
+      title: t('取消授权？'),
+      content: t('该部门将不能再报送：{items}。已报送的记录不受影响。', { items: removed.join('、') }),
+      okText: t('取消授权并保存'),
+      okButtonProps: { danger: true },
+      cancelText: t('返回'),
+      onOk: save,
+    });
+  };
+
   return (
     <Card title={t('报送目录')}>
       <Form layout="vertical" style={{ maxWidth: 640 }}>
@@ -78,7 +92,7 @@ export function GrantsPage() {
           <Empty description={t('先选择部门')} />
         )}
         {departmentId && (
-          <Button type="primary" onClick={save} loading={busy} disabled={!changed} data-testid="grants-save">{t('保存')}</Button>
+          <Button type="primary" onClick={confirmThenSave} loading={busy} disabled={!changed} data-testid="grants-save">{t('保存')}</Button>
         )}
       </Form>
     </Card>
