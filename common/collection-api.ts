@@ -22,6 +22,8 @@ export interface BatchView {
   unchanged: number;
   warnings: number;
   submittedBy: string | null;
+  /** The caller submitted it: not theirs to review. */
+  submittedByMe: boolean;
   createdAt: string;
   finishedAt: string | null;
   review: { status: 'none' | 'pending' | 'approved' | 'rejected'; by: string | null; at: string | null; reason: string | null };

@@ -428,6 +428,7 @@ export const EN: Readonly<Record<string, string>> = {
   '该部门将不能再报送：{items}。已报送的记录不受影响。': 'The department will no longer be able to submit: {items}. Records already submitted stay as they are.',
   取消授权并保存: 'Take away and save',
   返回: 'Back',
+  '不能审核自己提交的批次（审核须由另一人完成）': 'You cannot review a batch you submitted (another person must review it)',
   '上传中断：网络错误，或文件超过上限被服务器拒绝': 'Upload interrupted: a network error, or the server refused a file over the size limit',
   // console: collection quality (归集质量)
   归集质量: 'Collection quality',

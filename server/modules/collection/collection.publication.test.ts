@@ -80,6 +80,10 @@ describe(`collection: publication, review, withdrawal and the end of publicity o
       const queue = await p.app.inject({ method: 'GET', url: '/api/v1/collection/batches?reviewStatus=pending', headers: reviewer() });
       assert.deepEqual(queue.json().items.map((b: { id: string }) => b.id), [batch.id]);
 
+      // The page knows whose batch it is, so it can say so before anyone tries.
+      const mine = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${batch.id}`, headers: as('reviewer', 'clerk-1', dept) });
+      const theirs = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${batch.id}`, headers: reviewer() });
+      assert.deepEqual([mine.json().submittedByMe, theirs.json().submittedByMe], [true, false]);
       const own = await p.app.inject({ method: 'POST', url: `/api/v1/collection/batches/${batch.id}/review`, headers: as('reviewer', 'clerk-1', dept), payload: { decision: 'approve' } });
       assert.equal(own.statusCode, 403, 'the submitter cannot approve their own batch');
       const noReason = await p.app.inject({ method: 'POST', url: `/api/v1/collection/batches/${batch.id}/review`, headers: reviewer(), payload: { decision: 'reject' } });

@@ -47,6 +47,7 @@ export const batchView = z.object({
   unchanged: z.number(),
   warnings: z.number(),
   submittedBy: z.string().nullable(),
+  submittedByMe: z.boolean(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   review: z.object({ status: z.enum(['none', 'pending', 'approved', 'rejected']), by: z.string().nullable(), at: z.string().nullable(), reason: z.string().nullable() }),
@@ -83,7 +84,8 @@ export interface CollectionRouteDeps {
 
 export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const present = (b: BatchRow): BatchView => ({
+    /** A batch as the caller sees it: `submittedByMe` tells a reviewer which batches are not theirs to decide. */
+    const present = (b: BatchRow, req: FastifyRequest): BatchView => ({
       id: b.id,
       departmentId: b.department_id,
       itemCode: b.item_code,
@@ -102,6 +104,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       unchanged: b.unchanged_records,
       warnings: b.warnings,
       submittedBy: b.submitted_by_display ?? b.submitted_by_name,
+      submittedByMe: req.principal?.id !== undefined && b.submitted_by === req.principal.id,
       createdAt: b.created_at.toISOString(),
       finishedAt: b.finished_at?.toISOString() ?? null,
       review: { status: b.review_status, by: b.reviewed_by_display ?? b.reviewed_by_name, at: b.reviewed_at?.toISOString() ?? null, reason: b.review_reason },
@@ -189,7 +192,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
           const batch = await deps.collection.acceptFile(submitter(req), req.query.item, fileName(req.headers['x-file-name']), req.body as Readable);
           // Imported in the background; the console polls the batch for progress.
           void deps.collection.run(batch.id).catch((err: Error) => req.log.error({ batchId: batch.id, err: { message: err.message } }, 'import failed'));
-          return reply.code(202).send(present(batch));
+          return reply.code(202).send(present(batch, req));
         },
       );
     });
@@ -212,7 +215,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       },
       async (req) => {
         const b = await deps.collection.submitRecords(submitter(req), req.body.itemCode, req.body.idempotencyKey, req.body.records);
-        return { batch: present(b), rejected: (await deps.collection.issues(b.id, 'rejected', MAX_API_RECORDS, 0)).map(presentIssue) };
+        return { batch: present(b, req), rejected: (await deps.collection.issues(b.id, 'rejected', MAX_API_RECORDS, 0)).map(presentIssue) };
       },
     );
 
@@ -243,14 +246,14 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
           limit: req.query.pageSize,
           offset: (req.query.page - 1) * req.query.pageSize,
         });
-        return { total, items: rows.map(present) };
+        return { total, items: rows.map((b) => present(b, req)) };
       },
     );
 
     app.get(
       '/api/v1/collection/batches/:id',
       { config: reader, schema: { tags: ['collection'], summary: '报送批次详情与进度', params: idParams, response: { 200: batchView, ...errorResponses } } },
-      async (req) => present(await visibleBatch(req, req.params.id)),
+      async (req) => present(await visibleBatch(req, req.params.id), req),
     );
 
     app.get(
@@ -359,7 +362,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       },
       async (req) => {
         const b = await visibleBatch(req, req.params.id);
-        return present(await deps.collection.review(b, req.body.decision, req.body.reason ?? null, actorOf(req)));
+        return present(await deps.collection.review(b, req.body.decision, req.body.reason ?? null, actorOf(req)), req);
       },
     );
 

@@ -1,6 +1,6 @@
 /** 审核: the department's batches waiting for review; approve (records go public by their rules) or return with a reason. */
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Space, Table } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Space, Table, Tooltip } from 'antd';
 import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
 import { formatTime } from '../../ui/labels';
@@ -67,10 +67,17 @@ export function ReviewPage() {
             render: (_: unknown, b: BatchView) => (
               <Space>
                 <Button size="small" onClick={() => setOpen(b.id)}>{t('详情')}</Button>
+                {b.submittedByMe ? (
+                  // The server refuses it too (403, audited); here the reviewer sees why before trying.
+                  <Tooltip title={t('不能审核自己提交的批次（审核须由另一人完成）')}>
+                    <Space size={4} data-testid="review-own"><Button size="small" disabled>{t('通过')}</Button><Button size="small" disabled>{t('退回')}</Button></Space>
+                  </Tooltip>
+                ) : (<>
                 <Popconfirm title={t('通过该批次？')} description={t('通过后，批次中的记录按规则公示。')} okText={t('通过')} cancelText={t('取消')} onConfirm={() => decide(b, 'approve')}>
                   <Button size="small" type="primary" data-testid="review-approve">{t('通过')}</Button>
                 </Popconfirm>
                 <Button size="small" danger data-testid="review-reject" onClick={() => setReturning(b)}>{t('退回')}</Button>
+                </>)}
               </Space>
             ),
           },
