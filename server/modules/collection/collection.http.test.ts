@@ -230,8 +230,10 @@ describe(`collection: files and API batches on ${ENGINE}`, () => {
   it('says on a row of the error workbook that its personal values come back masked, and quotes each value once', async () => {
     const id = makeIdNumber('350102', '19850101', 77);
     const personRow = penaltyRow(A_USCC, 950, { CF_XDR_MC: '陈小红', CF_XDR_LB: '自然人', CF_XDR_SHXYM: '', CF_FRDB: '', CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: id, CF_JDRQ: '2026-02-30' });
-    const batch = await importFile(csv([personRow, penaltyRow(A_USCC, 951, { CF_JDRQ: '2026-02-31' })]), '自然人.csv');
-    assert.equal(batch.rejected, 2);
+    // And a valid row of the same person twice: the second is kept apart as a repeat, masked as well.
+    const twice = { ...personRow, CF_WSH: '榕市监罚〔2026〕952号', CF_JDRQ: '2026-03-02' };
+    const batch = await importFile(csv([personRow, penaltyRow(A_USCC, 951, { CF_JDRQ: '2026-02-31' }), twice, twice]), '自然人.csv');
+    assert.deepEqual([batch.accepted, batch.rejected], [1, 3]);
     const report = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${batch.id}/errors.xlsx`, headers: clerkA() });
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
@@ -241,8 +243,20 @@ describe(`collection: files and API batches on ${ENGINE}`, () => {
     assert.doesNotMatch(person, /值：2026-02-30/, 'the reason quotes the value already');
     assert.match(person, /本行的个人信息已以\*号遮盖，改正时请填写完整的原始信息/);
     assert.doesNotMatch(String(sheet?.getRow(3).getCell(2).value), /个人信息已以/, 'an organization’s row has nothing masked');
-    const text = JSON.stringify(sheet?.getSheetValues());
-    assert.ok(!text.includes(id) && !text.includes('小红'), 'the person’s ID number and given name are not in the workbook');
+    const repeats = book.worksheets[1];
+    assert.equal(repeats?.rowCount, 2, 'the repeat, on its own sheet');
+    for (const s of [sheet, repeats]) {
+      const text = JSON.stringify(s?.getSheetValues());
+      assert.ok(!text.includes(id) && !text.includes('小红'), `${s?.name}: the person’s ID number and given name are not in the workbook`);
+    }
+    const issues = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${batch.id}/issues`, headers: clerkA() });
+    assert.ok(!issues.body.includes('小红') && !issues.body.includes(id), 'nor in the rejected rows the console lists');
+    // The imported record's history (the console's 详情) shows the person masked too.
+    const rec = (await sql<{ id: string }>`select id from record where document_number = ${'榕市监罚〔2026〕952号'}`.execute(p.db)).rows[0];
+    const history = await p.app.inject({ method: 'GET', url: `/api/v1/collection/records/${rec?.id}`, headers: clerkA() });
+    assert.equal(history.statusCode, 200, history.body);
+    assert.equal(history.json().versions[0].changes.find((c: { field: string }) => c.field === 'CF_XDR_MC')?.after, '陈**');
+    assert.ok(!history.body.includes('小红') && !history.body.includes(id), 'the history shows the person masked');
   });
 
   it('answers 413 before reading a body over the size limit', async () => {

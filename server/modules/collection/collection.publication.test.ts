@@ -108,6 +108,11 @@ describe(`collection: publication, review, withdrawal and the end of publicity o
       assert.deepEqual({ review: again.review.status, unchanged: again.unchanged, updated: again.updated }, { review: 'pending', unchanged: 1, updated: 1 });
       assert.equal((await record('榕市监罚〔2026〕11号'))?.publication, 'pending_review');
       assert.equal((await record('榕市监罚〔2026〕10号'))?.publication, 'published');
+      // Both versions are in its history: the returned one and the one sent again.
+      const returned = await record('榕市监罚〔2026〕11号');
+      const history = await p.app.inject({ method: 'GET', url: `/api/v1/collection/records/${returned?.id}`, headers: reviewer() });
+      assert.deepEqual(history.json().versions.map((v: { version: number; batchId: string; changes: unknown[] }) => [v.version, v.batchId, v.changes.length]), [[2, again.id, 0], [1, second.id, history.json().versions[1].changes.length]]);
+      assert.ok(history.json().versions[1].changes.length > 0, 'the first version lists what it set');
       // What the reviewer is asked to approve: the records this batch wrote, and their state.
       const listed = await p.app.inject({ method: 'GET', url: `/api/v1/collection/batches/${again.id}/records`, headers: reviewer() });
       assert.equal(listed.statusCode, 200, listed.body);

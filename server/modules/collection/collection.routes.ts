@@ -409,7 +409,10 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
         },
       },
       async (req, reply) => {
-        await deps.collection.withdraw(req.params.id, req.body.reason, actorOf(req), scope(req));
+        // Always the caller's own department, even for an account that also holds 信用办 (which sees all).
+        const own = req.principal?.departmentId;
+        if (!own) throw new AppError('FORBIDDEN', undefined, '账号未归属部门，不能撤销记录');
+        await deps.collection.withdraw(req.params.id, req.body.reason, actorOf(req), own);
         return reply.code(204).send(null);
       },
     );

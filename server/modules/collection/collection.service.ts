@@ -29,7 +29,7 @@ import { buildQuality, monthRange, type QualityReport } from './quality.js';
 import { countRows, FileProblem, openCsv, readHead, sniff, type Row, type RowSource } from './sources.js';
 import { TEMPLATE_ROW_MARK, itemTemplate } from './template.js';
 import { openXlsx } from './xlsx.js';
-import { rowValidator, type RowProblem, type ValidRecord } from './validate.js';
+import { maskRow, rowValidator, type RowProblem, type ValidRecord } from './validate.js';
 
 export const MAX_API_RECORDS = 10_000;
 
@@ -270,7 +270,7 @@ export class CollectionService {
         }
         const before = seen.get(r.record.key);
         if (before !== undefined) {
-          rejected.push({ rowNumber, problems: [duplicateProblem(item, r.record.key, `第${before}行`)], masked: r.record.data as Record<string, string> });
+          rejected.push({ rowNumber, problems: [duplicateProblem(item, r.record.key, `第${before}行`)], masked: maskedCopy(item, r.record) });
           continue;
         }
         seen.set(r.record.key, rowNumber);
@@ -292,7 +292,7 @@ export class CollectionService {
         const repeated = await records.writtenByBatch(batch.id, item.code, department.uscc, candidates);
         const fresh = valid.filter((v) => {
           if (!repeated.has(v.record.key)) return true;
-          rejected.push({ rowNumber: v.rowNumber, problems: [duplicateProblem(item, v.record.key, '本批次前面的行')], masked: v.record.data as Record<string, string> });
+          rejected.push({ rowNumber: v.rowNumber, problems: [duplicateProblem(item, v.record.key, '本批次前面的行')], masked: maskedCopy(item, v.record) });
           return false;
         });
         for (const v of fresh) batchKeys.add(hash32(v.record.key));
@@ -488,10 +488,17 @@ export class CollectionService {
     const item = this.deps.catalog.get('infoItem', record.item_code)?.content;
     const label = (code: string) => item?.fields.find((f) => f.code === code)?.label ?? code;
     const show = (v: unknown) => (v === undefined ? null : Array.isArray(v) ? v.join('；') : String(v));
+    // Staff see a natural person's name and personal fields masked here, as in every list.
+    const masked = (data: unknown): Record<string, unknown> => {
+      const d = (data ?? {}) as Record<string, unknown>;
+      if (!item) return {};
+      const flat = Object.fromEntries(Object.entries(d).map(([k, v]) => [k, Array.isArray(v) ? v.join('；') : String(v)]));
+      return maskRow(item, flat, flat[item.subjectFields.category ?? ''] === '自然人');
+    };
     const versions = (await records.versions(recordId)).reverse();
     const history = versions.map((v, i) => {
-      const before = (i === 0 ? {} : (versions[i - 1]?.data ?? {})) as Record<string, unknown>;
-      const after = v.data as Record<string, unknown>;
+      const before = i === 0 ? {} : masked(versions[i - 1]?.data);
+      const after = masked(v.data);
       const changes = [...new Set([...Object.keys(before), ...Object.keys(after)])]
         .filter((k) => show(before[k]) !== show(after[k]))
         .map((k) => ({ field: k, label: label(k), before: show(before[k]), after: show(after[k]) }));
@@ -607,4 +614,13 @@ function mergeByRow<T extends { rowNumber: number; problems: unknown[] }>(rows: 
     else m.set(r.rowNumber, { ...r, problems: [...r.problems] });
   }
   return [...m.values()];
+}
+
+/**
+ * A valid row kept as a rejected repeat: masked as rejected rows are (a natural person's name too —
+ * a record keeps it whole, the error report must not).
+ */
+function maskedCopy(item: InfoItem, r: ValidRecord): Record<string, string> {
+  const flat = Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, Array.isArray(v) ? v.join(';') : v]));
+  return maskRow(item, flat, r.subject.kind === 'person');
 }

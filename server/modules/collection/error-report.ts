@@ -47,8 +47,8 @@ export async function writeErrorReport(out: Writable, item: InfoItem, rows: () =
     head.commit();
     for await (const r of rows()) {
       if (!wanted(r)) continue;
-      // The value after the reason, unless the reason already quotes it.
-      const reasons = r.problems.map((p) => p.message + (p.value && !p.message.includes(p.value) ? `（值：${p.value}）` : ''));
+      // The value after the reason, unless the reason already quotes it (「…」, as the checks write it).
+      const reasons = r.problems.map((p) => p.message + (p.value && !p.message.includes(`「${p.value}」`) ? `（值：${p.value}）` : ''));
       const values: Record<string, string | number> = { _row: r.rowNumber, _errors: [...reasons, ...maskedNote(r.row)].join('\n') };
       for (const [code, v] of Object.entries(r.row ?? {})) values[code] = v;
       const row = sheet.addRow(values);

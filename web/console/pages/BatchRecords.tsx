@@ -105,12 +105,17 @@ export function BatchRecords({ batch, canWithdraw }: { batch: BatchView; canWith
   useEffect(() => {
     let live = true;
     api<{ total: number; items: BatchRecord[] }>('GET', `${batchUrl(batch.id)}/records?page=${page}&pageSize=${PAGE_SIZE}`)
-      .then((r) => live && setData(r))
+      .then((r) => {
+        if (!live) return;
+        setData(r);
+        setError('');
+      })
       .catch((err) => live && setError(describeError(err)));
     return () => {
       live = false;
     };
-  }, [batch.id, page, reload]);
+    // Read again as the batch imports (its rows arrive), after a withdrawal and on another page.
+  }, [batch.id, batch.status, batch.rowsDone, page, reload]);
 
   const withdraw = async () => {
     if (!withdrawing) return;
