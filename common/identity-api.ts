@@ -22,6 +22,7 @@ export interface UserView {
   status: 'active' | 'disabled';
   totpEnrolled: boolean;
   mustChangePassword: boolean;
+  /** The latest end of a sign-in lock from some source address; other addresses can still sign in. */
   lockedUntil: string | null;
   version: number;
   createdAt: string;
@@ -35,4 +36,20 @@ export interface DepartmentView {
   parentId: string | null;
   status: 'active' | 'disabled';
   version: number;
+}
+
+/**
+ * A current sign-in lock or delay, as the security administrator sees it. `source`: one address
+ * (or IPv6 /64) locked for this account; null: the account's progressive delay for unknown
+ * addresses. `username` is null when no account has the name that was typed.
+ */
+export interface LoginLockView {
+  id: string;
+  username: string | null;
+  displayName: string | null;
+  source: string | null;
+  /** Failed checks within the window (from this source, or from every source for the delay). */
+  failures: number;
+  /** The lock's end, or for the delay the earliest next check from an unknown address. */
+  until: string;
 }

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import ExcelJS from 'exceljs';
+import { unzipSync, zipSync } from 'fflate';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { startPlatform } from '../server/app/platform.js';
@@ -47,9 +49,9 @@ describe(`npm run cli -- import: kill -9 and resume on ${ENGINE}`, () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const cli = (killAfterProgress: boolean) =>
+  const cli = (killAfterProgress: boolean, input = file) =>
     new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'import', '--dept', DEPT, '--item', 'CF', file, '--json'], { cwd: ROOT, env: { ...process.env, ...env } });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'import', '--dept', DEPT, '--item', 'CF', input, '--json'], { cwd: ROOT, env: { ...process.env, ...env } });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -96,6 +98,30 @@ describe(`npm run cli -- import: kill -9 and resume on ${ENGINE}`, () => {
     p = await open();
     const after = await sql<{ n: number; u: number }>`select (select count(*)::int from record) as n, (select unchanged_records from import_batch where id = ${third.batchId}) as u`.execute(p.db);
     assert.deepEqual(after.rows[0], { n: ROWS * 0.9, u: ROWS * 0.9 }, 'all unchanged, none duplicated');
+    await p.close();
+  });
+
+  it('refuses a damaged workbook: exit 1, the damaged part named in Chinese, nothing imported', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('行政处罚');
+    const columns = Object.keys(penaltyRow(DEPT, 0));
+    sheet.addRow(columns);
+    for (const n of [90_001, 90_002]) sheet.addRow(columns.map((c) => penaltyRow(DEPT, n, { CF_YJ: '《中华人民共和国行政处罚法》第一百二十四条' })[c] ?? ''));
+    // Stored rather than deflated, so that three flipped bits turn 十 (E5 8D 81) into 劁 (E5 8A 81).
+    const zip = Buffer.from(zipSync(unzipSync(new Uint8Array(await book.xlsx.writeBuffer())), { level: 0 }));
+    const at = zip.indexOf(Buffer.from('第一百二十四条')) + 3 * 4 + 1;
+    assert.ok(at > 0);
+    zip[at] = (zip[at] ?? 0) ^ 0x07;
+    const damaged = path.join(dir, '处罚信息（损坏）.xlsx');
+    fs.writeFileSync(damaged, zip);
+    const run = await cli(false, damaged);
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(run.stdout, '', 'no summary');
+    // The message is the last line (warnings are logged to stderr before it, as JSON).
+    assert.match(run.stderr.trim().split('\n').at(-1) ?? '', /^「处罚信息（损坏）\.xlsx」不能导入：工作簿中的部件「xl\/sharedStrings\.xml」内容校验失败（CRC-32不符），文件已损坏或被篡改，整个文件不予导入：请在Excel中重新保存后上传$/);
+    const p = await open();
+    const imported = await sql<{ n: number }>`select count(*)::int as n from record where document_number in (${penaltyRow(DEPT, 90_001).CF_WSH ?? ''}, ${penaltyRow(DEPT, 90_002).CF_WSH ?? ''})`.execute(p.db);
+    assert.equal(imported.rows[0]?.n, 0);
     await p.close();
   });
 });

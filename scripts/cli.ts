@@ -2,7 +2,8 @@
  * Operator commands (with the embedded database, stop the server first: one process per data directory).
  *
  * `npm run cli -- admin reset [username]`: recovery of a system administrator — new one-time
- * password (printed once), second factor to be enrolled again, lock cleared, sessions ended. Audited.
+ * password (printed once), second factor to be enrolled again, the account's sign-in pauses and delay lifted,
+ * sessions ended. Audited.
  *
  * `npm run cli -- import --dept <department USCC or id> --item <catalog item code> <file> [--json]`:
  * imports a file as that department, prints a summary (with --json one JSON line) and writes the
@@ -23,7 +24,7 @@ const USAGE = `用法：
 
 async function adminReset(platform: Platform, username: string): Promise<void> {
   const password = await platform.identity.resetAdministrator(username);
-  console.log(`已重置系统管理员 ${username}：一次性密码（仅显示这一次，登录后须修改密码并重新绑定动态验证码）：\n  ${password}`);
+  console.log(`已重置系统管理员 ${username}：一次性密码（仅显示这一次，登录后须修改密码并重新绑定动态验证码；该账户的登录暂停已全部解除）：\n  ${password}`);
 }
 
 async function importFile(platform: Platform, args: string[]): Promise<void> {

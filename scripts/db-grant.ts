@@ -1,7 +1,8 @@
 /**
  * `npm run db:grant -- <role>`: gives an existing database role what the platform needs and no
  * more (see server/app/least-privilege.ts). Run with DATABASE_URL of the owner role, after
- * `npm run db:migrate`; re-run after every upgrade that adds tables.
+ * `npm run db:migrate`; re-run after every upgrade that adds tables. Refuses to run as anyone
+ * but the owner (their GRANT would only warn) and to give the owner or a superuser the role.
  */
 import { openEngine } from '../server/platform/db/engine.js';
 import { grantApplicationRole } from '../server/app/least-privilege.js';

@@ -35,7 +35,8 @@ export function penaltyRow(provider: string, n: number, overrides: Record<string
     CF_YXQ: '2027-06-15',
     CF_CFJG: '福州市市场监督管理局',
     CF_CFJGDM: provider,
-    CF_SJLY: '福州市市场监督管理局',
+    // 数据来源单位 left empty: the platform fills in the submitting department's registered name.
+    CF_SJLY: '',
     CF_SJLYDM: provider,
     ...overrides,
   };

@@ -2,6 +2,13 @@
  * Test harness: the real platform on either engine. With DATABASE_URL set (the CI's PostgreSQL
  * pass) each test file gets a fresh database on that server, dropped at the end; otherwise an
  * in-memory PGlite. Principals are injected through a test-only header the harness reads.
+ *
+ * On PostgreSQL the platform runs as production should run it (docs/operations.md → Least
+ * privilege): the URL's user owns the fresh database and applies the migrations, `db:grant`'s own
+ * grants go to the application role (TEST_APP_ROLE, default `xinyong_app_test`, created once if
+ * missing; the server must let it in without a password, as CI's trust auth does), and the
+ * platform connects as that role. A test that needs the owner's rights — disabling a trigger to
+ * tamper as a database administrator could — asks for `owner` explicitly.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -10,13 +17,60 @@ import path from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
 import type { FastifyRequest } from 'fastify';
-import { startPlatform, type Platform, type StartOptions } from '../server/app/platform.js';
+import type { Kysely } from 'kysely';
+import { grantApplicationRole } from '../server/app/least-privilege.js';
+import { startPlatform, type Database, type Platform, type StartOptions } from '../server/app/platform.js';
 import { loadConfig, type Config } from '../server/platform/config.js';
 import type { KeyMaterial } from '../server/platform/crypto/index.js';
 import { generateSm2KeyPair } from '../server/platform/crypto/sm2.js';
+import { openEngine, type Engine } from '../server/platform/db/engine.js';
+import { migrate } from '../server/platform/db/migrate.js';
 import type { Principal, Role } from '../server/platform/policy.js';
 
 export const ENGINE = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+
+/** The least-privilege role test platforms run as on PostgreSQL (unused on PGlite, which has no roles). */
+export const APP_ROLE = process.env.TEST_APP_ROLE || 'xinyong_app_test';
+
+/** The same server and database, connected as another role (no password: trust auth). */
+export function urlAs(url: string, role: string): string {
+  const u = new URL(url);
+  u.username = role;
+  u.password = '';
+  return u.toString();
+}
+
+/**
+ * Creates the login role if it does not exist yet. Test files start in parallel, and two
+ * `create role` racing for the same name fail one of them — with "already exists" (42710), or a
+ * unique violation on the role catalog (23505) when both passed the check — so that error means done.
+ */
+export async function ensureLoginRole(ownerUrl: string, role = APP_ROLE): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`TEST_APP_ROLE="${role}": lower-case letters, digits and _ only`);
+  const c = new pg.Client({ connectionString: ownerUrl });
+  await c.connect();
+  try {
+    const found = await c.query('select rolsuper, rolcanlogin from pg_roles where rolname = $1', [role]);
+    if (found.rowCount === 0) {
+      try {
+        // No password, no attributes: the role owns nothing and gets only what db:grant gives it.
+        await c.query(`create role ${role} login`);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code !== '42710' && code !== '23505') {
+          throw new Error(`the test application role ${role} is missing and could not be created as ${new URL(ownerUrl).username || 'the URL user'} (needs CREATEROLE): ${(err as Error).message}`);
+        }
+      }
+    } else if (found.rows[0].rolsuper) {
+      // Every test would then run with all rights and prove nothing about least privilege.
+      throw new Error(`the test application role ${role} is a superuser: drop it (it is re-created without rights) or set TEST_APP_ROLE`);
+    } else if (!found.rows[0].rolcanlogin) {
+      throw new Error(`the test application role ${role} cannot log in: alter role ${role} login, or set TEST_APP_ROLE`);
+    }
+  } finally {
+    await c.end();
+  }
+}
 
 export function testKeyMaterial(): KeyMaterial {
   return {
@@ -68,32 +122,70 @@ export function as(role: Role, id = `test-${role}`, departmentId?: string): Reco
 
 export interface TestPlatform extends Platform {
   config: Config;
+  /**
+   * The database as its owner, for what the platform's own role must not be able to do (disable a
+   * trigger, rewrite audit rows). On PGlite, which has one user, the platform's own connection.
+   */
+  owner: Kysely<Database>;
+  /** The owner's URL (undefined on PGlite); `config.databaseUrl` is the platform's own role. */
+  ownerUrl: string | undefined;
   stop(): Promise<void>;
+}
+
+/**
+ * A fresh database ready for the application role, as `db:migrate` and `db:grant` leave one: the
+ * owner engine (migrations applied) and the application role's URL.
+ */
+async function preparedDatabase(ownerUrl: string): Promise<{ owner: Engine<Database>; appUrl: string }> {
+  const owner = await openEngine<Database>({ databaseUrl: ownerUrl });
+  try {
+    await migrate(owner);
+    await ensureLoginRole(ownerUrl);
+    await grantApplicationRole(owner.db, APP_ROLE);
+    return { owner, appUrl: urlAs(ownerUrl, APP_ROLE) };
+  } catch (err) {
+    await owner.close().catch(() => {});
+    throw err;
+  }
 }
 
 export async function startTestPlatform(
   opts: Partial<Omit<StartOptions, 'authenticate'>> & { authenticate?: StartOptions['authenticate'] | null; env?: Record<string, string> } = {},
 ): Promise<TestPlatform> {
   const database = await freshDatabase();
+  let prepared: { owner: Engine<Database>; appUrl: string } | undefined;
   // Each platform gets its own data directory (audit checkpoints live there).
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xy-test-'));
-  // A search sees every organization written before it (the portal's name index catches up first).
-  const config = loadConfig({ DATA_DIR: dataDir, PORTAL_SEARCH_STALENESS_MS: '0', ...(database.url ? { DATABASE_URL: database.url } : {}), ...opts.env });
-  const platform = await startPlatform(config, pino({ level: 'silent' }), {
-    inMemory: true,
-    // Jobs run when a test calls scheduler.runDue(), not on a timer between its assertions.
-    jobs: false,
-    keyMaterial: opts.keyMaterial ?? testKeyMaterial(),
-    // `null` keeps the real session authentication (identity tests).
-    ...(opts.authenticate === null ? {} : { authenticate: opts.authenticate ?? testAuthenticate }),
-    ...(opts.demo ? { demo: opts.demo } : {}),
-    ...(opts.clock ? { clock: opts.clock } : {}),
-  });
+  let platform: Platform;
+  let config: Config;
+  try {
+    if (database.url) prepared = await preparedDatabase(database.url);
+    // A search sees every organization written before it (the portal's name index catches up first).
+    config = loadConfig({ DATA_DIR: dataDir, PORTAL_SEARCH_STALENESS_MS: '0', ...(prepared ? { DATABASE_URL: prepared.appUrl } : {}), ...opts.env });
+    platform = await startPlatform(config, pino({ level: 'silent' }), {
+      inMemory: true,
+      // Jobs run when a test calls scheduler.runDue(), not on a timer between its assertions.
+      jobs: false,
+      keyMaterial: opts.keyMaterial ?? testKeyMaterial(),
+      // `null` keeps the real session authentication (identity tests).
+      ...(opts.authenticate === null ? {} : { authenticate: opts.authenticate ?? testAuthenticate }),
+      ...(opts.demo ? { demo: opts.demo } : {}),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+    });
+  } catch (err) {
+    await prepared?.owner.close().catch(() => {});
+    await database.drop().catch(() => {});
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     ...platform,
     config,
+    owner: prepared?.owner.db ?? platform.db,
+    ownerUrl: database.url,
     async stop() {
       await platform.close();
+      await prepared?.owner.close();
       await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

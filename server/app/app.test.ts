@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ENGINE, as, startTestPlatform, type TestPlatform } from '../../test/helpers.js';
 import Fastify from 'fastify';
@@ -41,7 +42,8 @@ describe(`HTTP platform on ${ENGINE}`, () => {
     assert.equal(invalid.statusCode, 400);
     const body = invalid.json() as { error: { code: string; message: string; details: { path: string; message: string }[] } };
     assert.equal(body.error.code, 'VALIDATION_FAILED');
-    assert.equal(body.error.message, '请求参数不符合要求');
+    // What, where and why: the first problem named in the message, every one in the details.
+    assert.match(body.error.message, /^请求参数不符合要求：请求内容「code」应为文字，收到的是数字（另有1处）$/);
     assert.ok(body.error.details.some((d) => d.path === '/kind'));
     assert.match(JSON.stringify(body), /[\u4e00-\u9fa5]/);
     assert.doesNotMatch(invalid.body, /at .*\.ts:\d+/);
@@ -49,6 +51,26 @@ describe(`HTTP platform on ${ENGINE}`, () => {
     const badJson = await p.app.inject({ method: 'POST', url: '/api/v1/codes/validate', headers: { 'content-type': 'application/json' }, payload: '{"code":' });
     assert.equal(badJson.statusCode, 400);
     assert.equal(badJson.json().error.code, 'BAD_REQUEST');
+
+    const badUrl = await p.app.inject({ method: 'GET', url: '/api/public/v1/subjects/%' });
+    assert.equal(badUrl.statusCode, 400);
+    assert.match(badUrl.json().error.message, /请求地址无效/);
+  });
+
+  it('answers a request the HTTP parser cannot read in the one error shape too', async () => {
+    const address = await p.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = new URL(address);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n'));
+      let got = '';
+      socket.on('data', (d) => (got += d.toString('utf8')));
+      socket.on('close', () => resolve(got));
+      socket.on('error', reject);
+    });
+    assert.match(raw, /^HTTP\/1.1 400 /);
+    const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
+    assert.equal(body.error.code, 'BAD_REQUEST');
+    assert.match(body.error.message, /请求格式错误/);
   });
 
   it('denies staff routes by default: 401 anonymous, 403 for a role without the right', async () => {

@@ -2,8 +2,8 @@
  * Composition root of the HTTP side: plugin order, the one error shape, the policy seam,
  * OpenAPI, health, and module registration. Knows every module; no module knows it.
  */
-import type { Server } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyHttpOptions, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { STATUS_CODES, type Server } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -28,9 +28,12 @@ import type { Config } from '../platform/config.js';
 import { AppError } from '../platform/errors.js';
 import { Readable } from 'node:stream';
 import { denyAll, type Authenticate, type Policy, type VerifySigned } from '../platform/policy.js';
+import { guardInput } from '../platform/input-guard.js';
+import { chineseIssues } from '../platform/zod-messages.js';
 import { registerWeb } from './web.js';
 
-z.config(z.locales.zhCN());
+// Refusals read as sentences about the caller's input (a schema's own message still wins).
+z.config({ ...z.locales.zhCN(), customError: chineseIssues });
 
 export interface RegisteredRoute {
   method: string;
@@ -131,7 +134,7 @@ export function installPolicy(app: FastifyInstance, opts: PolicyOptions): Regist
 }
 
 export interface AppDeps {
-  config: Pick<Config, 'trustProxy' | 'codeValidateRateLimit' | 'portalRateLimit' | 'portalExportRateLimit' | 'portalExportMaxRows' | 'importMaxBytes'>;
+  config: Pick<Config, 'trustProxy' | 'codeValidateRateLimit' | 'portalRateLimit' | 'portalExportRateLimit' | 'portalExportMaxRows' | 'importMaxBytes' | 'uploadRateLimit'>;
   logger: Logger;
   catalog: CatalogService;
   subjects: SubjectsService;
@@ -152,6 +155,26 @@ export interface AppDeps {
   version: string;
 }
 
+/** What Fastify's own refusals mean for the caller, in Chinese (its English text never leaves). */
+const FRAMEWORK_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: '请求内容不是有效的JSON：请检查引号、逗号和括号是否成对',
+  FST_ERR_CTP_EMPTY_JSON_BODY: '请求内容为空：Content-Type为application/json时须带JSON内容',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: '请求头Content-Length与实际收到的内容长度不符',
+  FST_ERR_CTP_BODY_TOO_LARGE: '请求内容超过该接口允许的大小',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: '不支持的内容类型：该接口只接受application/json（上传文件请用数据报送接口）',
+  PROTOTYPE: '请求内容含有不允许的属性名（__proto__或constructor.prototype）',
+};
+
+const PLACES: Record<string, string> = { querystring: '查询参数', params: '路径参数', body: '请求内容', headers: '请求头' };
+
+/** 「请求参数不符合要求：查询参数「from」：日期「2026-02-30」不存在」: what, where and why, the first of them. */
+function validationMessage(details: { in?: string | undefined; path: string; message?: string | undefined }[]): string {
+  const first = details[0];
+  if (!first) return ERRORS.VALIDATION_FAILED.zh;
+  const where = `${PLACES[first.in ?? ''] ?? '请求'}${first.path === '/' ? '' : `「${first.path.replace(/^\//, '')}」`}`;
+  return `${ERRORS.VALIDATION_FAILED.zh}：${where}${first.message ?? ''}${details.length > 1 ? `（另有${details.length - 1}处）` : ''}`;
+}
+
 function send(code: ErrorCode, message?: string, details?: unknown) {
   return { status: ERRORS[code].status, body: { error: { code, message: message ?? ERRORS[code].zh, ...(details !== undefined ? { details } : {}) } } };
 }
@@ -164,11 +187,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Request ids let a user quote a failure without us logging its content.
     genReqId: () => crypto.randomUUID(),
+    // Errors Fastify answers before a route is found (a malformed percent-encoding in the path): the
+    // one error shape too. The path is not echoed (it may carry what someone typed).
+    // A request Node's HTTP parser cannot read (a control character in a header, a broken request
+    // line, headers too large) is answered on the socket before Fastify sees it: the one shape too.
+    clientErrorHandler: (err: Error & { code?: string }, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const code: ErrorCode = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : err.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST';
+      const out = send(code, code === 'BAD_REQUEST' ? '请求格式错误：无法解析该HTTP请求（请求行或请求头含有不允许的字符）' : undefined);
+      const body = JSON.stringify(out.body);
+      if (socket.writable) socket.write(`HTTP/1.1 ${out.status} ${STATUS_CODES[out.status] ?? ''}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+      socket.destroy(err);
+    },
+    frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      const out = err.code === 'FST_ERR_BAD_URL' ? send('BAD_REQUEST', '请求地址无效：其中的“%”后应为两位十六进制数字（百分号编码），请检查链接是否完整') : send('BAD_REQUEST');
+      void reply.code(out.status).header('cache-control', 'no-store').send(out.body);
+    },
   };
   const base = Fastify(options);
   base.decorate('registeredRoutes', installPolicy(base, { authenticate: deps.authenticate ?? denyAll, onDenied: deps.onDenied, verifySigned: deps.verifySigned, bodyLimit: 1024 * 1024 }));
   const app = base.withTypeProvider<ZodTypeProvider>();
 
+  // Control and invisible characters are refused before any schema or handler sees them.
+  app.addHook('preValidation', guardInput);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
@@ -179,11 +220,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (err instanceof AppError) {
       out = send(err.code, err.message, err.details);
     } else if (hasZodFastifySchemaValidationErrors(err)) {
-      out = send(
-        'VALIDATION_FAILED',
-        undefined,
-        err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath || '/', message: v.message })),
-      );
+      const details = err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath || '/', message: v.message }));
+      out = send('VALIDATION_FAILED', validationMessage(details), details);
     } else if ((err as { code?: unknown }).code === '23505') {
       // A unique constraint caught what a service pre-check could not (e.g. two concurrent creates).
       out = send('DUPLICATE', undefined, { constraint: (err as { constraint?: string }).constraint ?? null });
@@ -193,7 +231,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     } else if ('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode < 500) {
       const code: ErrorCode =
         err.statusCode === 429 ? 'RATE_LIMITED' : err.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : err.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : err.statusCode === 404 ? 'NOT_FOUND' : 'BAD_REQUEST';
-      out = send(code);
+      out = send(code, FRAMEWORK_MESSAGES[(err as { code?: string }).code ?? ''] ?? (/prototype|constructor/.test(err.message) ? FRAMEWORK_MESSAGES.PROTOTYPE : undefined));
     } else {
       // Only the message and stack go to the log; request bodies never do.
       req.log.error({ err: { message: err.message, stack: err.stack } }, 'unhandled error');
@@ -288,7 +326,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       counters: codeValidationCounters,
     }),
   );
-  await app.register(collectionRoutes({ collection: deps.collection, catalog: deps.catalog, audit: deps.audit, maxFileBytes: deps.config.importMaxBytes }));
+  await app.register(collectionRoutes({ collection: deps.collection, catalog: deps.catalog, audit: deps.audit, maxFileBytes: deps.config.importMaxBytes, uploadRateLimit: deps.config.uploadRateLimit }));
   await app.register(portalRoutes({ portal: deps.portal, rateLimit: deps.config.portalRateLimit, exportRateLimit: deps.config.portalExportRateLimit, exportMaxRows: deps.config.portalExportMaxRows }));
   // The only trace public code validations leave: a count per kind and result, logged every 10 minutes.
   const countTimer = setInterval(() => logCodeValidationCounts(deps.logger), 10 * 60_000);

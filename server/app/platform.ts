@@ -30,6 +30,7 @@ import { getSetting, putSetting, type SettingsTables } from '../platform/db/sett
 import type { Authenticate } from '../platform/policy.js';
 import { chinaToday } from '../../common/dates.js';
 import { buildApp } from './app.js';
+import { protectLegacyPersonNames } from './person-names-upgrade.js';
 
 export type Database = CatalogTables & SubjectTables & RecordTables & SettingsTables & IdentityTables & AuditTables & CollectionTables;
 
@@ -133,6 +134,8 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     const industries = catalog.get('codeTable', 'INDUSTRY')?.content.values ?? [];
     const industryNames = new Map(industries.map((v) => [v.value, v.label ?? v.value]));
     const subjects = new SubjectsService({ db: engine.db, audit, cipher, regionName: catalog.regionName, industryName: (c) => industryNames.get(c), nameIndexStalenessMs: config.portalSearchStalenessMs });
+    // Persons' names written before migration 0012 are encrypted and masked before anything reads them (ADR 0002).
+    await protectLegacyPersonNames(engine.db, subjects, catalog, log);
     const collection = new CollectionService({
       db: engine.db,
       catalog,
@@ -146,7 +149,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       maxFileBytes: config.importMaxBytes,
     });
 
-    const portal = new PortalService({ db: engine.db, catalog, subjects, clock, departments: async () => (await identity.departments()).filter((d) => d.status === 'active'), profileCache: config.portalProfileCache });
+    const portal = new PortalService({ db: engine.db, catalog, subjects, clock, departments: () => identity.departments(), profileCache: config.portalProfileCache });
     // Profiles are kept only while record changes are heard (profile-cache.ts).
     const unlistenRecords = await engine.listen(RECORD_CHANGES_CHANNEL, portal.recordEvent);
 
@@ -202,11 +205,16 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     const scheduler = new Scheduler(engine.db, clock, log);
     // Publicity ends on its last day; checked hourly, and within a minute of start after downtime.
     scheduler.add({ name: 'publicity.end', everyMs: 3_600_000, run: () => collection.endExpiredPublicity() });
+    // Upload files left by a crash (partial, or never checked) go within an hour of start and hourly.
+    scheduler.add({ name: 'imports.orphans', everyMs: 3_600_000, run: () => collection.removeOrphanFiles() });
     if (config.auditPurge === 'daily') {
       scheduler.add({ name: 'audit.purge', everyMs: 86_400_000, run: () => audit.purge(auditRetention(), null) });
     }
     let resumeTimer: NodeJS.Timeout | undefined;
     if (!opts.maintenance) {
+      // What a crash left of uploads goes now: with the embedded database this is the only process
+      // (its lock says so), so nothing is in progress; a server may share DATA_DIR, so an hour's grace.
+      collection.removeOrphanFiles(engine.kind === 'pglite' ? 0 : 3_600_000).catch((err: Error) => log.error({ err: { message: err.message } }, 'removing orphaned upload files failed'));
       // The portal's name index loads in the background, so the first citizen's search does not wait.
       subjects.warmNameIndex().catch((err: Error) => log.error({ err: { message: err.message } }, 'loading the name index failed'));
     }

@@ -35,6 +35,7 @@ const schema = z.object({
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
   AUDIT_PURGE: z.enum(['daily', 'off']).default('daily'),
   IMPORT_MAX_MB: z.coerce.number().int().min(1).max(10_000).default(500),
+  UPLOAD_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
 });
 
 export interface Config {
@@ -62,6 +63,8 @@ export interface Config {
   portalRateLimit: number;
   /** CSV exports per minute per client address: a stricter budget than browsing. */
   portalExportRateLimit: number;
+  /** Files uploaded and API batches submitted per account per minute (each counted apart). */
+  uploadRateLimit: number;
   /** Largest result set a CSV export gives (at most 10 000). */
   portalExportMaxRows: number;
   /** How old the portal's in-memory name index may be when a search starts; older, it catches up first. */
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     codeValidateRateLimit: e.CODE_VALIDATE_RATE_LIMIT,
     portalRateLimit: e.PORTAL_RATE_LIMIT,
     portalExportRateLimit: e.PORTAL_EXPORT_RATE_LIMIT,
+    uploadRateLimit: e.UPLOAD_RATE_LIMIT,
     portalExportMaxRows: e.PORTAL_EXPORT_MAX_ROWS,
     portalSearchStalenessMs: e.PORTAL_SEARCH_STALENESS_MS,
     portalProfileCache: e.PORTAL_PROFILE_CACHE,

@@ -13,6 +13,7 @@ import { CatalogPage } from './pages/Catalog';
 import { DepartmentsPage } from './pages/Departments';
 import { GrantsPage } from './pages/Grants';
 import { HomePage } from './pages/Home';
+import { LoginLocksPage } from './pages/LoginLocks';
 import { ReviewPage } from './pages/Review';
 import { SecurityPolicyPage } from './pages/SecurityPolicy';
 import { SubmitPage } from './pages/Submit';
@@ -43,6 +44,7 @@ const PAGES: Page[] = [
   { key: 'departments', label: t('部门'), group: t('系统管理'), roles: ['sysAdmin'], render: () => <DepartmentsPage /> },
   { key: 'users', label: t('用户'), group: t('系统管理'), roles: ['sysAdmin', 'secAdmin'], render: (me) => <UsersPage me={me} /> },
   { key: 'security', label: t('密码与会话策略'), group: t('安全策略'), roles: ['secAdmin'], render: () => <SecurityPolicyPage /> },
+  { key: 'login-locks', label: t('登录锁定'), group: t('安全策略'), roles: ['secAdmin'], render: () => <LoginLocksPage /> },
   { key: 'audit', label: t('审计日志'), group: t('安全审计'), roles: ['auditAdmin'], render: () => <AuditPage category={undefined} /> },
   { key: 'queries', label: t('查询登记'), group: t('安全审计'), roles: ['auditAdmin'], render: () => <AuditPage category="query" /> },
 ];

@@ -1,7 +1,7 @@
 /** Sign-in in steps: password → (TOTP) → forced password change → TOTP enrolment with QR code. */
 import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, List, Space, Steps, Typography } from 'antd';
-import { api, describeError, setCsrfToken } from '../ui/api';
+import { api, ApiError, describeError, setCsrfToken } from '../ui/api';
 import { t } from '../ui/i18n';
 import { LangSwitch } from '../ui/LangSwitch';
 import type { Me, NextStep, User } from './session';
@@ -56,8 +56,14 @@ export function Login({ step, onProgress, onDone }: Props) {
         )}
         {step === 'totp' && (
           <Form layout="vertical" onFinish={(v: { code?: string; recoveryCode?: string }) => run(async () => {
-            const r = await api<{ next: NextStep }>('POST', '/api/v1/auth/totp', v.code ? { code: v.code } : { recoveryCode: v.recoveryCode });
-            advance(r.next);
+            try {
+              const r = await api<{ next: NextStep }>('POST', '/api/v1/auth/totp', v.code ? { code: v.code } : { recoveryCode: v.recoveryCode });
+              advance(r.next);
+            } catch (err) {
+              // Too many wrong codes end the half-signed-in session: back to the password, with the reason.
+              if (err instanceof ApiError && err.code === 'UNAUTHENTICATED') onProgress('password');
+              throw err;
+            }
           })}>
             <Form.Item label={t('动态验证码（身份验证器中的6位数字）')} name="code" rules={[{ pattern: /^\d{6}$/, message: t('动态验证码为6位数字') }]}>
               <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} />

@@ -11,6 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Verification } from '../../../common/audit-api.js';
 import { sql, type Kysely } from 'kysely';
 import { validateIdNumber } from '../../../common/identifiers/index.js';
+import { limitText } from '../../../common/text.js';
 import type { Clock } from '../../platform/clock.js';
 import { hmacSm3 } from '../../platform/crypto/index.js';
 import { verifySm2, type Signer } from '../../platform/crypto/sm2.js';
@@ -79,6 +80,42 @@ function wellFormed<T>(v: T): T {
   return v;
 }
 
+/**
+ * What one audit row may hold. A row cannot be removed before its retention ends, so whatever a
+ * caller sends (a header of 500 000 columns quoted in a refusal) must not become a row of tens of
+ * megabytes: strings, lists and objects are cut, each saying how much there was.
+ */
+// items: a staff search shows at most 100 subjects and registers each (subjects.routes.ts): keep them equal.
+export const AUDIT_LIMITS = { text: 2000, items: 100, depth: 8, detailsChars: 32_000 } as const;
+
+function bounded(v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return limitText(v, AUDIT_LIMITS.text);
+  if (Array.isArray(v)) {
+    const kept = v.slice(0, AUDIT_LIMITS.items).map((x) => (depth >= AUDIT_LIMITS.depth ? '…' : bounded(x, depth + 1)));
+    return v.length > AUDIT_LIMITS.items ? [...kept, `……另有${v.length - AUDIT_LIMITS.items}项从略`] : kept;
+  }
+  if (v && typeof v === 'object' && !(v instanceof Date)) {
+    const entries = Object.entries(v);
+    const kept = entries.slice(0, AUDIT_LIMITS.items).map(([k, x]) => [limitText(k, 100), depth >= AUDIT_LIMITS.depth ? '…' : bounded(x, depth + 1)]);
+    if (entries.length > AUDIT_LIMITS.items) kept.push(['…', `另有${entries.length - AUDIT_LIMITS.items}项从略`]);
+    return Object.fromEntries(kept);
+  }
+  return v;
+}
+
+function boundedEvent(e: AuditEvent): AuditEvent {
+  let details = bounded(e.details ?? {}) as Record<string, unknown>;
+  const size = JSON.stringify(details).length;
+  if (size > AUDIT_LIMITS.detailsChars) details = { truncated: `详情共${size}字，超过${AUDIT_LIMITS.detailsChars}字的上限，从略`, keys: Object.keys(details).slice(0, 20) };
+  return {
+    ...e,
+    details,
+    ...(e.reason !== undefined ? { reason: limitText(e.reason, AUDIT_LIMITS.text) } : {}),
+    ...(e.objectId !== undefined ? { objectId: limitText(e.objectId, 200) } : {}),
+    ...(e.authorizationRef !== undefined ? { authorizationRef: limitText(e.authorizationRef, 200) } : {}),
+  };
+}
+
 export class AuditLog {
   constructor(
     private readonly db: Kysely<AuditTables>,
@@ -92,9 +129,10 @@ export class AuditLog {
   async record(tx: KyselyLike, event: AuditEvent): Promise<number> {
     // Callers pass their own transaction, typed with their own tables as well as ours.
     const trx = tx as unknown as Kysely<AuditTables>;
-    const e = wellFormed(event);
+    // The guard sees the event whole: cut first, an ID number at the cut would slip through as a prefix.
+    assertNoIdNumbers([event.reason, event.objectId, event.objectType, event.purpose, event.authorizationRef, event.actor, event.details ?? {}]);
+    const e = wellFormed(boundedEvent(event));
     const details = e.details ?? {};
-    assertNoIdNumbers([e.reason, e.objectId, e.objectType, e.purpose, e.authorizationRef, e.actor, details]);
     // Serializes writers until commit: the next row's prev_hash is the committed head.
     await sql`select pg_advisory_xact_lock(${CHECKPOINT_LOCK})`.execute(trx);
     const head = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();

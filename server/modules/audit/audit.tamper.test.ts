@@ -8,18 +8,20 @@ import { rowHash, type AuditTables } from './index.js';
 const ROWS = 60;
 
 /**
- * Tamper detection, acting as a database superuser (triggers disabled where needed): every
- * attack is detected and reported at the right sequence number; an intact chain verifies.
+ * Tamper detection, acting as the database's owner (triggers disabled where needed) — what a
+ * database administrator could do, and the platform's own role cannot: every attack is detected
+ * and reported at the right sequence number; an intact chain verifies.
  */
 describe(`audit chain tamper detection on ${ENGINE}`, () => {
   let p: TestPlatform;
+  /** The owner's connection (on PGlite, its only user): the attacker's. */
   let db: Kysely<AuditTables>;
   let snapshot: Selectable<AuditTables['audit_log']>[];
   let checkpoints: string;
 
   before(async () => {
     p = await startTestPlatform();
-    db = p.db as unknown as Kysely<AuditTables>;
+    db = p.owner as unknown as Kysely<AuditTables>;
     const base = (await db.selectFrom('audit_log').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
     for (let i = base + 1; i <= ROWS; i++) {
       await p.audit.recordAlone({ category: 'business', event: 'test.event', actor: { id: `u${i % 3}`, name: `user${i % 3}`, roles: ['creditOffice'], departmentId: null, ip: '127.0.0.1', requestId: `r${i}` }, result: 'success', objectType: 'subject', objectId: `s${i}`, details: { n: i, note: '测试' } });
@@ -53,10 +55,19 @@ describe(`audit chain tamper detection on ${ENGINE}`, () => {
     assert.deepEqual({ intact: v.intact, count: v.count, lastSeq: v.lastSeq, checkpoints: v.checkpoints }, { intact: true, count: ROWS, lastSeq: ROWS, checkpoints: 7 }, 'one at start-up, one every 10 events');
   });
 
-  it('the application cannot update, delete or truncate audit rows', async () => {
+  it('the append-only triggers stop even the owner until they are disabled', async () => {
     await assert.rejects(sql`update audit_log set reason = 'x' where seq = 5`.execute(db), /append-only/);
     await assert.rejects(sql`delete from audit_log where seq = 5`.execute(db), /append-only/);
     await assert.rejects(sql`truncate audit_log`.execute(db), /append-only/);
+  });
+
+  it('the platform’s own connection cannot update, delete or truncate audit rows', async () => {
+    // On a server its role has no such privilege at all (least-privilege.test.ts); PGlite's one
+    // user meets the triggers.
+    const refused = ENGINE === 'postgres' ? /permission denied for table audit_log/ : /append-only/;
+    await assert.rejects(sql`update audit_log set reason = 'x' where seq = 5`.execute(p.db), refused);
+    await assert.rejects(sql`delete from audit_log where seq = 5`.execute(p.db), refused);
+    await assert.rejects(sql`truncate audit_log`.execute(p.db), refused);
   });
 
   it('detects a changed field at its row', async () => {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { cacheControlFor } from '../../../common/classification.js';
 import { MAX_SPAN_DAYS } from '../../platform/calendar/working-calendar.js';
 import { AppError } from '../../platform/errors.js';
-import { errorResponses } from '../../platform/http-schemas.js';
+import { errorResponses, realDate } from '../../platform/http-schemas.js';
 import { holidayYearProblems } from './catalog.loader.js';
 import { holidayYear } from './catalog.schema.js';
 import { actorOf, type AuditLog } from '../audit/index.js';
@@ -16,13 +16,7 @@ import { entryPresenter } from './catalog.presenter.js';
 import type { CatalogService, Versioned } from './catalog.service.js';
 import type { CatalogKind } from './catalog.tables.js';
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为YYYY-MM-DD')
-  .refine((d) => {
-    const t = Date.parse(`${d}T00:00:00Z`);
-    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
-  }, '不是有效日期');
+const isoDate = realDate;
 
 const holidayYearBody = holidayYear.omit({ year: true });
 

@@ -3,3 +3,4 @@ export { readCatalog, CatalogInvalidError, CATALOG_DIR, type CatalogProblem, typ
 export type { CatalogTables } from './catalog.tables.js';
 export type { InfoItem, Measure, ListType, LegalInstrument, PeriodRule, TimeLimit, CodeTable, CatalogField, HolidayYear } from './catalog.schema.js';
 export { catalogRoutes } from './catalog.routes.js';
+export { isFreeText } from './fields.js';

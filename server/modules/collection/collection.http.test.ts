@@ -50,7 +50,8 @@ describe(`collection: files and API batches on ${ENGINE}`, () => {
   const count = () => p.collection.recordCount(a, 'CF');
 
   before(async () => {
-    p = await startTestPlatform();
+    // This suite uploads more files in a minute than one clerk may (the limit has its own test).
+    p = await startTestPlatform({ env: { UPLOAD_RATE_LIMIT: '1000' } });
     a = (await p.identity.createDepartment({ name: '福州市市场监督管理局', uscc: A_USCC }, admin)).id;
     b = (await p.identity.createDepartment({ name: '福州市交通运输局', uscc: B_USCC }, admin)).id;
   });

@@ -59,8 +59,11 @@ export class CollectionRepo {
   }
 
   /** Whether a batch that was not refused keeps this file. */
-  async contentInUse(sm3: string): Promise<boolean> {
-    return (await this.db.selectFrom('import_batch').select('id').where('content_sm3', '=', sm3).where('status', '!=', 'failed').executeTakeFirst()) !== undefined;
+  /** Which of these stored files a batch still needs (a refused file's content is not needed). */
+  async contentsInUse(sm3s: readonly string[]): Promise<Set<string>> {
+    if (sm3s.length === 0) return new Set();
+    const rows = await this.db.selectFrom('import_batch').select('content_sm3').distinct().where('content_sm3', 'in', [...sm3s]).where('status', '!=', 'failed').execute();
+    return new Set(rows.map((r) => r.content_sm3));
   }
 
   async byIdempotencyKey(departmentId: string, key: string): Promise<BatchRow | undefined> {

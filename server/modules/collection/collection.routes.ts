@@ -9,6 +9,7 @@ import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provid
 import { PassThrough, type Readable } from 'node:stream';
 import { z } from 'zod';
 import type { BatchView, QualityReport, RowIssue } from '../../../common/collection-api.js';
+import { findUnsafeCharacter, normalizeName, unsafeReason } from '../../../common/text.js';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
 import type { Role } from '../../platform/policy.js';
@@ -80,6 +81,23 @@ export interface CollectionRouteDeps {
   catalog: CatalogService;
   audit: AuditLog;
   maxFileBytes: number;
+  /** Files, and API batches, per account per minute (each route its own budget). */
+  uploadRateLimit: number;
+}
+
+/**
+ * Uploads are the heaviest requests an account can send: they get a budget per account, not per
+ * address (a department's clerks may share one). The limit is taken once the caller is known —
+ * for a signed system request after its signature is checked, so nobody spends another's budget.
+ */
+function uploadLimit(max: number, what: string, hook: 'onRequest' | 'preHandler') {
+  return {
+    max,
+    timeWindow: '1 minute',
+    hook,
+    keyGenerator: (req: FastifyRequest) => `upload:${req.principal?.id ?? req.ip}`,
+    errorResponseBuilder: () => new AppError('RATE_LIMITED', undefined, `${what}过于频繁：每个账号每分钟最多${max}次，请稍后再试`),
+  };
 }
 
 export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZod {
@@ -167,11 +185,17 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
     // the declared length is already too big.
     await app.register(async (plain) => {
       const files = plain.withTypeProvider<ZodTypeProvider>();
+      // The body is the file: streamed as it comes for the file types, and anything else (JSON, a
+      // browser's multipart form) refused with what to send instead.
+      files.removeAllContentTypeParsers();
       files.addContentTypeParser(FILE_TYPES, (_req, payload, done) => done(null, payload));
+      files.addContentTypeParser('*', (req, _payload, done) =>
+        done(new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: String(req.headers['content-type'] ?? '').slice(0, 100) }, `上传的请求体应为文件本身（Content-Type为text/csv、${XLSX}或application/octet-stream），不能是「${String(req.headers['content-type'] ?? '').split(';')[0]?.slice(0, 60)}」：请直接发送文件内容，文件名放在x-file-name头中`)),
+      );
       files.post(
         '/api/v1/collection/files',
         {
-          config: { policy: { roles: ['submitter'] } },
+          config: { policy: { roles: ['submitter'] }, rateLimit: uploadLimit(deps.uploadRateLimit, '上传文件', 'onRequest') },
           schema: {
             tags: ['collection'],
             summary: '上传报送文件（CSV，双公示模板；请求体为文件内容，文件名放在x-file-name头，URL编码）',
@@ -188,7 +212,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
           },
         },
         async (req, reply) => {
-          if (!req.body) throw new AppError('UNSUPPORTED_MEDIA_TYPE', undefined, '请求体应为文件内容（Content-Type: text/csv 或 application/octet-stream）');
+          if (!req.body || typeof (req.body as Readable).pipe !== 'function') throw new AppError('UNSUPPORTED_MEDIA_TYPE', undefined, '请求体应为文件内容（Content-Type: text/csv 或 application/octet-stream）');
           const batch = await deps.collection.acceptFile(submitter(req), req.query.item, fileName(req.headers['x-file-name']), req.body as Readable);
           // Imported in the background; the console polls the batch for progress.
           void deps.collection.run(batch.id).catch((err: Error) => req.log.error({ batchId: batch.id, err: { message: err.message } }, 'import failed'));
@@ -201,7 +225,8 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       '/api/v1/collection/batches',
       {
         bodyLimit: 32 * 1024 * 1024,
-        config: { policy: { roles: ['submitter', 'system'] } },
+        // Each record is validated on its own: one bad value is that record's problem, not the request's.
+        config: { policy: { roles: ['submitter', 'system'] }, rowsInBody: ['records'], rateLimit: uploadLimit(deps.uploadRateLimit, '提交批次', 'preHandler') },
         schema: {
           tags: ['collection'],
           summary: `提交一批记录（JSON，最多${MAX_API_RECORDS}条，字段名为字段代码或中文名称；幂等键相同则返回首次结果）`,
@@ -443,7 +468,11 @@ function presentIssue(r: { row_number: number; problems: unknown; row_data: unkn
   return { rowNumber: r.row_number, problems: r.problems as RowIssue['problems'], row: (r.row_data ?? null) as Record<string, string> | null };
 }
 
-/** The original file name, percent-encoded by the client (headers are ASCII); only its last segment, bounded. */
+/**
+ * The original file name, percent-encoded by the client (headers are ASCII); only its last
+ * segment, bounded. Control and invisible characters are refused, like every other input (a
+ * right-to-left override can make 「报表.xlsx」 of 「xslx.表报」).
+ */
 function fileName(header: string | string[] | undefined): string {
   const raw = Array.isArray(header) ? header[0] : header;
   if (!raw) return 'upload.csv';
@@ -453,5 +482,7 @@ function fileName(header: string | string[] | undefined): string {
   } catch {
     // not encoded: use as is
   }
-  return name.split(/[\\/]/).pop()?.slice(0, 200) || 'upload.csv';
+  const unsafe = findUnsafeCharacter(name);
+  if (unsafe) throw new AppError('INPUT_UNSAFE_CHARACTER', [{ in: 'headers', path: '/x-file-name', message: unsafeReason(unsafe) }], `文件名（请求头x-file-name）的${unsafeReason(unsafe)}`);
+  return normalizeName(name.split(/[\\/]/).pop() ?? '').slice(0, 200) || 'upload.csv';
 }

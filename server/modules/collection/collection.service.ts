@@ -18,7 +18,8 @@ import { TooLarge, type FileVault } from '../../platform/crypto/file-vault.js';
 import { AppError } from '../../platform/errors.js';
 import type { Actor, AuditLog, KyselyLike } from '../audit/index.js';
 import type { CatalogService, InfoItem } from '../catalog/index.js';
-import { RecordsRepo, type RecordSubmission, type RecordTables } from '../records/index.js';
+import { RecordsRepo, partyOfRecord, type Party, type RecordSubmission, type RecordTables } from '../records/index.js';
+import { maskPersonName } from '../../../common/masking.js';
 import type { SubjectsService } from '../subjects/index.js';
 import { CollectionRepo, type BatchRow, type ChunkProgress } from './collection.repo.js';
 import type { CollectionTables } from './collection.tables.js';
@@ -26,12 +27,17 @@ import { writeErrorReport, type RejectedRow } from './error-report.js';
 import { mapHeaders, rowToFields } from './headers.js';
 import { publicityOf } from './publicity.js';
 import { buildQuality, monthRange, type QualityReport } from './quality.js';
-import { countRows, FileProblem, openCsv, readHead, sniff, type Row, type RowSource } from './sources.js';
+import { countRows, FileProblem, MAX_COLUMNS, openCsv, readHead, sniff, type Row, type RowSource } from './sources.js';
+import { limitList, limitText } from '../../../common/text.js';
 import { TEMPLATE_ROW_MARK, itemTemplate } from './template.js';
 import { openXlsx } from './xlsx.js';
 import { maskRow, rowValidator, type RowProblem, type ValidRecord } from './validate.js';
 
 export const MAX_API_RECORDS = 10_000;
+/** Whole-file problems listed in a refusal; more are counted, not listed. */
+const MAX_PROBLEMS_LISTED = 20;
+/** The longest refusal kept with a batch and in its audit row. */
+const MAX_FAILURE_CHARS = 4000;
 
 export interface CollectionDeps {
   db: Kysely<CollectionTables & RecordTables>;
@@ -117,11 +123,12 @@ export class CollectionService {
     let checked: { format: string; rows: number };
     try {
       checked = await this.preflight(stored.id, item);
-    } catch (err) {
-      if (!(err instanceof FileProblem)) throw err;
+    } catch (caught) {
+      if (!(caught instanceof FileProblem)) throw caught;
+      const err = new FileProblem(limitText(caught.message, MAX_FAILURE_CHARS));
       // Nothing of a refused file stays: not its rows, not the file (unless an earlier batch imported
       // the same content); only the attempt is recorded.
-      if (!(await this.repo.contentInUse(stored.id))) await this.deps.vault.remove(stored.id);
+      if (!(await this.repo.contentsInUse([stored.id])).has(stored.id)) await this.deps.vault.remove(stored.id);
       const failed = await this.deps.db.transaction().execute(async (trx) => {
         const b = await collectionRepo(trx).insertBatch({
           department_id: department.id, item_code: itemCode, item_version: itemVersion, source: 'file', file_name: fileName, file_format: null,
@@ -160,8 +167,12 @@ export class CollectionService {
   /** Every whole-file problem, before a single row is written. */
   private async preflight(fileId: string, item: InfoItem): Promise<{ format: string; rows: number }> {
     const source = await this.open(fileId);
+    const lastUsed = source.header.findLastIndex((h) => h.trim() !== '');
+    const used = lastUsed + 1;
+    if (used > MAX_COLUMNS) throw new FileProblem(`第1行（表头）有${used}列，超过${MAX_COLUMNS}列的上限（「${item.name}」只有${item.fields.length}个字段）：请检查是否选错了文件或工作表`);
     const mapping = mapHeaders(item, source.header);
-    if (mapping.problems.length > 0) throw new FileProblem(mapping.problems.join('\n'));
+    // A hostile header can name thousands of unknown columns: the first few say what is wrong.
+    if (mapping.problems.length > 0) throw new FileProblem(limitList(mapping.problems, MAX_PROBLEMS_LISTED).join('\n'));
     return { format: source.format, rows: await countRows(source) };
   }
 
@@ -241,6 +252,7 @@ export class CollectionService {
       regionName: this.deps.regionName,
       today: chinaToday(this.deps.clock.now().getTime()),
       departmentUscc: department.uscc,
+      departmentName: department.name,
     });
     const actor = actorOfBatch(batch);
     const today = chinaToday(this.deps.clock.now().getTime());
@@ -263,7 +275,7 @@ export class CollectionService {
         // statement goes out at once rather than after this whole chunk's validation.
         if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
         const r = validate(fields);
-        if (r.ok && notes) for (const message of notes) r.record.warnings.push({ field: null, label: null, value: null, code: 'FORMULA_VALUE', message });
+        if (r.ok && notes) for (const message of notes) r.record.warnings.push({ field: null, label: null, value: null, code: 'FORMULA_VALUE', message: withoutPersonName(r.record, message) });
         if (!r.ok) {
           rejected.push({ rowNumber, problems: r.problems, masked: r.masked });
           continue;
@@ -353,8 +365,9 @@ export class CollectionService {
     if (batch?.status === 'imported') return batch;
 
     const keys = [...new Set(records.flatMap((r) => Object.keys(r)))];
+    if (keys.length > MAX_COLUMNS) throw new AppError('IMPORT_FILE_INVALID', { problems: [`记录中共出现${keys.length}个不同的字段名`] }, `记录中共出现${keys.length}个不同的字段名，超过${MAX_COLUMNS}个的上限（「${item.name}」只有${item.fields.length}个字段）：请按字段代码或中文名称提交`);
     const mapping = mapHeaders(item, keys, 'api');
-    const problems = mapping.problems.filter((p) => !p.startsWith('缺少必填列'));
+    const problems = limitList(mapping.problems.filter((p) => !p.startsWith('缺少必填列')), MAX_PROBLEMS_LISTED);
     if (problems.length > 0) throw new AppError('IMPORT_FILE_INVALID', { problems }, `记录的字段名不能识别：${problems.join('；')}`);
     if (!batch) {
       batch = await this.deps.db.transaction().execute(async (trx) => {
@@ -493,7 +506,7 @@ export class CollectionService {
       const d = (data ?? {}) as Record<string, unknown>;
       if (!item) return {};
       const flat = Object.fromEntries(Object.entries(d).map(([k, v]) => [k, Array.isArray(v) ? v.join('；') : String(v)]));
-      return maskRow(item, flat, flat[item.subjectFields.category ?? ''] === '自然人');
+      return maskRow(item, flat, partyOfRecord(item, d));
     };
     const versions = (await records.versions(recordId)).reverse();
     const history = versions.map((v, i) => {
@@ -557,6 +570,28 @@ export class CollectionService {
     return writeErrorReport(out, item, rejected);
   }
 
+  /**
+   * Files no batch needs: a partial upload cut off by a crash, or a stored file whose batch was
+   * never created (the process died between storing and checking it). Only files untouched for
+   * `graceMs` go, so an upload or a check in progress, here or in another process, is left alone.
+   */
+  async removeOrphanFiles(graceMs = 3_600_000): Promise<{ partial: number; unused: number }> {
+    const before = Date.now() - graceMs;
+    const partial = await this.deps.vault.removeStaleIncoming(before);
+    let unused = 0;
+    const stored = await this.deps.vault.storedBefore(before);
+    for (let i = 0; i < stored.length; i += 500) {
+      const page = stored.slice(i, i + 500);
+      const inUse = await this.repo.contentsInUse(page);
+      for (const id of page.filter((x) => !inUse.has(x))) {
+        await this.deps.vault.remove(id);
+        unused++;
+      }
+    }
+    if (partial + unused > 0) this.deps.log.info({ partial, unused }, 'removed upload files no batch needs');
+    return { partial, unused };
+  }
+
   /** Batches left unfinished by a stop or a crash, resumed after start. */
   async resumeUnfinished(): Promise<number> {
     const todo = await this.repo.allUnfinished();
@@ -617,10 +652,23 @@ function mergeByRow<T extends { rowNumber: number; problems: unknown[] }>(rows: 
 }
 
 /**
- * A valid row kept as a rejected repeat: masked as rejected rows are (a natural person's name too —
- * a record keeps it whole, the error report must not).
+ * A valid row kept as a rejected repeat: masked as rejected rows are (its data already has the
+ * natural person's name masked; its ID numbers are masked here).
  */
 function maskedCopy(item: InfoItem, r: ValidRecord): Record<string, string> {
   const flat = Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, Array.isArray(v) ? v.join(';') : v]));
-  return maskRow(item, flat, r.subject.kind === 'person');
+  return maskRow(item, flat, partyOf(r));
+}
+
+function partyOf(r: ValidRecord): Party {
+  return r.subject.kind === 'person' ? 'person' : r.subject.individualBusiness ? 'individualBusiness' : 'organization';
+}
+
+/**
+ * A warning about a valid row quoting one of its cells (a formula's value): the natural person the
+ * row names is masked there as in the record (ADR 0002).
+ */
+function withoutPersonName(r: ValidRecord, message: string): string {
+  const name = r.subject.kind === 'person' ? r.subject.name : r.subject.individualBusiness ? r.subject.legalRepresentative?.name : undefined;
+  return name && [...name].length >= 2 && message.includes(name) ? message.split(name).join(maskPersonName(name)) : message;
 }

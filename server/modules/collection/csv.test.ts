@@ -31,6 +31,6 @@ describe('CSV reader', () => {
   });
 
   it('names the line where an unclosed quote starts', async () => {
-    await assert.rejects(read('a,b\n1,2\n"open,3\n4,5\n'), (e: unknown) => e instanceof CsvError && e.line === 3 && /引号没有闭合/.test(e.message));
+    await assert.rejects(read('a,b\n1,2\n"open,3\n4,5\n'), (e: unknown) => e instanceof CsvError && e.line === 3 && /没有结束引号/.test(e.message));
   });
 });

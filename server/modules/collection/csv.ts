@@ -14,7 +14,11 @@ export class CsvError extends Error {
   }
 }
 
-export async function* parseCsv(chunks: AsyncIterable<string>, delimiter = ',', maxRecordChars = 1_000_000): AsyncIterable<string[]> {
+/**
+ * `maxFields`: a record with more fields is refused at once (a 2 MB header of 500 000 empty
+ * columns must not become 500 000 problems); `maxRecordChars` likewise for one record's length.
+ */
+export async function* parseCsv(chunks: AsyncIterable<string>, delimiter = ',', maxRecordChars = 1_000_000, maxFields = 1024): AsyncIterable<string[]> {
   const d = delimiter.charCodeAt(0);
   let buf = '';
   let line = 1;
@@ -37,21 +41,21 @@ export async function* parseCsv(chunks: AsyncIterable<string>, delimiter = ',', 
     let record: string[] | null = null;
     const startLine = line;
     for (;;) {
-      const r = readRecord(buf, pos, d, done);
+      const r = readRecord(buf, pos, d, done, maxFields, startLine);
       if (r !== null) {
         record = r.fields;
         pos = r.end;
         line += r.lines;
         break;
       }
-      if (buf.length - pos > maxRecordChars) throw new CsvError('单行内容过长', startLine);
+      if (buf.length - pos > maxRecordChars) throw new CsvError(`这一行超过${maxRecordChars.toLocaleString('en-US')}个字符：可能是某个带引号的单元格缺少结束引号，使后面的内容都被当作这一格`, startLine);
       // Keep only the unread part, then read on.
       buf = buf.slice(pos);
       pos = 0;
       if (!(await more())) {
         if (buf.length === 0) return;
-        const last = readRecord(buf, 0, d, true);
-        if (last === null) throw new CsvError('引号没有闭合', startLine);
+        const last = readRecord(buf, 0, d, true, maxFields, startLine);
+        if (last === null) throw new CsvError('这一行的带引号单元格到文件末尾也没有结束引号：单元格内容中的双引号应写成两个（""）', startLine);
         record = last.fields;
         pos = last.end;
         line += last.lines;
@@ -71,13 +75,14 @@ const LF = 10;
  * One record starting at `pos`, or null when the buffer ends inside it (more text is needed).
  * At EOF (`final`), the buffer's end also ends the record — unless a quote is still open.
  */
-function readRecord(buf: string, pos: number, d: number, final: boolean): { fields: string[]; end: number; lines: number } | null {
+function readRecord(buf: string, pos: number, d: number, final: boolean, maxFields: number, line: number): { fields: string[]; end: number; lines: number } | null {
   const fields: string[] = [];
   let i = pos;
   let lines = 0;
   const n = buf.length;
   if (i >= n) return null;
   for (;;) {
+    if (fields.length >= maxFields) throw new CsvError(`这一行超过${maxFields}列，远多于任何信息项的字段数：请检查分隔符和表格范围`, line);
     if (i < n && buf.charCodeAt(i) === QUOTE) {
       // Quoted field: up to the closing quote; "" is one quote.
       let value = '';

@@ -7,6 +7,7 @@
  */
 import { prohibitedTerm } from '../../../common/catalog/prohibited-fields.js';
 import { toHalfWidth } from '../../../common/identifiers/index.js';
+import { findUnsafeCharacter, limitText, revealUnsafe, unsafeReason } from '../../../common/text.js';
 import type { InfoItem } from '../catalog/index.js';
 
 /**
@@ -46,6 +47,12 @@ export function mapHeaders(item: InfoItem, header: readonly string[], source: 'f
   const multi = new Set(item.fields.filter((f) => f.type === 'multiEnum').map((f) => f.code));
   header.forEach((raw, i) => {
     const col = i + 1;
+    const unsafe = findUnsafeCharacter(raw);
+    if (unsafe) {
+      problems.push(`第${col}列表头「${limitText(revealUnsafe(raw), 60)}」的${unsafeReason(unsafe)}`);
+      columns.push(null);
+      return;
+    }
     const name = normalizeHeader(raw);
     if (name === '') {
       columns.push(null);
@@ -54,7 +61,8 @@ export function mapHeaders(item: InfoItem, header: readonly string[], source: 'f
     const code = byName.get(name);
     if (code === undefined) {
       const term = prohibitedTerm(raw, raw);
-      problems.push(term ? `第${col}列表头「${raw}」属于禁止采集的个人信息（${term}），整个文件不予导入，请删除该列` : `第${col}列表头「${raw}」不是「${item.name}」的字段（应为中文名称、字段代码或旧版字段名）`);
+      const shown = limitText(raw, 60);
+      problems.push(term ? `第${col}列表头「${shown}」属于禁止采集的个人信息（${term}），整个文件不予导入，请删除该列` : `第${col}列表头「${shown}」不是「${item.name}」的字段（应为中文名称、字段代码或旧版字段名）`);
       columns.push(null);
       return;
     }
@@ -66,7 +74,8 @@ export function mapHeaders(item: InfoItem, header: readonly string[], source: 'f
     }
     columns.push(code);
   });
-  const missing = item.fields.filter((f) => f.required && !seen.has(f.code));
+  // The data source may be left out: the platform fills it in from the department registry.
+  const missing = item.fields.filter((f) => f.required && !seen.has(f.code) && f.code !== item.sourceField);
   if (missing.length > 0 && problems.length === 0 && seen.size === 0) {
     problems.push(`表头中没有「${item.name}」的任何字段：第一行应为表头（中文名称或字段代码）`);
   } else if (missing.length > 0) {

@@ -45,9 +45,23 @@ export function sniff(b: Buffer): FileKind {
   if (b.subarray(0, 5).toString('latin1') === '%PDF-') throw new FileProblem('这是PDF文件，不是CSV或XLSX：请上传由模板填写的Excel或CSV文件');
   if (b.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) throw new FileProblem('这是旧版Excel（.xls）或加密的工作簿：请在Excel中另存为.xlsx或CSV（UTF-8）后上传');
   const utf16 = (b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff);
-  if (!utf16 && b.includes(0)) throw new FileProblem('文件不是文本格式的CSV，也不是XLSX工作簿（含二进制内容）');
+  // A stray NUL in one cell is that cell's problem (the row says where); more control bytes than
+  // that are a binary file, or UTF-16 without its byte-order mark.
+  if (!utf16 && binaryBytes(b) > Math.max(1, b.length / 100)) {
+    throw new FileProblem(b[1] === 0 || b[0] === 0 ? '文件看起来是没有字节顺序标记（BOM）的UTF-16文本，无法可靠识别：请在Excel中另存为“CSV UTF-8（逗号分隔）”或.xlsx后上传' : '文件不是文本格式的CSV，也不是XLSX工作簿（开头含大量二进制内容）：请上传由模板填写的Excel或CSV文件');
+  }
   return 'csv';
 }
+
+/** Bytes no text file has: C0 controls other than tab, line breaks, form feed and escape. */
+function binaryBytes(b: Buffer): number {
+  let n = 0;
+  for (const x of b) if (x < 0x09 || (x > 0x0d && x < 0x20 && x !== 0x1b)) n++;
+  return n;
+}
+
+/** Excel's last column is XFD (16 384); no catalog item has more than a few dozen fields. */
+export const MAX_COLUMNS = 1024;
 
 /** BOMs decide; otherwise valid UTF-8 is UTF-8, and anything else is read as GB18030 (a superset of GBK and GB2312). */
 export function detectEncoding(head: Buffer): { encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030'; bom: number } {
@@ -109,12 +123,19 @@ export async function openCsv(open: OpenBytes, head: Buffer): Promise<RowSource>
   const { encoding, bom } = bomOf.bom > 0 ? bomOf : { ...detectEncoding(await sampleForEncoding(open, head)), bom: 0 };
   const firstLine = new TextDecoder(encoding).decode(head.subarray(bom)).split(/\r?\n/)[0] ?? '';
   // Tab-separated exports (.txt from some systems) are read too.
-  const delimiter = (firstLine.match(/\t/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? '\t' : ',';
+  const tabs = firstLine.match(/\t/g)?.length ?? 0;
+  const commas = firstLine.match(/,/g)?.length ?? 0;
+  // Excel in some locales saves "CSV" with semicolons; read as commas it would be one column of
+  // everything. Semicolons also separate values inside a cell (处罚类别), so they are not guessed at.
+  if (commas === 0 && tabs === 0 && (firstLine.match(/;/g)?.length ?? 0) >= 2) {
+    throw new FileProblem('分隔符应为逗号：第1行（表头）是用分号“;”分隔的。请在Excel中另存为“CSV UTF-8（逗号分隔）(*.csv)”或.xlsx后上传');
+  }
+  const delimiter = tabs > commas ? '\t' : ',';
   const records = (): AsyncIterable<string[]> => {
     const input = open(bom);
     const decoded = input.pipe(decoder(encoding));
     input.on('error', (err) => decoded.destroy(err));
-    return parseCsv(decoded as AsyncIterable<string>, delimiter);
+    return parseCsv(decoded as AsyncIterable<string>, delimiter, 1_000_000, MAX_COLUMNS);
   };
   const header = await (async () => {
     for await (const r of records()) return r;
@@ -141,7 +162,7 @@ export async function openCsv(open: OpenBytes, head: Buffer): Promise<RowSource>
 
 function csvProblem(err: unknown): never {
   if (err instanceof FileProblem) throw err;
-  if (err instanceof CsvError) throw new FileProblem(`CSV格式错误（第${err.line}行起）：${err.message}`);
+  if (err instanceof CsvError) throw new FileProblem(`CSV格式错误，在第${err.line}行：${err.message}。整个文件未导入，请修正后重新上传`);
   throw err;
 }
 

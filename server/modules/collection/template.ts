@@ -27,7 +27,16 @@ const EXAMPLE_BY_TYPE: Partial<Record<CatalogField['type'], string>> = {
   uscc: '91350100M000100Y43',
 };
 
+/**
+ * Required in the file: the data source (数据来源单位) is required in the record, but the platform
+ * fills it in from the department registry, so a clerk may leave it empty.
+ */
+function requiredInFile(item: InfoItem, f: CatalogField): boolean {
+  return f.required === true && f.code !== item.sourceField;
+}
+
 function describe(item: InfoItem, f: CatalogField, table: CodeTable | undefined): string {
+  if (f.code === item.sourceField) return `${f.code}｜可留空：由平台按报送部门登记的名称填写；填写时须与登记名称一致`;
   // 选填 unless a rule asks for it: then the rule says when (处罚类别含罚款时，罚款金额必填).
   const when = (item.rules ?? []).filter((r) => r.require?.includes(f.code)).map((r) => r.message);
   const parts = [f.code, f.required ? '必填' : when.length > 0 ? `条件必填：${when.join('；')}` : '选填', f.unit ? `${TYPE_TEXT[f.type]}（${f.unit}）` : TYPE_TEXT[f.type]];
@@ -39,14 +48,14 @@ function describe(item: InfoItem, f: CatalogField, table: CodeTable | undefined)
 
 /**
  * The 【示例】 row: a record the item's own rules accept (its data source code aside, which is the
- * department's). Required fields take an example of their type (a code table's first value, a date,
+ * department's; its data source name left empty, which the platform fills in). Required fields take an example of their type (a code table's first value, a date,
  * or their label), and so does a field a rule requires under the example's values (法人 → 法定代表人).
  */
 export function exampleRow(item: InfoItem, codeTables: (code: string) => CodeTable | undefined): Record<string, string> {
   const sample = (f: CatalogField) =>
     f.type === 'enum' || f.type === 'multiEnum' ? ((f.enum ? codeTables(f.enum) : undefined)?.values[0]?.value ?? '') : (EXAMPLE_BY_TYPE[f.type] ?? f.label);
   const row: Record<string, string> = {};
-  for (const f of item.fields) if (f.required) row[f.code] = sample(f);
+  for (const f of item.fields) if (requiredInFile(item, f)) row[f.code] = sample(f);
   for (const r of item.rules ?? []) {
     const v = r.when ? (row[r.when.field] ?? '') : '';
     const applies = !r.when || (r.when.in?.includes(v) ?? false) || (r.when.includes?.some((x) => v.split(';').includes(x)) ?? false);
@@ -63,11 +72,11 @@ export async function itemTemplate(item: InfoItem, codeTables: (code: string) =>
   const book = new ExcelJS.Workbook();
   book.creator = '信用Xinyong';
   const sheet = book.addWorksheet(item.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = item.fields.map((f) => ({ header: `${f.required ? '*' : ''}${f.label}`, key: f.code, width: Math.min(Math.max(f.label.length * 2 + 4, 14), 40) }));
+  sheet.columns = item.fields.map((f) => ({ header: `${requiredInFile(item, f) ? '*' : ''}${f.label}`, key: f.code, width: Math.min(Math.max(f.label.length * 2 + 4, 14), 40) }));
   const head = sheet.getRow(1);
   head.font = { bold: true };
   item.fields.forEach((f, i) => {
-    if (f.required) head.getCell(i + 1).font = { bold: true, color: { argb: 'FFC0392B' } };
+    if (requiredInFile(item, f)) head.getCell(i + 1).font = { bold: true, color: { argb: 'FFC0392B' } };
   });
   const notes = sheet.addRow(item.fields.map((f, i) => `${i === 0 ? '【说明】' : ''}${describe(item, f, f.enum ? codeTables(f.enum) : undefined)}`));
   notes.font = { color: { argb: 'FF666666' }, size: 9 };

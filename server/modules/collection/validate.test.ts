@@ -16,7 +16,7 @@ const regions = new Map(bundle.regions.map((r) => [r.code, r.name]));
 const tables = new Map(bundle.codeTables.map((t) => [t.value.code, t.value]));
 const PROVIDER = makeUscc('11', '350100', 4242);
 const validator = (code: string) =>
-  rowValidator({ item: item(code), codeTables: (c) => tables.get(c), regionName: (c) => regions.get(c), today: '2026-11-21', departmentUscc: PROVIDER });
+  rowValidator({ item: item(code), codeTables: (c) => tables.get(c), regionName: (c) => regions.get(c), today: '2026-11-21', departmentUscc: PROVIDER, departmentName: '福州市市场监督管理局' });
 const cf = validator('CF');
 const xk = validator('XK');
 
@@ -48,7 +48,7 @@ describe('the template’s example row', () => {
     for (const code of ['CF', 'XK']) {
       const example = exampleRow(item(code), (c) => tables.get(c));
       const sourceCode = example[item(code).providerCodeField ?? ''] ?? '';
-      const r = rowValidator({ item: item(code), codeTables: (c) => tables.get(c), regionName: (c) => regions.get(c), today: '2026-11-21', departmentUscc: sourceCode })(example);
+      const r = rowValidator({ item: item(code), codeTables: (c) => tables.get(c), regionName: (c) => regions.get(c), today: '2026-11-21', departmentUscc: sourceCode, departmentName: '福州市市场监督管理局' })(example);
       assert.ok(r.ok, `${code}: ${r.ok ? '' : r.problems.map((x) => x.message).join('；')}`);
     }
   });

@@ -7,12 +7,16 @@
  *
  * Every problem names the field (Chinese label and code), the value — masked when personal — and
  * the reason in Chinese. Personal values leave this module only inside `subject` (for encryption)
- * and masked in `data`.
+ * and masked in `data`: a natural person's name (the party's, or a 个体工商户's operator's) is
+ * masked in its field and wherever the row's text repeats it (ADR 0002), in accepted and in
+ * rejected rows alike.
  */
 import { maskIdNumber, normalizeCode, toHalfWidth, validateIdNumber, validateUscc, type RegionLookup } from '../../../common/identifiers/index.js';
 import { maskPersonName } from '../../../common/masking.js';
 import type { RowProblem } from '../../../common/collection-api.js';
-import type { CatalogField, CodeTable, InfoItem } from '../catalog/index.js';
+import { findUnsafeCharacter, limitText, normalizeFreeText, normalizeName, revealUnsafe, unsafeReason } from '../../../common/text.js';
+import { isFreeText, type CatalogField, type CodeTable, type InfoItem } from '../catalog/index.js';
+import { maskPartyNames, type Party } from '../records/index.js';
 
 export type { RowProblem } from '../../../common/collection-api.js';
 
@@ -46,7 +50,16 @@ export interface ValidationContext {
   today: string;
   /** The submitting department's USCC: the data source of every row. */
   departmentUscc: string;
+  /**
+   * The submitting department's name as registered on the platform: the only name the item's
+   * source field (数据来源单位) may carry. Left empty in a row, it is filled in from here.
+   */
+  departmentName?: string;
 }
+
+/** The longest value a problem quotes, and a rejected row keeps per field (no field allows more). */
+const QUOTED_MAX = 200;
+const KEPT_MAX = 10_000;
 
 const RESIDENT_ID = '身份证';
 const LONG_TERM = '长期';
@@ -109,10 +122,17 @@ export const FIELD_PROBLEMS = {
   DATE_IN_FUTURE: '日期晚于今天',
   ITEM_NOT_IN_FORCE: '不在信息项有效期内',
   PROVIDER_MISMATCH: '数据来源单位与报送部门不符',
+  UNSAFE_CHARACTER: '含有控制字符或不可见字符',
+  SOURCE_MISMATCH: '数据来源单位名称与部门登记名称不符',
 } as const;
 
+/** A value as a report quotes it: invisible characters shown as ⟦U+202E⟧, at most QUOTED_MAX characters. */
+function quoted(v: string): string {
+  return limitText(revealUnsafe(v, true), QUOTED_MAX);
+}
+
 function fail(problems: RowProblem[], isPerson: boolean, f: CatalogField, v: string | null, code: keyof typeof FIELD_PROBLEMS, reason: string): void {
-  problems.push({ field: f.code, label: f.label, value: v === null ? null : maskFor(f, v, isPerson), code, message: `「${f.label}」(${f.code})${reason}` });
+  problems.push({ field: f.code, label: f.label, value: v === null ? null : quoted(maskFor(f, v, isPerson)), code, message: `「${f.label}」(${f.code})${reason}` });
 }
 
 /** Whether error reports show this field masked (so a '*' in it is a mask, not data). */
@@ -126,8 +146,11 @@ function masks(field: CatalogField, isPerson: boolean): boolean {
  */
 function carriesMask(field: CatalogField, value: string, isPerson: boolean): boolean {
   if (!value.includes('*')) return false;
-  return masks(field, isPerson) || (field.masking === 'personNameIfPerson' && /^[^*]{1,2}\*+$/u.test(value));
+  return masks(field, isPerson) || (field.masking === 'personNameIfPerson' && NAME_MASK.test(value));
 }
+
+/** A name as maskPersonName leaves it: one or two characters, then only '*'. */
+const NAME_MASK = /^[^*]{1,2}\*+$/u;
 
 function maskFor(field: CatalogField, value: string, isPerson: boolean): string {
   if (field.masking === 'idNumber' || field.personal) {
@@ -170,17 +193,26 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
     return r;
   };
   const repIdField = sf.legalRepresentative ? item.fields.find((f) => f.type === 'idNumber' && f.code !== sf.idNumber && f.code.includes('FR')) : undefined;
-  const personFlag = (raw: Readonly<Record<string, string>>) => {
+  const partyFlag = (raw: Readonly<Record<string, string>>): Party => {
     const cat = sf.category ? raw[sf.category] : undefined;
-    return cat !== undefined && lookup.get(fields.get(sf.category ?? '')?.enum ?? '')?.get(normalizeEnum(cat)) === PERSON;
+    const canonical = cat === undefined ? undefined : lookup.get(fields.get(sf.category ?? '')?.enum ?? '')?.get(normalizeEnum(cat));
+    return canonical === PERSON ? 'person' : canonical === INDIVIDUAL_BUSINESS ? 'individualBusiness' : 'organization';
   };
 
-  return (raw) => {
+  const naturalKey = new Set(item.naturalKey);
+  const freeText = new Set(item.fields.filter(isFreeText).map((f) => f.code));
+  const sourceField = item.sourceField ? fields.get(item.sourceField) : undefined;
+  const registeredName = ctx.departmentName !== undefined ? normalizeName(ctx.departmentName) : undefined;
+
+  return (submitted) => {
+    // The data source is the submitting department (谁产生、谁报送): an empty one is filled in.
+    const raw = sourceField && registeredName !== undefined && !submitted[sourceField.code]?.trim() ? { ...submitted, [sourceField.code]: registeredName } : submitted;
     const problems: RowProblem[] = [];
     const warnings: RowProblem[] = [];
     const data: Record<string, string | string[]> = {};
     const clear: Record<string, string> = {};
-    const isPerson = personFlag(raw);
+    const party = partyFlag(raw);
+    const isPerson = party === 'person';
 
     for (const f of item.fields) {
       const v = raw[f.code];
@@ -189,17 +221,30 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
         continue;
       }
       const value = v.trim();
-      // A row corrected in the error workbook still carries the masks of its personal values.
-      if (carriesMask(f, value, isPerson)) {
+      // NUL, right-to-left overrides, zero-width spaces: refused in every field, said where they are.
+      // Line breaks and tabs are fine (Alt+Enter in Excel); outside free text they become a space.
+      const unsafe = findUnsafeCharacter(value, true);
+      if (unsafe) {
+        fail(problems, isPerson, f, value, 'UNSAFE_CHARACTER', `的${unsafeReason(unsafe)}`);
+        continue;
+      }
+      // A row corrected in the error workbook still carries the masks of its personal values (a
+      // 个体工商户's operator is masked there too).
+      if (carriesMask(f, value, isPerson) || (party === 'individualBusiness' && f.code === sf.legalRepresentative && NAME_MASK.test(value))) {
         fail(problems, isPerson, f, value, 'VALUE_MASKED', '是遮盖后的值（错误报告中的个人信息以*号遮盖），请填写完整的原始信息');
         continue;
       }
       switch (f.type) {
         case 'text': {
+          // Names and short texts: NFKC (Kangxi radicals, compatibility ideographs, full-width
+          // letters become ordinary characters), one line; free text: NFC only.
+          // A document number is the record's identity: kept as typed (but for NFC), or a record stored
+          // with 〔２０２６〕１号 would get a twin when submitted again.
+          const text = naturalKey.has(f.code) ? value.normalize('NFC') : freeText.has(f.code) ? normalizeFreeText(value) : normalizeName(value);
           // UTF-16 length ≥ code points: only a long value needs counting.
-          const n = f.maxLength !== undefined && value.length > f.maxLength ? [...value].length : 0;
+          const n = f.maxLength !== undefined && text.length > f.maxLength ? [...text].length : 0;
           if (f.maxLength !== undefined && n > f.maxLength) fail(problems, isPerson, f, value, 'TOO_LONG', `长度${n}个字符，超过上限${f.maxLength}`);
-          else data[f.code] = value;
+          else data[f.code] = text;
           break;
         }
         case 'date':
@@ -207,21 +252,21 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
           if (f.type === 'dateOrLongTerm' && isLongTerm(value)) data[f.code] = LONG_TERM;
           else {
             const d = parseDate(value);
-            if (d === null) fail(problems, isPerson, f, value, 'DATE_INVALID', `「${value}」不是有效日期（应为YYYY-MM-DD${f.type === 'dateOrLongTerm' ? '，长期有效填“长期”' : ''}）`);
+            if (d === null) fail(problems, isPerson, f, value, 'DATE_INVALID', `「${quoted(value)}」不是有效日期（应为YYYY-MM-DD${f.type === 'dateOrLongTerm' ? '，长期有效填“长期”' : ''}）`);
             else data[f.code] = d;
           }
           break;
         }
         case 'decimal': {
           const r = parseDecimal(value, f.scale);
-          if ('error' in r) fail(problems, isPerson, f, value, 'DECIMAL_INVALID', `「${value}」${r.error}`);
+          if ('error' in r) fail(problems, isPerson, f, value, 'DECIMAL_INVALID', `「${quoted(value)}」${r.error}`);
           else if (f.min !== undefined && Number(r.value) < f.min) fail(problems, isPerson, f, value, 'DECIMAL_RANGE', `不能小于${f.min}`);
           else data[f.code] = r.value;
           break;
         }
         case 'enum': {
           const c = canonicalEnum(ctx, lookup, f, value);
-          if (c === null) fail(problems, isPerson, f, value, 'ENUM_INVALID', `「${value}」不在代码表「${ctx.codeTables(f.enum ?? '')?.name ?? f.enum}」中，可选：${allowed(ctx, f)}`);
+          if (c === null) fail(problems, isPerson, f, value, 'ENUM_INVALID', `「${quoted(value)}」不在代码表「${ctx.codeTables(f.enum ?? '')?.name ?? f.enum}」中，可选：${allowed(ctx, f)}`);
           else data[f.code] = c;
           break;
         }
@@ -230,7 +275,7 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
           const out: string[] = [];
           for (const part of parts) {
             const c = canonicalEnum(ctx, lookup, f, part);
-            if (c === null) fail(problems, isPerson, f, part, 'ENUM_INVALID', `中的「${part}」不在代码表「${ctx.codeTables(f.enum ?? '')?.name ?? f.enum}」中，可选：${allowed(ctx, f)}`);
+            if (c === null) fail(problems, isPerson, f, part, 'ENUM_INVALID', `中的「${quoted(part)}」不在代码表「${ctx.codeTables(f.enum ?? '')?.name ?? f.enum}」中，可选：${allowed(ctx, f)}`);
             else if (!out.includes(c)) out.push(c);
           }
           if (out.length > 0 && out.length === parts.length) data[f.code] = out;
@@ -239,7 +284,7 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
         }
         case 'uscc': {
           const r = uscc(value);
-          if (!r.valid) fail(problems, isPerson, f, value, 'USCC_INVALID', `「${value}」不是有效的统一社会信用代码：${r.errors.map((e) => e.message).join('；')}`);
+          if (!r.valid) fail(problems, isPerson, f, value, 'USCC_INVALID', `「${quoted(value)}」不是有效的统一社会信用代码：${r.errors.map((e) => e.message).join('；')}`);
           else {
             data[f.code] = r.normalized;
             for (const w of r.warnings) warnings.push({ field: f.code, label: f.label, value: r.normalized, code: w.code, message: `「${f.label}」(${f.code})${w.message}` });
@@ -289,7 +334,24 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
       }
     }
 
-    if (problems.length > 0) return { ok: false, problems, masked: maskRow(item, raw, isPerson) };
+    if (sourceField && registeredName !== undefined) {
+      const given = data[sourceField.code];
+      if (typeof given === 'string' && given !== registeredName) {
+        fail(problems, isPerson, sourceField, given, 'SOURCE_MISMATCH', `「${quoted(given)}」与报送部门在平台登记的名称「${registeredName}」不一致：数据来源以部门登记为准，请填写登记名称，或留空由平台填写`);
+      }
+    }
+
+    if (problems.length > 0) {
+      // A problem quotes its field's value: where that is text repeating the person's name, masked too.
+      const named = namedPerson(item, raw, party);
+      if (named) {
+        for (const p of problems) {
+          if (p.value) p.value = maskNames(p.value, named.names);
+          p.message = maskNames(p.message, named.names);
+        }
+      }
+      return { ok: false, problems, masked: maskRow(item, raw, party) };
+    }
 
     const name = String(data[sf.name ?? ''] ?? '');
     const category = sf.category ? String(data[sf.category] ?? '') : '';
@@ -312,6 +374,9 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
     }
     let key = '';
     for (const [i, k] of item.naturalKey.entries()) key += `${i > 0 ? '|' : ''}${String(data[k] ?? '')}`;
+    // The subject keeps the name in clear, to be encrypted with the person; the record keeps it masked.
+    if (subject.kind === 'person') maskPartyNames(item, data, 'person', name);
+    else if (subject.individualBusiness && subject.legalRepresentative) maskPartyNames(item, data, 'individualBusiness', subject.legalRepresentative.name);
     return { ok: true, record: { key, decisionDate: String(decisionDate), data, subject, warnings } };
   };
 }
@@ -389,12 +454,43 @@ function escapeClass(chars: string): string {
   return chars.replace(/[\\\]^-]/g, '\\$&');
 }
 
-/** The row as submitted, personal values masked: what the error report shows. */
-export function maskRow(item: InfoItem, raw: Readonly<Record<string, string>>, isPerson: boolean): Record<string, string> {
+/**
+ * The row as submitted, personal values masked: what the error report shows and what is kept of
+ * a rejected row. Invisible characters are shown (⟦U+200B⟧) so the clerk finds them and the row
+ * can be stored at all (a NUL cannot); a value longer than any field allows is cut.
+ */
+export function maskRow(item: InfoItem, raw: Readonly<Record<string, string>>, party: Party): Record<string, string> {
   const out: Record<string, string> = {};
+  const isPerson = party === 'person';
+  const named = namedPerson(item, raw, party);
   for (const f of item.fields) {
     const v = raw[f.code];
-    if (v !== undefined && v !== '') out[f.code] = maskFor(f, v, isPerson);
+    if (v === undefined || v === '') continue;
+    let value = maskFor(f, v, isPerson);
+    if (named && f.code === named.field) value = maskPersonName(v.trim());
+    // A 个体工商户's registered name stays as registered, as it does in records.
+    else if (named && !(party === 'individualBusiness' && f.code === item.subjectFields.name)) value = maskNames(value, named.names);
+    const shown = revealUnsafe(value, true);
+    out[f.code] = limitText(shown, KEPT_MAX);
   }
+  return out;
+}
+
+/**
+ * The natural person a row names — the party, or a 个体工商户's operator — by the field holding the
+ * name and the forms it may be repeated in (as typed, as stored); undefined for an organization or
+ * a name of one character (its own mask).
+ */
+function namedPerson(item: InfoItem, raw: Readonly<Record<string, string>>, party: Party): { field: string; names: string[] } | undefined {
+  const field = party === 'person' ? item.subjectFields.name : party === 'individualBusiness' ? item.subjectFields.legalRepresentative : undefined;
+  const typed = field ? raw[field]?.trim() : undefined;
+  if (!field || !typed || [...typed].length < 2) return undefined;
+  const stored = findUnsafeCharacter(typed) ? typed : normalizeName(typed);
+  return { field, names: stored === typed ? [typed] : [typed, stored] };
+}
+
+function maskNames(text: string, names: readonly string[]): string {
+  let out = text;
+  for (const n of names) if (out.includes(n)) out = out.split(n).join(maskPersonName(n));
   return out;
 }

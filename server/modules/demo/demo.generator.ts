@@ -4,6 +4,7 @@
  * for a given seed and `until`. Loaded with COPY in batches; prints rows/s.
  */
 import { idCheckCharacter, maskIdNumber, orgCodeCheckCharacter, usccCheckCharacter } from '../../../common/identifiers/index.js';
+import { maskPersonName } from '../../../common/masking.js';
 import type { FieldCipher } from '../../platform/crypto/index.js';
 import { addCalendarDays } from '../../platform/calendar/working-calendar.js';
 import { copyRecords, type BulkRecord, type CopyCsv } from '../records/index.js';
@@ -195,7 +196,7 @@ export async function generateDemo(copy: CopyCsv, cipher: FieldCipher, regions: 
     const orgType = prefix === '92' ? 'individualBusiness' : prefix === '91' ? 'enterprise' : prefix === '12' ? 'publicInstitution' : 'socialOrganization';
     const org = { id: r.uuid(), name, uscc, rep, individual };
     orgs.push(org);
-    buffer.push({ id: org.id, kind: 'organization', orgType, name, uscc, idNumber: null, legalRepId: rep.id, regionCode: region, industryCode: industry });
+    buffer.push({ id: org.id, kind: 'organization', orgType, name, uscc, idNumber: null, legalRepId: rep.id, legalRepName: rep.name, regionCode: region, industryCode: industry });
     if (buffer.length >= batch) await flush();
   }
   await flush();
@@ -221,14 +222,18 @@ export async function generateDemo(copy: CopyCsv, cipher: FieldCipher, regions: 
     const person = toPerson || !org ? r.pick(persons) : undefined;
     const subjectId = (org?.id ?? person?.id) as string;
     const category = person ? '自然人' : org?.individual ? '个体工商户' : '法人及非法人组织';
+    // As collection stores them (ADR 0002): a natural person's name masked, and a 个体工商户's
+    // operator; a company's legal representative as published.
+    const party = (org?.name ?? maskPersonName((person as { name: string }).name));
+    const representative = org ? (org.individual ? maskPersonName(org.rep.name) : org.rep.name) : undefined;
     if (r.chance(0.6)) {
       const p = r.pick(PERMITS);
       const wsh = docNumber(abbr, '许', decisionDate);
       const until = r.chance(0.2) ? '长期' : addCalendarDays(decisionDate, 365 * (1 + r.int(5)));
       const data: Record<string, string> = {
-          XK_XDR_MC: (org?.name ?? person?.name) as string, XK_XDR_LB: category,
+          XK_XDR_MC: party, XK_XDR_LB: category,
           // Records keep ID numbers masked, as collection stores them; the clear number is the subject's (encrypted).
-          ...(org ? { XK_XDR_SHXYM: org.uscc, XK_FRDB: org.rep.name } : { XK_XDR_ZJLX: '身份证', XK_XDR_ZJHM: maskIdNumber((person as { idNumber: string }).idNumber) }),
+          ...(org ? { XK_XDR_SHXYM: org.uscc, XK_FRDB: representative as string } : { XK_XDR_ZJLX: '身份证', XK_XDR_ZJHM: maskIdNumber((person as { idNumber: string }).idNumber) }),
           XK_XKWS: `${p.name}决定书`, XK_WSH: wsh, XK_XKLB: p.category, XK_XKZS: p.certificate, XK_XKBH: wsh.replace(/[〔〕号]/g, ''),
           XK_NR: `准予${p.name}`, XK_JDRQ: decisionDate, XK_YXQZ: decisionDate, XK_YXQZI: until, XK_XKJG: dept.name, XK_XKJGDM: dept.uscc,
           XK_ZT: '1', XK_LYDW: dept.name, XK_LYDWDM: dept.uscc,
@@ -240,8 +245,8 @@ export async function generateDemo(copy: CopyCsv, cipher: FieldCipher, regions: 
       const fine = v.categories.includes('罚款') ? (0.05 + r.int(5000) / 100).toFixed(4) : undefined;
       const confiscated = v.categories.some((c) => c.startsWith('没收')) ? (r.int(2000) / 100).toFixed(4) : undefined;
       const data: Record<string, string | string[]> = {
-          CF_XDR_MC: (org?.name ?? person?.name) as string, CF_XDR_LB: category,
-          ...(org ? { CF_XDR_SHXYM: org.uscc, CF_FRDB: org.rep.name } : { CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: maskIdNumber((person as { idNumber: string }).idNumber) }),
+          CF_XDR_MC: party, CF_XDR_LB: category,
+          ...(org ? { CF_XDR_SHXYM: org.uscc, CF_FRDB: representative as string } : { CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: maskIdNumber((person as { idNumber: string }).idNumber) }),
           CF_WSH: wsh, CF_WFXW: v.type, CF_SY: `当事人存在${v.type}的违法行为，经调查属实。`, CF_YJ: v.basis, CF_CFLB: [...v.categories],
           CF_NR: v.categories.join('、'), ...(fine ? { CF_NR_FK: fine } : {}), ...(confiscated ? { CF_NR_WFFF: confiscated } : {}),
           ...(v.categories.includes('吊销许可证件') ? { CF_NR_ZKDX: '吊销许可证件（编号见决定书）' } : {}),
@@ -257,15 +262,16 @@ export async function generateDemo(copy: CopyCsv, cipher: FieldCipher, regions: 
       if (written % (batch * 20) === 0) progress(`records: ${written}`);
     }
   }
-  // Each canary: a recent fine, published; the phone sits in the free-text note, where a careless
-  // presenter would show it.
+  // Each canary: a recent fine, published; the ID number and phone sit in the free text, where a
+  // careless presenter would show them (the name there is masked, as collection stores it).
   for (const [i, c] of canaries.entries()) {
     const dept = departments[i % departments.length] as (typeof departments)[number];
     const decisionDate = addCalendarDays(o.until, -10 - i);
     const wsh = docNumber(`${cityShort.slice(0, 1)}测`, '罚决字', decisionDate);
+    const masked = maskPersonName(c.name);
     const data: Record<string, string | string[]> = {
-      CF_XDR_MC: c.name, CF_XDR_LB: '自然人', CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: maskIdNumber(c.idNumber), CF_WSH: wsh, CF_WFXW: '无证经营',
-      CF_SY: `当事人${c.name}（身份证号码${c.idNumber}，联系电话${c.phone}）无证经营，经调查属实。`, CF_YJ: '《无证无照经营查处办法》第十三条', CF_CFLB: ['罚款'],
+      CF_XDR_MC: masked, CF_XDR_LB: '自然人', CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: maskIdNumber(c.idNumber), CF_WSH: wsh, CF_WFXW: '无证经营',
+      CF_SY: `当事人${masked}（身份证号码${c.idNumber}，联系电话${c.phone}）无证经营，经调查属实。`, CF_YJ: '《无证无照经营查处办法》第十三条', CF_CFLB: ['罚款'],
       CF_NR: '罚款', CF_NR_FK: '0.5', CF_JDRQ: decisionDate, CF_YXQ: addCalendarDays(decisionDate, 365), CF_CFJG: dept.name, CF_CFJGDM: dept.uscc,
       CF_SJLY: dept.name, CF_SJLYDM: dept.uscc, BZ: `联系电话${c.phone}`,
     };

@@ -1,37 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import { ManualClock } from '../../platform/clock.js';
 import { ENGINE, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
 import { stepOf, totpAt } from './index.js';
+import { Browser, NEW_PASSWORD, signInFirstTime as firstSignIn } from './identity.test-client.js';
 
 const MINUTE = 60_000;
-const NEW_PASSWORD = 'Xinyong#2026pass';
-
-/** A browser-like session: keeps the cookie and the CSRF token. */
-let nextIp = 1;
-
-class Browser {
-  cookie = '';
-  csrf = '';
-  // Each browser its own address: the per-IP login limiter would otherwise see one busy client.
-  private readonly ip = `10.0.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 1}`;
-  constructor(private readonly app: FastifyInstance) {}
-
-  async call(method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, opts: { csrf?: boolean } = {}) {
-    const headers: Record<string, string> = {};
-    if (this.cookie) headers.cookie = this.cookie;
-    if (this.csrf && opts.csrf !== false && method !== 'GET') headers['x-csrf-token'] = this.csrf;
-    const r = await this.app.inject({ method, url, headers, remoteAddress: this.ip, ...(payload ? { payload } : method === 'GET' ? {} : { payload: {} }) });
-    const set = r.headers['set-cookie'];
-    if (typeof set === 'string') this.cookie = set.split(';')[0] as string;
-    if (r.statusCode < 300 && r.body && String(r.headers['content-type'] ?? '').includes('json')) {
-      const body = r.json() as { csrfToken?: string };
-      if (body.csrfToken) this.csrf = body.csrfToken;
-    }
-    return r;
-  }
-}
 
 describe(`sign-in, second factor and sessions on ${ENGINE}`, () => {
   let p: TestPlatform;
@@ -41,25 +15,7 @@ describe(`sign-in, second factor and sessions on ${ENGINE}`, () => {
   });
   after(async () => p.stop());
 
-  /** Password → forced change → TOTP enrolment; returns the signed-in browser and the TOTP secret. */
-  async function signInFirstTime(username: string, oneTimePassword: string): Promise<{ b: Browser; secret: string; recoveryCodes: string[] }> {
-    const b = new Browser(p.app);
-    const login = await b.call('POST', '/api/v1/auth/login', { username, password: oneTimePassword });
-    assert.equal(login.statusCode, 200, login.body);
-    assert.equal(login.json().next, 'changePassword');
-    const changed = await b.call('POST', '/api/v1/auth/password', { currentPassword: oneTimePassword, newPassword: NEW_PASSWORD });
-    assert.equal(changed.statusCode, 200, changed.body);
-    assert.equal(changed.json().next, 'enrolTotp');
-    const enrol = await b.call('POST', '/api/v1/auth/totp/enrol');
-    assert.equal(enrol.statusCode, 200, enrol.body);
-    const { secret, otpauthUri, qrSvg } = enrol.json();
-    assert.match(otpauthUri, /^otpauth:\/\/totp\//);
-    assert.match(qrSvg, /<svg/);
-    const confirm = await b.call('POST', '/api/v1/auth/totp/enrol/confirm', { code: totpAt(secret, stepOf(clock.now())) });
-    assert.equal(confirm.statusCode, 200, confirm.body);
-    assert.equal(confirm.json().next, 'done');
-    return { b, secret, recoveryCodes: confirm.json().recoveryCodes };
-  }
+  const signInFirstTime = (username: string, oneTimePassword: string) => firstSignIn(p.app, clock, username, oneTimePassword);
 
   let admin: Browser;
   let adminSecret: string;
@@ -140,13 +96,31 @@ describe(`sign-in, second factor and sessions on ${ENGINE}`, () => {
     }
   });
 
-  it('rejects state-changing calls without the CSRF token', async () => {
+  it('rejects state-changing calls without the right CSRF token, and audits the refusal without the token', async () => {
     const r = await admin.call('POST', '/api/v1/users', { username: 'wang.wu', displayName: '王五', departmentId, roles: ['reviewer'] }, { csrf: false });
     assert.equal(r.statusCode, 403);
     assert.equal(r.json().error.code, 'CSRF_FAILED');
+    const wrongToken = 'x'.repeat(admin.csrf.length);
+    const wrong = await p.app.inject({ method: 'POST', url: '/api/v1/users', headers: { cookie: admin.cookie, 'x-csrf-token': wrongToken }, payload: {} });
+    assert.equal(wrong.statusCode, 403);
+    const denials = (await p.audit.list({ event: 'access.denied', limit: 2, offset: 0 })).rows;
+    assert.deepEqual(
+      denials.map((d) => [d.result, d.reason, d.actor_name, d.object_id]),
+      [
+        ['denied', 'csrf token wrong', 'admin', 'POST /api/v1/users'],
+        ['denied', 'csrf token missing', 'admin', 'POST /api/v1/users'],
+      ],
+    );
+    assert.ok(!JSON.stringify(denials).includes(wrongToken) && !JSON.stringify(denials).includes(admin.csrf));
   });
 
-  it('locks an account for 30 minutes after 5 failures within 15 minutes', async () => {
+  /** The last sign-in event's result and reason: every refusal answers the same, the audit log tells them apart. */
+  const lastLogin = async (event = 'auth.login') => {
+    const row = (await p.audit.list({ event, limit: 1, offset: 0 })).rows[0];
+    return `${row?.result} ${row?.reason}`;
+  };
+
+  it('pauses an address for 30 minutes after 5 failures from it within 15 minutes', async () => {
     const b = new Browser(p.app);
     for (let i = 0; i < 5; i++) {
       const r = await b.call('POST', '/api/v1/auth/login', { username: 'li.si', password: 'wrong-Password1' });
@@ -154,38 +128,54 @@ describe(`sign-in, second factor and sessions on ${ENGINE}`, () => {
       clock.advance(MINUTE);
     }
     const locked = await b.call('POST', '/api/v1/auth/login', { username: 'li.si', password: 'wrong-Password1' });
-    assert.equal(locked.statusCode, 423);
-    assert.equal(locked.json().error.code, 'ACCOUNT_LOCKED');
+    assert.equal(locked.statusCode, 401);
+    assert.equal(locked.json().error.code, 'INVALID_CREDENTIALS');
+    assert.equal(await lastLogin(), 'denied locked');
     clock.advance(31 * MINUTE);
     const after = await b.call('POST', '/api/v1/auth/login', { username: 'li.si', password: 'wrong-Password1' });
-    assert.equal(after.statusCode, 401, 'unlocked after 30 minutes (the password is still wrong)');
+    assert.equal(after.statusCode, 401);
+    assert.equal(await lastLogin(), 'failure wrong password', 'checked again after 30 minutes (the password is still wrong)');
     const events = await p.audit.list({ event: 'auth.lockout', limit: 10, offset: 0 });
     assert.equal(events.total, 1);
+    clock.advance(31 * MINUTE);
   });
 
-  it('wrong second-factor codes lock the account even though the password was right each time', async () => {
-    clock.advance(31 * MINUTE);
-    let locked = false;
-    for (let i = 0; i < 6 && !locked; i++) {
-      const b = new Browser(p.app);
+  it('wrong second-factor codes pause the address even though the password was right each time', async () => {
+    const ip = '192.0.2.44';
+    for (let i = 0; i < 5; i++) {
+      const b = new Browser(p.app, ip);
       const l = await b.call('POST', '/api/v1/auth/login', { username: 'admin', password: NEW_PASSWORD });
-      if (l.statusCode === 423) {
-        locked = true;
-        break;
-      }
-      assert.equal(l.json().next, 'totp');
+      assert.equal(l.json().next, 'totp', l.body);
       const t = await b.call('POST', '/api/v1/auth/totp', { code: '000000' });
-      if (t.statusCode === 423) locked = true;
+      assert.equal(t.json().error.code, 'SECOND_FACTOR_INVALID');
     }
-    assert.ok(locked, 'five wrong codes lock the account');
+    assert.equal((await p.audit.list({ event: 'auth.lockout', limit: 10, offset: 0 })).total, 2, 'five wrong codes lock the address');
+    const b = new Browser(p.app, ip);
+    const l = await b.call('POST', '/api/v1/auth/login', { username: 'admin', password: NEW_PASSWORD });
+    assert.equal(l.statusCode, 401, 'the right password from that address is refused now');
+    assert.equal(await lastLogin(), 'denied locked');
     clock.advance(31 * MINUTE);
   });
 
-  it('concurrent wrong passwords all count', async () => {
-    const attempts = await Promise.all(Array.from({ length: 6 }, () => new Browser(p.app).call('POST', '/api/v1/auth/login', { username: 'zhang.san', password: 'Wrong-pass1' })));
-    assert.ok(attempts.every((r) => [401, 423].includes(r.statusCode)));
-    const after = await new Browser(p.app).call('POST', '/api/v1/auth/login', { username: 'zhang.san', password: 'Wrong-pass1' });
-    assert.equal(after.statusCode, 423);
+  it('a half-signed-in session ends after 3 wrong codes: codes cannot be tried on one password check from address after address', async () => {
+    const b = new Browser(p.app, '192.0.2.46');
+    assert.equal((await b.call('POST', '/api/v1/auth/login', { username: 'admin', password: NEW_PASSWORD })).json().next, 'totp');
+    for (let i = 0; i < 2; i++) assert.equal((await b.call('POST', '/api/v1/auth/totp', { code: '000000' })).json().error.code, 'SECOND_FACTOR_INVALID');
+    const third = await b.call('POST', '/api/v1/auth/totp', { code: '000000' });
+    assert.equal(third.statusCode, 401);
+    assert.match(third.json().error.message, /连续错误3次，本次登录已结束/);
+    const after = await b.call('POST', '/api/v1/auth/totp', { code: '000000' });
+    assert.equal(after.json().error.code, 'UNAUTHENTICATED', 'the session is gone');
+    assert.equal((await p.audit.list({ event: 'auth.session_ended', limit: 10, offset: 0 })).total, 1);
+    clock.advance(31 * MINUTE);
+  });
+
+  it('concurrent wrong passwords from one address all count', async () => {
+    const ip = '192.0.2.45';
+    const attempts = await Promise.all(Array.from({ length: 6 }, () => new Browser(p.app, ip).call('POST', '/api/v1/auth/login', { username: 'zhang.san', password: 'Wrong-pass1' })));
+    assert.ok(attempts.every((r) => r.statusCode === 401));
+    await new Browser(p.app, ip).call('POST', '/api/v1/auth/login', { username: 'zhang.san', password: 'Wrong-pass1' });
+    assert.equal(await lastLogin(), 'denied locked');
     clock.advance(31 * MINUTE);
   });
 

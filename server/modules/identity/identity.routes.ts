@@ -13,6 +13,7 @@ import { actorOf } from '../audit/index.js';
 import type { IdentityService, StepResult } from './identity.service.js';
 import type { SignedRequests } from './signed-requests.js';
 import { securityPolicySchema } from './security-policy.js';
+import type { LoginLockView, UserView } from '../../../common/identity-api.js';
 
 export const SESSION_COOKIE = 'xy_sid';
 
@@ -56,7 +57,7 @@ export function sessionAuthenticate(identity: IdentityService, signed: SignedReq
     if (!t) return null;
     const csrf = req.headers['x-csrf-token'];
     const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
-    const r = await identity.sessionPrincipal(t, typeof csrf === 'string' ? csrf : undefined, unsafe);
+    const r = await identity.sessionPrincipal(t, typeof csrf === 'string' ? csrf : undefined, unsafe, { ip: req.ip, requestId: req.id, route: `${req.method} ${req.routeOptions.url ?? ''}` });
     return r?.principal ?? null;
   };
 }
@@ -72,10 +73,18 @@ const userView = z.object({
   status: z.enum(['active', 'disabled']),
   totpEnrolled: z.boolean(),
   mustChangePassword: z.boolean(),
-  lockedUntil: z.string().nullable(),
+  lockedUntil: z.string().nullable().describe('某一来源地址对该账户的登录暂停最晚到何时（其他地址仍可登录）'),
   version: z.number(),
   createdAt: z.string(),
-});
+}) satisfies z.ZodType<UserView>;
+const loginLockView = z.object({
+  id: z.string(),
+  username: z.string().nullable().describe('null：没有账户使用所输入的用户名'),
+  displayName: z.string().nullable(),
+  source: z.string().nullable().describe('被暂停的来源地址（IPv6为/64网段）；null：账户的逐次延迟，适用于所有未登录成功过的地址'),
+  failures: z.number().describe('统计时间窗内的失败次数'),
+  until: z.string().describe('暂停结束时间；逐次延迟为陌生地址下一次可验证的时间'),
+}) satisfies z.ZodType<LoginLockView>;
 const departmentView = z.object({ id: z.string(), name: z.string(), uscc: z.string(), regionCode: z.string().nullable(), parentId: z.string().nullable(), status: z.enum(['active', 'disabled']), version: z.number() });
 const idParams = z.object({ id: z.string().uuid() });
 const stepReply = z.object({ next: nextStep, csrfToken: z.string().optional().describe('登录完成时的新CSRF令牌') });
@@ -307,6 +316,38 @@ export function identityRoutes(identity: IdentityService, signed: SignedRequests
       '/api/v1/security/policy',
       { config: secAdmin, schema: { tags: ['admin'], summary: '密码、锁定与会话策略', response: { 200: securityPolicySchema, ...errorResponses } } },
       async () => identity.policy(),
+    );
+
+    app.get(
+      '/api/v1/security/login-locks',
+      {
+        config: secAdmin,
+        schema: {
+          tags: ['admin'],
+          summary: '登录锁定与逐次延迟（仅安全管理员）',
+          description: '同一账户从同一地址在时间窗内失败达到次数，暂停该地址登录该账户；账户从所有地址累计失败达到次数后，陌生地址每2、4、8…秒（上限见安全策略）才能验证一次。',
+          response: { 200: z.array(loginLockView), ...errorResponses },
+        },
+      },
+      async () => identity.loginLocks(),
+    );
+
+    app.post(
+      '/api/v1/security/login-locks/:id/lift',
+      {
+        config: secAdmin,
+        schema: {
+          tags: ['admin'],
+          summary: '解除一项登录锁定或逐次延迟（须说明理由，记入审计日志）',
+          params: idParams,
+          body: z.object({ reason: z.string().trim().min(2).max(200).describe('解除理由') }),
+          response: { 204: z.null(), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        await identity.liftLoginLock(req.params.id, req.body.reason, actorOf(req));
+        return reply.code(204).send(null);
+      },
     );
 
     app.put(

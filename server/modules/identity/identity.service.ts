@@ -5,6 +5,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { normalizeCode, validateUscc } from '../../../common/identifiers/index.js';
+import { normalizeName } from '../../../common/text.js';
 import type { Clock } from '../../platform/clock.js';
 import { hmacSm3, sm3Hex, type FieldCipher } from '../../platform/crypto/index.js';
 import { getSetting, putSetting, type SettingsTables } from '../../platform/db/settings.js';
@@ -15,14 +16,15 @@ import { hashPassword, oneTimePassword, passwordIssues, reused, verifyPassword }
 import { DEFAULT_SECURITY_POLICY, securityPolicySchema, type SecurityPolicy } from './security-policy.js';
 import type { IdentityTables } from './identity.tables.js';
 import { TotpFactor, type Enrolment, type SecondFactor } from './second-factor.js';
+import { LoginThrottle, normalizeUsername, sourceOf } from './login-throttle.js';
 
 type Db = Kysely<IdentityTables & AuditTables & SettingsTables>;
 type UserRow = Selectable<IdentityTables['app_user']>;
 type SessionRow = Selectable<IdentityTables['user_session']>;
 
-import type { DepartmentView, NextStep, UserView } from '../../../common/identity-api.js';
+import type { DepartmentView, LoginLockView, NextStep, UserView } from '../../../common/identity-api.js';
 
-export type { DepartmentView, NextStep, UserView };
+export type { DepartmentView, LoginLockView, NextStep, UserView };
 
 /** A sign-in step's outcome; `session` is the new token pair when sign-in completed. */
 export interface StepResult {
@@ -33,12 +35,20 @@ export interface StepResult {
 
 
 const MINUTE = 60_000;
+/** Wrong second-factor codes one password check allows. */
+export const SECOND_FACTOR_TRIES = 3;
 /** The most the policy can ask for (passwordHistory ≤ 24). */
 const HISTORY_KEPT = 24;
-/** Verified against for unknown users, so an unknown name costs as long as a wrong password. */
+/** Verified against when no real check happens, so every refusal costs as long as a wrong password. */
 const DUMMY_HASH = hashPassword('xinyong-dummy-password-Aa1!');
 
-function userView(u: UserRow): UserView {
+/**
+ * Every refusal of a sign-in step names both causes (a wrong entry, or a pause from this address),
+ * so the answer cannot tell them apart.
+ */
+const WRONG_CURRENT_PASSWORD = '当前密码错误，或因多次失败已暂停从此地址登录；请稍后再试，或请安全管理员解除';
+
+function userView(u: UserRow, lockedUntil: Date | undefined): UserView {
   return {
     id: u.id,
     username: u.username,
@@ -48,7 +58,7 @@ function userView(u: UserRow): UserView {
     status: u.status,
     totpEnrolled: u.totp_enrolled_at !== null,
     mustChangePassword: u.must_change_password,
-    lockedUntil: u.locked_until ? u.locked_until.toISOString() : null,
+    lockedUntil: lockedUntil ? lockedUntil.toISOString() : null,
     version: u.version,
     createdAt: u.created_at.toISOString(),
   };
@@ -70,13 +80,22 @@ export function roleIssues(roles: readonly Role[], departmentId: string | null):
 }
 
 export class IdentityService {
+  private readonly throttle: LoginThrottle;
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditLog,
     private readonly cipher: FieldCipher,
     private readonly clock: Clock,
     private readonly factor: SecondFactor = new TotpFactor(),
-  ) {}
+  ) {
+    this.throttle = new LoginThrottle(db, audit, cipher.deriveKey('login throttle'), clock);
+  }
+
+  /** `db`: the caller's transaction when there is one (PGlite has a single connection). */
+  private async view(u: UserRow, db: Db = this.db): Promise<UserView> {
+    return userView(u, (await this.throttle.lockedUntil(db, [u.id])).get(u.id));
+  }
 
   private recoveryHash(code: string): string {
     return hmacSm3(this.cipher.deriveKey('recovery codes'), code.replace(/[\s-]/g, '').toUpperCase()).toString('hex');
@@ -107,7 +126,7 @@ export class IdentityService {
     await this.db.transaction().execute(async (trx) => {
       const u = await trx
         .insertInto('app_user')
-        .values({ username: 'admin', display_name: '系统管理员', department_id: null, roles: ['sysAdmin'], password_hash: hashed, password_changed_at: this.clock.now(), totp_secret_enc: null, totp_enrolled_at: null, totp_last_step: null, locked_until: null })
+        .values({ username: 'admin', display_name: '系统管理员', department_id: null, roles: ['sysAdmin'], password_hash: hashed, password_changed_at: this.clock.now(), totp_secret_enc: null, totp_enrolled_at: null, totp_last_step: null })
         .returning('id')
         .executeTakeFirstOrThrow();
       await this.audit.record(trx, { category: 'security', event: 'user.bootstrap', actor: null, result: 'success', objectType: 'user', objectId: u.id, details: { username: 'admin', roles: ['sysAdmin'] } });
@@ -115,7 +134,7 @@ export class IdentityService {
     return { username: 'admin', password };
   }
 
-  /** `npm run cli -- admin reset`: new one-time password, second factor re-enrolled, lock cleared. */
+  /** `npm run cli -- admin reset`: new one-time password, second factor re-enrolled, sign-in locks and delay lifted. */
   async resetAdministrator(username: string): Promise<string> {
     const user = await this.db.selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirst();
     if (!user || !user.roles.some((r) => ADMIN_ROLES.includes(r))) throw new AppError('NOT_FOUND', undefined, `没有名为「${username}」的管理员`);
@@ -124,11 +143,12 @@ export class IdentityService {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('app_user')
-        .set({ password_hash: hashed, password_history: [user.password_hash, ...user.password_history].slice(0, HISTORY_KEPT), password_changed_at: this.clock.now(), must_change_password: true, totp_secret_enc: null, totp_enrolled_at: null, totp_last_step: null, recovery_codes: [], failed_logins: [], locked_until: null, status: 'active', version: sql`version + 1`, updated_at: this.clock.now() })
+        .set({ password_hash: hashed, password_history: [user.password_hash, ...user.password_history].slice(0, HISTORY_KEPT), password_changed_at: this.clock.now(), must_change_password: true, totp_secret_enc: null, totp_enrolled_at: null, totp_last_step: null, recovery_codes: [], status: 'active', version: sql`version + 1`, updated_at: this.clock.now() })
         .where('id', '=', user.id)
         .execute();
       await trx.deleteFrom('user_session').where('user_id', '=', user.id).execute();
-      await this.audit.record(trx, { category: 'security', event: 'user.admin_reset', actor: { id: 'cli', name: '命令行', roles: [], departmentId: null, ip: null, requestId: null }, result: 'success', objectType: 'user', objectId: user.id, details: { username } });
+      const locksLifted = await this.throttle.clearAccount(trx, this.throttle.accountKey(user.username));
+      await this.audit.record(trx, { category: 'security', event: 'user.admin_reset', actor: { id: 'cli', name: '命令行', roles: [], departmentId: null, ip: null, requestId: null }, result: 'success', objectType: 'user', objectId: user.id, details: { username, locksLifted } });
     });
     return password;
   }
@@ -138,15 +158,17 @@ export class IdentityService {
   async createDepartment(input: { name: string; uscc: string; regionCode?: string | undefined; parentId?: string | undefined }, actor: Actor): Promise<DepartmentView> {
     const v = validateUscc(input.uscc);
     if (!v.valid) throw new AppError('DEPARTMENT_INVALID', v.errors.map((e) => ({ field: 'uscc', ...e })));
+    // The name the platform shows as every record's data source: NFKC, one line (common/text.ts).
+    const name = normalizeName(input.name);
     return this.db.transaction().execute(async (trx) => {
       if (input.parentId && !(await trx.selectFrom('department').select('id').where('id', '=', input.parentId).executeTakeFirst())) {
         throw new AppError('DEPARTMENT_INVALID', [{ field: 'parentId', message: '上级部门不存在' }]);
       }
-      const clash = await trx.selectFrom('department').select(['name', 'uscc']).where((eb) => eb.or([eb('name', '=', input.name.trim()), eb('uscc', '=', v.normalized)])).executeTakeFirst();
-      if (clash) throw new AppError('DUPLICATE', [{ field: clash.name === input.name.trim() ? 'name' : 'uscc', message: '同名或同代码的部门已存在' }]);
+      const clash = await trx.selectFrom('department').select(['name', 'uscc']).where((eb) => eb.or([eb('name', '=', name), eb('uscc', '=', v.normalized)])).executeTakeFirst();
+      if (clash) throw new AppError('DUPLICATE', [{ field: clash.name === name ? 'name' : 'uscc', message: '同名或同代码的部门已存在' }]);
       const d = await trx
         .insertInto('department')
-        .values({ name: input.name.trim(), uscc: v.normalized, region_code: input.regionCode ?? v.normalized.slice(2, 8), parent_id: input.parentId ?? null })
+        .values({ name, uscc: v.normalized, region_code: input.regionCode ?? v.normalized.slice(2, 8), parent_id: input.parentId ?? null })
         .returningAll()
         .executeTakeFirstOrThrow();
       await this.audit.record(trx, { category: 'business', event: 'department.create', actor, result: 'success', objectType: 'department', objectId: d.id, details: { name: d.name, uscc: d.uscc } });
@@ -194,17 +216,18 @@ export class IdentityService {
       }
       const u = await trx
         .insertInto('app_user')
-        .values({ username, display_name: input.displayName.trim(), department_id: input.departmentId ?? null, roles: input.roles, password_hash: hashed, password_changed_at: this.clock.now(), totp_secret_enc: null, totp_enrolled_at: null, totp_last_step: null, locked_until: null })
+        .values({ username, display_name: normalizeName(input.displayName), department_id: input.departmentId ?? null, roles: input.roles, password_hash: hashed, password_changed_at: this.clock.now(), totp_secret_enc: null, totp_enrolled_at: null, totp_last_step: null })
         .returningAll()
         .executeTakeFirstOrThrow();
       await this.audit.record(trx, { category: 'security', event: 'user.create', actor, result: 'success', objectType: 'user', objectId: u.id, details: { username, roles: input.roles, departmentId: u.department_id } });
       return u;
     });
-    return { user: userView(user), oneTimePassword: password };
+    return { user: userView(user, undefined), oneTimePassword: password };
   }
 
   async users(): Promise<UserView[]> {
-    return (await this.db.selectFrom('app_user').selectAll().orderBy('username').execute()).map(userView);
+    const locks = await this.throttle.lockedUntil(this.db);
+    return (await this.db.selectFrom('app_user').selectAll().orderBy('username').execute()).map((u) => userView(u, locks.get(u.id)));
   }
 
   /** Only the security administrator changes roles (enforced by the route policy). */
@@ -219,7 +242,7 @@ export class IdentityService {
       if (!updated) throw new AppError('VERSION_CONFLICT');
       await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();
       await this.audit.record(trx, { category: 'security', event: 'user.roles', actor, result: 'success', objectType: 'user', objectId: userId, details: { before: u.roles, after: roles } });
-      return userView(updated);
+      return this.view(updated, trx);
     });
   }
 
@@ -235,11 +258,13 @@ export class IdentityService {
       }
       await trx
         .updateTable('app_user')
-        .set({ password_hash: hashed, password_history: [u.password_hash, ...u.password_history].slice(0, HISTORY_KEPT), password_changed_at: this.clock.now(), must_change_password: true, failed_logins: [], locked_until: null, version: sql`version + 1`, updated_at: this.clock.now() })
+        .set({ password_hash: hashed, password_history: [u.password_hash, ...u.password_history].slice(0, HISTORY_KEPT), password_changed_at: this.clock.now(), must_change_password: true, version: sql`version + 1`, updated_at: this.clock.now() })
         .where('id', '=', userId)
         .execute();
       await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();
-      await this.audit.record(trx, { category: 'security', event: 'user.password_reset', actor, result: 'success', objectType: 'user', objectId: userId });
+      // A new password starts without the failures and pauses of the old one, as it always has.
+      const locksLifted = await this.throttle.clearAccount(trx, this.throttle.accountKey(u.username));
+      await this.audit.record(trx, { category: 'security', event: 'user.password_reset', actor, result: 'success', objectType: 'user', objectId: userId, details: { locksLifted } });
     });
     return password;
   }
@@ -252,7 +277,7 @@ export class IdentityService {
       if (!u) throw new AppError('NOT_FOUND');
       if (status === 'disabled') await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();
       await this.audit.record(trx, { category: 'security', event: status === 'disabled' ? 'user.disable' : 'user.enable', actor, result: 'success', objectType: 'user', objectId: userId });
-      return userView(u);
+      return this.view(u, trx);
     });
   }
 
@@ -272,72 +297,76 @@ export class IdentityService {
     return 'done';
   }
 
-  /** Password check with lockout. Returns a new session token (cookie) and the next step. */
+  /**
+   * Password check, throttled per (account, source) and per account (login-throttle.ts). Returns a
+   * new session token (cookie) and the next step.
+   */
   async login(username: string, password: string, ip: string | null, requestId: string | null): Promise<{ token: string; csrfToken: string; next: NextStep; user: UserView }> {
     const now = this.clock.now();
     const p = await this.policy();
-    const u = await this.db.selectFrom('app_user').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+    const key = this.throttle.accountKey(username);
+    const source = sourceOf(ip);
+    const u = await this.db.selectFrom('app_user').selectAll().where('username', '=', normalizeUsername(username)).executeTakeFirst();
     // What was typed as a user name is not stored: it may be a password or an ID number typed into the wrong field.
     const anonymous: Actor = { id: 'anonymous', name: 'anonymous', roles: [], departmentId: null, ip, requestId };
-    if (!u || u.status !== 'active') {
-      // Same answer, and about the same time, as a wrong password: no account enumeration.
+    const actor = u ? this.actorFor(u, ip, requestId) : anonymous;
+    const object = u ? { objectType: 'user', objectId: u.id } : {};
+    // Every refusal below is the same answer after about the same time (one argon2 check): an
+    // unknown name, a disabled account, a wrong password and a pause cannot be told apart.
+    const gate = await this.throttle.gate(key, source, p);
+    if (!gate.open) {
       await verifyPassword(await DUMMY_HASH, password);
-      await this.audit.recordAlone({ category: 'security', event: 'auth.login', actor: u ? this.actorFor(u, ip, requestId) : anonymous, result: 'failure', reason: u ? 'disabled' : 'unknown user' });
+      await this.audit.recordAlone({ category: 'security', event: 'auth.login', actor, result: 'denied', reason: gate.reason, ...object, details: { source } });
       throw new AppError('INVALID_CREDENTIALS');
     }
-    const actor = this.actorFor(u, ip, requestId);
-    if (u.locked_until && u.locked_until > now) {
-      await this.audit.recordAlone({ category: 'security', event: 'auth.login', actor, result: 'denied', reason: 'locked', objectType: 'user', objectId: u.id });
-      throw new AppError('ACCOUNT_LOCKED', undefined, `账户已被锁定，请${p.lockoutMinutes}分钟后再试或联系系统管理员`);
-    }
-    if (!(await verifyPassword(u.password_hash, password))) {
-      await this.registerFailure(u, actor, p, 'wrong password');
+    const active = u?.status === 'active' ? u : undefined;
+    const ok = active ? await verifyPassword(active.password_hash, password) : await verifyPassword(await DUMMY_HASH, password).then(() => false);
+    if (!active || !ok) {
+      await this.throttle.failure({ key, source, userId: u?.id ?? null, actor, reason: !u ? 'unknown user' : !active ? 'disabled' : 'wrong password' }, p, object);
       throw new AppError('INVALID_CREDENTIALS');
     }
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
-    const session = { id_hash: sm3Hex(token), user_id: u.id, stage: 'password' as const, second_factor_ok: false, csrf_token: csrfToken, created_at: now, last_seen_at: now };
-    const next = this.nextStep(u, session, p);
+    const session = { id_hash: sm3Hex(token), user_id: active.id, stage: 'password' as const, second_factor_ok: false, csrf_token: csrfToken, created_at: now, last_seen_at: now };
+    const next = this.nextStep(active, session, p);
     await this.db.transaction().execute(async (trx) => {
       // Failures are forgiven only when sign-in is complete: a correct password must not reset
       // the count of wrong second-factor codes.
-      if (next === 'done') await trx.updateTable('app_user').set({ failed_logins: [], locked_until: null }).where('id', '=', u.id).execute();
+      if (next === 'done') await this.throttle.success(trx, key, source, active.id);
       await trx.insertInto('user_session').values({ ...session, stage: next === 'done' ? 'full' : 'password' }).execute();
-      await this.audit.record(trx, { category: 'security', event: 'auth.login', actor, result: 'success', objectType: 'user', objectId: u.id, details: { next } });
+      await this.audit.record(trx, { category: 'security', event: 'auth.login', actor, result: 'success', objectType: 'user', objectId: active.id, details: { next } });
     });
-    return { token, csrfToken, next, user: userView(u) };
+    return { token, csrfToken, next, user: await this.view(active) };
   }
 
   /**
-   * Counts a failure in the window, atomically (concurrent wrong attempts all count); reaching the
-   * threshold locks the account. Failure and lock are audited.
+   * The throttle's gate for a step after the password (second factor, password change). A closed
+   * gate is audited under the step's event and answered like a wrong entry.
    */
-  private async registerFailure(u: UserRow, actor: Actor, p: SecurityPolicy, reason: string): Promise<void> {
-    const now = this.clock.now();
-    const windowStart = new Date(now.getTime() - p.lockoutWindowMinutes * MINUTE);
-    await this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .updateTable('app_user')
-        .set({ failed_logins: sql<Date[]>`array_append(array(select f from unnest(failed_logins) f where f > ${windowStart}), ${now}::timestamptz)` })
-        .where('id', '=', u.id)
-        .returning(sql<number>`cardinality(failed_logins)`.as('n'))
-        .executeTakeFirstOrThrow();
-      const lock = row.n >= p.lockoutThreshold ? new Date(now.getTime() + p.lockoutMinutes * MINUTE) : null;
-      if (lock) {
-        await trx.updateTable('app_user').set({ failed_logins: [], locked_until: lock }).where('id', '=', u.id).execute();
-        await trx.deleteFrom('user_session').where('user_id', '=', u.id).execute();
-      }
-      await this.audit.record(trx, { category: 'security', event: 'auth.login', actor, result: 'failure', reason, objectType: 'user', objectId: u.id, details: { failuresInWindow: row.n } });
-      if (lock) await this.audit.record(trx, { category: 'security', event: 'auth.lockout', actor, result: 'success', objectType: 'user', objectId: u.id, details: { until: lock.toISOString() } });
-    });
+  private async stepGate(user: UserRow, actor: Actor, event: string, p: SecurityPolicy): Promise<{ key: string; source: string; open: boolean }> {
+    const key = this.throttle.accountKey(user.username);
+    const source = sourceOf(actor.ip);
+    const gate = await this.throttle.gate(key, source, p, { delay: false });
+    if (!gate.open) await this.audit.recordAlone({ category: 'security', event, actor, result: 'denied', reason: gate.reason, objectType: 'user', objectId: user.id, details: { source } });
+    return { key, source, open: gate.open };
   }
 
-  private assertNotLocked(user: UserRow, p: SecurityPolicy): void {
-    if (user.locked_until && user.locked_until > this.clock.now()) throw new AppError('ACCOUNT_LOCKED', undefined, `账户已被锁定，请${p.lockoutMinutes}分钟后再试或联系系统管理员`);
+  /** The security administrator's view of sign-in locks and delays. */
+  async loginLocks(): Promise<LoginLockView[]> {
+    return this.throttle.list(await this.policy());
+  }
+
+  async liftLoginLock(id: string, reason: string, actor: Actor): Promise<void> {
+    await this.throttle.lift(id, reason, actor);
   }
 
   /** Resolves a session cookie: idle and absolute timeouts, CSRF on state-changing requests. */
-  async sessionPrincipal(token: string, csrf: string | undefined, unsafe: boolean): Promise<{ principal: Principal; user: UserRow; session: SessionRow } | null> {
+  async sessionPrincipal(
+    token: string,
+    csrf: string | undefined,
+    unsafe: boolean,
+    request: { ip: string | null; requestId: string | null; route: string } = { ip: null, requestId: null, route: '' },
+  ): Promise<{ principal: Principal; user: UserRow; session: SessionRow } | null> {
     const now = this.clock.now();
     const session = await this.db.selectFrom('user_session').selectAll().where('id_hash', '=', sm3Hex(token)).executeTakeFirst();
     if (!session) return null;
@@ -356,7 +385,11 @@ export class IdentityService {
     }
     if (unsafe) {
       const ok = csrf !== undefined && csrf.length === session.csrf_token.length && timingSafeEqual(Buffer.from(csrf), Buffer.from(session.csrf_token));
-      if (!ok) throw new AppError('CSRF_FAILED');
+      if (!ok) {
+        // Audited like every other denial; the token sent is not written anywhere.
+        await this.audit.recordAlone({ category: 'security', event: 'access.denied', actor: this.actorFor(user, request.ip, request.requestId), result: 'denied', reason: csrf === undefined ? 'csrf token missing' : 'csrf token wrong', objectType: 'route', objectId: request.route });
+        throw new AppError('CSRF_FAILED');
+      }
     }
     await this.db.updateTable('user_session').set({ last_seen_at: now }).where('id_hash', '=', session.id_hash).execute();
     return {
@@ -378,12 +411,13 @@ export class IdentityService {
    * Moves the session on after a step. When sign-in completes, the session gets a new token and
    * CSRF token (no session fixation: whatever token existed before sign-in stops working).
    */
-  private async advance(trx: Db, user: UserRow, session: SessionRow, patch: { second_factor_ok?: boolean }, p: SecurityPolicy): Promise<StepResult> {
+  private async advance(trx: Db, user: UserRow, session: SessionRow, patch: { second_factor_ok?: boolean }, p: SecurityPolicy, ip: string | null): Promise<StepResult> {
     const next = this.nextStep(user, { second_factor_ok: patch.second_factor_ok ?? session.second_factor_ok }, p);
     if (next !== 'done') {
       await trx.updateTable('user_session').set({ ...patch, stage: 'password' }).where('id_hash', '=', session.id_hash).execute();
       return { next };
     }
+    await this.throttle.success(trx, this.throttle.accountKey(user.username), sourceOf(ip), user.id);
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     await trx.updateTable('user_session').set({ ...patch, stage: 'full', id_hash: sm3Hex(token), csrf_token: csrfToken }).where('id_hash', '=', session.id_hash).execute();
@@ -392,18 +426,22 @@ export class IdentityService {
 
   async me(token: string): Promise<{ user: UserView; next: NextStep; csrfToken: string }> {
     const { user, session } = await this.sessionOf(token);
-    return { user: userView(user), next: this.nextStep(user, session, await this.policy()), csrfToken: session.csrf_token };
+    return { user: await this.view(user), next: this.nextStep(user, session, await this.policy()), csrfToken: session.csrf_token };
   }
 
   async changePassword(token: string, current: string, next: string, ip: string | null, requestId: string | null): Promise<StepResult> {
     const { user, session } = await this.sessionOf(token);
     const actor = this.actorFor(user, ip, requestId);
     const p = await this.policy();
-    this.assertNotLocked(user, p);
     if (this.nextStep(user, session, p) === 'totp') throw new AppError('LOGIN_STEP_REQUIRED');
+    const gate = await this.stepGate(user, actor, 'auth.password_change', p);
+    if (!gate.open) {
+      await verifyPassword(await DUMMY_HASH, current);
+      throw new AppError('INVALID_CREDENTIALS', undefined, WRONG_CURRENT_PASSWORD);
+    }
     if (!(await verifyPassword(user.password_hash, current))) {
-      await this.registerFailure(user, actor, p, 'wrong current password');
-      throw new AppError('INVALID_CREDENTIALS', undefined, '当前密码错误');
+      await this.throttle.failure({ key: gate.key, source: gate.source, userId: user.id, actor, reason: 'wrong current password' }, p, { objectType: 'user', objectId: user.id });
+      throw new AppError('INVALID_CREDENTIALS', undefined, WRONG_CURRENT_PASSWORD);
     }
     const issues = passwordIssues(next, user.username);
     if (await reused(next, [user.password_hash, ...user.password_history].slice(0, p.passwordHistory))) {
@@ -421,7 +459,7 @@ export class IdentityService {
       // Other sessions of this user end with the old password.
       await trx.deleteFrom('user_session').where('user_id', '=', user.id).where('id_hash', '!=', session.id_hash).execute();
       // Session row before the audit lock, like every other transaction here: one lock order, no deadlock.
-      const result = await this.advance(trx, updated, session, {}, p);
+      const result = await this.advance(trx, updated, session, {}, p, ip);
       await this.audit.record(trx, { category: 'security', event: 'auth.password_change', actor, result: 'success', objectType: 'user', objectId: user.id });
       return result;
     });
@@ -445,7 +483,7 @@ export class IdentityService {
     const step = this.factor.verify(this.cipher.decrypt(user.totp_secret_enc), code, this.clock.now(), null);
     if (step === null) {
       await this.audit.recordAlone({ category: 'security', event: 'auth.totp_enrol', actor, result: 'failure', objectType: 'user', objectId: user.id });
-      throw new AppError('SECOND_FACTOR_INVALID');
+      throw new AppError('SECOND_FACTOR_INVALID', undefined, '动态验证码错误，请确认手机时间准确后输入新的验证码');
     }
     const p = await this.policy();
     const recoveryCodes = Array.from({ length: 10 }, () => {
@@ -459,19 +497,20 @@ export class IdentityService {
         .where('id', '=', user.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      const result = await this.advance(trx, updated, session, { second_factor_ok: true }, p);
+      const result = await this.advance(trx, updated, session, { second_factor_ok: true }, p, ip);
       await this.audit.record(trx, { category: 'security', event: 'auth.totp_enrol', actor, result: 'success', objectType: 'user', objectId: user.id });
       return { ...result, recoveryCodes };
     });
   }
 
-  /** The second factor: a TOTP code, or a one-time recovery code. Failures count toward lockout. */
+  /** The second factor: a TOTP code, or a one-time recovery code. Failures count toward the (account, source) lock. */
   async verifySecondFactor(token: string, input: { code?: string | undefined; recoveryCode?: string | undefined }, ip: string | null, requestId: string | null): Promise<StepResult> {
     const { user, session } = await this.sessionOf(token);
     const actor = this.actorFor(user, ip, requestId);
     const p = await this.policy();
-    this.assertNotLocked(user, p);
     if (!user.totp_enrolled_at || !user.totp_secret_enc) throw new AppError('LOGIN_STEP_REQUIRED');
+    const gate = await this.stepGate(user, actor, 'auth.totp', p);
+    if (!gate.open) throw new AppError('SECOND_FACTOR_INVALID');
     const step = input.code ? this.factor.verify(this.cipher.decrypt(user.totp_secret_enc), input.code, this.clock.now(), user.totp_last_step) : null;
     const recovery = step === null && input.recoveryCode ? this.recoveryHash(input.recoveryCode) : null;
     const next = await this.db.transaction().execute(async (trx) => {
@@ -483,13 +522,22 @@ export class IdentityService {
             ? await trx.updateTable('app_user').set({ recovery_codes: sql<string[]>`array_remove(recovery_codes, ${recovery})` }).where('id', '=', user.id).where(sql<boolean>`${recovery} = any(recovery_codes)`).returningAll().executeTakeFirst()
             : undefined;
       if (!updated) return null;
-      const n = await this.advance(trx, updated, session, { second_factor_ok: true }, p);
-      if (n.next === 'done') await trx.updateTable('app_user').set({ failed_logins: [] }).where('id', '=', user.id).execute();
+      const n = await this.advance(trx, updated, session, { second_factor_ok: true }, p, ip);
       await this.audit.record(trx, { category: 'security', event: recovery ? 'auth.recovery_code' : 'auth.totp', actor, result: 'success', objectType: 'user', objectId: user.id, ...(recovery ? { details: { recoveryCodesLeft: updated.recovery_codes.length } } : {}) });
       return n;
     });
     if (next === null) {
-      await this.registerFailure(user, actor, p, 'wrong second factor');
+      await this.throttle.failure({ key: gate.key, source: gate.source, userId: user.id, actor, reason: 'wrong second factor' }, p, { objectType: 'user', objectId: user.id });
+      // Codes are tried within one password check: after a few, the session ends and the password
+      // must be checked again (and that check is slowed by the account's delay, from any address).
+      const ended = await this.db.transaction().execute(async (trx) => {
+        const s = await trx.updateTable('user_session').set({ second_factor_failures: sql`second_factor_failures + 1` }).where('id_hash', '=', session.id_hash).returning('second_factor_failures').executeTakeFirst();
+        if (!s || s.second_factor_failures < SECOND_FACTOR_TRIES) return false;
+        await trx.deleteFrom('user_session').where('id_hash', '=', session.id_hash).execute();
+        await this.audit.record(trx, { category: 'security', event: 'auth.session_ended', actor, result: 'success', reason: 'too many wrong second-factor codes', objectType: 'user', objectId: user.id });
+        return true;
+      });
+      if (ended) throw new AppError('UNAUTHENTICATED', undefined, `动态验证码或恢复码连续错误${SECOND_FACTOR_TRIES}次，本次登录已结束：请重新输入用户名和密码`);
       throw new AppError('SECOND_FACTOR_INVALID');
     }
     return next;

@@ -27,8 +27,6 @@ export interface IdentityTables {
     totp_enrolled_at: Date | null;
     totp_last_step: number | null;
     recovery_codes: Generated<string[]>;
-    failed_logins: Generated<Date[]>;
-    locked_until: Date | null;
     status: Generated<'active' | 'disabled'>;
     version: Generated<number>;
     created_at: Generated<Date>;
@@ -39,6 +37,8 @@ export interface IdentityTables {
     user_id: string;
     stage: 'password' | 'full';
     second_factor_ok: Generated<boolean>;
+    /** Wrong second-factor codes in this session: at SECOND_FACTOR_TRIES the session ends. */
+    second_factor_failures: Generated<number>;
     csrf_token: string;
     created_at: Date;
     last_seen_at: Date;
@@ -53,4 +53,24 @@ export interface IdentityTables {
     created_at: Generated<Date>;
   };
   request_nonce: { app_key: string; nonce: string; seen_at: Date };
+  /** Sign-in failures and locks per (account, source): login-throttle.ts. */
+  login_source: {
+    id: Generated<string>;
+    account_key: string;
+    source: string;
+    user_id: string | null;
+    failures: Generated<Date[]>;
+    locked_until: Date | null;
+    signed_in_at: Date | null;
+    keep_until: Date;
+  };
+  /** Failures across sources and the progressive delay per account: login-throttle.ts. */
+  login_account: {
+    id: Generated<string>;
+    account_key: string;
+    user_id: string | null;
+    failures: Generated<Date[]>;
+    next_check_at: Date | null;
+    keep_until: Date;
+  };
 }

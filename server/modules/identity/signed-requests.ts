@@ -8,6 +8,7 @@
  *
  * A timestamp more than 5 minutes off, a nonce seen before, or a wrong signature → 401.
  */
+import { normalizeName } from '../../../common/text.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
@@ -50,7 +51,7 @@ export class SignedRequests {
       if (!(await trx.selectFrom('department').select('id').where('id', '=', input.departmentId).executeTakeFirst())) {
         throw new AppError('USER_INVALID', [{ code: 'DEPARTMENT_UNKNOWN', message: '部门不存在' }]);
       }
-      await trx.insertInto('system_account').values({ app_key: appKey, name: input.name.trim(), department_id: input.departmentId, roles: ['system'], secret_enc: this.cipher.encrypt(secret) }).execute();
+      await trx.insertInto('system_account').values({ app_key: appKey, name: normalizeName(input.name), department_id: input.departmentId, roles: ['system'], secret_enc: this.cipher.encrypt(secret) }).execute();
       await this.audit.record(trx, { category: 'security', event: 'system_account.create', actor, result: 'success', objectType: 'systemAccount', objectId: appKey, details: { name: input.name, departmentId: input.departmentId } });
     });
     return { appKey, secret };

@@ -171,20 +171,28 @@ describe(`public portal API rate limit on ${ENGINE}`, () => {
   });
   after(async () => p.stop());
 
-  it('answers 429 with Retry-After past the per-client budget', async () => {
-    const url = `/api/public/v1/subjects?q=${encodeURIComponent('测试')}`;
-    for (let i = 0; i < 3; i++) assert.equal((await p.app.inject({ method: 'GET', url })).statusCode, 200);
-    const limited = await p.app.inject({ method: 'GET', url });
+  it('answers 429 with Retry-After past the per-client budget, one budget across every route of the open API', async () => {
+    const from = (remoteAddress: string, url: string) => p.app.inject({ method: 'GET', url, remoteAddress });
+    const search = `/api/public/v1/subjects?q=${encodeURIComponent('测试')}`;
+    assert.equal((await from('10.0.0.1', search)).statusCode, 200);
+    assert.equal((await from('10.0.0.1', '/api/public/v1/departments')).statusCode, 200);
+    assert.equal((await from('10.0.0.1', '/api/public/v1/statistics')).statusCode, 200);
+    // A fourth route is no fresh allowance.
+    const limited = await from('10.0.0.1', '/api/public/v1/regions');
     assert.equal(limited.statusCode, 429);
     assert.ok(Number(limited.headers['retry-after']) > 0);
     assert.match(limited.json().error.message, /每分钟最多3次/);
+    // Another client has its own budget.
+    assert.equal((await from('10.0.0.2', search)).statusCode, 200);
   });
 
   it('gives exports a stricter budget of their own', async () => {
-    assert.equal((await p.app.inject({ method: 'GET', url: '/api/public/v1/publicity/permits.csv' })).statusCode, 200);
-    const limited = await p.app.inject({ method: 'GET', url: '/api/public/v1/publicity/permits.csv' });
+    const get = (url: string) => p.app.inject({ method: 'GET', url, remoteAddress: '10.0.0.3' });
+    assert.equal((await get('/api/public/v1/publicity/permits.csv')).statusCode, 200);
+    const limited = await get('/api/public/v1/publicity/penalties.csv');
     assert.equal(limited.statusCode, 429);
-    assert.match(limited.json().error.message, /每分钟最多1次/);
+    assert.match(limited.json().error.message, /每分钟最多导出1次/);
+    assert.ok(Number(limited.headers['retry-after']) > 0);
   });
 });
 
@@ -277,9 +285,9 @@ describe(`public portal API on ${ENGINE}: profiles kept as sent`, () => {
     assert.equal(first.penalties.total, 3);
     // A change the portal is not told of (the notifying trigger switched off, as only the database's
     // owner could): the kept profile is still sent — it really is kept, not read again.
-    await sql`alter table record disable trigger record_changed`.execute(p.db);
-    await sql`update record set publicity_end = '2026-11-01' where document_number = ${'榕市监罚〔2026〕33号'}`.execute(p.db);
-    await sql`alter table record enable trigger record_changed`.execute(p.db);
+    await sql`alter table record disable trigger record_changed`.execute(p.owner);
+    await sql`update record set publicity_end = '2026-11-01' where document_number = ${'榕市监罚〔2026〕33号'}`.execute(p.owner);
+    await sql`alter table record enable trigger record_changed`.execute(p.owner);
     assert.deepEqual(await get(KEPT), first);
     // Told of it (every commit that changes records tells): the next answer shows the change.
     await sql`select pg_notify('record_changed', '')`.execute(p.db);

@@ -1,5 +1,5 @@
 /**
- * The open API of the public portal (`/api/public/v1`): anonymous, rate-limited per client address,
+ * The open API of the public portal (`/api/public/v1`): anonymous, rate-limited per client address (one budget for the whole API),
  * cacheable (ETag + Cache-Control), and only organizations are searchable — there is no listing of
  * natural persons by design. Records come only through the public presenter, within their window.
  */
@@ -9,7 +9,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { PortalStatistics, PublicDepartment, PublicRecord, PublicRegion, PublicSubject, PublicityResult, SubjectProfile, SubjectSearchResult } from '../../../common/portal-api.js';
 import { AppError } from '../../platform/errors.js';
-import { errorResponses } from '../../platform/http-schemas.js';
+import { errorResponses, realDate } from '../../platform/http-schemas.js';
 import type { PortalService } from './portal.service.js';
 import type { SentAnswer } from './profile-cache.js';
 
@@ -20,7 +20,6 @@ export interface PortalRouteDeps {
   exportMaxRows: number;
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为YYYY-MM-DD');
 const page = z.coerce.number().int().min(1).max(1000).default(1);
 const pageSize = z.coerce.number().int().min(1).max(50).default(10);
 const ORG_TYPES = ['enterprise', 'individualBusiness', 'publicInstitution', 'socialOrganization', 'governmentBody', 'other'] as const;
@@ -89,7 +88,18 @@ const publicityResult = z.object({ items: z.array(publicRecord.extend({ subject:
 
 export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const config = { policy: { public: true as const }, rateLimit: { max: deps.rateLimit, timeWindow: '1 minute' } };
+    const config = { policy: { public: true as const } };
+    // One budget per client across the whole open API (what the README promises), not one per route:
+    // a crawler must not get a fresh allowance from every route it visits.
+    app.addHook('onRequest', app.rateLimit({ max: deps.rateLimit, timeWindow: '1 minute' }));
+    // Exports also count against a stricter budget of their own.
+    const exportLimit = app.createRateLimit({ max: deps.exportRateLimit, timeWindow: '1 minute', keyGenerator: (req) => `export:${req.ip}` });
+    const limitExports = async (req: FastifyRequest, reply: FastifyReply) => {
+      const r = await exportLimit(req);
+      if (r.isAllowed || !r.isExceeded) return;
+      reply.header('retry-after', String(r.ttlInSeconds));
+      throw new AppError('RATE_LIMITED', undefined, `导出过于频繁：每分钟最多导出${deps.exportRateLimit}次，请稍后再试`);
+    };
 
     app.get(
       '/api/public/v1/statistics',
@@ -154,12 +164,13 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
       },
     );
 
-    const filters = z.object({ department: z.string().uuid().optional(), from: isoDate.optional(), to: isoDate.optional(), category: z.string().max(50).optional() });
+    const filters = z.object({ department: z.string().uuid().optional(), from: realDate.optional(), to: realDate.optional(), category: z.string().max(50).optional() });
     for (const kind of ['permits', 'penalties'] as const) {
       app.get(
         `/api/public/v1/publicity/${kind}.csv`,
         {
-          config: { ...config, rateLimit: { max: deps.exportRateLimit, timeWindow: '1 minute' } },
+          config,
+          onRequest: limitExports,
           schema: {
             tags: ['public'],
             summary: kind === 'permits' ? '双公示：行政许可导出（CSV）' : '双公示：行政处罚导出（CSV）',

@@ -18,8 +18,11 @@ export interface PortalDeps {
   catalog: CatalogService;
   subjects: SubjectsService;
   clock: Clock;
-  /** The departments (public authorities) that provide records, for the 双公示 filter. */
-  departments: () => Promise<{ id: string; name: string }[]>;
+  /**
+   * The department registry: the 双公示 filter (active departments), and the one source of the
+   * name a record's data source (数据来源) is shown with — never the text a file carried.
+   */
+  departments: () => Promise<{ id: string; name: string; uscc: string; status: 'active' | 'disabled' }[]>;
   /** Profiles kept as sent, at most this many; 0 keeps none. */
   profileCache: number;
 }
@@ -43,11 +46,23 @@ function csvCell(v: string): string {
 }
 
 const STATISTICS_TTL_MS = 5 * 60_000;
+/** How long the department names are kept before they are read again (a rename shows within it). */
+const REGISTRY_TTL_MS = 30_000;
+
+interface Registry {
+  at: number;
+  /** Same content, same signature: the object is kept, so kept profiles stay valid. */
+  signature: string;
+  byId: Map<string, string>;
+  byUscc: Map<string, string>;
+  active: { id: string; name: string }[];
+}
 
 export class PortalService {
   private readonly records: RecordsRepo;
   private figures: { at: number; value: PortalStatistics } | undefined;
   private readonly profiles: ProfileCache;
+  private registry: Registry | undefined;
   /** For Engine.listen(RECORD_CHANGES_CHANNEL, …): kept profiles are dropped on every record change. */
   readonly recordEvent: ProfileCache['recordEvent'];
 
@@ -55,6 +70,31 @@ export class PortalService {
     this.records = new RecordsRepo(deps.db);
     this.profiles = new ProfileCache(deps.profileCache);
     this.recordEvent = this.profiles.recordEvent;
+  }
+
+  /** Department names by id and by USCC, read again every REGISTRY_TTL_MS. */
+  private async departmentRegistry(): Promise<Registry> {
+    const now = this.deps.clock.now().getTime();
+    if (this.registry && now - this.registry.at < REGISTRY_TTL_MS) return this.registry;
+    const all = await this.deps.departments();
+    const signature = JSON.stringify(all.map((d) => [d.id, d.name, d.uscc, d.status]));
+    if (this.registry?.signature === signature) {
+      this.registry.at = now;
+      return this.registry;
+    }
+    this.registry = {
+      at: now,
+      signature,
+      byId: new Map(all.map((d) => [d.id, d.name])),
+      byUscc: new Map(all.map((d) => [d.uscc, d.name])),
+      active: all.filter((d) => d.status === 'active').map((d) => ({ id: d.id, name: d.name })),
+    };
+    return this.registry;
+  }
+
+  /** A record's data source as registered: by its department, else by the providing code. */
+  private static sourceOf(registry: Registry, row: { department_id: string | null; provider_uscc?: string }): string | undefined {
+    return (row.department_id ? registry.byId.get(row.department_id) : undefined) ?? (row.provider_uscc ? registry.byUscc.get(row.provider_uscc) : undefined);
   }
 
   private today(): string {
@@ -78,13 +118,14 @@ export class PortalService {
     const monthStart = `${today.slice(0, 7)}-01`;
     const of = async (code: string) => {
       const item = this.item(code);
-      return item ? this.records.publicFigures(today, code, monthStart, item.sourceField) : { total: 0, recent: 0, byProvider: [] };
+      return item ? this.records.publicFigures(today, code, monthStart) : { total: 0, recent: 0, byProvider: [] };
     };
-    const [organizations, permits, penalties] = await Promise.all([this.deps.subjects.countOrganizations(), of(PUBLICITY_ITEMS.permits), of(PUBLICITY_ITEMS.penalties)]);
+    const [organizations, permits, penalties, registry] = await Promise.all([this.deps.subjects.countOrganizations(), of(PUBLICITY_ITEMS.permits), of(PUBLICITY_ITEMS.penalties), this.departmentRegistry()]);
     const departments = new Map<string, { name: string; permits: number; penalties: number }>();
     for (const [kind, figures] of [['permits', permits], ['penalties', penalties]] as const) {
       for (const d of figures.byProvider) {
-        const entry = departments.get(d.uscc) ?? { name: d.name ?? d.uscc, permits: 0, penalties: 0 };
+        // Named as registered: a file's 数据来源 text never names a department's bar.
+        const entry = departments.get(d.uscc) ?? { name: registry.byUscc.get(d.uscc) ?? d.uscc, permits: 0, penalties: 0 };
         entry[kind] = d.n;
         departments.set(d.uscc, entry);
       }
@@ -112,7 +153,7 @@ export class PortalService {
 
   /** The departments to filter 双公示 by: public authorities, named as they sign their decisions. */
   async departments(): Promise<{ items: PublicDepartment[] }> {
-    return { items: (await this.deps.departments()).map((d) => ({ id: d.id, name: d.name })) };
+    return { items: (await this.departmentRegistry()).active };
   }
 
   /** The regions to filter a search by: where organizations are registered, most first. */
@@ -133,23 +174,24 @@ export class PortalService {
     const found = await this.deps.subjects.publicByUscc(uscc);
     if (!found) return undefined;
     const today = this.today();
-    const basis = { subject: found.source, today, items: this.catalogBasis() };
+    const registry = await this.departmentRegistry();
+    const basis = { subject: found.source, today, items: this.catalogBasis(), registry };
     const kept = this.profiles.get(found.id, basis);
     if (kept !== undefined) return kept;
     const ticket = this.profiles.ticket();
-    const answer = serialize(await this.profile(found.id, found.present(), today));
+    const answer = serialize(await this.profile(found.id, found.present(), today, registry));
     this.profiles.put(found.id, basis, ticket, answer);
     return answer;
   }
 
-  private async profile(id: string, found: { view: PublicSubject; parts: unknown }, today: string): Promise<SubjectProfile> {
+  private async profile(id: string, found: { view: PublicSubject; parts: unknown }, today: string, registry: Registry): Promise<SubjectProfile> {
     const items = Object.values(PUBLICITY_ITEMS).flatMap((c) => (this.item(c) ? [c] : []));
     const rows = await this.records.publicOfSubject(id, today, items, PROFILE_LIMIT);
     const subject = { kind: 'organization' as const, individualBusiness: found.view.orgType === 'individualBusiness' };
     const tab = (code: string) => {
       const item = this.item(code);
       const mine = rows.filter((r) => r.item_code === code);
-      const views = item ? mine.map((r) => presentPublicRecord(item, r, subject, this.enumLabel)).filter((v): v is PublicRecordView => v !== null) : [];
+      const views = item ? mine.map((r) => presentPublicRecord(item, r, subject, this.enumLabel, PortalService.sourceOf(registry, r))).filter((v): v is PublicRecordView => v !== null) : [];
       // The total counts every record in publicity, also those past the first PROFILE_LIMIT shown.
       return { total: views.length === 0 ? 0 : (mine[0]?.item_total ?? views.length), items: views };
     };
@@ -215,9 +257,10 @@ export class PortalService {
       category: q.category, categoryField: item.categoryField, limit: q.pageSize, offset: (q.page - 1) * q.pageSize,
     });
     const names = await this.deps.subjects.publicNames(rows.map((r) => r.subject_id));
+    const registry = await this.departmentRegistry();
     const items = rows.flatMap((r) => {
       const s = names.get(r.subject_id);
-      const view = s ? presentPublicRecord(item, r, s, this.enumLabel) : null;
+      const view = s ? presentPublicRecord(item, r, s, this.enumLabel, PortalService.sourceOf(registry, r)) : null;
       return view && s ? [{ ...view, subject: { name: s.name, uscc: s.uscc } }] : [];
     });
     return { total, items };

@@ -5,7 +5,9 @@
  * a natural person (address, contact details, ID number, bank account, health) is not in the
  * public fields of any item. Free text is scrubbed as well: departments write names, ID numbers
  * and phone numbers into 违法事实 or 备注, so a person's full name, anything shaped like an ID
- * number and mobile numbers are masked there.
+ * number and mobile numbers are masked there. Records are stored with the person's name already
+ * masked (ADR 0002: collection masks it at ingest, the upgrade masked older ones); masking a masked
+ * name changes nothing, so this stays the last line of defence rather than the only one.
  *
  * Values read as the public reads them: an enumeration's code as its label (许可状态 1 → 有效), an
  * amount without trailing zeros and with its unit apart (14.2600 → 14.26, 万元), and the
@@ -14,7 +16,7 @@
  */
 import { maskIdNumber, maskMobile, maskPersonName } from '../../../common/masking.js';
 import type { PublicRecord } from '../../../common/portal-api.js';
-import type { InfoItem } from '../catalog/index.js';
+import { isFreeText, type InfoItem } from '../catalog/index.js';
 import type { PublicRecordRow } from '../records/index.js';
 
 export type PublicRecordView = PublicRecord;
@@ -24,8 +26,6 @@ export interface PublicSubjectKind {
   individualBusiness: boolean;
 }
 
-/** Long text fields (违法事实, 处罚内容, 备注 …), as opposed to codes and numbers. */
-const FREE_TEXT_MIN_LENGTH = 1000;
 const ID_LIKE = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 const MOBILE_LIKE = /(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])/g;
 
@@ -53,7 +53,7 @@ function shapeOf(item: InfoItem) {
   let shape = shapes.get(item);
   if (!shape) {
     shape = {
-      freeText: new Set(item.fields.filter((f) => f.type === 'text' && (f.maxLength ?? 0) >= FREE_TEXT_MIN_LENGTH).map((f) => f.code)),
+      freeText: new Set(item.fields.filter(isFreeText).map((f) => f.code)),
       shown: item.fields.filter((f) => !(f.public === false || f.personal === true || f.masking === 'idNumber' || f.masking === 'hidden' || f.code === item.publicityEndField)),
     };
     shapes.set(item, shape);
@@ -72,7 +72,11 @@ function scrub(text: string, personName: string | null): string {
   return out;
 }
 
-export function presentPublicRecord(item: InfoItem, row: PublicRecordRow, subject: PublicSubjectKind, enumLabel: EnumLabel = () => undefined): PublicRecordView | null {
+/**
+ * `registeredSource`: the providing department's name from the registry. It is what 数据来源 shows;
+ * the text a file carried is shown only for a record no registered department provided.
+ */
+export function presentPublicRecord(item: InfoItem, row: PublicRecordRow, subject: PublicSubjectKind, enumLabel: EnumLabel = () => undefined, registeredSource?: string): PublicRecordView | null {
   if (item.disclosure !== 'public' || row.item_code !== item.code) return null;
   // A person's record is public only where the item names persons among its subjects (the law requires it).
   if (subject.kind === 'person' && !item.subjectTypes.includes('person')) return null;
@@ -96,6 +100,7 @@ export function presentPublicRecord(item: InfoItem, row: PublicRecordRow, subjec
     const masked = f.masking === 'personName' || (f.masking === 'personNameIfPerson' && person) || f.code === operator;
     if (masked) fields.push({ code: f.code, label: f.label, value: maskPersonName(String(raw)) });
     else if (f.type === 'decimal' && AMOUNT.test(String(raw))) fields.push({ code: f.code, label: f.label, value: amountText(String(raw)), ...(f.unit ? { unit: f.unit } : {}) });
+    else if (f.code === item.sourceField && registeredSource !== undefined) fields.push({ code: f.code, label: f.label, value: registeredSource });
     else if (f.type === 'enum' && f.enum && typeof raw === 'string') fields.push({ code: f.code, label: f.label, value: enumLabel(f.enum, raw) ?? (text(f.code) ?? '') });
     else fields.push({ code: f.code, label: f.label, value: text(f.code) ?? '' });
   }
@@ -106,7 +111,7 @@ export function presentPublicRecord(item: InfoItem, row: PublicRecordRow, subjec
     documentNumber: row.document_number,
     decisionDate: row.decision_date,
     publicityEnd: row.publicity_end,
-    source: text(item.sourceField),
+    source: registeredSource ?? text(item.sourceField),
     basis: text(item.basisField),
     disputed: false,
     fields,

@@ -297,20 +297,21 @@ export class RecordsRepo {
 
   /**
    * Headline figures of one item's public records: how many are public today, how many of those
-   * became public since `since`, and per providing department (named by the item's source field).
+   * became public since `since`, and per providing department (by its code: the portal names it from
+   * the department registry, never from the text a file carried).
    */
-  async publicFigures(today: string, itemCode: string, since: string, sourceField: string | undefined) {
+  async publicFigures(today: string, itemCode: string, since: string) {
     const base = this.publicToday(today, [itemCode]);
     const totals = await base
       .select([sql<number>`count(*)::int`.as('n'), sql<number>`(count(*) filter (where publicity_start >= ${since}))::int`.as('recent')])
       .executeTakeFirstOrThrow();
     const byProvider = await base
-      .select(['provider_uscc', sql<string | null>`min(data ->> ${sourceField ?? ''})`.as('name'), sql<number>`count(*)::int`.as('n')])
+      .select(['provider_uscc', sql<number>`count(*)::int`.as('n')])
       .groupBy('provider_uscc')
       .orderBy(sql`count(*)`, 'desc')
       .limit(20)
       .execute();
-    return { total: totals.n, recent: totals.recent, byProvider: byProvider.map((r) => ({ uscc: r.provider_uscc, name: r.name, n: r.n })) };
+    return { total: totals.n, recent: totals.recent, byProvider: byProvider.map((r) => ({ uscc: r.provider_uscc, n: r.n })) };
   }
 
   /**
@@ -358,4 +359,96 @@ export async function copyRecords(copy: CopyCsv, rows: BulkRecord[]): Promise<vo
     ['item_code', 'item_version', 'subject_id', 'provider_uscc', 'document_number', 'decision_date', 'data', 'severity', 'publication', 'publishable', 'publicity_start', 'publicity_end', 'publicity_rule', 'department_id'],
     `${csv}\n`,
   );
+}
+
+// ---- the upgrade of databases written before migration 0012 (party-names.ts) ------------------
+
+/** Serializes the batches of the upgrade that masks names in records written before migration 0012. */
+const NAME_UPGRADE_LOCK = 73791;
+
+/** Where a natural person's name sits in an item's records, to find the records that may hold one in clear. */
+export interface PartyNameFields {
+  itemCode: string;
+  name?: string | undefined;
+  category?: string | undefined;
+  idNumber?: string | undefined;
+  representative?: string | undefined;
+}
+
+export interface StoredRecordData {
+  /** record.id, or record_version.record_id */
+  id: string;
+  /** null for the record itself; a replaced version's number for record_version */
+  version: number | null;
+  item_code: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Records whose party is a natural person with the name field not masked yet, or a 个体工商户 whose
+ * operator is not masked yet (a masked name has a '*'), as a condition on `data` and `item_code`.
+ */
+function mayHoldClearName(items: readonly PartyNameFields[], data: string, itemCode: string) {
+  const d = sql.ref(data);
+  const unmasked = (field: string) => sql`position('*' in coalesce(${d} ->> ${field}, '*')) = 0`;
+  const perItem = items.flatMap((i) => {
+    const byId = i.idNumber ? sql`coalesce(${d} ->> ${i.idNumber}, '') <> ''` : sql`false`;
+    const isPerson = i.category ? sql`(${d} ->> ${i.category} = '自然人' or (coalesce(${d} ->> ${i.category}, '') = '' and ${byId}))` : byId;
+    const person = i.name ? sql`(${isPerson} and ${unmasked(i.name)})` : undefined;
+    const operator = i.category && i.representative ? sql`(${d} ->> ${i.category} = '个体工商户' and ${unmasked(i.representative)})` : undefined;
+    const either = [person, operator].filter((x) => x !== undefined);
+    return either.length === 0 ? [] : [sql`(${sql.ref(itemCode)} = ${i.itemCode} and (${sql.join(either, sql` or `)}))`];
+  });
+  return perItem.length === 0 ? sql<boolean>`false` : sql<boolean>`(${sql.join(perItem, sql` or `)})`;
+}
+
+/**
+ * Every batch runs in a transaction holding one advisory lock (two processes starting at once take
+ * turns) and with `xinyong.masking_legacy_names` set for that transaction only: the history trigger
+ * (migration 0012) then keeps no copy of the clear data being replaced. No version moves.
+ */
+export class RecordNamesUpgradeRepo {
+  constructor(private readonly db: Kysely<RecordTables>) {}
+
+  batch<T>(fn: (repo: RecordNamesUpgradeRepo) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${NAME_UPGRADE_LOCK})`.execute(trx);
+      await sql`select set_config('xinyong.masking_legacy_names', 'on', true)`.execute(trx);
+      return fn(new RecordNamesUpgradeRepo(trx));
+    });
+  }
+
+  /** Current records that may hold a clear name, after `after` in id order. */
+  async records(items: readonly PartyNameFields[], after: string | null, limit: number): Promise<StoredRecordData[]> {
+    const r = await sql<StoredRecordData>`
+      select r.id, null::int as version, r.item_code, r.data from record r
+      where ${mayHoldClearName(items, 'r.data', 'r.item_code')} ${after ? sql`and r.id > ${after}::uuid` : sql``}
+      order by r.id limit ${limit}`.execute(this.db);
+    return r.rows;
+  }
+
+  /** Replaced versions that may hold a clear name, after `after` in key order. */
+  async versions(items: readonly PartyNameFields[], after: { id: string; version: number } | null, limit: number): Promise<StoredRecordData[]> {
+    const r = await sql<StoredRecordData>`
+      select v.record_id as id, v.version, r.item_code, v.data from record_version v join record r on r.id = v.record_id
+      where ${mayHoldClearName(items, 'v.data', 'r.item_code')} ${after ? sql`and (v.record_id, v.version) > (${after.id}::uuid, ${after.version}::int)` : sql``}
+      order by v.record_id, v.version limit ${limit}`.execute(this.db);
+    return r.rows;
+  }
+
+  async setRecordData(rows: { id: string; data: unknown }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await sql`
+      update record r set data = t.data::jsonb
+      from unnest(${rows.map((x) => x.id)}::uuid[], ${rows.map((x) => JSON.stringify(x.data))}::text[]) as t(id, data)
+      where r.id = t.id`.execute(this.db);
+  }
+
+  async setVersionData(rows: { id: string; version: number; data: unknown }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await sql`
+      update record_version v set data = t.data::jsonb
+      from unnest(${rows.map((x) => x.id)}::uuid[], ${rows.map((x) => x.version)}::int[], ${rows.map((x) => JSON.stringify(x.data))}::text[]) as t(id, version, data)
+      where v.record_id = t.id and v.version = t.version`.execute(this.db);
+  }
 }

@@ -1,4 +1,4 @@
-export { SubjectsService, type SubjectInput, type SubjectPatch } from './subjects.service.js';
+export { SubjectsService, type RegisteredRead, type SubjectInput, type SubjectPatch } from './subjects.service.js';
 export { subjectsRoutes } from './subjects.routes.js';
 export { presentForPublic, presentForStaff, type SubjectView } from './subjects.presenter.js';
 export type { SubjectTables, SubjectKind, OrgType } from './subjects.tables.js';

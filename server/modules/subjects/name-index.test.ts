@@ -57,6 +57,14 @@ describe('the portal name index', () => {
     assert.deepEqual(names(index, all, '𠀾记').names, ['𠀾记餐饮店', '张𠀾记商行']);
   });
 
+  it('finds a name stored with an invisible character (before they were refused) by its visible text', async () => {
+    const all = [org('福州华\u200b为科技有限公司'), org('福州\u202d恒达\u202c贸易有限公司')];
+    const index = new NameIndex();
+    await index.load(all);
+    assert.deepEqual(names(index, all, '华为').names, ['福州华\u200b为科技有限公司']);
+    assert.deepEqual(names(index, all, '恒达贸易').names, ['福州\u202d恒达\u202c贸易有限公司']);
+  });
+
   it('takes additions and renames at once, in rank order, and forgets the old name', async () => {
     const all = [org('恒达机械有限公司'), org('恒达贸易有限公司')];
     const index = new NameIndex(() => 1_000);

@@ -39,7 +39,9 @@ export interface NameQuery {
  * half-width), lower case, no spaces, punctuation or symbols. 「华为（深圳）」 and 「华为(深圳)」 are one.
  */
 export function searchKey(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
+  // Format characters (zero-width spaces, direction marks) are invisible: a name stored with one
+  // before they were refused is still found by its visible text.
+  return text.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}\p{Cf}]/gu, '');
 }
 
 const ORG_TYPES: (OrgType | null)[] = [null, 'enterprise', 'individualBusiness', 'publicInstitution', 'socialOrganization', 'governmentBody', 'other'];

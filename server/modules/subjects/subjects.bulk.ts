@@ -1,9 +1,11 @@
 /**
  * COPY path for bulk subject loads (demo and benchmark data). Callers pass identifiers already
- * validated; ID numbers are encrypted and indexed here exactly as the service does.
+ * validated; ID numbers and persons' names are encrypted, indexed and masked here exactly as the
+ * service does, and an organization's representative is kept as it publishes it.
  */
 import { maskIdNumber } from '../../../common/identifiers/index.js';
 import type { FieldCipher } from '../../platform/crypto/index.js';
+import { protectPersonName, publicRepresentativeName } from './person-names.js';
 import type { OrgType } from './subjects.tables.js';
 
 type CopyCsv = (table: string, columns: string[], csv: string) => Promise<void>;
@@ -15,10 +17,13 @@ export interface BulkSubject {
   id: string;
   kind: 'organization' | 'person';
   orgType: OrgType | null;
+  /** In clear: a person's is encrypted and masked here. */
   name: string;
   uscc: string | null;
   idNumber: string | null;
   legalRepId: string | null;
+  /** An organization's representative's name, in clear (a 个体工商户's operator is masked here). */
+  legalRepName?: string | null;
   regionCode: string | null;
   industryCode: string | null;
 }
@@ -30,11 +35,13 @@ export async function copySubjects(copy: CopyCsv, cipher: FieldCipher, rows: Bul
     const enc = s.idNumber ? cipher.encrypt(s.idNumber) : null;
     const index = s.idNumber ? cipher.blindIndex(s.idNumber, ID_NUMBER_INDEX_DOMAIN) : null;
     const masked = s.idNumber ? maskIdNumber(s.idNumber) : null;
-    return [s.id, s.kind, q(s.orgType), q(s.name), q(s.uscc), q(enc), q(index), q(masked), q(s.legalRepId), q(s.regionCode), q(s.industryCode)].join(',');
+    const name = s.kind === 'person' ? protectPersonName(cipher, s.name) : { name: s.name, name_enc: null, name_index: null };
+    const rep = s.kind === 'organization' && s.legalRepName ? publicRepresentativeName(s.orgType, s.legalRepName) : null;
+    return [s.id, s.kind, q(s.orgType), q(name.name), q(name.name_enc), q(name.name_index), q(s.uscc), q(enc), q(index), q(masked), q(s.legalRepId), q(rep), q(s.regionCode), q(s.industryCode)].join(',');
   });
   await copy(
     'subject',
-    ['id', 'kind', 'org_type', 'name', 'uscc', 'id_number_enc', 'id_number_index', 'id_number_masked', 'legal_rep_id', 'region_code', 'industry_code'],
+    ['id', 'kind', 'org_type', 'name', 'name_enc', 'name_index', 'uscc', 'id_number_enc', 'id_number_index', 'id_number_masked', 'legal_rep_id', 'legal_rep_name', 'region_code', 'industry_code'],
     `${lines.join('\n')}\n`,
   );
 }

@@ -1,6 +1,8 @@
 /**
  * The only way subject data leaves the module. One serializer per audience; ID numbers are
- * only ever shown masked (unmasking needs a purpose and an audit trail: identity issue).
+ * only ever shown masked (unmasking needs a purpose and an audit trail: identity issue). A natural
+ * person's name is stored masked and encrypted (ADR 0002): staff see it whole only where the
+ * service decrypted it for a read with a registered purpose.
  */
 import type { PublicSubject } from '../../../common/portal-api.js';
 import type { Classification } from '../../../common/classification.js';
@@ -30,21 +32,32 @@ export interface SubjectView {
 export interface PresenterContext {
   regionName: (code: string) => string | undefined;
   industryName: (code: string) => string | undefined;
-  legalRep?: SubjectRow | undefined;
+  /**
+   * A person's name decrypted by the service for a staff read with a registered purpose; without
+   * it the stored, masked name is shown (answers to writes, version snapshots).
+   */
+  clearName?: string | undefined;
+  /** An organization's representative when the row does not carry its published name (a row not yet converted). */
+  legalRep?: { id: string; name: string } | undefined;
   identifiers?: { scheme: LegacyScheme; value: string }[];
 }
 
-/** Staff audience (credit office, departments): full names, masked ID numbers. */
+/**
+ * Staff audience (credit office, departments): organizations as registered, with their legal
+ * representative as the organization publishes it (a 个体工商户's operator masked); a natural
+ * person's name masked unless `clearName` is given; ID numbers masked.
+ */
 export function presentForStaff(row: SubjectRow, ctx: PresenterContext): SubjectView {
+  const rep = row.legal_rep_id ? (row.legal_rep_name !== null ? { id: row.legal_rep_id, name: row.legal_rep_name } : ctx.legalRep) : undefined;
   return {
     id: row.id,
     classification: row.kind === 'person' ? 'restrictedPersonal' : 'public',
     kind: row.kind,
     orgType: row.org_type,
-    name: row.name,
+    name: row.kind === 'person' ? (ctx.clearName ?? maskPersonName(row.name)) : row.name,
     uscc: row.uscc,
     idNumberMasked: row.id_number_masked,
-    legalRepresentative: ctx.legalRep ? { id: ctx.legalRep.id, name: ctx.legalRep.name } : null,
+    legalRepresentative: rep ? { id: rep.id, name: rep.name } : null,
     region: row.region_code ? { code: row.region_code, name: ctx.regionName(row.region_code) ?? null } : null,
     industry: row.industry_code ? { code: row.industry_code, name: ctx.industryName(row.industry_code) ?? null } : null,
     status: row.status,

@@ -10,25 +10,33 @@ export type NewSubjectRow = Omit<SubjectRow, 'id' | 'status' | 'version' | 'crea
 };
 
 const COLUMNS = [
-  'id', 'kind', 'org_type', 'name', 'uscc', 'id_number_enc', 'id_number_index', 'id_number_masked', 'legal_rep_id',
-  'region_code', 'industry_code', 'status', 'version', 'created_at', 'updated_at',
+  'id', 'kind', 'org_type', 'name', 'name_enc', 'name_index', 'uscc', 'id_number_enc', 'id_number_index', 'id_number_masked', 'legal_rep_id',
+  'legal_rep_name', 'region_code', 'industry_code', 'status', 'version', 'created_at', 'updated_at',
 ] as const;
 
-const PUBLIC_COLUMNS = ['s.id', 's.kind', 's.org_type', 's.name', 's.uscc', 's.region_code', 's.industry_code', 's.status'] as const;
+// The representative's name is the organization's own column (as published, a 个体工商户's operator
+// masked): the portal never reads the person's row, let alone decrypts it, to show an organization.
+const PUBLIC_COLUMNS = ['s.id', 's.kind', 's.org_type', 's.name', 's.uscc', 's.region_code', 's.industry_code', 's.status', 's.legal_rep_name'] as const;
 /** What the public presenter shows of a subject, with its legal representative's name. */
 export type PublicRow = PublicSubjectRow & { legal_rep_name: string | null };
 
 function publicRows(db: Kysely<SubjectTables>) {
-  return db.selectFrom('subject as s').leftJoin('subject as r', 'r.id', 's.legal_rep_id').select(PUBLIC_COLUMNS).select('r.name as legal_rep_name');
+  return db.selectFrom('subject as s').select(PUBLIC_COLUMNS);
 }
+
+/** Serializes the batches of the upgrade that protects names written before migration 0012. */
+const NAME_UPGRADE_LOCK = 73790;
 
 /** A prepared statement: every profile view runs it. */
 const publicByUscc = prepared('subjects_public_by_uscc', (db: Kysely<SubjectTables>, uscc: string) => publicRows(db).where('s.uscc', '=', uscc));
 
 export interface SearchQuery {
+  /** Organizations whose name contains it. */
   name?: string;
   /** Characters left after name_norm: bigrams need two. */
   nameNormalizedLength: number;
+  /** Natural persons with exactly this name (its blind index): a partial name finds nobody. */
+  personNameIndex?: string;
   uscc?: string;
   idNumberIndex?: string;
   kind?: SubjectRow['kind'];
@@ -58,9 +66,16 @@ export class SubjectsRepo {
       .executeTakeFirst();
   }
 
-  /** Marks the organizations this person represents as changed (the portal's directory reads them again). */
-  async touchRepresented(personId: string): Promise<void> {
-    await this.db.updateTable('subject').set({ updated_at: sql<Date>`now()` }).where('legal_rep_id', '=', personId).execute();
+  /**
+   * A representative's name corrected: the organizations they represent publish the new one (a
+   * 个体工商户's masked), and are marked changed so the portal's directory reads them again.
+   */
+  async renameRepresented(personId: string, clearName: string, maskedName: string): Promise<void> {
+    await this.db
+      .updateTable('subject')
+      .set({ legal_rep_name: sql<string>`case when org_type = 'individualBusiness' then ${maskedName} else ${clearName} end`, updated_at: sql<Date>`now()` })
+      .where('legal_rep_id', '=', personId)
+      .execute();
   }
 
   async addVersion(subjectId: string, version: number, data: unknown, changedBy: string): Promise<void> {
@@ -130,20 +145,21 @@ export class SubjectsRepo {
   // Set-wise lookups and inserts for collection: one statement per chunk of records, not per row,
   // with the values as one array parameter (a long IN list costs more to plan than to run).
 
-  async byUsccs(usccs: string[]): Promise<Pick<SubjectRow, 'id' | 'uscc' | 'name' | 'legal_rep_id'>[]> {
+  async byUsccs(usccs: string[]): Promise<Pick<SubjectRow, 'id' | 'uscc' | 'name' | 'org_type' | 'legal_rep_id'>[]> {
     if (usccs.length === 0) return [];
-    return this.db.selectFrom('subject').select(['id', 'uscc', 'name', 'legal_rep_id']).where('uscc', '=', sql<string>`any(${usccs}::bpchar[])`).execute();
+    return this.db.selectFrom('subject').select(['id', 'uscc', 'name', 'org_type', 'legal_rep_id']).where('uscc', '=', sql<string>`any(${usccs}::bpchar[])`).execute();
   }
 
-  async byIdNumberIndexes(indexes: string[]): Promise<Pick<SubjectRow, 'id' | 'id_number_index' | 'name'>[]> {
+  /** Persons by ID number (blind index), with their masked name and name index (to compare names without decrypting). */
+  async byIdNumberIndexes(indexes: string[]): Promise<Pick<SubjectRow, 'id' | 'id_number_index' | 'name' | 'name_index'>[]> {
     if (indexes.length === 0) return [];
-    return this.db.selectFrom('subject').select(['id', 'id_number_index', 'name']).where('id_number_index', '=', sql<string>`any(${indexes}::text[])`).execute();
+    return this.db.selectFrom('subject').select(['id', 'id_number_index', 'name', 'name_index']).where('id_number_index', '=', sql<string>`any(${indexes}::text[])`).execute();
   }
 
   /** Organizations without a code are known by their exact name only. */
-  async uncodedOrganizationsByName(names: string[]): Promise<Pick<SubjectRow, 'id' | 'name'>[]> {
+  async uncodedOrganizationsByName(names: string[]): Promise<Pick<SubjectRow, 'id' | 'name' | 'org_type'>[]> {
     if (names.length === 0) return [];
-    return this.db.selectFrom('subject').select(['id', 'name']).where('kind', '=', 'organization').where('uscc', 'is', null).where('name', '=', sql<string>`any(${names}::text[])`).execute();
+    return this.db.selectFrom('subject').select(['id', 'name', 'org_type']).where('kind', '=', 'organization').where('uscc', 'is', null).where('name', '=', sql<string>`any(${names}::text[])`).execute();
   }
 
   /** Ids are chosen by the caller, so each row's id is known without relying on RETURNING order. */
@@ -159,14 +175,15 @@ export class SubjectsRepo {
 
   /**
    * Links a legal representative where none is recorded yet; an existing link is not overwritten.
+   * `publicName` is the representative's name as the organization publishes it (publicRepresentativeName).
    * updated_at moves, so the portal's name index picks up the representative's name.
    */
-  async linkLegalRepresentatives(links: { id: string; legalRepId: string }[]): Promise<void> {
+  async linkLegalRepresentatives(links: { id: string; legalRepId: string; publicName: string }[]): Promise<void> {
     if (links.length === 0) return;
     // One statement for the chunk; the first link named for an organization wins.
     await sql`
-      update subject s set legal_rep_id = l.rep, updated_at = now()
-      from (select distinct on (id) id, rep from unnest(${links.map((l) => l.id)}::uuid[], ${links.map((l) => l.legalRepId)}::uuid[]) as t(id, rep)) l
+      update subject s set legal_rep_id = l.rep, legal_rep_name = l.name, updated_at = now()
+      from (select distinct on (id) id, rep, name from unnest(${links.map((l) => l.id)}::uuid[], ${links.map((l) => l.legalRepId)}::uuid[], ${links.map((l) => l.publicName)}::text[]) with ordinality as t(id, rep, name, n) order by id, n) l
       where s.id = l.id and s.legal_rep_id is null`.execute(this.db);
   }
 
@@ -182,8 +199,12 @@ export class SubjectsRepo {
     if (q.idNumberIndex) query = query.where('id_number_index', '=', q.idNumberIndex);
     if (q.name) {
       const name = q.name;
-      query = query.where(sql<boolean>`position(name_norm(${name}) in name_norm(name)) > 0`);
-      if (q.nameNormalizedLength >= 2) query = query.where(sql<boolean>`name_tsv @@ plainto_tsquery('simple', cjk_bigrams(${name}))`);
+      // An organization by part of its name; a person only by the exact name (a person's `name` is
+      // masked, and 「张」 must not list every 张*).
+      const org = sql<boolean>`kind = 'organization' and position(name_norm(${name}) in name_norm(name)) > 0${
+        q.nameNormalizedLength >= 2 ? sql` and name_tsv @@ plainto_tsquery('simple', cjk_bigrams(${name}))` : sql``
+      }`;
+      query = query.where(q.personNameIndex ? sql<boolean>`((${org}) or (kind = 'person' and name_index = ${q.personNameIndex}))` : org);
     }
     const total = await query
       .clearSelect()
@@ -220,6 +241,105 @@ export class SubjectsRepo {
         where datname = current_database() and backend_type = 'client backend' and xact_start is not null and pid <> pg_backend_pid()
       ))::text as horizon`.execute(this.db);
     return (r.rows[0] as { horizon: string }).horizon;
+  }
+}
+
+// ---- the upgrade of databases written before migration 0012 (person-names-upgrade) ----------
+
+export interface PersonToProtect {
+  id: string;
+  name: string;
+}
+
+export interface RepresentedToName {
+  id: string;
+  org_type: SubjectRow['org_type'];
+  rep_name: string;
+  rep_name_enc: string | null;
+}
+
+export interface VersionToMask {
+  subject_id: string;
+  version: number;
+  data: unknown;
+  kind: SubjectRow['kind'];
+  org_type: SubjectRow['org_type'];
+}
+
+/**
+ * Every batch of the upgrade runs in a transaction holding one advisory lock, so two processes
+ * starting at once take turns, and each batch reads what the other has already converted.
+ */
+export class SubjectNamesUpgradeRepo {
+  constructor(private readonly db: Kysely<SubjectTables>) {}
+
+  batch<T>(fn: (repo: SubjectNamesUpgradeRepo) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${NAME_UPGRADE_LOCK})`.execute(trx);
+      return fn(new SubjectNamesUpgradeRepo(trx));
+    });
+  }
+
+  /** Organizations with a linked representative but no published name yet, after `after` in id order. */
+  async representedWithoutName(after: string | null, limit: number): Promise<RepresentedToName[]> {
+    let q = this.db
+      .selectFrom('subject as o')
+      .innerJoin('subject as p', 'p.id', 'o.legal_rep_id')
+      .select(['o.id', 'o.org_type', 'p.name as rep_name', 'p.name_enc as rep_name_enc'])
+      .where('o.kind', '=', 'organization')
+      .where('o.legal_rep_name', 'is', null);
+    if (after) q = q.where('o.id', '>', after);
+    return q.orderBy('o.id').limit(limit).execute();
+  }
+
+  async setRepresentativeNames(rows: { id: string; name: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    // updated_at moves: another process's portal directory reads the organization again.
+    await sql`
+      update subject s set legal_rep_name = t.name, updated_at = now()
+      from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.name)}::text[]) as t(id, name)
+      where s.id = t.id and s.legal_rep_name is null`.execute(this.db);
+  }
+
+  /** Persons whose name is still in clear (never encrypted), after `after` in id order. */
+  async personsInClear(after: string | null, limit: number): Promise<PersonToProtect[]> {
+    let q = this.db.selectFrom('subject').select(['id', 'name']).where('kind', '=', 'person').where('name_enc', 'is', null);
+    if (after) q = q.where('id', '>', after);
+    return q.orderBy('id').limit(limit).execute();
+  }
+
+  async protectPersons(rows: { id: string; name: string; name_enc: string; name_index: string }[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const r = await sql`
+      update subject s set name = t.name, name_enc = t.enc, name_index = t.idx
+      from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.name)}::text[], ${rows.map((r) => r.name_enc)}::text[], ${rows.map((r) => r.name_index)}::text[]) as t(id, name, enc, idx)
+      where s.id = t.id and s.name_enc is null`.execute(this.db);
+    return Number(r.numAffectedRows ?? 0);
+  }
+
+  /**
+   * Snapshots that may hold a name in clear: a person's (its `name`), a 个体工商户's (its operator,
+   * `legalRepresentative.name`); a masked value has a '*'. After `after` in key order, so a name of
+   * one character (its own mask) is passed over rather than read again.
+   */
+  async versionsToMask(after: { subjectId: string; version: number } | null, limit: number): Promise<VersionToMask[]> {
+    const r = await sql<VersionToMask>`
+      select v.subject_id, v.version, v.data, s.kind, s.org_type
+      from subject_version v join subject s on s.id = v.subject_id
+      where ((s.kind = 'person' and position('*' in coalesce(v.data ->> 'name', '*')) = 0)
+          or (s.org_type = 'individualBusiness' and position('*' in coalesce(v.data -> 'legalRepresentative' ->> 'name', '*')) = 0))
+        ${after ? sql`and (v.subject_id, v.version) > (${after.subjectId}::uuid, ${after.version}::int)` : sql``}
+      order by v.subject_id, v.version
+      limit ${limit}`.execute(this.db);
+    return r.rows;
+  }
+
+  async setVersionData(rows: { subject_id: string; version: number; data: unknown }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await sql`
+      update subject_version v set data = t.data::jsonb
+      from unnest(${rows.map((r) => r.subject_id)}::uuid[], ${rows.map((r) => r.version)}::int[], ${rows.map((r) => JSON.stringify(r.data))}::text[]) as t(id, version, data)
+      where v.subject_id = t.id and v.version = t.version`.execute(this.db);
   }
 }
 

@@ -1,14 +1,16 @@
 /**
  * Subjects from records (collection): a USCC finds or creates an organization, an ID document
- * finds or creates a natural person (encrypted, blind-indexed, masked), and the legal
- * representative is linked. Set-wise, one chunk of records at a time, inside the caller's
- * transaction. A code already registered under another name is kept as it is and reported as a
- * data-quality warning; person names in warnings are masked.
+ * finds or creates a natural person (ID number and name encrypted, blind-indexed, masked), and the
+ * legal representative is linked, with the name the organization publishes (a 个体工商户's operator
+ * masked). Set-wise, one chunk of records at a time, inside the caller's transaction. A code
+ * already registered under another name is kept as it is and reported as a data-quality warning;
+ * a person's name is compared through its blind index, and warnings show names masked.
  */
 import { randomUUID } from 'node:crypto';
 import { maskIdNumber } from '../../../common/identifiers/index.js';
 import { maskPersonName } from '../../../common/masking.js';
 import type { FieldCipher } from '../../platform/crypto/index.js';
+import { personNameIndex, protectPersonName, publicRepresentativeName } from './person-names.js';
 import { ID_NUMBER_INDEX_DOMAIN } from './subjects.bulk.js';
 import type { NewSubjectRow, SubjectsRepo } from './subjects.repo.js';
 import type { OrgType } from './subjects.tables.js';
@@ -69,59 +71,66 @@ export async function resolveSubjects(
       if (!persons.has(key)) persons.set(key, rep);
     }
   });
-  const personIds = new Map<string, { id: string; name: string }>();
-  for (const row of await repo.byIdNumberIndexes([...persons.keys()])) personIds.set(row.id_number_index ?? '', { id: row.id, name: row.name });
+  // A registered person's name is compared with the row's through the blind index: the platform
+  // holds no clear name to compare with, and decrypting one per row would cost more.
+  const personIds = new Map<string, { id: string; masked: string; nameIndex: string | null }>();
+  for (const row of await repo.byIdNumberIndexes([...persons.keys()])) personIds.set(row.id_number_index ?? '', { id: row.id, masked: maskPersonName(row.name), nameIndex: row.name_index });
   for (const [index, p] of persons) {
     if (personIds.has(index)) continue;
     const id = randomUUID();
     const region = p.idType === RESIDENT_ID && deps.regionName(p.idNumber.slice(0, 6)) ? p.idNumber.slice(0, 6) : null;
+    const name = protectPersonName(deps.cipher, p.name);
     newRows.push({
-      id, kind: 'person', org_type: null, name: p.name, uscc: null,
+      id, kind: 'person', org_type: null, ...name, uscc: null,
       id_number_enc: deps.cipher.encrypt(p.idNumber), id_number_index: index, id_number_masked: maskDocument(p),
-      legal_rep_id: null, region_code: region, industry_code: null,
+      legal_rep_id: null, legal_rep_name: null, region_code: region, industry_code: null,
     });
-    personIds.set(index, { id, name: p.name });
+    personIds.set(index, { id, masked: name.name, nameIndex: name.name_index });
   }
 
   // Organizations by code, then uncoded ones by exact name.
-  const coded = new Map<string, string>();
+  const coded = new Map<string, { id: string; orgType: OrgType | null }>();
   const existingNames = new Map<string, string>();
   for (const row of await repo.byUsccs([...new Set(claims.flatMap((c) => (c.kind === 'organization' && c.uscc ? [c.uscc] : [])))])) {
-    coded.set(row.uscc ?? '', row.id);
+    coded.set(row.uscc ?? '', { id: row.id, orgType: row.org_type });
     existingNames.set(row.uscc ?? '', row.name);
   }
-  const uncoded = new Map<string, string>();
-  for (const row of await repo.uncodedOrganizationsByName([...new Set(claims.flatMap((c) => (c.kind === 'organization' && !c.uscc ? [c.name] : [])))])) uncoded.set(row.name, row.id);
+  const uncoded = new Map<string, { id: string; orgType: OrgType | null }>();
+  for (const row of await repo.uncodedOrganizationsByName([...new Set(claims.flatMap((c) => (c.kind === 'organization' && !c.uscc ? [c.name] : [])))])) uncoded.set(row.name, { id: row.id, orgType: row.org_type });
 
-  const links: { id: string; legalRepId: string }[] = [];
+  const links: { id: string; legalRepId: string; publicName: string }[] = [];
   const ids = claims.map((c, index) => {
     if (c.kind === 'person') {
       const found = personIds.get(indexOf(c));
-      if (found && found.name !== c.name) {
-        warnings.push({ index, message: `证件号码相同的自然人已登记为「${maskPersonName(found.name)}」，本行为「${maskPersonName(c.name)}」，已按已登记主体关联（请核实姓名）` });
+      if (found && found.nameIndex !== personNameIndex(deps.cipher, c.name)) {
+        warnings.push({ index, message: `证件号码相同的自然人已登记为「${found.masked}」，本行为「${maskPersonName(c.name)}」，已按已登记主体关联（请核实姓名）` });
       }
       return found?.id ?? '';
     }
-    const rep = c.legalRepresentative?.idNumber ? personIds.get(indexOf({ name: c.legalRepresentative.name, idType: c.legalRepresentative.idType ?? RESIDENT_ID, idNumber: c.legalRepresentative.idNumber })) : undefined;
+    const repClaim = c.legalRepresentative;
+    const rep = repClaim?.idNumber ? personIds.get(indexOf({ name: repClaim.name, idType: repClaim.idType ?? RESIDENT_ID, idNumber: repClaim.idNumber })) : undefined;
     const existing = c.uscc ? coded.get(c.uscc) : uncoded.get(c.name);
     if (existing) {
       const registered = c.uscc ? existingNames.get(c.uscc) : undefined;
       if (registered !== undefined && registered !== c.name) {
         warnings.push({ index, message: `统一社会信用代码${c.uscc ?? ''}已登记为「${registered}」，本行名称为「${c.name}」（名称不一致，请核实）` });
       }
-      if (rep) links.push({ id: existing, legalRepId: rep.id });
-      return existing;
+      // The name as this record gives it, which is what the organization's registration says.
+      if (rep && repClaim) links.push({ id: existing.id, legalRepId: rep.id, publicName: publicRepresentativeName(existing.orgType, repClaim.name) });
+      return existing.id;
     }
     const id = randomUUID();
     const region = c.uscc && deps.regionName(c.uscc.slice(2, 8)) ? c.uscc.slice(2, 8) : null;
+    const orgType: OrgType = c.uscc ? orgTypeFromUscc(c.uscc) : c.individualBusiness ? 'individualBusiness' : 'other';
     newRows.push({
-      id, kind: 'organization', org_type: c.uscc ? orgTypeFromUscc(c.uscc) : c.individualBusiness ? 'individualBusiness' : 'other', name: c.name, uscc: c.uscc,
-      id_number_enc: null, id_number_index: null, id_number_masked: null, legal_rep_id: rep?.id ?? null, region_code: region, industry_code: null,
+      id, kind: 'organization', org_type: orgType, name: c.name, name_enc: null, name_index: null, uscc: c.uscc,
+      id_number_enc: null, id_number_index: null, id_number_masked: null, legal_rep_id: rep?.id ?? null,
+      legal_rep_name: rep && repClaim ? publicRepresentativeName(orgType, repClaim.name) : null, region_code: region, industry_code: null,
     });
     if (c.uscc) {
-      coded.set(c.uscc, id);
+      coded.set(c.uscc, { id, orgType });
       existingNames.set(c.uscc, c.name);
-    } else uncoded.set(c.name, id);
+    } else uncoded.set(c.name, { id, orgType });
     return id;
   });
 
@@ -131,7 +140,8 @@ export async function resolveSubjects(
       subject_id: r.id,
       version: 1,
       changed_by: actorId,
-      data: { kind: r.kind, name: r.kind === 'person' ? maskPersonName(r.name) : r.name, uscc: r.uscc, idNumberMasked: r.id_number_masked, source: 'collection' },
+      // A person's `name` is already masked; an organization's representative is not in its first snapshot.
+      data: { kind: r.kind, name: r.name, uscc: r.uscc, idNumberMasked: r.id_number_masked, source: 'collection' },
     })),
   );
   await repo.linkLegalRepresentatives(links);

@@ -80,10 +80,11 @@ const patchBody = createBody.omit({ kind: true, idNumber: true }).partial().exte
 });
 
 const searchBody = z.object({
-  q: z.string().max(100).optional().describe('名称关键字（≥2个字使用索引）'),
+  q: z.string().max(100).optional().describe('组织：名称关键字（≥2个字使用索引）；自然人：完整姓名，精确匹配（姓名加密存储，按盲索引查找，部分姓名查不到）'),
   uscc: z.string().max(64).optional(),
   idNumber: z.string().max(64).optional(),
   kind: z.enum(['organization', 'person']).optional(),
+  // At most what an audit row lists (AUDIT_LIMITS.items): the query registration names every subject shown.
   limit: z.number().int().min(1).max(100).default(20),
   offset: z.number().int().min(0).max(10_000).default(0),
 });
@@ -176,12 +177,20 @@ export function subjectsRoutes(deps: SubjectsRouteDeps): FastifyPluginAsyncZod {
 
     app.get(
       '/api/v1/subjects/:id',
-      { config: staff, schema: { tags: ['subjects'], summary: '查看信用主体（须说明查询目的，登记在案）', params: idParams, headers: queryHeaders, response: { 200: subjectView, ...errorResponses } } },
+      {
+        config: staff,
+        schema: {
+          tags: ['subjects'],
+          summary: '查看信用主体（须说明查询目的，登记在案；自然人姓名解密后完整显示）',
+          params: idParams,
+          headers: queryHeaders,
+          response: { 200: subjectView, ...errorResponses },
+        },
+      },
       async (req) => {
         const q = await purposeOf(req);
-        const view = await deps.subjects.get(req.params.id);
-        await register(req, 'query.subject.get', q, view.id, 1);
-        return view;
+        // Registered in the read's own transaction, before a person's name is decrypted.
+        return deps.subjects.read(req.params.id, { actor: actorOf(req), ...q });
       },
     );
 
@@ -223,7 +232,7 @@ export function subjectsRoutes(deps: SubjectsRouteDeps): FastifyPluginAsyncZod {
         config: staff,
         schema: {
           tags: ['subjects'],
-          summary: '检索信用主体（名称、统一社会信用代码、身份证号码；须说明查询目的，登记在案）',
+          summary: '检索信用主体（组织按名称关键字；自然人仅按完整姓名精确查找（姓名的盲索引），或按身份证号码；统一社会信用代码；须说明查询目的，登记在案）',
           headers: queryHeaders,
           body: searchBody,
           response: { 200: z.object({ total: z.number().int(), items: z.array(subjectView) }), ...errorResponses },
@@ -231,11 +240,9 @@ export function subjectsRoutes(deps: SubjectsRouteDeps): FastifyPluginAsyncZod {
       },
       async (req) => {
         const q = await purposeOf(req);
-        const r = await deps.subjects.search(req.body);
-        // What was searched for is not logged (it may be a name or an ID number); which subjects were
-        // shown is, so a subject can later learn who looked at its data.
-        await register(req, 'query.subject.search', q, undefined, r.items.length, r.items.map((i) => i.id));
-        return r;
+        // Registered by the service in the search's transaction: which subjects were shown, never
+        // what was searched for (a name or an ID number).
+        return deps.subjects.search(req.body, { actor: actorOf(req), ...q });
       },
     );
   };

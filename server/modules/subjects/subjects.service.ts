@@ -1,6 +1,8 @@
 /**
  * Credit subjects: organizations and natural persons, their identifiers and versions.
- * ID numbers are validated, then stored only as SM4 ciphertext + blind index + masked form.
+ * ID numbers are validated, then stored only as SM4 ciphertext + blind index + masked form; so is
+ * a natural person's name (ADR 0002), decrypted only here, for a staff read whose purpose is
+ * registered in the same transaction.
  */
 import type { Kysely } from 'kysely';
 import type { KyselyLike } from '../audit/index.js';
@@ -12,8 +14,10 @@ import { ID_NUMBER_INDEX_DOMAIN } from './subjects.bulk.js';
 import { maskPersonName } from '../../../common/masking.js';
 import { presentForPublic, presentForStaff, type SubjectView } from './subjects.presenter.js';
 import { orgTypeFromUscc, resolveSubjects, type Resolution, type SubjectClaim } from './subjects.resolve.js';
-import { SubjectsRepo, type NewSubjectRow, type PublicRow, type SubjectRow } from './subjects.repo.js';
+import { SubjectNamesUpgradeRepo, SubjectsRepo, type NewSubjectRow, type PublicRow, type SubjectRow } from './subjects.repo.js';
+import { clearPersonName, personNameIndex, protectPersonName, publicRepresentativeName } from './person-names.js';
 import { searchKey } from './name-index.js';
+import { normalizeName } from '../../../common/text.js';
 import { PublicDirectory } from './public-directory.js';
 import type { LegacyScheme, OrgType, SubjectKind, SubjectStatus, SubjectTables } from './subjects.tables.js';
 
@@ -35,6 +39,13 @@ export type SubjectPatch = Partial<Omit<SubjectInput, 'kind' | 'idNumber'>>;
 
 export interface FieldIssue extends CodeIssue {
   field: string;
+}
+
+/** A staff read of non-public data: who reads, and the purpose they stated (registered with the read). */
+export interface RegisteredRead {
+  actor: Actor;
+  purpose: string;
+  authorizationRef?: string | undefined;
 }
 
 export interface SubjectsDeps {
@@ -88,22 +99,28 @@ export class SubjectsService {
     }
   }
 
-  private async resolveLegalRep(repo: SubjectsRepo, input: SubjectPatch, issues: FieldIssue[], actor: string): Promise<string | null | undefined> {
+  /**
+   * The legal representative an input names, with their name in clear: the one given with it, or,
+   * for a person named by id, their registered name — decrypted once, here, because it becomes the
+   * organization's published registration information (publicRepresentativeName).
+   */
+  private async resolveLegalRep(repo: SubjectsRepo, input: SubjectPatch, issues: FieldIssue[], actor: string): Promise<{ id: string; name: string } | undefined> {
     if (input.legalRepresentativeId !== undefined) {
       const rep = await repo.byId(input.legalRepresentativeId);
       if (!rep || rep.kind !== 'person') {
         issues.push({ field: 'legalRepresentativeId', code: 'LEGAL_REP_NOT_PERSON', message: '法定代表人须为已登记的自然人主体' });
         return undefined;
       }
-      return rep.id;
+      return { id: rep.id, name: clearPersonName(this.deps.cipher, rep) };
     }
     if (input.legalRepresentative) {
       const normalized = this.checkIdNumber(input.legalRepresentative.idNumber, 'legalRepresentative.idNumber', issues);
       if (!normalized) return undefined;
+      const name = normalizeName(input.legalRepresentative.name);
       const existing = await repo.byIdNumberIndex(this.idNumberIndex(normalized));
-      if (existing) return existing.id;
-      const created = await this.insertPerson(repo, { kind: 'person', name: input.legalRepresentative.name }, normalized, actor);
-      return created.id;
+      if (existing) return { id: existing.id, name };
+      const created = await this.insertPerson(repo, { kind: 'person', name }, normalized, actor);
+      return { id: created.id, name };
     }
     return undefined;
   }
@@ -112,16 +129,18 @@ export class SubjectsService {
     const row = await repo.insert({
       kind: 'person',
       org_type: null,
-      name: input.name.trim(),
+      ...protectPersonName(this.deps.cipher, input.name),
       uscc: null,
       id_number_enc: this.deps.cipher.encrypt(normalizedId),
       id_number_index: this.idNumberIndex(normalizedId),
       id_number_masked: maskIdNumber(normalizedId),
       legal_rep_id: null,
+      legal_rep_name: null,
       region_code: input.regionCode ?? (this.deps.regionName(normalizedId.slice(0, 6)) ? normalizedId.slice(0, 6) : null),
       industry_code: input.industryCode ?? null,
       ...(input.status ? { status: input.status } : {}),
     });
+    // The snapshot shows the masked name: versions are read by anyone reading the subject's history.
     await repo.addVersion(row.id, row.version, await this.view(repo, row), actor);
     return row;
   }
@@ -154,20 +173,24 @@ export class SubjectsService {
       if (orgType === 'individualBusiness' && uscc && !uscc.startsWith('92')) {
         issues.push({ field: 'uscc', code: 'INDIVIDUAL_BUSINESS_92', message: '个体工商户的统一社会信用代码应以92开头', position: 1 });
       }
-      const legalRepId = await this.resolveLegalRep(repo, input, issues, actor.id);
+      const legalRep = await this.resolveLegalRep(repo, input, issues, actor.id);
       if (issues.length > 0 || !orgType) throw new AppError('SUBJECT_INVALID', issues);
       if (uscc && (await repo.byUscc(uscc))) throw new AppError('SUBJECT_DUPLICATE', [{ field: 'uscc', message: `统一社会信用代码${uscc}已登记` }]);
       await this.checkLegacyFree(repo, input.legacyIdentifiers, null);
       const usccRegion = uscc && this.deps.regionName(uscc.slice(2, 8)) ? uscc.slice(2, 8) : null;
+      const legalRepId = legalRep?.id;
       const row = await repo.insert({
         kind: 'organization',
         org_type: orgType,
-        name: input.name.trim(),
+        name: normalizeName(input.name),
+        name_enc: null,
+        name_index: null,
         uscc,
         id_number_enc: null,
         id_number_index: null,
         id_number_masked: null,
-        legal_rep_id: legalRepId ?? null,
+        legal_rep_id: legalRep?.id ?? null,
+        legal_rep_name: legalRep ? publicRepresentativeName(orgType, legalRep.name) : null,
         region_code: input.regionCode ?? usccRegion,
         industry_code: input.industryCode ?? null,
         ...(input.status ? { status: input.status } : {}),
@@ -187,7 +210,12 @@ export class SubjectsService {
       const current = await repo.byId(id);
       if (!current) throw new AppError('NOT_FOUND', { subjectId: id });
       const set: Partial<NewSubjectRow> = {};
-      if (patch.name !== undefined) set.name = patch.name.trim();
+      let personName: { clear: string; index: string } | undefined;
+      if (patch.name !== undefined && current.kind === 'person') {
+        const protectedName = protectPersonName(this.deps.cipher, patch.name);
+        Object.assign(set, protectedName);
+        personName = { clear: normalizeName(patch.name), index: protectedName.name_index };
+      } else if (patch.name !== undefined) set.name = normalizeName(patch.name);
       if (patch.status !== undefined) set.status = patch.status;
       if (patch.regionCode !== undefined) set.region_code = patch.regionCode;
       if (patch.industryCode !== undefined) set.industry_code = patch.industryCode;
@@ -202,16 +230,25 @@ export class SubjectsService {
           }
         }
         if (patch.orgType !== undefined) set.org_type = patch.orgType;
-        const legalRepId = await this.resolveLegalRep(repo, patch, issues, actor.id);
-        if (legalRepId) set.legal_rep_id = legalRepId;
+        const legalRep = await this.resolveLegalRep(repo, patch, issues, actor.id);
+        const orgType = patch.orgType ?? current.org_type;
+        if (legalRep) {
+          set.legal_rep_id = legalRep.id;
+          set.legal_rep_name = publicRepresentativeName(orgType, legalRep.name);
+        } else if (patch.orgType !== undefined && patch.orgType !== current.org_type && current.legal_rep_id) {
+          // Becoming or ceasing to be a 个体工商户 changes how the representative is published.
+          const rep = await repo.byId(current.legal_rep_id);
+          if (rep) set.legal_rep_name = publicRepresentativeName(orgType, clearPersonName(this.deps.cipher, rep));
+        }
       } else if (patch.uscc !== undefined || patch.orgType !== undefined || patch.legalRepresentative || patch.legalRepresentativeId) {
         issues.push({ field: 'kind', code: 'PERSON_FIELDS', message: '自然人没有统一社会信用代码、组织类型或法定代表人' });
       }
       if (issues.length > 0) throw new AppError('SUBJECT_INVALID', issues);
       const row = await repo.update(id, expectedVersion, set);
       if (!row) throw new AppError('VERSION_CONFLICT', { subjectId: id, expectedVersion, currentVersion: current.version });
-      // The portal shows a representative's name with each organization: they must be read again.
-      if (current.kind === 'person' && set.name !== undefined && set.name !== current.name) await repo.touchRepresented(id);
+      // Organizations publish their representative's name: a corrected name is theirs too (and the
+      // portal's directory reads them again).
+      if (personName && personName.index !== current.name_index) await repo.renameRepresented(id, personName.clear, maskPersonName(personName.clear));
       if (patch.legacyIdentifiers) {
         await this.checkLegacyFree(repo, patch.legacyIdentifiers, id);
         await repo.putIdentifiers(id, normalizeLegacy(patch.legacyIdentifiers));
@@ -239,10 +276,36 @@ export class SubjectsService {
     return resolveSubjects(new SubjectsRepo(trx as Kysely<SubjectTables>), { cipher: this.deps.cipher, regionName: this.deps.regionName }, claims, actorId);
   }
 
+  /** A subject as staff see it without a stated purpose: a person's name masked. */
   async get(id: string): Promise<SubjectView> {
     const row = await this.repo.byId(id);
     if (!row) throw new AppError('NOT_FOUND', { subjectId: id });
     return this.view(this.repo, row);
+  }
+
+  /**
+   * A staff read of one subject (GET /api/v1/subjects/:id): registered with its purpose in the
+   * same transaction, and only then a person's name decrypted — the one place besides `search`
+   * where the platform reads a name back.
+   */
+  async read(id: string, read: RegisteredRead): Promise<SubjectView> {
+    return this.repo.transaction(async (repo, trx) => {
+      const row = await repo.byId(id);
+      if (!row) throw new AppError('NOT_FOUND', { subjectId: id });
+      await this.register(trx, 'query.subject.get', read, { objectId: id, resultCount: 1 });
+      return this.view(repo, row, row.kind === 'person' ? clearPersonName(this.deps.cipher, row) : undefined);
+    });
+  }
+
+  private register(trx: KyselyLike, event: string, read: RegisteredRead, what: { objectId?: string; resultCount: number; subjectIds?: string[] }) {
+    return this.deps.audit.record(trx, {
+      category: 'query', event, actor: read.actor, result: 'success', objectType: 'subject',
+      ...(what.objectId ? { objectId: what.objectId } : {}),
+      purpose: read.purpose,
+      ...(read.authorizationRef ? { authorizationRef: read.authorizationRef } : {}),
+      resultCount: what.resultCount,
+      ...(what.subjectIds ? { details: { subjectIds: what.subjectIds } } : {}),
+    });
   }
 
   async versions(id: string) {
@@ -250,8 +313,13 @@ export class SubjectsService {
     return (await this.repo.versions(id)).map((v) => ({ version: v.version, data: v.data, changedAt: v.changed_at.toISOString(), changedBy: v.changed_by }));
   }
 
-  /** Exact identifier lookups take precedence; a code that fails validation is a clear 422. */
-  async search(q: { q?: string; uscc?: string; idNumber?: string; kind?: SubjectKind; limit: number; offset: number }) {
+  /**
+   * Staff search, registered with its purpose (the subjects shown, never what was searched for).
+   * Organizations by part of their name, natural persons by their exact name only (the blind
+   * index of the name without spaces), either by code. Exact identifier lookups take precedence; a
+   * code that fails validation is a clear 422. Persons found are shown with their names decrypted.
+   */
+  async search(q: { q?: string | undefined; uscc?: string | undefined; idNumber?: string | undefined; kind?: SubjectKind | undefined; limit: number; offset: number }, read: RegisteredRead) {
     const issues: FieldIssue[] = [];
     let uscc: string | undefined;
     let idNumberIndex: string | undefined;
@@ -268,23 +336,26 @@ export class SubjectsService {
     const name = q.q?.trim() ? toHalfWidth(q.q.trim()) : undefined;
     // Same idea as the SQL name_norm: spaces, punctuation and symbols do not count.
     const nameNormalizedLength = name ? [...name.replace(/[\s\p{P}\p{S}]/gu, '')].length : 0;
-    if (name !== undefined && nameNormalizedLength === 0) return { total: 0, items: [] };
-    const { rows, total } = await this.repo.search({
-      ...(name ? { name } : {}),
-      nameNormalizedLength,
-      ...(uscc ? { uscc } : {}),
-      ...(idNumberIndex ? { idNumberIndex } : {}),
-      ...(q.kind ? { kind: q.kind } : {}),
-      limit: q.limit,
-      offset: q.offset,
+    return this.repo.transaction(async (repo, trx) => {
+      let found: { rows: SubjectRow[]; total: number } = { rows: [], total: 0 };
+      if (name === undefined || nameNormalizedLength > 0) {
+        found = await repo.search({
+          ...(name ? { name, personNameIndex: personNameIndex(this.deps.cipher, normalizeName(q.q ?? '')) } : {}),
+          nameNormalizedLength,
+          ...(uscc ? { uscc } : {}),
+          ...(idNumberIndex ? { idNumberIndex } : {}),
+          ...(q.kind ? { kind: q.kind } : {}),
+          limit: q.limit,
+          offset: q.offset,
+        });
+      }
+      const { rows, total } = found;
+      // What was searched for is not registered (it may be a name or an ID number); which subjects
+      // were shown is, so a subject can later learn who looked at its data.
+      await this.register(trx, 'query.subject.search', read, { resultCount: rows.length, subjectIds: rows.map((r) => r.id) });
+      const ctx = { regionName: this.deps.regionName, industryName: this.deps.industryName };
+      return { total, items: rows.map((r) => presentForStaff(r, { ...ctx, ...(r.kind === 'person' ? { clearName: clearPersonName(this.deps.cipher, r) } : {}) })) };
     });
-    const reps = new Map((await this.repo.byIds([...new Set(rows.map((r) => r.legal_rep_id).filter((x): x is string => !!x))])).map((r) => [r.id, r]));
-    return {
-      total,
-      items: rows.map((r) =>
-        presentForStaff(r, { regionName: this.deps.regionName, industryName: this.deps.industryName, legalRep: r.legal_rep_id ? reps.get(r.legal_rep_id) : undefined }),
-      ),
-    };
   }
 
   // ---- the public (portal): organizations only, through the public presenter ------------------
@@ -341,11 +412,74 @@ export class SubjectsService {
     return presentForPublic(row, { regionName: this.deps.regionName, industryName: this.deps.industryName, legalRepName: row.legal_rep_name });
   }
 
-  private async view(repo: SubjectsRepo, row: SubjectRow): Promise<SubjectView> {
-    const legalRep = row.legal_rep_id ? await repo.byId(row.legal_rep_id) : undefined;
+  /** `clearName`: a person's name decrypted for a registered read; otherwise the view shows it masked. */
+  private async view(repo: SubjectsRepo, row: SubjectRow, clearName?: string): Promise<SubjectView> {
+    // The representative's published name is on the organization; a row not converted yet has none.
+    const rep = row.legal_rep_id && row.legal_rep_name === null ? await repo.byId(row.legal_rep_id) : undefined;
     const identifiers = row.kind === 'organization' ? await repo.identifiers(row.id) : [];
-    return presentForStaff(row, { regionName: this.deps.regionName, industryName: this.deps.industryName, legalRep, identifiers });
+    return presentForStaff(row, {
+      regionName: this.deps.regionName, industryName: this.deps.industryName, identifiers, clearName,
+      legalRep: rep ? { id: rep.id, name: maskPersonName(rep.name) } : undefined,
+    });
   }
+
+  /**
+   * Databases written before migration 0012 keep persons' names in clear: encrypt and mask them,
+   * give organizations their representative's published name, and mask names in the version
+   * snapshots. In batches (each its own transaction), idempotent — a row converted is not read
+   * again — and resumable: stopped part-way, the next start carries on.
+   */
+  async protectLegacyNames(batchSize = 500): Promise<{ representatives: number; persons: number; versions: number }> {
+    const upgrade = new SubjectNamesUpgradeRepo(this.deps.db);
+    const cipher = this.deps.cipher;
+    const done = { representatives: 0, persons: 0, versions: 0 };
+    // Organizations first, while most representatives' names can still be read without decrypting.
+    for (let after: string | null = null; ; ) {
+      const page = await upgrade.batch(async (repo) => {
+        const rows = await repo.representedWithoutName(after, batchSize);
+        await repo.setRepresentativeNames(rows.map((r) => ({ id: r.id, name: publicRepresentativeName(r.org_type, clearPersonName(cipher, { name: r.rep_name, name_enc: r.rep_name_enc })) })));
+        return rows;
+      });
+      done.representatives += page.length;
+      if (page.length < batchSize) break;
+      after = page[page.length - 1]?.id ?? null;
+    }
+    for (let after: string | null = null; ; ) {
+      const page = await upgrade.batch(async (repo) => {
+        const rows = await repo.personsInClear(after, batchSize);
+        done.persons += await repo.protectPersons(rows.map((r) => ({ id: r.id, ...protectPersonName(cipher, r.name) })));
+        return rows;
+      });
+      if (page.length < batchSize) break;
+      after = page[page.length - 1]?.id ?? null;
+    }
+    for (let after: { subjectId: string; version: number } | null = null; ; ) {
+      const page = await upgrade.batch(async (repo) => {
+        const rows = await repo.versionsToMask(after, batchSize);
+        const changed = rows.flatMap((r) => {
+          const data = maskSnapshot(r.data, r.kind === 'person', r.org_type === 'individualBusiness');
+          return data === r.data ? [] : [{ subject_id: r.subject_id, version: r.version, data }];
+        });
+        await repo.setVersionData(changed);
+        done.versions += changed.length;
+        return rows;
+      });
+      if (page.length < batchSize) break;
+      const last = page[page.length - 1];
+      after = last ? { subjectId: last.subject_id, version: last.version } : null;
+    }
+    return done;
+  }
+}
+
+/** A version snapshot with a person's name, or a 个体工商户's operator, masked; the same object when nothing changes. */
+function maskSnapshot(data: unknown, person: boolean, individualBusiness: boolean): unknown {
+  if (!data || typeof data !== 'object') return data;
+  const d = data as { name?: unknown; legalRepresentative?: unknown };
+  if (person && typeof d.name === 'string' && maskPersonName(d.name) !== d.name) return { ...d, name: maskPersonName(d.name) };
+  const rep = d.legalRepresentative as { name?: unknown } | null | undefined;
+  if (individualBusiness && rep && typeof rep.name === 'string' && maskPersonName(rep.name) !== rep.name) return { ...d, legalRepresentative: { ...rep, name: maskPersonName(rep.name) } };
+  return data;
 }
 
 function normalizeLegacy(ids: { scheme: LegacyScheme; value: string }[]) {

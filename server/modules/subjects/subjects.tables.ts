@@ -10,12 +10,17 @@ export interface SubjectTables {
     id: Generated<string>;
     kind: SubjectKind;
     org_type: OrgType | null;
+    /** A natural person's: masked; the name itself is in name_enc (ADR 0002). */
     name: string;
+    name_enc: string | null;
+    name_index: string | null;
     uscc: string | null;
     id_number_enc: string | null;
     id_number_index: string | null;
     id_number_masked: string | null;
     legal_rep_id: string | null;
+    /** An organization's: its representative as registration publishes it (a 个体工商户's operator masked). */
+    legal_rep_name: string | null;
     region_code: string | null;
     industry_code: string | null;
     status: Generated<SubjectStatus>;

@@ -30,6 +30,19 @@ describe('file vault', () => {
     }
   });
 
+  it('closes the file when a reader stops early (no descriptor left open per upload)', async () => {
+    const { id } = await vault.store(Readable.from([plain]), 10_000_000);
+    const open = () => fs.readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 20; i++) {
+      const r = vault.read(id);
+      for await (const _ of r) break; // the first chunk, then the reader is destroyed
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(open() - before < 5, `${open() - before} descriptors left open`);
+  });
+
   it('stops as soon as the size limit is passed and leaves nothing behind', async () => {
     await assert.rejects(vault.store(Readable.from([plain]), 100), TooLarge);
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('.incoming')), []);

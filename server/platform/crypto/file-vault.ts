@@ -101,6 +101,9 @@ export class FileVault {
       },
     });
     raw.on('error', (err) => trim.destroy(err));
+    // A reader that stops early (the XLSX reader takes a few header bytes) destroys `trim`; the
+    // file must close then too, or every upload leaks a descriptor.
+    trim.on('close', () => raw.destroy());
     return raw.pipe(decipher).pipe(trim);
   }
 
@@ -114,5 +117,35 @@ export class FileVault {
 
   async remove(id: string): Promise<void> {
     await fs.promises.rm(this.file(id), { force: true });
+  }
+
+  /**
+   * What a process killed mid-upload leaves: partial `.incoming-*` files not written to since
+   * `before` (ms since the epoch) are removed. Returns how many.
+   */
+  async removeStaleIncoming(before: number): Promise<number> {
+    let n = 0;
+    for (const name of await fs.promises.readdir(this.dir)) {
+      if (!name.startsWith('.incoming-')) continue;
+      const file = path.join(this.dir, name);
+      const stat = await fs.promises.stat(file).catch(() => null);
+      if (stat && stat.mtimeMs < before) {
+        await fs.promises.rm(file, { force: true });
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Stored files last written before `before` (ms since the epoch), by id. */
+  async storedBefore(before: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (const name of await fs.promises.readdir(this.dir)) {
+      const m = /^([0-9a-f]{64})\.sm4$/.exec(name);
+      if (!m?.[1]) continue;
+      const stat = await fs.promises.stat(path.join(this.dir, name)).catch(() => null);
+      if (stat && stat.mtimeMs < before) ids.push(m[1]);
+    }
+    return ids;
   }
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { ConfigError } from '../config.js';
 import { sm3Hex } from '../crypto/index.js';
 import type { Engine } from './engine.js';
 
@@ -30,17 +31,45 @@ export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
     });
 }
 
+/**
+ * The one line an operator reads when the platform's own (least-privilege) role meets work only
+ * the owner may do: what to run, in order, instead of a permission error from the middle of a script.
+ */
+function ownerNeeded(role: string, what: string, zh: string): ConfigError {
+  return new ConfigError(
+    `迁移须由数据库所有者执行：${zh}，而角色${role}不能修改表结构。请以所有者先运行 DATABASE_URL=<owner> npm run db:migrate，再运行 DATABASE_URL=<owner> npm run db:grant -- ${role}，然后重新启动 / migrations need the owner: ${what}, and the database role ${role} may not change the schema — run \`DATABASE_URL=<owner> npm run db:migrate\`, then \`DATABASE_URL=<owner> npm run db:grant -- ${role}\`, then start again`,
+  );
+}
+
+async function currentRole<DB>(engine: Engine<DB>): Promise<string> {
+  return (await sql<{ role: string }>`select current_user as role`.execute(engine.db)).rows[0]?.role ?? '?';
+}
+
+/** Superuser, or the owner (directly or through membership) of the schema's bookkeeping table. */
+async function mayMigrate<DB>(engine: Engine<DB>): Promise<{ role: string; ok: boolean }> {
+  const r = await sql<{ role: string; ok: boolean }>`
+    select current_user as role,
+           coalesce((select rolsuper from pg_roles where rolname = current_user), false)
+             or pg_has_role(current_user, (select relowner from pg_class where oid = 'schema_migration'::regclass), 'USAGE') as ok`.execute(engine.db);
+  return { role: r.rows[0]?.role ?? '?', ok: r.rows[0]?.ok ?? false };
+}
+
 async function ensureTable<DB>(engine: Engine<DB>): Promise<void> {
   // A least-privilege role may not create anything, not even "if not exists": look first.
   const exists = await sql<{ t: string | null }>`select to_regclass('schema_migration')::text as t`.execute(engine.db);
   if (exists.rows[0]?.t) return;
-  // Under the lock: concurrent "create table if not exists" can still collide in the catalog.
-  await engine.db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(73786)`.execute(trx);
-    await sql`create table if not exists schema_migration (
-      version integer primary key, name text not null, checksum text not null,
-      applied_at timestamptz not null default now())`.execute(trx);
-  });
+  try {
+    // Under the lock: concurrent "create table if not exists" can still collide in the catalog.
+    await engine.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(73786)`.execute(trx);
+      await sql`create table if not exists schema_migration (
+        version integer primary key, name text not null, checksum text not null,
+        applied_at timestamptz not null default now())`.execute(trx);
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === '42501') throw ownerNeeded(await currentRole(engine), 'the database has no schema yet', '数据库还没有表结构');
+    throw err;
+  }
 }
 
 async function applied<DB>(engine: Engine<DB>): Promise<Map<number, string>> {
@@ -61,8 +90,20 @@ export async function pendingMigrations<DB>(engine: Engine<DB>, dir = MIGRATIONS
   return files.filter((f) => !done.has(f.version));
 }
 
+/**
+ * Applies what is pending. With nothing pending it only reads schema_migration, so the platform's
+ * least-privilege role starts on a database the owner has migrated; with something pending, that
+ * role is refused before it touches anything (where public is still writable by everyone, as on
+ * databases created before PostgreSQL 15, it could otherwise create tables it would then own).
+ */
 export async function migrate<DB>(engine: Engine<DB>, dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const todo = await pendingMigrations(engine, dir);
+  if (todo.length === 0) return [];
+  const who = await mayMigrate(engine);
+  if (!who.ok) {
+    const names = todo.map((f) => `${String(f.version).padStart(4, '0')}_${f.name}`);
+    throw ownerNeeded(who.role, `${todo.length} migration${todo.length > 1 ? 's' : ''} pending (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`, `还有${todo.length}个迁移未执行`);
+  }
   const applied: MigrationFile[] = [];
   for (const f of todo) {
     try {
@@ -76,9 +117,8 @@ export async function migrate<DB>(engine: Engine<DB>, dir = MIGRATIONS_DIR): Pro
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === '23505') continue; // applied meanwhile by another instance
-      if (code === '42501') {
-        throw new Error(`迁移 ${f.version}_${f.name} 需要所有者权限，当前数据库角色不能建表：用所有者角色运行 npm run db:migrate 和 npm run db:grant -- <应用角色>，再启动平台`);
-      }
+      // A role that owns the bookkeeping table but not everything the migration touches.
+      if (code === '42501') throw ownerNeeded(await currentRole(engine), `migration ${String(f.version).padStart(4, '0')}_${f.name} was refused a privilege (${(err as Error).message})`, `迁移${String(f.version).padStart(4, '0')}_${f.name}缺少权限`);
       throw err;
     }
   }

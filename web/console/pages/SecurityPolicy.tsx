@@ -4,9 +4,10 @@ import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
 
 const FIELDS: [string, string][] = [
-  ['lockoutThreshold', t('连续登录失败锁定次数')],
+  ['lockoutThreshold', t('同一地址登录失败暂停次数')],
   ['lockoutWindowMinutes', t('失败次数统计时间窗（分钟）')],
   ['lockoutMinutes', t('锁定时长（分钟）')],
+  ['loginDelayMaxSeconds', t('逐次延迟上限（秒）')],
   ['adminIdleMinutes', t('管理员空闲超时（分钟）')],
   ['userIdleMinutes', t('其他用户空闲超时（分钟）')],
   ['absoluteSessionHours', t('会话最长时长（小时）')],

@@ -44,7 +44,7 @@ export function UsersPage({ me }: { me: Me }) {
         { title: t('部门|field'), dataIndex: 'departmentId', render: deptName },
         { title: t('角色'), dataIndex: 'roles', render: (roles: string[]) => roles.map((r) => <Tag key={r}>{t(ROLE_LABELS[r] ?? r)}</Tag>) },
         { title: t('动态验证码'), dataIndex: 'totpEnrolled', render: (v: boolean) => (v ? t('已绑定') : t('未绑定')) },
-        { title: t('状态'), render: (_: unknown, u: User) => (u.status !== 'active' ? <Tag color="red">{t('停用')}</Tag> : u.lockedUntil && Date.parse(u.lockedUntil) > Date.now() ? <Tag color="orange">{t('锁定')}</Tag> : <Tag color="green">{t('正常')}</Tag>) },
+        { title: t('状态'), render: (_: unknown, u: User) => (u.status !== 'active' ? <Tag color="red">{t('停用')}</Tag> : u.lockedUntil && Date.parse(u.lockedUntil) > Date.now() ? <Tag color="orange">{t('部分地址暂停登录')}</Tag> : <Tag color="green">{t('正常')}</Tag>) },
         {
           title: t('操作'),
           render: (_: unknown, u: User) => (
