@@ -41,6 +41,15 @@ describe(`audit rows stay bounded on ${ENGINE}`, () => {
     assert.equal((await p.audit.verify()).intact, true);
   });
 
+  it('records a file digest whose digits happen to pass the ID checksum (it is no ID number)', async () => {
+    const id = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((n) => makeIdNumber('110105', '19800101', n)).find((x) => /\d$/.test(x)) ?? '';
+    const digest = `a${id}${'f'.repeat(63 - id.length)}`;
+    assert.equal(digest.length, 64);
+    await p.audit.recordAlone({ category: 'business', event: 'test.digest', actor: null, result: 'failure', details: { fileSm3: digest } });
+    const legacy = `b${id.slice(0, 6)}${id.slice(8, 17)}${'e'.repeat(48)}`;
+    await p.audit.recordAlone({ category: 'business', event: 'test.digest', actor: null, result: 'failure', details: { fileSm3: legacy } });
+  });
+
   it('refuses an ID number anywhere in a huge event, also past the point where it is cut', async () => {
     await assert.rejects(
       p.audit.recordAlone({ category: 'business', event: 'test.id', actor: null, result: 'failure', reason: `${'x'.repeat(AUDIT_LIMITS.text - 5)} ${makeIdNumber('110105', '19800101', 1)}` }),
