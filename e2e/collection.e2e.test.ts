@@ -199,7 +199,13 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     await page.getByTestId('grants-save').click();
     const ask = page.getByRole('dialog').filter({ hasText: '取消授权？' });
     await ask.getByText('该部门将不能再报送：行政许可信息。').waitFor();
+    // A click during the dialog's opening animation can leave antd's modal mask stuck on a busy
+    // machine (the leave animation never ends): click once it has opened, go on once it has gone.
+    const settled = () => page.waitForFunction(() => !document.querySelector('.ant-zoom-appear, .ant-zoom-enter, .ant-zoom-leave, .ant-fade-appear, .ant-fade-enter, .ant-fade-leave'));
+    await settled();
     await ask.getByRole('button', { name: /^返\s*回$/ }).click();
+    await ask.waitFor({ state: 'hidden' });
+    await settled();
     assert.deepEqual((await p.collection.grants(departmentId)).sort(), ['CF', 'XK'], 'nothing saved');
     await page.getByRole('checkbox', { name: '行政许可信息（XK）' }).check();
 
