@@ -6,21 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readCatalog, type InfoItem } from '../catalog/index.js';
 import { makeIdNumber, makeUscc, penaltyRow } from '../../../test/fixtures.js';
-import { maskRow, rowValidator } from './validate.js';
+import { PROVIDER, item, validator } from './validate.fixtures.js';
+import { maskRow } from './validate.js';
 
-const { bundle } = readCatalog();
-const item = (code: string): InfoItem => {
-  const found = bundle.infoItems.find((i) => i.value.code === code)?.value;
-  assert.ok(found, code);
-  return found;
-};
-const regions = new Map(bundle.regions.map((r) => [r.code, r.name]));
-const tables = new Map(bundle.codeTables.map((t) => [t.value.code, t.value]));
-const PROVIDER = makeUscc('11', '350100', 4242);
-const validator = (code: string) =>
-  rowValidator({ item: item(code), codeTables: (c) => tables.get(c), regionName: (c) => regions.get(c), today: '2026-11-21', departmentUscc: PROVIDER, departmentName: '福州市市场监督管理局' });
 const cf = validator('CF');
 const xk = validator('XK');
 const ID = makeIdNumber('350102', '19850612', 41);

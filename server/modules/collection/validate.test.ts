@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readCatalog, type InfoItem } from '../catalog/index.js';
 import { makeIdNumber, makeUscc, penaltyRow } from '../../../test/fixtures.js';
+import { PROVIDER, item, tables, validator } from './validate.fixtures.js';
 import { mapHeaders, rowToFields } from './headers.js';
-import { parseDate, parseDecimal, rowValidator, type RowResult } from './validate.js';
+import { parseDate, parseDecimal, type RowResult } from './validate.js';
 import { exampleRow } from './template.js';
 
-const { bundle } = readCatalog();
-const item = (code: string): InfoItem => {
-  const found = bundle.infoItems.find((i) => i.value.code === code)?.value;
-  assert.ok(found, code);
-  return found;
-};
-const regions = new Map(bundle.regions.map((r) => [r.code, r.name]));
-const tables = new Map(bundle.codeTables.map((t) => [t.value.code, t.value]));
-const PROVIDER = makeUscc('11', '350100', 4242);
-const validator = (code: string) =>
-  rowValidator({ item: item(code), codeTables: (c) => tables.get(c), regionName: (c) => regions.get(c), today: '2026-11-21', departmentUscc: PROVIDER, departmentName: '福州市市场监督管理局' });
 const cf = validator('CF');
 const xk = validator('XK');
 
@@ -48,7 +37,7 @@ describe('the template’s example row', () => {
     for (const code of ['CF', 'XK']) {
       const example = exampleRow(item(code), (c) => tables.get(c));
       const sourceCode = example[item(code).providerCodeField ?? ''] ?? '';
-      const r = rowValidator({ item: item(code), codeTables: (c) => tables.get(c), regionName: (c) => regions.get(c), today: '2026-11-21', departmentUscc: sourceCode, departmentName: '福州市市场监督管理局' })(example);
+      const r = validator(code, sourceCode)(example);
       assert.ok(r.ok, `${code}: ${r.ok ? '' : r.problems.map((x) => x.message).join('；')}`);
     }
   });
