@@ -152,7 +152,10 @@ describe(`collection, bad input on ${ENGINE}`, () => {
   it('refuses a JSON body, and a file name with a control character, saying what to send', async () => {
     const json = await upload(JSON.stringify({ rows: [] }), { type: 'application/json', headers: clerk('clerk-3') });
     assert.equal(json.statusCode, 415);
-    assert.match(json.json().error.message, /请求体应为文件本身/);
+    assert.match(json.json().error.message, /请求体应为文件本身.*不能是「application\/json」/);
+    const none = await p.app.inject({ method: 'POST', url: '/api/v1/collection/files?item=CF', headers: { ...clerk('clerk-3'), 'content-type': '' }, payload: 'a,b\r\n' });
+    assert.equal(none.statusCode, 415);
+    assert.match(none.json().error.message, /请求没有Content-Type/);
     const name = await upload(csv([penaltyRow(MARKET, 51)]), { name: encodeURIComponent('处罚\u0000信息.csv'), headers: clerk('clerk-3') });
     assert.equal(name.statusCode, 400);
     assert.match(name.json().error.message, /文件名（请求头x-file-name）的第3个字符是空字符/);

@@ -9,7 +9,7 @@ import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provid
 import { PassThrough, type Readable } from 'node:stream';
 import { z } from 'zod';
 import type { BatchView, QualityReport, RowIssue } from '../../../common/collection-api.js';
-import { findUnsafeCharacter, normalizeName, unsafeReason } from '../../../common/text.js';
+import { findUnsafeCharacter, limitText, normalizeName, revealUnsafe, unsafeReason } from '../../../common/text.js';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
 import type { Role } from '../../platform/policy.js';
@@ -185,13 +185,10 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
     // the declared length is already too big.
     await app.register(async (plain) => {
       const files = plain.withTypeProvider<ZodTypeProvider>();
-      // The body is the file: streamed as it comes for the file types, and anything else (JSON, a
-      // browser's multipart form) refused with what to send instead.
+      // The body is the file, streamed as it comes; anything else (JSON, a browser's multipart form)
+      // is refused in onRequest with what to send instead.
       files.removeAllContentTypeParsers();
       files.addContentTypeParser(FILE_TYPES, (_req, payload, done) => done(null, payload));
-      files.addContentTypeParser('*', (req, _payload, done) =>
-        done(new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: String(req.headers['content-type'] ?? '').slice(0, 100) }, `上传的请求体应为文件本身（Content-Type为text/csv、${XLSX}或application/octet-stream），不能是「${String(req.headers['content-type'] ?? '').split(';')[0]?.slice(0, 60)}」：请直接发送文件内容，文件名放在x-file-name头中`)),
-      );
       files.post(
         '/api/v1/collection/files',
         {
@@ -206,6 +203,15 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
             response: { 202: batchView, ...errorResponses },
           },
           onRequest: async (req) => {
+            // Said before the body is read, and said for this route (not the JSON routes' message).
+            const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+            if (!FILE_TYPES.includes(type)) {
+              throw new AppError(
+                'UNSUPPORTED_MEDIA_TYPE',
+                { contentType: limitText(revealUnsafe(type), 60) },
+                `上传的请求体应为文件本身，Content-Type为text/csv、${XLSX}或application/octet-stream${type ? `，不能是「${limitText(revealUnsafe(type), 60)}」` : '（请求没有Content-Type）'}：请直接发送文件内容，文件名放在x-file-name头中`,
+              );
+            }
             if (Number(req.headers['content-length'] ?? 0) > deps.maxFileBytes) {
               throw new AppError('PAYLOAD_TOO_LARGE', undefined, `文件超过${Math.round(deps.maxFileBytes / 1048576)} MB的上限，请拆分后上传`);
             }
