@@ -9,7 +9,7 @@ export default defineConfig({
   base: '/',
   plugins: [react()],
   build: {
-    outDir: resolve(import.meta.dirname, '../dist/web'),
+    outDir: process.env.WEB_DIST ? resolve(process.env.WEB_DIST) : resolve(import.meta.dirname, '../dist/web'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
     rollupOptions: {

@@ -8,7 +8,8 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { homePage } from './home.js';
 
-export const WEB_DIST = path.resolve(import.meta.dirname, '../../dist/web');
+// WEB_DIST points a process at another build (e.g. one engineer's bundle beside another's).
+export const WEB_DIST = process.env.WEB_DIST ? path.resolve(process.env.WEB_DIST) : path.resolve(import.meta.dirname, '../../dist/web');
 
 // antd's CSS-in-JS inserts <style> elements, hence 'unsafe-inline' for styles only; no inline scripts.
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
