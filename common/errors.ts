@@ -29,6 +29,7 @@ export const ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型，请使用application/json', en: 'Unsupported media type' },
   INVALID_IDENTIFIER: { status: 422, zh: '证照号码校验未通过', en: 'Identifier failed validation' },
   PURPOSE_REQUIRED: { status: 400, zh: '查询非公开信息须说明查询目的（请求头x-query-purpose，取值见查询目的代码表）', en: 'A read of non-public data needs a purpose (header x-query-purpose)' },
+  QUERY_TOO_BROAD: { status: 422, zh: '查询条件过宽，请缩小范围后再查', en: 'The query matches too much; narrow it down' },
   SUBJECT_INVALID: { status: 422, zh: '信用主体信息不符合要求', en: 'Subject data is invalid' },
   IMPORT_FILE_INVALID: { status: 422, zh: '文件不能导入', en: 'The file cannot be imported' },
   IMPORT_ITEM_NOT_ALLOWED: { status: 403, zh: '本部门未获准报送该信息项', en: 'Your department may not submit this catalog item' },

@@ -123,3 +123,8 @@ export function maskIdNumber(normalized: string): string {
   if (normalized.length < 10) return '*'.repeat(normalized.length);
   return normalized.slice(0, 6) + '*'.repeat(normalized.length - 10) + normalized.slice(-4);
 }
+
+/** Whether free text carries an 18- or 15-digit run that passes the ID number checks (e.g. a reason bound for the audit log, which refuses them). */
+export function holdsIdNumber(text: string): boolean {
+  return [...text.matchAll(/(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])/g)].some((m) => validateIdNumber(m[0]).valid);
+}

@@ -10,7 +10,7 @@ import { validateUscc } from './uscc.js';
 export * from './types.js';
 export { normalizeCode, toHalfWidth } from './normalize.js';
 export { validateUscc, usccCheckCharacter, orgCodeCheckCharacter, USCC_CHARSET } from './uscc.js';
-export { validateIdNumber, idCheckCharacter, convertLegacyId, maskIdNumber } from './id-number.js';
+export { validateIdNumber, idCheckCharacter, convertLegacyId, maskIdNumber, holdsIdNumber } from './id-number.js';
 export { USCC_AUTHORITIES } from './uscc-authorities.js';
 
 export type AnyCodeValidation = CodeValidation<UsccParts> | CodeValidation<IdNumberParts>;

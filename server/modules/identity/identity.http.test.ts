@@ -74,7 +74,7 @@ describe(`sign-in, second factor and sessions on ${ENGINE}`, () => {
     assert.equal(second.json().error.details[0].code, 'ADMIN_ROLE_TAKEN');
     const reset = await admin.call('POST', `/api/v1/users/${sec.json().user.id}/reset-password`, {});
     assert.equal(reset.statusCode, 403, 'one administrator does not take over another');
-    const disable = await admin.call('POST', `/api/v1/users/${sec.json().user.id}/disable`, {});
+    const disable = await admin.call('POST', `/api/v1/users/${sec.json().user.id}/disable`, { reason: '调岗' });
     assert.equal(disable.statusCode, 403);
   });
 

@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { holdsIdNumber } from '../../../common/identifiers/index.js';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
 import { ALL_ROLES, type Authenticate, type Role } from '../../platform/policy.js';
@@ -13,7 +14,8 @@ import { actorOf } from '../audit/index.js';
 import type { IdentityService, StepResult } from './identity.service.js';
 import type { SignedRequests } from './signed-requests.js';
 import { securityPolicySchema } from './security-policy.js';
-import type { LoginLockView, UserView } from '../../../common/identity-api.js';
+import type { DepartmentView, LoginLockView, UserView } from '../../../common/identity-api.js';
+import type { SignInEventView } from '../../../common/sign-in-api.js';
 
 export const SESSION_COOKIE = 'xy_sid';
 
@@ -85,8 +87,29 @@ const loginLockView = z.object({
   failures: z.number().describe('统计时间窗内的失败次数'),
   until: z.string().describe('暂停结束时间；逐次延迟为陌生地址下一次可验证的时间'),
 }) satisfies z.ZodType<LoginLockView>;
-const departmentView = z.object({ id: z.string(), name: z.string(), uscc: z.string(), regionCode: z.string().nullable(), parentId: z.string().nullable(), status: z.enum(['active', 'disabled']), version: z.number() });
+const departmentView = z.object({
+  id: z.string(),
+  name: z.string(),
+  uscc: z.string(),
+  regionCode: z.string().nullable(),
+  regionName: z.string().nullable().describe('行政区划名称（GB/T 2260）；代码不在代码表中时为null'),
+  parentId: z.string().nullable(),
+  status: z.enum(['active', 'disabled']).describe('disabled：部门已停用，其账户和系统账号不能登录、报送'),
+  version: z.number(),
+}) satisfies z.ZodType<DepartmentView>;
 const idParams = z.object({ id: z.string().uuid() });
+
+// Field-level messages: a refusal reads as a sentence about what the person did, not as a schema rule.
+// Names and reasons go into the audit log, which refuses an ID number in clear: said here, not as a 500.
+const noIdNumber = (s: string) => !holdsIdNumber(s);
+const idNumberRefused = (what: string) => `${what}不能含有身份证号码（会记入审计日志）`;
+const roleList = z.array(role).min(1, '每个账户至少要有一个角色').max(4, '一个账户最多有4个角色');
+const displayName = z.string().min(1, '姓名不能为空').max(50, '姓名最多50个字').refine(noIdNumber, idNumberRefused('姓名'));
+const departmentName = z.string().min(2, '部门名称至少要有2个字').max(100, '部门名称最多100个字').refine(noIdNumber, idNumberRefused('部门名称'));
+const departmentCode = z.string().max(64, '统一社会信用代码应为18位');
+const regionCode = z.string().regex(/^\d{6}$/, '行政区划代码应为6位数字（GB/T 2260），如330100');
+const version = z.number().int().positive().describe('读取时的版本号：数据已被他人修改时拒绝（409）');
+const reasonBody = z.object({ reason: z.string().trim().min(2, '请写明理由（至少2个字）').max(200, '理由最多200个字').refine(noIdNumber, idNumberRefused('理由')).describe('理由，记入审计日志') });
 const stepReply = z.object({ next: nextStep, csrfToken: z.string().optional().describe('登录完成时的新CSRF令牌') });
 
 export function identityRoutes(identity: IdentityService, signed: SignedRequests): FastifyPluginAsyncZod {
@@ -211,12 +234,46 @@ export function identityRoutes(identity: IdentityService, signed: SignedRequests
         schema: {
           tags: ['admin'],
           summary: '新增部门（系统管理员）',
-          body: z.object({ name: z.string().min(2).max(100), uscc: z.string().max(64), regionCode: z.string().regex(/^\d{6}$/).optional(), parentId: z.string().uuid().optional() }),
+          description: '统一社会信用代码按GB 32100校验，组织机构代码的校验位（第17位）也须正确；未填行政区划时取代码第3–8位。',
+          body: z.object({ name: departmentName, uscc: departmentCode, regionCode: regionCode.optional(), parentId: z.string().uuid().optional() }),
           response: { 201: departmentView, ...errorResponses },
         },
       },
       async (req, reply) => reply.code(201).send(await identity.createDepartment(req.body, actorOf(req))),
     );
+
+    app.patch(
+      '/api/v1/departments/:id',
+      {
+        config: sysAdmin,
+        schema: {
+          tags: ['admin'],
+          summary: '修改部门（系统管理员）：名称、统一社会信用代码、行政区划、上级部门',
+          description: '只改所带的字段。regionCode为null时按代码第3–8位重新确定；parentId为null表示没有上级部门。修改代码后，此前报送的记录仍以原代码为数据提供方。',
+          params: idParams,
+          body: z.object({ name: departmentName.optional(), uscc: departmentCode.optional(), regionCode: regionCode.nullable().optional(), parentId: z.string().uuid().nullable().optional(), version }),
+          response: { 200: departmentView, ...errorResponses },
+        },
+      },
+      async (req) => identity.updateDepartment(req.params.id, req.body, actorOf(req)),
+    );
+
+    for (const [action, status] of [['disable', 'disabled'], ['enable', 'active']] as const) {
+      app.post(
+        `/api/v1/departments/:id/${action}`,
+        {
+          config: sysAdmin,
+          schema: {
+            tags: ['admin'],
+            summary: action === 'disable' ? '停用部门（须说明理由）：其账户和系统账号随即不能登录、报送' : '启用部门（须说明理由）',
+            params: idParams,
+            body: reasonBody,
+            response: { 200: departmentView, ...errorResponses },
+          },
+        },
+        async (req) => identity.setDepartmentStatus(req.params.id, status, req.body.reason, actorOf(req)),
+      );
+    }
 
     app.get(
       '/api/v1/users',
@@ -231,7 +288,12 @@ export function identityRoutes(identity: IdentityService, signed: SignedRequests
         schema: {
           tags: ['admin'],
           summary: '新增用户（返回一次性初始密码，首次登录须修改）',
-          body: z.object({ username: z.string().min(3).max(32), displayName: z.string().min(1).max(50), departmentId: z.string().uuid().optional(), roles: z.array(role).min(1).max(4) }),
+          body: z.object({
+            username: z.string().min(3, '用户名至少要有3个字符').max(32, '用户名最多32个字符'),
+            displayName,
+            departmentId: z.string().uuid().optional(),
+            roles: roleList,
+          }),
           response: { 201: z.object({ user: userView, oneTimePassword: z.string() }), ...errorResponses },
         },
       },
@@ -250,11 +312,36 @@ export function identityRoutes(identity: IdentityService, signed: SignedRequests
       },
     );
 
+    app.patch(
+      '/api/v1/users/:id',
+      {
+        config: sysAdmin,
+        schema: {
+          tags: ['admin'],
+          summary: '修改用户的姓名、所属部门（系统管理员；其他管理员的账户除外）',
+          description: '只改所带的字段；departmentId为null表示不属于任何部门（有业务角色的账户必须属于一个部门）。',
+          params: idParams,
+          body: z.object({ displayName: displayName.optional(), departmentId: z.string().uuid().nullable().optional(), version }),
+          response: { 200: userView, ...errorResponses },
+        },
+      },
+      async (req) => identity.updateUser(req.params.id, req.body, actorOf(req)),
+    );
+
     for (const [action, status] of [['disable', 'disabled'], ['enable', 'active']] as const) {
       app.post(
         `/api/v1/users/:id/${action}`,
-        { config: sysAdmin, schema: { tags: ['admin'], summary: action === 'disable' ? '停用用户' : '启用用户', params: idParams, body: z.object({}).optional(), response: { 200: userView, ...errorResponses } } },
-        async (req) => identity.setStatus(req.params.id, status, actorOf(req)),
+        {
+          config: sysAdmin,
+          schema: {
+            tags: ['admin'],
+            summary: action === 'disable' ? '停用用户（须说明理由；其会话随即结束）' : '启用用户（须说明理由）',
+            params: idParams,
+            body: reasonBody,
+            response: { 200: userView, ...errorResponses },
+          },
+        },
+        async (req) => identity.setStatus(req.params.id, status, req.body.reason, actorOf(req)),
       );
     }
 
@@ -262,7 +349,7 @@ export function identityRoutes(identity: IdentityService, signed: SignedRequests
       '/api/v1/users/:id/roles',
       {
         config: secAdmin,
-        schema: { tags: ['admin'], summary: '修改用户角色（仅安全管理员）', params: idParams, body: z.object({ roles: z.array(role).min(1).max(4), version: z.number().int().positive() }), response: { 200: userView, ...errorResponses } },
+        schema: { tags: ['admin'], summary: '修改用户角色（仅安全管理员；该用户的会话随即结束）', params: idParams, body: z.object({ roles: roleList, version }), response: { 200: userView, ...errorResponses } },
       },
       async (req) => identity.setRoles(req.params.id, req.body.roles, req.body.version, actorOf(req)),
     );
@@ -340,7 +427,7 @@ export function identityRoutes(identity: IdentityService, signed: SignedRequests
           tags: ['admin'],
           summary: '解除一项登录锁定或逐次延迟（须说明理由，记入审计日志）',
           params: idParams,
-          body: z.object({ reason: z.string().trim().min(2).max(200).describe('解除理由') }),
+          body: reasonBody,
           response: { 204: z.null(), ...errorResponses },
         },
       },
@@ -354,6 +441,36 @@ export function identityRoutes(identity: IdentityService, signed: SignedRequests
       '/api/v1/security/policy',
       { config: secAdmin, schema: { tags: ['admin'], summary: '修改安全策略（仅安全管理员）', body: securityPolicySchema, response: { 200: securityPolicySchema, ...errorResponses } } },
       async (req) => identity.setPolicy(req.body, actorOf(req)),
+    );
+
+    // About the caller's own account, whatever its roles (like /auth/me, so no role list mixing 三员
+    // and business roles): the account is the session's, never a parameter, and only once sign-in is complete.
+    app.get(
+      '/api/v1/auth/me/sign-ins',
+      {
+        config: signedIn,
+        schema: {
+          tags: ['auth'],
+          summary: '本人最近的登录记录（最近10次：时间、地址、是否成功），用于发现不是本人的登录',
+          response: {
+            200: z.array(
+              z.object({
+                at: z.string(),
+                ip: z.string().nullable(),
+                result: z.enum(['success', 'failure', 'denied']).describe('success：密码验证通过；failure：密码或动态验证码错误；denied：该地址登录已暂停'),
+                reason: z.enum(['wrongPassword', 'wrongSecondFactor', 'paused', 'disabled']).nullable(),
+              }) satisfies z.ZodType<SignInEventView>,
+            ),
+            ...errorResponses,
+          },
+        },
+      },
+      async (req) => {
+        if (!req.principal) throw new AppError('UNAUTHENTICATED');
+        // The password alone must not show where the account signs in from.
+        if (req.principal.stage !== 'full') throw new AppError('LOGIN_STEP_REQUIRED');
+        return identity.recentSignIns(req.principal.id);
+      },
     );
   };
 }

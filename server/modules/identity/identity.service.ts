@@ -4,7 +4,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { normalizeCode, validateUscc } from '../../../common/identifiers/index.js';
+import { normalizeCode } from '../../../common/identifiers/index.js';
 import { normalizeName } from '../../../common/text.js';
 import type { Clock } from '../../platform/clock.js';
 import { hmacSm3, sm3Hex, type FieldCipher } from '../../platform/crypto/index.js';
@@ -17,14 +17,18 @@ import { DEFAULT_SECURITY_POLICY, securityPolicySchema, type SecurityPolicy } fr
 import type { IdentityTables } from './identity.tables.js';
 import { TotpFactor, type Enrolment, type SecondFactor } from './second-factor.js';
 import { LoginThrottle, normalizeUsername, sourceOf } from './login-throttle.js';
+import { regionsFromCatalogFiles, type RegionLookup } from './regions.js';
 
 type Db = Kysely<IdentityTables & AuditTables & SettingsTables>;
 type UserRow = Selectable<IdentityTables['app_user']>;
 type SessionRow = Selectable<IdentityTables['user_session']>;
+type DepartmentRow = Selectable<IdentityTables['department']>;
 
-import type { DepartmentView, LoginLockView, NextStep, UserView } from '../../../common/identity-api.js';
+import { departmentCodeIssues, roleIssues, type DepartmentView, type LoginLockView, type NextStep, type UserView } from '../../../common/identity-api.js';
+import type { SignInEventView } from '../../../common/sign-in-api.js';
 
 export type { DepartmentView, LoginLockView, NextStep, UserView };
+export { roleIssues };
 
 /** A sign-in step's outcome; `session` is the new token pair when sign-in completed. */
 export interface StepResult {
@@ -64,23 +68,18 @@ function userView(u: UserRow, lockedUntil: Date | undefined): UserView {
   };
 }
 
-function departmentView(d: Selectable<IdentityTables['department']>): DepartmentView {
-  return { id: d.id, name: d.name, uscc: d.uscc, regionCode: d.region_code, parentId: d.parent_id, status: d.status, version: d.version };
+function departmentView(d: DepartmentRow, regionName: RegionLookup): DepartmentView {
+  return { id: d.id, name: d.name, uscc: d.uscc, regionCode: d.region_code, regionName: d.region_code ? (regionName(d.region_code) ?? null) : null, parentId: d.parent_id, status: d.status, version: d.version };
 }
 
-/** 三员分立: an administrator holds exactly one administrator role and no business role. */
-export function roleIssues(roles: readonly Role[], departmentId: string | null): { code: string; message: string }[] {
-  const issues: { code: string; message: string }[] = [];
-  if (roles.length === 0) issues.push({ code: 'ROLES_EMPTY', message: '至少分配一个角色' });
-  if (roles.includes('system')) issues.push({ code: 'ROLE_SYSTEM', message: '系统账号角色只能用于系统账号' });
-  const admin = roles.filter((r) => ADMIN_ROLES.includes(r));
-  if (admin.length > 0 && roles.length > 1) issues.push({ code: 'ROLES_SEPARATION', message: '系统管理员、安全管理员、审计管理员三员分立：管理员只能拥有一个管理员角色，且不得兼任业务角色' });
-  if (roles.some((r) => STAFF_ROLES.includes(r)) && !departmentId) issues.push({ code: 'DEPARTMENT_REQUIRED', message: '业务角色须归属一个部门' });
-  return issues;
-}
+/** A refusal's detail: which field, which rule, and why, in a sentence. */
+type Issue = { field?: string; code: string; message: string; position?: number };
+
+const isAdmin = (roles: readonly Role[]) => roles.some((r) => ADMIN_ROLES.includes(r));
 
 export class IdentityService {
   private readonly throttle: LoginThrottle;
+  private regionName: RegionLookup = regionsFromCatalogFiles;
 
   constructor(
     private readonly db: Db,
@@ -90,6 +89,15 @@ export class IdentityService {
     private readonly factor: SecondFactor = new TotpFactor(),
   ) {
     this.throttle = new LoginThrottle(db, audit, cipher.deriveKey('login throttle'), clock);
+  }
+
+  /** The catalog's region table, once it is loaded (see regions.ts). */
+  useRegions(lookup: RegionLookup): void {
+    this.regionName = lookup;
+  }
+
+  private departmentView(d: DepartmentRow): DepartmentView {
+    return departmentView(d, this.regionName);
   }
 
   /** `db`: the caller's transaction when there is one (PGlite has a single connection). */
@@ -155,24 +163,117 @@ export class IdentityService {
 
   // ---- departments and users --------------------------------------------------------------
 
+  /**
+   * A department's code, checked as the importer checks a provider's code (with the organization
+   * code's check an error: departmentCodeIssues), and a region someone typed, which must be in the
+   * table. `region` is the typed one, or where the code was issued (positions 3–8).
+   */
+  private departmentCode(uscc: string, typedRegion: string | undefined, refusal: string): { uscc: string; region: string } {
+    const { normalized, issues } = departmentCodeIssues(uscc, this.regionName);
+    const details: Issue[] = issues.map((e) => ({ field: 'uscc', ...e, message: e.message.startsWith('统一社会信用代码') ? e.message : `统一社会信用代码${e.message}` }));
+    if (typedRegion !== undefined && !this.regionName(typedRegion)) details.push({ field: 'regionCode', code: 'REGION_UNKNOWN', message: `行政区划代码「${typedRegion}」不在GB/T 2260代码表中` });
+    if (details.length > 0) throw new AppError('DEPARTMENT_INVALID', details, refusal);
+    return { uscc: normalized, region: typedRegion ?? normalized.slice(2, 8) };
+  }
+
+  /** The parent exists and is not the department itself or one of its own sub-departments. */
+  private async checkParent(trx: Db, departmentId: string | null, parentId: string, refusal: string): Promise<void> {
+    const seen = new Set<string>();
+    for (let at: string | null = parentId; at !== null && !seen.has(at); ) {
+      if (at === departmentId) throw new AppError('DEPARTMENT_INVALID', [{ field: 'parentId', code: 'PARENT_CYCLE', message: '上级部门不能是本部门或其下级部门' }], refusal);
+      seen.add(at);
+      const row: { parent_id: string | null } | undefined = await trx.selectFrom('department').select('parent_id').where('id', '=', at).executeTakeFirst();
+      if (!row && at === parentId) throw new AppError('DEPARTMENT_INVALID', [{ field: 'parentId', code: 'PARENT_UNKNOWN', message: '所选的上级部门不存在' }], refusal);
+      at = row?.parent_id ?? null;
+    }
+  }
+
+  /** Names and codes are unique: the name is every record's data source, the code its provider. */
+  private async checkClash(trx: Db, departmentId: string | null, name: string, uscc: string): Promise<void> {
+    const clash = await trx
+      .selectFrom('department')
+      .select(['id', 'name', 'uscc'])
+      .where((eb) => eb.or([eb('name', '=', name), eb('uscc', '=', uscc)]))
+      .$if(departmentId !== null, (q) => q.where('id', '!=', departmentId as string))
+      .executeTakeFirst();
+    if (!clash) return;
+    const byName = clash.name === name;
+    throw new AppError('DUPLICATE', [{ field: byName ? 'name' : 'uscc', message: byName ? `已有名为「${name}」的部门` : `统一社会信用代码${uscc}已登记为部门「${clash.name}」` }], byName ? '部门名称已被使用' : '该统一社会信用代码已登记为另一个部门');
+  }
+
   async createDepartment(input: { name: string; uscc: string; regionCode?: string | undefined; parentId?: string | undefined }, actor: Actor): Promise<DepartmentView> {
-    const v = validateUscc(input.uscc);
-    if (!v.valid) throw new AppError('DEPARTMENT_INVALID', v.errors.map((e) => ({ field: 'uscc', ...e })));
     // The name the platform shows as every record's data source: NFKC, one line (common/text.ts).
     const name = normalizeName(input.name);
+    const refusal = `不能新增部门「${name}」`;
+    const code = this.departmentCode(input.uscc, input.regionCode, refusal);
     return this.db.transaction().execute(async (trx) => {
-      if (input.parentId && !(await trx.selectFrom('department').select('id').where('id', '=', input.parentId).executeTakeFirst())) {
-        throw new AppError('DEPARTMENT_INVALID', [{ field: 'parentId', message: '上级部门不存在' }]);
-      }
-      const clash = await trx.selectFrom('department').select(['name', 'uscc']).where((eb) => eb.or([eb('name', '=', name), eb('uscc', '=', v.normalized)])).executeTakeFirst();
-      if (clash) throw new AppError('DUPLICATE', [{ field: clash.name === name ? 'name' : 'uscc', message: '同名或同代码的部门已存在' }]);
+      if (input.parentId) await this.checkParent(trx, null, input.parentId, refusal);
+      await this.checkClash(trx, null, name, code.uscc);
       const d = await trx
         .insertInto('department')
-        .values({ name, uscc: v.normalized, region_code: input.regionCode ?? v.normalized.slice(2, 8), parent_id: input.parentId ?? null })
+        .values({ name, uscc: code.uscc, region_code: code.region, parent_id: input.parentId ?? null })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await this.audit.record(trx, { category: 'business', event: 'department.create', actor, result: 'success', objectType: 'department', objectId: d.id, details: { name: d.name, uscc: d.uscc } });
-      return departmentView(d);
+      await this.audit.record(trx, { category: 'business', event: 'department.create', actor, result: 'success', objectType: 'department', objectId: d.id, details: { name: d.name, uscc: d.uscc, regionCode: d.region_code, parentId: d.parent_id } });
+      return this.departmentView(d);
+    });
+  }
+
+  /**
+   * Name, code, region and parent. A changed code applies to what the department submits from now
+   * on; records it submitted before keep the code they were submitted under (docs/architecture.md).
+   * `regionCode: null` derives the region from the code again.
+   */
+  async updateDepartment(
+    id: string,
+    patch: { name?: string | undefined; uscc?: string | undefined; regionCode?: string | null | undefined; parentId?: string | null | undefined; version: number },
+    actor: Actor,
+  ): Promise<DepartmentView> {
+    return this.db.transaction().execute(async (trx) => {
+      const d = await trx.selectFrom('department').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!d) throw new AppError('NOT_FOUND', undefined, '没有这个部门');
+      const refusal = `不能修改部门「${d.name}」`;
+      const name = patch.name === undefined ? d.name : normalizeName(patch.name);
+      // A region kept from before is not checked again (it may predate the current table).
+      const typedRegion = typeof patch.regionCode === 'string' && patch.regionCode !== d.region_code ? patch.regionCode : undefined;
+      const code = patch.uscc === undefined && typedRegion === undefined ? { uscc: d.uscc, region: d.region_code } : this.departmentCode(patch.uscc ?? d.uscc, typedRegion, refusal);
+      const regionCode = patch.regionCode === undefined ? d.region_code : patch.regionCode === null ? code.uscc.slice(2, 8) : patch.regionCode;
+      const parentId = patch.parentId === undefined ? d.parent_id : patch.parentId;
+      if (parentId !== null && parentId !== d.parent_id) await this.checkParent(trx, id, parentId, refusal);
+      await this.checkClash(trx, id, name, code.uscc);
+      const updated = await trx
+        .updateTable('department')
+        .set({ name, uscc: code.uscc, region_code: regionCode, parent_id: parentId, version: sql`version + 1`, updated_at: this.clock.now() })
+        .where('id', '=', id)
+        .where('version', '=', patch.version)
+        .returningAll()
+        .executeTakeFirst();
+      if (!updated) throw new AppError('VERSION_CONFLICT');
+      const before = { name: d.name, uscc: d.uscc, regionCode: d.region_code, parentId: d.parent_id };
+      const after = { name: updated.name, uscc: updated.uscc, regionCode: updated.region_code, parentId: updated.parent_id };
+      await this.audit.record(trx, { category: 'business', event: 'department.update', actor, result: 'success', objectType: 'department', objectId: id, details: { before, after } });
+      return this.departmentView(updated);
+    });
+  }
+
+  /**
+   * A disabled department no longer works on the platform (merged or abolished): its accounts
+   * and system accounts cannot sign in or submit, and their sessions end now. What it published
+   * stays public under the catalog's rules; enabling it again restores its active accounts.
+   */
+  async setDepartmentStatus(id: string, status: 'active' | 'disabled', reason: string, actor: Actor): Promise<DepartmentView> {
+    return this.db.transaction().execute(async (trx) => {
+      const d = await trx.selectFrom('department').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!d) throw new AppError('NOT_FOUND', undefined, '没有这个部门');
+      const verb = status === 'disabled' ? '停用' : '启用';
+      if (d.status === status) throw new AppError('DEPARTMENT_INVALID', [{ field: 'status', code: 'STATUS_UNCHANGED', message: `该部门已是${verb}状态` }], `不能${verb}部门「${d.name}」`);
+      const updated = await trx.updateTable('department').set({ status, version: sql`version + 1`, updated_at: this.clock.now() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      const sessionsEnded =
+        status === 'disabled'
+          ? Number((await trx.deleteFrom('user_session').where('user_id', 'in', trx.selectFrom('app_user').select('id').where('department_id', '=', id)).executeTakeFirst()).numDeletedRows)
+          : 0;
+      await this.audit.record(trx, { category: 'security', event: `department.${status === 'disabled' ? 'disable' : 'enable'}`, actor, result: 'success', reason, objectType: 'department', objectId: id, details: { name: d.name, sessionsEnded } });
+      return this.departmentView(updated);
     });
   }
 
@@ -184,11 +285,19 @@ export class IdentityService {
       .selectAll()
       .where(uuid ? 'id' : 'uscc', '=', uuid ? idOrUscc : normalizeCode(idOrUscc))
       .executeTakeFirst();
-    return d ? departmentView(d) : undefined;
+    return d ? this.departmentView(d) : undefined;
   }
 
   async departments(): Promise<DepartmentView[]> {
-    return (await this.db.selectFrom('department').selectAll().orderBy('name').execute()).map(departmentView);
+    return (await this.db.selectFrom('department').selectAll().orderBy('name').execute()).map((d) => this.departmentView(d));
+  }
+
+  /** A department a user is put in: it exists and works (not disabled). */
+  private async departmentIssue(trx: Db, departmentId: string): Promise<Issue | null> {
+    const d = await trx.selectFrom('department').select(['name', 'status']).where('id', '=', departmentId).executeTakeFirst();
+    if (!d) return { field: 'departmentId', code: 'DEPARTMENT_UNKNOWN', message: '所选的部门不存在' };
+    if (d.status !== 'active') return { field: 'departmentId', code: 'DEPARTMENT_DISABLED', message: `部门「${d.name}」已停用，不能再添加账户` };
+    return null;
   }
 
   /**
@@ -204,13 +313,13 @@ export class IdentityService {
       if (holder) issues.push({ code: 'ADMIN_ROLE_TAKEN', message: `已有用户担任${r === 'sysAdmin' ? '系统管理员' : r === 'secAdmin' ? '安全管理员' : '审计管理员'}：管理员角色此后只能由安全管理员分配` });
     }
     if (!/^[a-z][a-z0-9_.-]{2,31}$/.test(username)) issues.push({ code: 'USERNAME_FORMAT', message: '用户名须为3–32位小写字母、数字、点、下划线或连字符，以字母开头' });
-    if (issues.length > 0) throw new AppError('USER_INVALID', issues);
+    const refusal = `不能新增用户${username}`;
+    if (issues.length > 0) throw new AppError('USER_INVALID', issues, refusal);
     const password = oneTimePassword();
     const hashed = await hashPassword(password);
     const user = await this.db.transaction().execute(async (trx) => {
-      if (input.departmentId && !(await trx.selectFrom('department').select('id').where('id', '=', input.departmentId).executeTakeFirst())) {
-        throw new AppError('USER_INVALID', [{ code: 'DEPARTMENT_UNKNOWN', message: '部门不存在' }]);
-      }
+      const departmentIssue = input.departmentId ? await this.departmentIssue(trx, input.departmentId) : null;
+      if (departmentIssue) throw new AppError('USER_INVALID', [departmentIssue], refusal);
       if (await trx.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirst()) {
         throw new AppError('DUPLICATE', [{ field: 'username', message: `用户名${username}已被使用` }]);
       }
@@ -234,14 +343,50 @@ export class IdentityService {
   async setRoles(userId: string, roles: Role[], version: number, actor: Actor): Promise<UserView> {
     return this.db.transaction().execute(async (trx) => {
       const u = await trx.selectFrom('app_user').selectAll().where('id', '=', userId).executeTakeFirst();
-      if (!u) throw new AppError('NOT_FOUND');
-      if (u.id === actor.id) throw new AppError('USER_INVALID', [{ code: 'OWN_ROLES', message: '不能修改自己的角色' }]);
+      if (!u) throw new AppError('NOT_FOUND', undefined, '没有这个用户');
+      const refusal = `不能修改用户${u.username}的角色`;
+      if (u.id === actor.id) throw new AppError('USER_INVALID', [{ code: 'OWN_ROLES', message: '不能修改自己的角色' }], refusal);
       const issues = roleIssues(roles, u.department_id);
-      if (issues.length > 0) throw new AppError('USER_INVALID', issues);
+      if (issues.length > 0) throw new AppError('USER_INVALID', issues, refusal);
       const updated = await trx.updateTable('app_user').set({ roles, version: sql`version + 1`, updated_at: this.clock.now() }).where('id', '=', userId).where('version', '=', version).returningAll().executeTakeFirst();
       if (!updated) throw new AppError('VERSION_CONFLICT');
       await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();
       await this.audit.record(trx, { category: 'security', event: 'user.roles', actor, result: 'success', objectType: 'user', objectId: userId, details: { before: u.roles, after: roles } });
+      return this.view(updated, trx);
+    });
+  }
+
+  /**
+   * The system administrator corrects an account's display name and moves it between
+   * departments. Another administrator's account is not theirs to change (三员分立).
+   */
+  async updateUser(userId: string, patch: { displayName?: string | undefined; departmentId?: string | null | undefined; version: number }, actor: Actor): Promise<UserView> {
+    return this.db.transaction().execute(async (trx) => {
+      const u = await trx.selectFrom('app_user').selectAll().where('id', '=', userId).executeTakeFirst();
+      if (!u) throw new AppError('NOT_FOUND', undefined, '没有这个用户');
+      const refusal = `不能修改用户${u.username}的信息`;
+      if (u.id !== actor.id && isAdmin(u.roles)) throw new AppError('FORBIDDEN', undefined, `${refusal}：管理员之间互不代管账户（三员分立）`);
+      const displayName = patch.displayName === undefined ? u.display_name : normalizeName(patch.displayName);
+      const departmentId = patch.departmentId === undefined ? u.department_id : patch.departmentId;
+      const issues: Issue[] = [];
+      if (departmentId !== null && departmentId !== u.department_id) {
+        const issue = await this.departmentIssue(trx, departmentId);
+        if (issue) issues.push(issue);
+      }
+      if (departmentId === null && u.roles.some((r) => STAFF_ROLES.includes(r))) issues.push({ field: 'departmentId', code: 'DEPARTMENT_REQUIRED', message: '该用户有业务角色，须归属一个部门' });
+      if (issues.length > 0) throw new AppError('USER_INVALID', issues, refusal);
+      const updated = await trx
+        .updateTable('app_user')
+        .set({ display_name: displayName, department_id: departmentId, version: sql`version + 1`, updated_at: this.clock.now() })
+        .where('id', '=', userId)
+        .where('version', '=', patch.version)
+        .returningAll()
+        .executeTakeFirst();
+      if (!updated) throw new AppError('VERSION_CONFLICT');
+      await this.audit.record(trx, {
+        category: 'security', event: 'user.update', actor, result: 'success', objectType: 'user', objectId: userId,
+        details: { before: { displayName: u.display_name, departmentId: u.department_id }, after: { displayName, departmentId } },
+      });
       return this.view(updated, trx);
     });
   }
@@ -269,19 +414,33 @@ export class IdentityService {
     return password;
   }
 
-  async setStatus(userId: string, status: 'active' | 'disabled', actor: Actor): Promise<UserView> {
+  /** Disabling ends the account's sessions at once; the reason is kept in the audit log. */
+  async setStatus(userId: string, status: 'active' | 'disabled', reason: string, actor: Actor): Promise<UserView> {
     return this.db.transaction().execute(async (trx) => {
-      const target = await trx.selectFrom('app_user').select('roles').where('id', '=', userId).executeTakeFirst();
-      if (target?.roles.some((r) => ADMIN_ROLES.includes(r))) throw new AppError('FORBIDDEN', undefined, '管理员账户不能在此停用或启用');
-      const u = await trx.updateTable('app_user').set({ status, version: sql`version + 1`, updated_at: this.clock.now() }).where('id', '=', userId).returningAll().executeTakeFirst();
-      if (!u) throw new AppError('NOT_FOUND');
+      const target = await trx.selectFrom('app_user').select(['username', 'roles', 'status', 'department_id']).where('id', '=', userId).executeTakeFirst();
+      if (!target) throw new AppError('NOT_FOUND', undefined, '没有这个用户');
+      const verb = status === 'disabled' ? '停用' : '启用';
+      const refusal = `不能${verb}用户${target.username}`;
+      if (isAdmin(target.roles)) throw new AppError('FORBIDDEN', undefined, `${refusal}：管理员账户不能在此停用或启用，管理员之间互不代管账户（三员分立）`);
+      if (target.status === status) throw new AppError('USER_INVALID', [{ code: 'STATUS_UNCHANGED', message: `该用户已是${verb}状态` }], refusal);
+      if (status === 'active' && target.department_id) {
+        const d = await trx.selectFrom('department').select(['name', 'status']).where('id', '=', target.department_id).executeTakeFirst();
+        if (d?.status === 'disabled') throw new AppError('USER_INVALID', [{ code: 'DEPARTMENT_DISABLED', message: `所在部门「${d.name}」已停用：请先启用该部门，或把用户调到其他部门` }], refusal);
+      }
+      const u = await trx.updateTable('app_user').set({ status, version: sql`version + 1`, updated_at: this.clock.now() }).where('id', '=', userId).returningAll().executeTakeFirstOrThrow();
       if (status === 'disabled') await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();
-      await this.audit.record(trx, { category: 'security', event: status === 'disabled' ? 'user.disable' : 'user.enable', actor, result: 'success', objectType: 'user', objectId: userId });
+      await this.audit.record(trx, { category: 'security', event: status === 'disabled' ? 'user.disable' : 'user.enable', actor, result: 'success', reason, objectType: 'user', objectId: userId });
       return this.view(u, trx);
     });
   }
-
   // ---- sign-in ---------------------------------------------------------------------------
+
+  /** Accounts of a disabled department cannot sign in; an account without one (an administrator) can. */
+  private async departmentWorks(departmentId: string | null): Promise<boolean> {
+    if (departmentId === null) return true;
+    const d = await this.db.selectFrom('department').select('status').where('id', '=', departmentId).executeTakeFirst();
+    return d?.status === 'active';
+  }
 
   private actorFor(u: UserRow, ip: string | null, requestId: string | null): Actor {
     return { id: u.id, name: u.username, roles: u.roles, departmentId: u.department_id, ip, requestId };
@@ -319,10 +478,12 @@ export class IdentityService {
       await this.audit.recordAlone({ category: 'security', event: 'auth.login', actor, result: 'denied', reason: gate.reason, ...object, details: { source } });
       throw new AppError('INVALID_CREDENTIALS');
     }
-    const active = u?.status === 'active' ? u : undefined;
+    const departmentWorks = u ? await this.departmentWorks(u.department_id) : false;
+    const active = u?.status === 'active' && departmentWorks ? u : undefined;
     const ok = active ? await verifyPassword(active.password_hash, password) : await verifyPassword(await DUMMY_HASH, password).then(() => false);
     if (!active || !ok) {
-      await this.throttle.failure({ key, source, userId: u?.id ?? null, actor, reason: !u ? 'unknown user' : !active ? 'disabled' : 'wrong password' }, p, object);
+      const reason = !u ? 'unknown user' : u.status !== 'active' ? 'disabled' : !departmentWorks ? 'department disabled' : 'wrong password';
+      await this.throttle.failure({ key, source, userId: u?.id ?? null, actor, reason }, p, object);
       throw new AppError('INVALID_CREDENTIALS');
     }
     const token = randomBytes(32).toString('base64url');
@@ -371,7 +532,7 @@ export class IdentityService {
     const session = await this.db.selectFrom('user_session').selectAll().where('id_hash', '=', sm3Hex(token)).executeTakeFirst();
     if (!session) return null;
     const user = await this.db.selectFrom('app_user').selectAll().where('id', '=', session.user_id).executeTakeFirst();
-    if (!user || user.status !== 'active') return null;
+    if (!user || user.status !== 'active' || !(await this.departmentWorks(user.department_id))) return null;
     const p = await this.policy();
     const idle = (user.roles.some((r) => ADMIN_ROLES.includes(r)) ? p.adminIdleMinutes : p.userIdleMinutes) * MINUTE;
     const idleFor = now.getTime() - session.last_seen_at.getTime();
@@ -550,4 +711,24 @@ export class IdentityService {
       await this.audit.record(trx, { category: 'security', event: 'auth.logout', actor: this.actorFor(user, ip, requestId), result: 'success', objectType: 'user', objectId: user.id });
     });
   }
+
+  /**
+   * The account's own latest sign-in attempts (password and second-factor checks), so its owner
+   * notices one that was not theirs. Read from the audit log, where every attempt on a known
+   * account is recorded under its id; attempts with a name no account has stay out.
+   */
+  async recentSignIns(userId: string, limit = 10): Promise<SignInEventView[]> {
+    const { rows } = await this.audit.list({ category: 'security', event: 'auth.login', actorId: userId, limit, offset: 0 });
+    return rows.map((r) => ({ at: r.at.toISOString(), ip: r.ip, result: r.result, reason: r.result === 'success' ? null : (SIGN_IN_REASONS[r.reason ?? ''] ?? null) }));
+  }
 }
+
+/** The audit reasons of a refused sign-in (login-throttle.ts, login above), as the owner is told them. */
+const SIGN_IN_REASONS: Record<string, SignInEventView['reason']> = {
+  'wrong password': 'wrongPassword',
+  'wrong second factor': 'wrongSecondFactor',
+  locked: 'paused',
+  delayed: 'paused',
+  disabled: 'disabled',
+  'department disabled': 'disabled',
+};

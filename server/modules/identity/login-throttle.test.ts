@@ -91,7 +91,7 @@ describe(`sign-in locks per account and address, and the account's delay, on ${E
     const password = await submitter('wang.wu');
     await submitter('zhou.jiu');
     const disabledPassword = await submitter('zhao.liu');
-    const d = await admin.call('POST', `/api/v1/users/${(await p.identity.users()).find((u) => u.username === 'zhao.liu')?.id}/disable`, {});
+    const d = await admin.call('POST', `/api/v1/users/${(await p.identity.users()).find((u) => u.username === 'zhao.liu')?.id}/disable`, { reason: '离职' });
     assert.equal(d.statusCode, 200, d.body);
 
     const answers: { cause: string; status: number; type: unknown; body: string }[] = [];

@@ -86,6 +86,17 @@ describe(`signed requests from system accounts on ${ENGINE}`, () => {
     assert.equal(r.statusCode, 413);
   });
 
+  it('a disabled department’s systems are refused until it is enabled again', async () => {
+    const actor = { id: 'setup', name: 'setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
+    const department = (await p.signed.list()).find((a) => a.appKey === appKey)?.departmentId as string;
+    await p.identity.setDepartmentStatus(department, 'disabled', '机构改革，职责划入市场监管局', actor);
+    const refused = await call({});
+    assert.equal(refused.statusCode, 401);
+    assert.equal((await p.audit.list({ event: 'auth.signed_request', limit: 1, offset: 0 })).rows[0]?.reason, 'department disabled');
+    await p.identity.setDepartmentStatus(department, 'active', '撤销停用', actor);
+    assert.equal((await call({})).statusCode, 200);
+  });
+
   it('denied signatures are audited', async () => {
     const denied = await p.audit.list({ event: 'auth.signed_request', limit: 50, offset: 0 });
     assert.ok(denied.total >= 5);

@@ -48,9 +48,9 @@ export class SignedRequests {
     const appKey = `xy_${randomBytes(9).toString('base64url')}`;
     const secret = randomBytes(32).toString('base64url');
     await this.db.transaction().execute(async (trx) => {
-      if (!(await trx.selectFrom('department').select('id').where('id', '=', input.departmentId).executeTakeFirst())) {
-        throw new AppError('USER_INVALID', [{ code: 'DEPARTMENT_UNKNOWN', message: '部门不存在' }]);
-      }
+      const department = await trx.selectFrom('department').select(['name', 'status']).where('id', '=', input.departmentId).executeTakeFirst();
+      if (!department) throw new AppError('USER_INVALID', [{ code: 'DEPARTMENT_UNKNOWN', message: '所选的部门不存在' }], '不能新增系统账号');
+      if (department.status !== 'active') throw new AppError('USER_INVALID', [{ code: 'DEPARTMENT_DISABLED', message: `部门「${department.name}」已停用` }], '不能新增系统账号');
       await trx.insertInto('system_account').values({ app_key: appKey, name: normalizeName(input.name), department_id: input.departmentId, roles: ['system'], secret_enc: this.cipher.encrypt(secret) }).execute();
       await this.audit.record(trx, { category: 'security', event: 'system_account.create', actor, result: 'success', objectType: 'systemAccount', objectId: appKey, details: { name: input.name, departmentId: input.departmentId } });
     });
@@ -78,6 +78,9 @@ export class SignedRequests {
     };
     const account = await this.db.selectFrom('system_account').selectAll().where('app_key', '=', h.appKey).executeTakeFirst();
     if (!account || account.status !== 'active') return deny('unknown or disabled app key');
+    // A disabled department's systems stop with its people (IdentityService.setDepartmentStatus).
+    const department = await this.db.selectFrom('department').select('status').where('id', '=', account.department_id).executeTakeFirst();
+    if (department?.status !== 'active') return deny('department disabled');
     const ts = Number(h.timestamp);
     if (!/^\d{9,11}$/.test(h.timestamp) || Math.abs(this.clock.now().getTime() - ts * 1000) > REPLAY_WINDOW_MS) return deny('timestamp outside the 5-minute window');
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(h.nonce)) return deny('malformed nonce');
