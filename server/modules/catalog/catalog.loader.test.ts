@@ -73,6 +73,24 @@ describe('catalog loading', () => {
     assert.match(unknown.problems[0]?.message ?? '', /NO-SUCH-LAW.*不在legal-instruments.yaml中/);
   });
 
+  it('refuses an instrument replaced by one the catalog does not have, by itself, or while said to be in force', () => {
+    const replaced = (edit: (i: Record<string, unknown>) => void) =>
+      readCatalog(catalogWith((d) => {
+        const file = path.join(d, 'legal-instruments.yaml');
+        const list = parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>[];
+        const first = list.find((i) => i.status === undefined && i.replacedBy === undefined) as Record<string, unknown>;
+        edit(first);
+        fs.writeFileSync(file, stringify(list));
+      })).problems;
+    const unknown = replaced((i) => Object.assign(i, { status: 'repealed', replacedBy: 'NO-SUCH-LAW' }));
+    assert.equal(unknown.length, 1, JSON.stringify(unknown));
+    assert.equal(unknown[0]?.file, 'legal-instruments.yaml');
+    assert.match(unknown[0]?.path ?? '', /\.replacedBy$/);
+    assert.match(unknown[0]?.message ?? '', /NO-SUCH-LAW.*不在legal-instruments.yaml中/);
+    assert.match(replaced((i) => Object.assign(i, { status: 'amended', replacedBy: i.code }))[0]?.message ?? '', /不能是它自己/);
+    assert.match(replaced((i) => Object.assign(i, { replacedBy: 'LAW-ADMIN-PENALTY-2021' }))[0]?.message ?? '', /status.*amended.*repealed/);
+  });
+
   it('refuses a measure without legal basis and one triggered by an unknown list', () => {
     const dir = catalogWith((d) => {
       const file = path.join(d, 'measures.yaml');

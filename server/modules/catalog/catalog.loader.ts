@@ -216,6 +216,16 @@ function crossCheck(b: CatalogBundle, problems: CatalogProblem[]): void {
   for (const { value: l, file } of b.listTypes) checkBasis(file, l.code, l.basis);
   for (const { value: p, file } of b.periodRules) checkBasis(file, p.code, p.basis);
   for (const { value: t, file } of b.timeLimits) checkBasis(file, t.code, t.basis);
+  // 政策法规 links an amended or repealed instrument to the one that replaced it: that one must exist.
+  for (const { value: i, file } of b.legalInstruments) {
+    if (i.replacedBy === undefined) continue;
+    const at = `${i.code}.replacedBy`;
+    if (i.replacedBy === i.code) problems.push({ file, path: at, message: `「${i.code}」的replacedBy不能是它自己` });
+    else if (!instruments.has(i.replacedBy)) problems.push({ file, path: at, message: `「${i.code}」的replacedBy「${i.replacedBy}」不在legal-instruments.yaml中` });
+    if (i.status !== 'amended' && i.status !== 'repealed') {
+      problems.push({ file, path: at, message: `「${i.code}」写了replacedBy（被另一文件取代），status须为amended（已修改）或repealed（已废止），实际${i.status === undefined ? '未填（即现行有效）' : `为${i.status}`}` });
+    }
+  }
 
   duplicates(b.legalInstruments, (v) => v.code, '法律依据', problems);
   duplicates(b.codeTables, (v) => v.code, '代码表', problems);

@@ -6,7 +6,7 @@
  */
 import { classificationOfDisclosure } from '../../../common/classification.js';
 import type { LegalInstrument } from './catalog.schema.js';
-import type { Versioned } from './catalog.service.js';
+import type { ItemReview, Versioned } from './catalog.service.js';
 
 type BasisRef = { instrument: string; article?: string; verification?: 'verified' | 'recalled'; note?: string };
 
@@ -35,5 +35,19 @@ export function entryPresenter(instrument: (code: string) => LegalInstrument | u
     // An information item states how its records may be disclosed: that is their classification.
     const classification = typeof content.disclosure === 'string' ? { recordClassification: classificationOfDisclosure(content.disclosure as 'public') } : {};
     return { code: String(content.code ?? ''), version: e.version, loadedAt: e.loadedAt.toISOString(), sourceFile: e.sourceFile, content, ...classification, ...(basis ? { basis } : {}) };
+  };
+}
+
+/**
+ * An item's review setting as staff see it: the result, the catalog file's default with its source
+ * (catalog/…), and the credit office's setting with who made it, when and why.
+ */
+export function reviewPresenter(r: ItemReview) {
+  return {
+    itemCode: r.itemCode,
+    itemName: r.itemName,
+    review: r.review,
+    default: { review: r.default.review, sourceFile: `catalog/${r.default.sourceFile}`, version: r.default.version },
+    setting: r.setting ? { review: r.setting.review, reason: r.setting.reason, by: r.setting.by, at: r.setting.at.toISOString() } : null,
   };
 }

@@ -1,11 +1,18 @@
-/** The only code touching catalog_entry, calendar_* and region. */
-import { sql, type Kysely, type Transaction } from 'kysely';
+/** The only code touching catalog_entry, calendar_*, region and info_item_review. */
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { addCalendarDays } from '../../platform/calendar/working-calendar.js';
 import { canonical } from '../../platform/canonical-json.js';
 import { sm3Hex } from '../../platform/crypto/index.js';
 import type { CatalogBundle, Region } from './catalog.loader.js';
 import type { HolidayYear } from './catalog.schema.js';
 import type { CatalogKind, CatalogTables } from './catalog.tables.js';
+
+/** Two-key advisory lock space for review settings (the second key: the item). */
+const REVIEW_SETTING_LOCK = 73800;
+
+/** One review setting as kept (info_item_review without its row number). */
+export type ReviewSettingRow = Omit<Selectable<CatalogTables['info_item_review']>, 'id'>;
+const REVIEW_SETTING_COLUMNS = ['item_code', 'review', 'reason', 'set_by', 'set_by_name', 'set_by_display', 'set_at'] as const;
 
 export interface EntryRow {
   kind: CatalogKind;
@@ -127,6 +134,57 @@ export class CatalogRepo {
 
   async calendarDays(): Promise<{ day: string; kind: 'off' | 'work'; holiday: string }[]> {
     return this.db.selectFrom('calendar_day').select(['day', 'kind', 'holiday']).orderBy('day').execute();
+  }
+
+  /** Each item's latest review setting by the credit office (items never set have none). */
+  async reviewSettings(): Promise<ReviewSettingRow[]> {
+    return this.db
+      .selectFrom('info_item_review')
+      .distinctOn('item_code')
+      .select(REVIEW_SETTING_COLUMNS)
+      .orderBy('item_code')
+      .orderBy('set_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+  }
+
+  /** The item's setting in force at `at`: the latest made by then. */
+  async reviewSettingAt(itemCode: string, at: Date): Promise<boolean | undefined> {
+    const r = await this.db
+      .selectFrom('info_item_review')
+      .select('review')
+      .where('item_code', '=', itemCode)
+      .where('set_at', '<=', at)
+      .orderBy('set_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r?.review;
+  }
+
+  /**
+   * Adds a setting after `decide` has seen the item's latest one, both under a lock so two officers
+   * switching the same item at once decide in turn; `decide` throws to refuse (nothing is written) and
+   * joins the transaction (the audit row).
+   */
+  async addReviewSetting(
+    itemCode: string,
+    decide: (trx: Transaction<CatalogTables>, latest: ReviewSettingRow | undefined) => Promise<Omit<ReviewSettingRow, 'item_code'>>,
+  ): Promise<ReviewSettingRow> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${REVIEW_SETTING_LOCK}, hashtext(${itemCode}))`.execute(trx);
+      const latest = await trx
+        .selectFrom('info_item_review')
+        .select(REVIEW_SETTING_COLUMNS)
+        .where('item_code', '=', itemCode)
+        .orderBy('set_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      const row = { ...(await decide(trx, latest)), item_code: itemCode };
+      await trx.insertInto('info_item_review').values(row).execute();
+      return row;
+    });
   }
 
   async replaceRegions(regions: Region[]): Promise<void> {

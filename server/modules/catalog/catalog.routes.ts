@@ -5,14 +5,16 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ItemReviewView, ReviewSettingsView } from '../../../common/catalog-api.js';
 import { cacheControlFor } from '../../../common/classification.js';
+import { holdsIdNumber } from '../../../common/identifiers/index.js';
 import { MAX_SPAN_DAYS } from '../../platform/calendar/working-calendar.js';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses, realDate } from '../../platform/http-schemas.js';
 import { holidayYearProblems } from './catalog.loader.js';
 import { holidayYear } from './catalog.schema.js';
 import { actorOf, type AuditLog } from '../audit/index.js';
-import { entryPresenter } from './catalog.presenter.js';
+import { entryPresenter, reviewPresenter } from './catalog.presenter.js';
 import type { CatalogService, Versioned } from './catalog.service.js';
 import type { CatalogKind } from './catalog.tables.js';
 
@@ -42,6 +44,14 @@ const entryView = z.object({
   recordClassification: z.enum(['public', 'governmentShared', 'authorizedQuery', 'restrictedPersonal']).optional().describe('该信息项下记录的分级'),
   basis: z.array(basisView).optional(),
 });
+
+const itemReviewView = z.object({
+  itemCode: z.string(),
+  itemName: z.string(),
+  review: z.boolean().describe('此时提交的批次是否须经审核员审核'),
+  default: z.object({ review: z.boolean(), sourceFile: z.string(), version: z.number().int() }).describe('目录文件中的默认值及其来源'),
+  setting: z.object({ review: z.boolean(), reason: z.string(), by: z.string(), at: z.string() }).nullable().describe('信用办的设置（覆盖默认值）；未设置时为null'),
+}) satisfies z.ZodType<ItemReviewView>;
 
 const KINDS = {
   'info-items': 'infoItem',
@@ -97,6 +107,56 @@ export function catalogRoutes(catalog: CatalogService, audit: AuditLog): Fastify
         },
       );
     }
+
+    // Review per item: the business roles see the setting (administrators stay out of business data,
+    // 三员分立); only the credit office changes it.
+    app.get(
+      '/api/v1/catalog/review-settings',
+      {
+        config: { policy: { roles: ['creditOffice', 'submitter', 'reviewer', 'implementer'] } },
+        schema: {
+          tags: ['catalog'],
+          summary: '各信息项是否须经审核：目录默认值、信用办的设置及生效结果',
+          response: { 200: z.object({ canChange: z.boolean(), items: z.array(itemReviewView) }) satisfies z.ZodType<ReviewSettingsView>, ...errorResponses },
+        },
+      },
+      async (req) => ({ canChange: req.principal?.roles.includes('creditOffice') === true, items: (await catalog.reviewSettings()).map(reviewPresenter) }),
+    );
+
+    app.put(
+      '/api/v1/catalog/info-items/:code/review',
+      {
+        config: { policy: { roles: ['creditOffice'] } },
+        schema: {
+          tags: ['catalog'],
+          summary: '开启或关闭信息项的审核（信用办；此后提交的批次生效，已在等待审核的批次仍须审核）',
+          params: z.object({ code: z.string().max(64) }),
+          body: z.object({
+            review: z.boolean(),
+            reason: z
+              .string()
+              .trim()
+              .min(2, '请填写更改理由（至少2个字）')
+              .max(500, '更改理由最多500个字')
+              // The audit log refuses an ID number in clear (a 500): a reason with one is refused first, saying why.
+              .refine((r) => !holdsIdNumber(r), '更改理由会记入审计日志，不能写身份证号码，请改写')
+              .describe('更改理由'),
+          }),
+          response: { 200: itemReviewView, ...errorResponses },
+        },
+      },
+      async (req) => {
+        const actor = actorOf(req);
+        const display = actor.displayName && actor.displayName !== actor.name ? `${actor.displayName}（${actor.name}）` : actor.name;
+        const changed = await catalog.setReview(req.params.code, req.body.review, req.body.reason, { id: actor.id, name: actor.name, display }, (trx, change) =>
+          audit.record(trx, {
+            category: 'business', event: 'catalog.review.set', actor, result: 'success', objectType: 'infoItem', objectId: req.params.code, reason: req.body.reason,
+            details: { review: change.review, previous: change.previous, default: change.defaultReview },
+          }).then(() => undefined),
+        );
+        return reviewPresenter(changed);
+      },
+    );
 
     app.get(
       '/api/v1/calendar/years',

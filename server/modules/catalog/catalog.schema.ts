@@ -26,6 +26,10 @@ export const legalInstrument = z.strictObject({
   effectiveDate: isoDate,
   verification,
   note: z.string().optional(),
+  /** 时效性 as the portal's 政策法规 shows it: absent means 现行有效 (inForce). */
+  status: z.enum(['inForce', 'amended', 'repealed']).optional(),
+  /** The instrument that amended or repealed this one (its effective date is the day this one stopped). */
+  replacedBy: z.string().optional(),
 });
 
 export const codeTable = z.strictObject({
@@ -109,7 +113,10 @@ export const infoItem = z.strictObject({
   decisionDateField: z.string(),
   /** The field holding the data-source unit's USCC: it must be the submitting department's own code. */
   providerCodeField: z.string().optional(),
-  /** Records wait for the department's reviewer (审核员) before publication. */
+  /**
+   * Records wait for the department's reviewer (审核员) before publication. The default: the credit
+   * office's setting in the console overrides it (info_item_review, CatalogService.reviewRequired).
+   */
   review: z.boolean().optional(),
   /**
    * How a record's severity follows from its content; the first rule that matches decides, else

@@ -5,10 +5,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { WorkingCalendar, type DayKind } from '../../platform/calendar/working-calendar.js';
+import { systemClock, type Clock } from '../../platform/clock.js';
 import { sm3Hex } from '../../platform/crypto/index.js';
 import { getSetting, putSetting, type SettingsTables } from '../../platform/db/settings.js';
+import { AppError } from '../../platform/errors.js';
 import { CATALOG_DIR, CatalogInvalidError, readCatalog, type Region } from './catalog.loader.js';
-import { CatalogRepo, type EntryRow } from './catalog.repo.js';
+import { CatalogRepo, type EntryRow, type ReviewSettingRow } from './catalog.repo.js';
 import type { CodeTable, HolidayYear, InfoItem, LegalInstrument, ListType, Measure, PeriodRule, TimeLimit } from './catalog.schema.js';
 import type { CatalogKind, CatalogTables } from './catalog.tables.js';
 
@@ -27,6 +29,28 @@ interface Current {
   periodRule: Map<string, Versioned<PeriodRule>>;
   timeLimit: Map<string, Versioned<TimeLimit>>;
   codeTable: Map<string, Versioned<CodeTable>>;
+}
+
+/**
+ * Whether an item's records wait for review (审核): the catalog file's `review:` is the default, the
+ * credit office's latest setting, when there is one, overrides it.
+ */
+export interface ItemReview {
+  itemCode: string;
+  itemName: string;
+  /** What a batch submitted now gets. */
+  review: boolean;
+  /** The catalog file's value and where it comes from. */
+  default: { review: boolean; sourceFile: string; version: number };
+  /** The credit office's latest setting, if any. */
+  setting: { review: boolean; reason: string; by: string; at: Date } | null;
+}
+
+/** Who changes a setting, as business records show them (and the audit log names them). */
+export interface SettingAuthor {
+  id: string;
+  name: string;
+  display: string;
 }
 
 export interface HolidayYearInfo {
@@ -52,15 +76,16 @@ export class CatalogService {
   private constructor(
     db: Kysely<CatalogTables>,
     private readonly log: Logger,
+    private readonly clock: Clock,
   ) {
     this.repo = new CatalogRepo(db);
   }
 
   /** Loads catalog/ into the database (refusing an invalid catalog) and builds the in-memory views. */
-  static async start(db: Kysely<CatalogTables & SettingsTables>, log: Logger, dir = CATALOG_DIR): Promise<CatalogService> {
+  static async start(db: Kysely<CatalogTables & SettingsTables>, log: Logger, dir = CATALOG_DIR, clock: Clock = systemClock): Promise<CatalogService> {
     const { bundle, problems } = readCatalog(dir);
     if (problems.length > 0) throw new CatalogInvalidError(problems);
-    const s = new CatalogService(db, log);
+    const s = new CatalogService(db, log, clock);
     const { added, changed, retired } = await s.repo.sync(bundle);
     if (added + changed + retired > 0) log.info({ added, changed, retired }, 'catalog entries versioned');
     // A year's file is applied when it is new or changed, so a correction made through the API
@@ -144,6 +169,61 @@ export class CatalogService {
     return (await this.repo.versions(kind, code)).map((r) => toVersioned<unknown>(r));
   }
 
+  // ---- review (审核) per information item ---------------------------------------------------
+
+  /**
+   * Whether a batch of the item created at `createdAt` waits for review: the credit office's latest
+   * setting made by then, else the catalog file's `review:`. Read from the database, so a change made
+   * through another process counts too; keyed on the batch's creation, so every chunk of a batch and
+   * its end agree even when the setting changes while it imports ("from the next batch on").
+   */
+  async reviewRequired(itemCode: string, createdAt: Date): Promise<boolean> {
+    return (await this.repo.reviewSettingAt(itemCode, createdAt)) ?? this.current.infoItem.get(itemCode)?.content.review === true;
+  }
+
+  /** Every information item in force with its review default, the credit office's setting and the result. */
+  async reviewSettings(): Promise<ItemReview[]> {
+    const settings = new Map((await this.repo.reviewSettings()).map((r) => [r.item_code, r]));
+    return this.list('infoItem').map((item) => this.itemReview(item, settings.get(item.content.code)));
+  }
+
+  /**
+   * The credit office switches review on or off for the item, with a reason; `alongside` writes the
+   * audit row in the same transaction. Setting what is already in force is refused (409): the caller
+   * saw an older state, someone else changed it meanwhile.
+   */
+  async setReview(
+    itemCode: string,
+    review: boolean,
+    reason: string,
+    by: SettingAuthor,
+    alongside: (trx: Transaction<CatalogTables>, change: { previous: boolean; review: boolean; defaultReview: boolean }) => Promise<void>,
+  ): Promise<ItemReview> {
+    const item = this.current.infoItem.get(itemCode);
+    if (!item) throw new AppError('NOT_FOUND', { itemCode }, `信息目录中没有代码为「${itemCode}」的信息项`);
+    const row = await this.repo.addReviewSetting(itemCode, async (trx, latest) => {
+      const before = this.itemReview(item, latest);
+      if (before.review === review) {
+        const since = before.setting ? `${before.setting.by}于${chinaTime(before.setting.at)}设置` : `目录文件catalog/${before.default.sourceFile}的默认值`;
+        throw new AppError('VERSION_CONFLICT', { itemCode, review }, `「${item.content.name}」(${itemCode})已是${review ? '需审核' : '无需审核'}（${since}），未作更改：页面显示的状态可能已过时，请刷新后查看`);
+      }
+      await alongside(trx, { previous: before.review, review, defaultReview: before.default.review });
+      return { review, reason, set_by: by.id, set_by_name: by.name, set_by_display: by.display, set_at: this.clock.now() };
+    });
+    return this.itemReview(item, row);
+  }
+
+  private itemReview(item: Versioned<InfoItem>, setting: ReviewSettingRow | undefined): ItemReview {
+    const defaultReview = item.content.review === true;
+    return {
+      itemCode: item.content.code,
+      itemName: item.content.name,
+      review: setting?.review ?? defaultReview,
+      default: { review: defaultReview, sourceFile: item.sourceFile, version: item.version },
+      setting: setting ? { review: setting.review, reason: setting.reason, by: setting.set_by_display, at: setting.set_at } : null,
+    };
+  }
+
   /** Invariant 1: a record is accepted only under an item in force on its decision date. */
   infoItemInForce(code: string, decisionDate: string): Versioned<InfoItem> | undefined {
     const item = this.current.infoItem.get(code);
@@ -165,4 +245,9 @@ export class CatalogService {
           (r.appliesToDecisionsBefore === undefined || decisionDate < r.appliesToDecisionsBefore),
       );
   }
+}
+
+/** A moment as people in China read it: 2026-12-02 10:05. */
+function chinaTime(d: Date): string {
+  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }

@@ -23,4 +23,15 @@ export interface CatalogTables {
   };
   calendar_day: { day: string; year: number; kind: 'off' | 'work'; holiday: string };
   region: { code: string; name: string; level: string; parent: string | null };
+  /** The credit office's review settings per information item, only ever added to (migration 0014). */
+  info_item_review: {
+    id: Generated<number>;
+    item_code: string;
+    review: boolean;
+    reason: string;
+    set_by: string;
+    set_by_name: string;
+    set_by_display: string;
+    set_at: Date;
+  };
 }
