@@ -1,8 +1,9 @@
 /**
  * Collection (归集) in a real browser (playwright-core driving Debian's chromium): a department's
- * submitter signs in with a forced password change and TOTP enrolment, uploads a CSV of three
+ * submitter signs in with a forced password change and TOTP enrolment, is refused a PDF dropped on
+ * the drop zone, chooses from the keyboard and uploads a CSV of three
  * penalty rows of which one is invalid, sees 接受 2 / 拒绝 1 with the rejected row's reason, corrects
- * the row in the downloaded error workbook and uploads that workbook (接受 1, no duplicate), is
+ * the row in the downloaded error workbook and drags that workbook in (接受 1, no duplicate), is
  * refused an oversized file before it is sent, and finds the batch under 报送批次 and its own 归集质量 (also on a phone-sized screen); the credit
  * office sees the department's grant under 报送目录 and the month's 归集质量 (numbers, rejection
  * reason, overdue records, the gap; also on a phone). The department, users and grant are set up
@@ -14,7 +15,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import type { Actor } from '../server/modules/audit/index.js';
 import { makeUscc, penaltyRow } from '../test/fixtures.js';
 import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser } from './browser.js';
@@ -30,6 +31,18 @@ function penaltyCsv(): string {
   const columns = Object.keys(rows[0] as Record<string, string>);
   const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   return `${columns.join(',')}\r\n${rows.map((r) => columns.map((c) => q(r[c] ?? '')).join(',')).join('\r\n')}\r\n`;
+}
+
+/** Drops a file on an element as a browser does when one is dragged from the desktop. */
+async function dropFile(target: Locator, name: string, type: string, content: Buffer): Promise<void> {
+  const dataTransfer = await target.page().evaluateHandle(({ name, type, base64 }) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], name, { type }));
+    return transfer;
+  }, { name, type, base64: content.toString('base64') });
+  await target.dispatchEvent('dragover', { dataTransfer });
+  await target.dispatchEvent('drop', { dataTransfer });
 }
 
 describe(`collection console in a real browser on ${ENGINE}`, () => {
@@ -73,7 +86,17 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     await page.getByRole('menuitem', { name: '数据报送' }).click();
     // The department's only granted item is chosen already, shown by name and code.
     await page.getByText('行政处罚信息（CF）').waitFor();
-    await page.getByTestId('upload-input').setInputFiles({ name: '处罚信息.csv', mimeType: 'text/csv', buffer: Buffer.from(penaltyCsv(), 'utf8') });
+    // The drop zone: a file the importer cannot read, dropped on it, is refused by name before anything is sent.
+    const dropZone = page.getByRole('button', { name: /点击选择文件，或将文件拖到此处/ });
+    await dropFile(dropZone, '说明.pdf', 'application/pdf', Buffer.from('%PDF-1.4'));
+    assert.match(await page.getByTestId('upload-error').innerText(), /文件类型不支持[\s\S]*「说明\.pdf」不是 XLSX 工作簿或 CSV 文件/);
+    assert.equal(await page.getByTestId('upload-submit').isDisabled(), true, 'nothing chosen, nothing to send');
+    // From the keyboard: Enter on the drop zone opens the file dialog; the chosen file is shown by name.
+    await dropZone.focus();
+    const chooser = page.waitForEvent('filechooser');
+    await page.keyboard.press('Enter');
+    await (await chooser).setFiles({ name: '处罚信息.csv', mimeType: 'text/csv', buffer: Buffer.from(penaltyCsv(), 'utf8') });
+    await page.locator('.ant-upload-list').getByText('处罚信息.csv').waitFor();
     await page.getByTestId('upload-submit').click();
 
     const result = page.getByTestId('upload-result');
@@ -102,7 +125,10 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     const header = (sheet.getRow(1).values as unknown[]).map(String);
     sheet.getRow(2).getCell(header.indexOf('处罚决定日期')).value = '2026-02-28';
     const corrected = Buffer.from(await book.xlsx.writeBuffer());
-    await page.getByTestId('upload-input').setInputFiles({ name: '处罚信息-改正.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: corrected });
+    // Dragged onto the drop zone this time: it replaces the file chosen before.
+    await dropFile(dropZone, '处罚信息-改正.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', corrected);
+    await page.locator('.ant-upload-list').getByText('处罚信息-改正.xlsx').waitFor();
+    assert.equal(await page.locator('.ant-upload-list').getByText('处罚信息.csv').count(), 0, 'one file at a time');
     await page.getByTestId('upload-submit').click();
     await result.getByText('处罚信息-改正.xlsx').waitFor({ timeout: 30_000 });
     await result.getByTestId('count-accepted').waitFor({ timeout: 30_000 });
@@ -182,32 +208,37 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     const page = await context.newPage();
     await firstSignIn(page, base, 'wang.wu', passwords.creditOffice);
     await page.getByRole('menuitem', { name: '报送目录' }).click();
-    await page.getByLabel('部门').click();
-    await page.getByTitle(DEPT_NAME).click();
-    const granted = page.getByRole('checkbox', { name: '行政处罚信息（CF）' });
-    await granted.waitFor();
-    await page.waitForFunction(() => (document.querySelector('input[type=checkbox][value=CF]') as HTMLInputElement | null)?.checked === true);
+    // The grants matrix: a row per department, a checkbox per item.
+    const cell = (code: string, name: string) => page.getByRole('checkbox', { name: `${DEPT_NAME}可报送${name}（${code}）` });
+    await cell('CF', '行政处罚信息').waitFor();
+    assert.equal(await cell('CF', '行政处罚信息').isChecked(), true);
     assert.equal(await page.getByTestId('grants-save').isDisabled(), true, 'nothing to save yet');
-    // Grant 行政许可 too, through the page.
-    await page.getByRole('checkbox', { name: '行政许可信息（XK）' }).check();
-    await page.getByTestId('grants-save').click();
-    await page.getByText('报送目录已保存（已记入审计日志）').waitFor();
-    assert.deepEqual((await p.collection.grants(departmentId)).sort(), ['CF', 'XK']);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'collection-grants.png'), fullPage: true });
-    // Taking an item away is asked once more, by name; going back changes nothing.
-    await page.getByRole('checkbox', { name: '行政许可信息（XK）' }).uncheck();
-    await page.getByTestId('grants-save').click();
-    const ask = page.getByRole('dialog').filter({ hasText: '取消授权？' });
-    await ask.getByText('该部门将不能再报送：行政许可信息。').waitFor();
     // A click during the dialog's opening animation can leave antd's modal mask stuck on a busy
     // machine (the leave animation never ends): click once it has opened, go on once it has gone.
     const settled = () => page.waitForFunction(() => !document.querySelector('.ant-zoom-appear, .ant-zoom-enter, .ant-zoom-leave, .ant-fade-appear, .ant-fade-enter, .ant-fade-leave'));
+    // Grant 行政许可 too, through the page; the change is listed for confirmation first.
+    await cell('XK', '行政许可信息').check();
+    await page.getByTestId('grants-save').click();
+    const confirm = page.getByRole('dialog').filter({ hasText: '保存报送目录的变更？' });
+    await confirm.getByText(`${DEPT_NAME}：开通行政许可信息（XK）`).waitFor();
+    await settled();
+    await confirm.getByRole('button', { name: '确认保存' }).click();
+    await page.getByText('报送目录已保存（已记入审计日志）').waitFor();
+    assert.deepEqual((await p.collection.grants(departmentId)).sort(), ['CF', 'XK']);
+    await settled();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'collection-grants.png'), fullPage: true });
+    // Taking an item away is asked once more, by name; going back changes nothing.
+    await cell('XK', '行政许可信息').uncheck();
+    await page.getByTestId('grants-save').click();
+    const ask = page.getByRole('dialog').filter({ hasText: '保存报送目录的变更？' });
+    await ask.getByText(`${DEPT_NAME}：取消行政许可信息（XK）`).waitFor();
+    await ask.getByText('取消后，该部门不能再报送这些信息项').waitFor();
     await settled();
     await ask.getByRole('button', { name: /^返\s*回$/ }).click();
     await ask.waitFor({ state: 'hidden' });
     await settled();
     assert.deepEqual((await p.collection.grants(departmentId)).sort(), ['CF', 'XK'], 'nothing saved');
-    await page.getByRole('checkbox', { name: '行政许可信息（XK）' }).check();
+    await cell('XK', '行政许可信息').check();
 
     // 归集质量 of this month (the default): the department's row, the rejection reason, the records
     // submitted long after their decision (2026-06-15), and XK, granted above but not submitted.

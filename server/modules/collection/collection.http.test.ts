@@ -242,8 +242,8 @@ describe(`collection: files and API batches on ${ENGINE}`, () => {
     const person = String(sheet?.getRow(2).getCell(2).value);
     assert.match(person, /「2026-02-30」不是有效日期/);
     assert.doesNotMatch(person, /值：2026-02-30/, 'the reason quotes the value already');
-    assert.match(person, /本行的个人信息已以\*号遮盖，改正时请填写完整的原始信息/);
-    assert.doesNotMatch(String(sheet?.getRow(3).getCell(2).value), /个人信息已以/, 'an organization’s row has nothing masked');
+    assert.match(person, /本行的个人信息以\*号遮盖。遮盖的内容不必改动，原样上传时平台按原文件填回；如要更正这些信息，请填写完整的原始信息/);
+    assert.doesNotMatch(String(sheet?.getRow(3).getCell(2).value), /个人信息/, 'an organization’s row has nothing masked');
     const repeats = book.worksheets[1];
     assert.equal(repeats?.rowCount, 2, 'the repeat, on its own sheet');
     for (const s of [sheet, repeats]) {

@@ -129,6 +129,23 @@ export class CollectionRepo {
       .execute();
   }
 
+  /** Rejected rows of a batch as its error workbook shows them (masked), by row number. */
+  async rejectedRows(batchId: string, rowNumbers: readonly number[]): Promise<Map<number, Record<string, string>>> {
+    const out = new Map<number, Record<string, string>>();
+    for (let i = 0; i < rowNumbers.length; i += 1000) {
+      const page = rowNumbers.slice(i, i + 1000);
+      const rows = await this.db
+        .selectFrom('import_row_issue')
+        .select(['row_number', 'row_data'])
+        .where('batch_id', '=', batchId)
+        .where('kind', '=', 'rejected')
+        .where('row_number', 'in', page)
+        .execute();
+      for (const r of rows) if (r.row_data) out.set(r.row_number, r.row_data as Record<string, string>);
+    }
+    return out;
+  }
+
   // ---- quality ------------------------------------------------------------------------------
 
   async batchTotals(q: QualityFilter): Promise<{ department_id: string; item_code: string; batches: number; submitted: number; accepted: number; rejected: number }[]> {

@@ -9,6 +9,7 @@ import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provid
 import { PassThrough, type Readable } from 'node:stream';
 import { z } from 'zod';
 import type { BatchView, QualityReport, RowIssue } from '../../../common/collection-api.js';
+import { holdsIdNumber } from '../../../common/identifiers/index.js';
 import { findUnsafeCharacter, limitText, normalizeName, revealUnsafe, unsafeReason } from '../../../common/text.js';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
@@ -435,7 +436,11 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
           tags: ['collection'],
           summary: '撤销本部门报送的记录（决定被撤销、变更或确认无效）：立即停止公示',
           params: idParams,
-          body: z.object({ reason: z.string().min(1).max(500) }),
+          body: z.object({
+            reason: z.string().trim().min(1, '撤销须说明理由').max(500, '撤销理由最多500个字')
+              // The reason is kept in the audit log, which refuses ID numbers: said here, not as a 500.
+              .refine((r) => !holdsIdNumber(r), '撤销理由中不能写身份证号码（理由记入审计日志）：请用当事人名称或决定文书号指代'),
+          }),
           response: { 204: z.null(), ...errorResponses },
         },
       },
@@ -452,7 +457,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       '/api/v1/collection/batches/:id/errors.xlsx',
       {
         config: reader,
-        schema: { tags: ['collection'], summary: '下载错误报告（XLSX：原行、行号和错误说明，个人信息已脱敏）', params: idParams, produces: [XLSX] },
+        schema: { tags: ['collection'], summary: '下载错误报告（XLSX：原行、行号和错误说明，个人信息已脱敏；文件批次每行带签名的来源引用，改正后原样上传时未改动的遮盖值按原文件填回）', params: idParams, produces: [XLSX] },
       },
       async (req, reply) => {
         const b = await visibleBatch(req, req.params.id);

@@ -24,7 +24,8 @@ import type { SubjectsService } from '../subjects/index.js';
 import { CollectionRepo, type BatchRow, type ChunkProgress } from './collection.repo.js';
 import type { CollectionTables } from './collection.tables.js';
 import { writeErrorReport, type RejectedRow } from './error-report.js';
-import { mapHeaders, rowToFields } from './headers.js';
+import { mapHeaders, rowToFields, sourceRefColumn } from './headers.js';
+import { MaskedCellFiller, SourceRefs, type OriginRow } from './source-refs.js';
 import { publicityOf } from './publicity.js';
 import { buildQuality, monthRange, type QualityReport } from './quality.js';
 import { countRows, FileProblem, MAX_COLUMNS, openCsv, readHead, sniff, type Row, type RowSource } from './sources.js';
@@ -51,6 +52,8 @@ export interface CollectionDeps {
   log: Logger;
   maxFileBytes: number;
   chunkSize?: number;
+  /** Signs the error workbook's references to the rows' origins (a key derived from the platform's key material). */
+  sourceRefKey: Buffer;
 }
 
 export interface Submitter {
@@ -58,14 +61,24 @@ export interface Submitter {
   departmentId: string;
 }
 
-type Chunk = { rowNumber: number; fields: Record<string, string>; notes?: string[] | undefined }[];
+type Chunk = {
+  rowNumber: number;
+  fields: Record<string, string>;
+  notes?: string[] | undefined;
+  /** Problems found before validation (the row's 来源引用), which refuse the row. */
+  prior?: RowProblem[] | undefined;
+  /** The batch whose stored file filled the row's masked cells in. */
+  filledFrom?: string | null | undefined;
+}[];
 
 export class CollectionService {
   private readonly repo: CollectionRepo;
   private readonly running = new Map<string, Promise<BatchRow>>();
+  private readonly refs: SourceRefs;
 
   constructor(private readonly deps: CollectionDeps) {
     this.repo = collectionRepo(deps.db);
+    this.refs = new SourceRefs(deps.sourceRefKey);
   }
 
   private get chunkSize(): number {
@@ -192,6 +205,11 @@ export class CollectionService {
     const item = this.itemOf(batch);
     const source = await this.open(batch.content_sm3);
     const { columns } = mapHeaders(item, source.header);
+    // A corrected error workbook: its rows' references are read first (each original file is then
+    // read once for all its rows), and masked cells left as they were are filled in row by row.
+    const refAt = sourceRefColumn(source.header);
+    const filler = refAt >= 0 ? this.filler(batch, item) : undefined;
+    if (filler) for await (const row of source.rows(batch.next_row) as AsyncIterable<Row>) filler.want(row.cells[refAt] ?? '');
     const pipeline = await this.runner(batch, item);
     let done = batch.accepted + batch.rejected;
     let queued = 0;
@@ -204,7 +222,11 @@ export class CollectionService {
     };
     let chunk: Chunk = [];
     for await (const row of source.rows(batch.next_row) as AsyncIterable<Row>) {
-      chunk.push({ rowNumber: row.rowNumber, fields: rowToFields(columns, row.cells), notes: row.notes });
+      const fields = rowToFields(columns, row.cells);
+      if (filler) {
+        const filled = await filler.fill(fields, row.cells[refAt] ?? '');
+        chunk.push({ rowNumber: row.rowNumber, fields: filled.fields, notes: row.notes, prior: filled.problems, filledFrom: filled.from });
+      } else chunk.push({ rowNumber: row.rowNumber, fields, notes: row.notes });
       if (chunk.length >= this.chunkSize) {
         await commit(chunk);
         chunk = [];
@@ -216,6 +238,40 @@ export class CollectionService {
     return this.finish(batch);
   }
 
+  /** Fills the masked cells of a corrected error workbook from its rows' original files (source-refs.ts). */
+  private filler(batch: BatchRow, item: InfoItem): MaskedCellFiller {
+    return new MaskedCellFiller({
+      refs: this.refs,
+      item,
+      departmentId: batch.department_id,
+      batch: (id) => this.repo.batch(id),
+      itemName: (code) => this.deps.catalog.get('infoItem', code)?.content.name ?? code,
+      shown: (batchId, rows) => this.repo.rejectedRows(batchId, rows),
+      read: (origin, rows) => this.originRows(origin, rows),
+    });
+  }
+
+  /** Rows of a batch's stored file (decrypted as it streams), by row number, with their own 来源引用. */
+  private async originRows(batch: BatchRow, wanted: ReadonlySet<number>): Promise<Map<number, OriginRow>> {
+    const out = new Map<number, OriginRow>();
+    if (batch.source !== 'file' || batch.status === 'failed' || !this.deps.vault.has(batch.content_sm3)) return out;
+    try {
+      const item = this.itemOf(batch);
+      const source = await this.open(batch.content_sm3);
+      const { columns } = mapHeaders(item, source.header);
+      const refAt = sourceRefColumn(source.header);
+      // Read to the end: a workbook's parts are checked (CRC-32) only there.
+      for await (const row of source.rows(2) as AsyncIterable<Row>) {
+        if (wanted.has(row.rowNumber)) out.set(row.rowNumber, { fields: rowToFields(columns, row.cells), ref: refAt >= 0 ? (row.cells[refAt] ?? '').trim() : '' });
+      }
+    } catch (err) {
+      // The rows are then not filled (and refused as masked): say which batch, never a value.
+      this.deps.log.warn({ batchId: batch.id, err: { message: (err as Error).message } }, 'reading an original file for an error workbook failed');
+      return new Map();
+    }
+    return out;
+  }
+
   private itemOf(batch: BatchRow): InfoItem {
     const item = this.deps.catalog.get('infoItem', batch.item_code)?.content;
     if (!item) throw new AppError('NOT_FOUND', { itemCode: batch.item_code });
@@ -223,7 +279,8 @@ export class CollectionService {
   }
 
   private async finish(batch: BatchRow): Promise<BatchRow> {
-    const review = this.itemOf(batch).review === true;
+    // The review setting in force when the batch was created (the catalog's, or the credit office's).
+    const review = await this.deps.catalog.reviewRequired(batch.item_code, batch.created_at);
     return this.deps.db.transaction().execute(async (trx) => {
       const repo = collectionRepo(trx);
       const current = await repo.batch(batch.id);
@@ -256,7 +313,7 @@ export class CollectionService {
     });
     const actor = actorOfBatch(batch);
     const today = chinaToday(this.deps.clock.now().getTime());
-    const review = item.review === true;
+    const review = await this.deps.catalog.reviewRequired(batch.item_code, batch.created_at);
     const publicity = (r: ValidRecord) => this.publicationFor(item, r.data, r.decisionDate, r.subject.kind === 'person', today, review);
     // Keys this batch has written, as 32-bit hashes (a million keys in a few MB). A hit is only a
     // candidate repeat, confirmed in the database; a miss is certain. Rebuilt when a batch resumes.
@@ -270,12 +327,19 @@ export class CollectionService {
       const rejected: { rowNumber: number; problems: RowProblem[]; masked: Record<string, string> }[] = [];
       const valid: { rowNumber: number; record: ValidRecord; publicity: ReturnType<typeof publicity> }[] = [];
       const seen = new Map<string, number>();
-      for (const [index, { rowNumber, fields, notes }] of chunk.entries()) {
+      // Rows whose masked cells were filled from an earlier batch's file, by that batch (audited).
+      const filled: Record<string, number> = {};
+      for (const [index, { rowNumber, fields, notes, prior, filledFrom }] of chunk.entries()) {
         // Let the database's answers to the chunk being committed in through, so its next
         // statement goes out at once rather than after this whole chunk's validation.
         if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+        if (filledFrom) filled[filledFrom] = (filled[filledFrom] ?? 0) + 1;
         const r = validate(fields);
         if (r.ok && notes) for (const message of notes) r.record.warnings.push({ field: null, label: null, value: null, code: 'FORMULA_VALUE', message: withoutPersonName(r.record, message) });
+        if (prior && prior.length > 0) {
+          rejected.push({ rowNumber, problems: [...prior, ...(r.ok ? [] : r.problems)], masked: r.ok ? maskedCopy(item, r.record) : r.masked });
+          continue;
+        }
         if (!r.ok) {
           rejected.push({ rowNumber, problems: r.problems, masked: r.masked });
           continue;
@@ -290,9 +354,9 @@ export class CollectionService {
         if (p.warning) r.record.warnings.push({ field: item.publicityEndField ?? null, label: null, value: null, code: 'PUBLICITY_END_ADJUSTED', message: p.warning });
         valid.push({ rowNumber, record: r.record, publicity: p });
       }
-      return { first, nextRow, rejected, valid };
+      return { first, nextRow, rejected, valid, filled };
     };
-    const commit = async ({ first, nextRow, rejected, valid }: Awaited<ReturnType<typeof prepare>>, after: number) =>
+    const commit = async ({ first, nextRow, rejected, valid, filled }: Awaited<ReturnType<typeof prepare>>, after: number) =>
       this.deps.db.transaction().execute(async (trx) => {
         const repo = collectionRepo(trx);
         const locked = await repo.lockBatch(batch.id);
@@ -334,7 +398,8 @@ export class CollectionService {
         await repo.progress(batch.id, progress);
         await this.deps.audit.record(trx, {
           category: 'business', event: 'collection.chunk', actor, result: 'success', objectType: 'importBatch', objectId: batch.id,
-          details: { rows: `${first}-${nextRow - 1}`, ...progress, subjectsCreated: resolution.created },
+          // Which batches' files filled masked cells in, and for how many rows — never the values.
+          details: { rows: `${first}-${nextRow - 1}`, ...progress, subjectsCreated: resolution.created, ...(Object.keys(filled).length > 0 ? { maskedCellsFilledFrom: filled } : {}) },
         });
       });
     // At most one chunk waits while another commits, so memory stays bounded.
@@ -567,7 +632,9 @@ export class CollectionService {
         if (page.length < 1000) return;
       }
     }
-    return writeErrorReport(out, item, rejected);
+    // A file batch's rows carry a signed reference to their origin: masked cells left as they are
+    // are filled in from this batch's stored file when the workbook comes back.
+    return writeErrorReport(out, item, rejected, batch.source === 'file' ? (row) => this.refs.sign(batch.id, row) : undefined);
   }
 
   /**

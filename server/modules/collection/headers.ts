@@ -11,10 +11,17 @@ import { findUnsafeCharacter, limitText, revealUnsafe, unsafeReason } from '../.
 import type { InfoItem } from '../catalog/index.js';
 
 /**
- * The error workbook's own columns (row number in the original file, what to fix): a clerk fixes
- * the rows in that workbook and uploads it as it is, so they are read as ignored columns.
+ * The error workbook's own columns (row number in the original file, what to fix, and the signed
+ * reference to the row's origin that fills its masked cells back in — source-refs.ts): a clerk
+ * fixes the rows in that workbook and uploads it as it is, so they are read as ignored columns.
  */
-export const REPORT_COLUMNS = { rowNumber: '原文件行号', errors: '错误说明' } as const;
+export const REPORT_COLUMNS = { rowNumber: '原文件行号', errors: '错误说明', source: '来源引用' } as const;
+
+/** Where a file's header has the error workbook's 来源引用 column, or -1. */
+export function sourceRefColumn(header: readonly string[]): number {
+  const wanted = normalizeHeader(REPORT_COLUMNS.source);
+  return header.findIndex((h) => normalizeHeader(h) === wanted);
+}
 
 export interface HeaderMapping {
   /** Field code per column, or null for an ignored column (a legacy one, or the error workbook's own). */

@@ -11,6 +11,7 @@ import type { WorkingCalendar } from '../../platform/calendar/working-calendar.j
 import type { InfoItem } from '../catalog/index.js';
 import type { QualityFilter } from '../records/index.js';
 import { FIELD_PROBLEMS } from './validate.js';
+import { SOURCE_REF_PROBLEMS } from './source-refs.js';
 
 export type { QualityReport, QualityRow } from '../../../common/collection-api.js';
 
@@ -22,6 +23,7 @@ export function monthRange(month: string): { from: Date; to: Date } {
 
 export const REASON_LABELS: Record<string, string> = {
   ...FIELD_PROBLEMS,
+  ...SOURCE_REF_PROBLEMS,
   DUPLICATE_IN_BATCH: '同一文件中重复',
 };
 

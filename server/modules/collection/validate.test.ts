@@ -185,10 +185,11 @@ describe('headers', () => {
     assert.equal(rowToFields(m.columns, cells).CF_CFLB, '罚款;警告');
   });
 
-  it('reads the error workbook’s own columns (row number, what to fix) as ignored', () => {
-    const m = mapHeaders(cfItem, ['原文件行号', '错误说明', ...cfItem.fields.map((f) => f.label)]);
+  it('reads the error workbook’s own columns (row number, what to fix, source reference) as ignored', () => {
+    const m = mapHeaders(cfItem, ['原文件行号', '错误说明', ...cfItem.fields.map((f) => f.label), '来源引用']);
     assert.deepEqual(m.problems, []);
     assert.deepEqual(m.columns.slice(0, 3), [null, null, cfItem.fields[0]?.code]);
+    assert.equal(m.columns.at(-1), null, '来源引用 is no field');
     const api = mapHeaders(cfItem, ['原文件行号', ...cfItem.fields.map((f) => f.code)], 'api');
     assert.ok(api.problems.some((p) => /第1列表头「原文件行号」不是/.test(p)), 'an API record has no such field');
   });

@@ -1,10 +1,11 @@
 /** Pieces of a collection batch shown by several pages: tags, progress, counts, rejected rows, the detail drawer. */
 import { useEffect, useState } from 'react';
-import { Alert, Button, Col, Descriptions, Drawer, Pagination, Progress, Row, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Col, Descriptions, Drawer, Pagination, Progress, Row, Space, Statistic, Tabs, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
 import { BATCH_STATUS_LABELS, REVIEW_STATUS_LABELS, formatTime } from '../../ui/labels';
+import { WideTable } from '../../ui/WideTable';
 import { batchUrl, usePollWhileImporting, type BatchView, type RowIssue, type RowProblem } from '../collection';
 import { BatchRecords } from './BatchRecords';
 
@@ -55,13 +56,26 @@ export function BatchCounts({ batch }: { batch: BatchView }) {
   );
 }
 
-/** The error workbook: a plain same-origin link, so the session cookie authorizes the download. */
+/**
+ * The error workbook: a plain same-origin link, so the session cookie authorizes the download. A
+ * file batch's workbook goes back as it is: its masked personal values are filled in from the
+ * original file on upload (server/modules/collection/source-refs.ts).
+ */
 export function ErrorsLink({ batch }: { batch: BatchView }) {
   if (batch.rejected === 0) return null;
-  return (
+  const link = (
     <Button icon={<DownloadOutlined />} href={`${batchUrl(batch.id)}/errors.xlsx`} download data-testid="errors-download">
       {t('下载错误报告（XLSX）')}
     </Button>
+  );
+  if (batch.source !== 'file') return link;
+  return (
+    <Space wrap size={[8, 4]}>
+      {link}
+      <Typography.Text type="secondary" data-testid="errors-roundtrip-hint">
+        {t('在错误报告中改正后可原样上传；以*号遮盖的个人信息不必改动，平台按原文件填回')}
+      </Typography.Text>
+    </Space>
   );
 }
 
@@ -99,7 +113,7 @@ export function IssueTable({ batch, kind }: { batch: BatchView; kind: 'rejected'
   return (
     <>
       {error && <Alert type="error" showIcon message={error} />}
-      <Table<Line>
+      <WideTable<Line>
         data-testid={`issues-${kind}`}
         rowKey="key"
         size="small"
