@@ -98,6 +98,14 @@ const publicOfSubject = prepared('records_public_of_subject', (db: Kysely<Record
     .orderBy('id'),
 );
 
+/** How many records each of these subjects has public today, per item: the portal's search markers. */
+const publicCountsOf = prepared('records_public_counts_of', (db: Kysely<RecordTables>, subjectIds: string[], today: string, itemCodes: string[]) =>
+  publicToday(db, today, itemCodes)
+    .select(['subject_id', 'item_code', sql<number>`count(*)::int`.as('n')])
+    .where('subject_id', '=', sql<string>`any(${subjectIds}::uuid[])`)
+    .groupBy(['subject_id', 'item_code']),
+);
+
 export interface PublicListQuery {
   itemCode: string;
   today: string;
@@ -107,9 +115,37 @@ export interface PublicListQuery {
   /** A value of the item's category field (multi-valued: contained in it). */
   category?: string | undefined;
   categoryField?: string | undefined;
+  /**
+   * 关键字: records of these subjects (organizations whose name matched) or whose 决定文书号 begins
+   * with one of these prefixes (the typed number in each bracket style). Either list may be empty.
+   */
+  match?: { subjectIds: readonly string[]; documentPrefixes: readonly string[] } | undefined;
   limit: number;
   offset: number;
 }
+
+/** The credit office's browse over every department's records (records.service.ts). */
+export interface BrowseQuery {
+  /** The subjects a subject filter found; an empty list finds nothing. */
+  subjectIds?: readonly string[] | undefined;
+  /** 决定文书号 in full or its beginning. */
+  documentNumber?: string | undefined;
+  itemCode?: string | undefined;
+  departmentId?: string | undefined;
+  publication?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  limit: number;
+  offset: number;
+  /** The total is counted up to this many. */
+  countUpTo: number;
+}
+
+const BROWSE_COLUMNS = [
+  'id', 'item_code', 'subject_id', 'department_id', 'document_number', 'decision_date', 'status', 'publication', 'severity', 'publicity_start', 'publicity_end', 'version',
+] as const;
+
+export type BrowseRow = Awaited<ReturnType<RecordsRepo['browse']>>['rows'][number];
 
 export function csvField(v: string): string {
   return `"${v.replace(/"/g, '""')}"`;
@@ -322,6 +358,15 @@ export class RecordsRepo {
     return (await publicOfSubject(this.db, subjectId, today, [...itemCodes], perItem)) as (PublicRecordRow & { item_total: number })[];
   }
 
+  /**
+   * How many public records (the same rule as publicOfSubject) each subject has per item: one
+   * grouped statement for a page of search results, by the subject index (a prepared statement).
+   */
+  async publicCounts(subjectIds: readonly string[], today: string, itemCodes: readonly string[]): Promise<{ subject_id: string; item_code: string; n: number }[]> {
+    if (subjectIds.length === 0) return [];
+    return publicCountsOf(this.db, [...subjectIds], today, [...itemCodes]);
+  }
+
   /** 双公示 browsing: one item's public records, filtered, newest decision first, with the total. */
   async publicList(q: PublicListQuery): Promise<{ rows: PublicRecordRow[]; total: number }> {
     let query = this.publicToday(q.today, [q.itemCode]);
@@ -329,9 +374,60 @@ export class RecordsRepo {
     if (q.from) query = query.where('decision_date', '>=', q.from);
     if (q.to) query = query.where('decision_date', '<=', q.to);
     if (q.category && q.categoryField) query = query.where(sql<boolean>`data -> ${q.categoryField} ? ${q.category}`);
+    const match = q.match;
+    if (match) {
+      // One OR of indexed conditions (record_subject, record_document_number): a bitmap of the matches,
+      // never a walk over every record of the item. A prefix is matched literally: % and _ are not wildcards.
+      query = query.where((eb) => eb.or([
+        ...(match.subjectIds.length > 0 ? [eb('subject_id', '=', sql<string>`any(${[...match.subjectIds]}::uuid[])`)] : []),
+        ...match.documentPrefixes.map((p) => eb('document_number', 'like', `${p.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)),
+      ]));
+    }
     const total = await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
     const rows = (await query.select(PUBLIC_COLUMNS).orderBy('decision_date', 'desc').orderBy('id').limit(q.limit).offset(q.offset).execute()) as PublicRecordRow[];
     return { rows, total: total.n };
+  }
+
+  // ---- the credit office's browse (every department) -----------------------------------------
+
+  /**
+   * Records of every department, filtered, newest decision first, one page and the total. Each
+   * filter has an index that gives this order (migration 0015), so a page reads only its rows.
+   * A subject or a document number narrows to few records: those are read first by their own
+   * index, behind a fence (OFFSET 0 keeps the planner from merging the two levels), and only
+   * then filtered and sorted. Without it a planner lacking statistics (PGlite never gathers
+   * them) walks the decision-date index through every record looking for a subject's four.
+   */
+  async browse(q: BrowseQuery) {
+    let narrowed = this.db.selectFrom('record').select(BROWSE_COLUMNS);
+    if (q.subjectIds) narrowed = q.subjectIds.length > 0 ? narrowed.where('subject_id', '=', sql<string>`any(${[...q.subjectIds]}::uuid[])`) : narrowed.where(sql<boolean>`false`);
+    // A prefix, matched literally: % and _ typed in a document number are not wildcards.
+    if (q.documentNumber) narrowed = narrowed.where('document_number', 'like', `${q.documentNumber.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (q.subjectIds || q.documentNumber) narrowed = narrowed.offset(0);
+    let query = this.db.selectFrom(narrowed.as('r'));
+    if (q.itemCode) query = query.where('item_code', '=', q.itemCode);
+    if (q.departmentId) query = query.where('department_id', '=', q.departmentId);
+    if (q.publication) query = query.where('publication', '=', q.publication as 'published');
+    if (q.from) query = query.where('decision_date', '>=', q.from);
+    if (q.to) query = query.where('decision_date', '<=', q.to);
+    // Counted up to one past `countUpTo`: beyond what may be paged through, "more than" is the answer,
+    // and a count of a million rows would cost more than the page itself.
+    const counted = await this.db
+      .selectFrom(query.select(sql<number>`1`.as('one')).limit(q.countUpTo + 1).as('x'))
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
+    const rows = await query.selectAll().orderBy('decision_date', 'desc').orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();
+    return { rows, total: Math.min(counted.n, q.countUpTo), capped: counted.n > q.countUpTo };
+  }
+
+  /** One record as the browse shows it, with its reason if withdrawn. */
+  async browseOne(id: string) {
+    return this.db.selectFrom('record').select([...BROWSE_COLUMNS, 'withdrawn_reason']).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** One record of an item, if the public may see it today (the same rule as every public list). */
+  async publicById(id: string, itemCode: string, today: string): Promise<PublicRecordRow | undefined> {
+    return (await this.publicToday(today, [itemCode]).select(PUBLIC_COLUMNS).where('id', '=', id).executeTakeFirst()) as PublicRecordRow | undefined;
   }
 
   async forSubject(subjectId: string) {
