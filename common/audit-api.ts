@@ -7,7 +7,7 @@ export interface AuditEventView {
   at: string;
   category: 'security' | 'query' | 'business';
   event: string;
-  actor: { id: string | null; name: string | null; roles: string[]; departmentId: string | null };
+  actor: AuditActorView;
   ip: string | null;
   requestId: string | null;
   object: { type: string | null; id: string | null };
@@ -18,6 +18,47 @@ export interface AuditEventView {
   resultCount: number | null;
   details: Record<string, unknown>;
   hash: string;
+}
+
+/** Who acted: the account's name at the time, its roles, its department (named as it is now). */
+export interface AuditActorView {
+  id: string | null;
+  name: string | null;
+  roles: string[];
+  departmentId: string | null;
+  departmentName: string | null;
+}
+
+/** How many of a query's subjects a registration names; `subjectsMore` counts the rest. */
+export const QUERY_SUBJECTS_SHOWN = 3;
+
+/**
+ * A registered query (查询登记, GET /api/v1/audit/queries): who looked up whom, why, on whose
+ * authorization, and how many results they were shown. Only `query` events — never the audit
+ * administrator's own reads. Subjects are named as the credit office sees them in lists:
+ * organizations by name, natural persons masked (张*); never an ID number.
+ */
+export interface QueryRegistrationView {
+  seq: number;
+  at: string;
+  event: string;
+  actor: AuditActorView;
+  ip: string | null;
+  requestId: string | null;
+  /** What was looked up: a subject or a record by id; for a refused query, the route. */
+  object: { type: string | null; id: string | null };
+  /** The subjects the query named or showed; `name` null for a subject no longer found. */
+  subjects: { id: string; kind: 'organization' | 'person' | null; name: string | null }[];
+  subjectsMore: number;
+  /** The QUERY_PURPOSE code and its name in the code table. */
+  purpose: string | null;
+  purposeLabel: string | null;
+  authorizationRef: string | null;
+  resultCount: number | null;
+  result: 'success' | 'failure' | 'denied';
+  reason: string | null;
+  /** A records search's conditions (never the text typed for a subject or a document number). */
+  filters: Record<string, unknown> | null;
 }
 
 /** The chain's verification, as the service computes it. */

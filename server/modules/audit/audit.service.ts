@@ -12,6 +12,7 @@ import type { Verification } from '../../../common/audit-api.js';
 import { sql, type Kysely } from 'kysely';
 import { validateIdNumber } from '../../../common/identifiers/index.js';
 import { limitText } from '../../../common/text.js';
+import { eventCodesMatching, searchTerms } from '../../../common/audit-events.js';
 import type { Clock } from '../../platform/clock.js';
 import { hmacSm3 } from '../../platform/crypto/index.js';
 import { verifySm2, type Signer } from '../../platform/crypto/sm2.js';
@@ -317,10 +318,22 @@ export class AuditLog {
     return { intact: true, count, lastSeq, checkpoints: checkpoints.length };
   }
 
-  async list(q: { category?: AuditCategory; event?: string; actorId?: string; from?: Date; to?: Date; limit: number; offset: number }) {
+  /**
+   * A page of the log, newest first. `event`: one code exactly; `words`: a search in words, each
+   * part of an event's Chinese name or of its code (「登录」 → auth.login, auth.logout …), resolved
+   * to codes here so the count and the pages are those of the matching events.
+   */
+  async list(q: { category?: AuditCategory; event?: string; words?: string; actorId?: string; from?: Date; to?: Date; limit: number; offset: number }) {
     let query = this.db.selectFrom('audit_log').selectAll();
     if (q.category) query = query.where('category', '=', q.category);
     if (q.event) query = query.where('event', '=', q.event);
+    const terms = q.words ? searchTerms(q.words) : [];
+    if (terms.length > 0) {
+      const codes = eventCodesMatching(q.words ?? '');
+      // A code without a name (written by an older version) is still found by part of the code.
+      const contains = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`; // a backslash is LIKE's default escape
+      query = query.where((eb) => eb.or([...(codes.length > 0 ? [eb('event', 'in', codes)] : []), eb.and(terms.map((w) => eb('event', 'like', contains(w))))]));
+    }
     if (q.actorId) query = query.where('actor_id', '=', q.actorId);
     if (q.from) query = query.where('at', '>=', q.from);
     if (q.to) query = query.where('at', '<', q.to);

@@ -3,11 +3,12 @@
  * accounts in their progressive delay; each can be lifted with a reason (audited).
  */
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Form, Input, Modal, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Modal, Tag, Typography } from 'antd';
 import type { LoginLockView } from '../../../common/identity-api';
 import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
 import { formatTime } from '../../ui/labels';
+import { WideTable } from '../../ui/WideTable';
 
 const accountOf = (l: LoginLockView) => (l.username ? (l.displayName ? t('{name}（{username}）', { name: l.displayName, username: l.username }) : l.username) : t('未知用户名'));
 const sourceOf = (l: LoginLockView) => l.source ?? t('所有陌生地址（逐次延迟）');
@@ -37,7 +38,7 @@ export function LoginLocksPage() {
     <Card title={t('登录锁定')} extra={<Button onClick={() => void load()}>{t('刷新')}</Button>}>
       <Alert style={{ marginBottom: 16 }} type="info" showIcon
         message={t('同一账户从同一地址在时间窗内失败达到次数后，暂停该地址登录该账户，其他地址不受影响；账户从各地址累计失败达到次数后，未登录成功过的地址须等待2、4、8…秒才能再验证一次。次数与时长见“密码与会话策略”。')} />
-      <Table rowKey="id" dataSource={rows} loading={loading} pagination={{ pageSize: 20 }} locale={{ emptyText: t('当前没有登录锁定') }} columns={[
+      <WideTable<LoginLockView> rowKey="id" dataSource={rows} loading={loading} pagination={{ pageSize: 20 }} locale={{ emptyText: t('当前没有登录锁定') }} columns={[
         { title: t('账户'), render: (_: unknown, l: LoginLockView) => (l.username ? accountOf(l) : <Typography.Text type="secondary">{accountOf(l)}</Typography.Text>) },
         { title: t('来源地址'), render: (_: unknown, l: LoginLockView) => (l.source ? <Typography.Text code>{l.source}</Typography.Text> : <Tag color="orange">{sourceOf(l)}</Tag>) },
         { title: t('失败次数'), dataIndex: 'failures', width: 100 },
