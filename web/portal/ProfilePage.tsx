@@ -2,6 +2,9 @@
  * 信用主体详情: the organization's header card (name, code and its parts, legal representative,
  * region) and tabs with counts — 行政许可, 行政处罚 (only records inside their publicity window),
  * and the three lists. Each record shows its source, decision date, legal basis and publicity end.
+ * The registration facts the platform holds (成立日期, 住所, 登记状态, 注册资本, 经营范围) are shown,
+ * none that it does not. The open tab is in the address (#/subject/<USCC>?tab=penalties): a reload,
+ * a shared link, back and forward keep it.
  * 打印 prints the page without the navigation, with every tab's records one after the other.
  * On a phone the five tabs are buttons that wrap, so every count is in sight.
  */
@@ -9,10 +12,15 @@ import { useEffect, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { Alert, Button, Card, Descriptions, Empty, Grid, Radio, Space, Spin, Tabs, Tag, Typography } from 'antd';
 import { PrinterOutlined } from '@ant-design/icons';
-import type { PublicRecord, RecordTab, SubjectProfile } from '../../common/portal-api';
+import type { PublicRecord, RecordTab, RegistrationFacts, SearchCodeCheck, SubjectProfile, SubjectSearchResult } from '../../common/portal-api';
 import { ApiError, api, describeError } from '../ui/api';
 import { getLang, inBrackets, t } from '../ui/i18n';
-import { representativeLabel, typeLabel } from './SearchPage';
+import { go, useRoute } from './route';
+import { CodeNotice, representativeLabel, typeLabel } from './SearchPage';
+
+/** The profile's tabs, by the name the address gives them (?tab=…), the first one by default. */
+const TAB_KEYS = ['permits', 'penalties', 'redList', 'watchList', 'seriousList'] as const;
+type TabKey = (typeof TAB_KEYS)[number];
 
 /** Labels stay on one line; a code breaks nowhere. */
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
@@ -69,10 +77,29 @@ function TabBody({ tab, operator }: { tab: RecordTab; operator: boolean }) {
   );
 }
 
+/** 注册资本 in 万元; in English in yuan, as the amounts of records are. */
+const capitalText = (wan: string) => (getLang() === 'en' ? yuanFromWan(wan) : `${wan}万元`);
+
+/** The registration facts held; a fact not collected is left out, not shown as empty. */
+function registrationItems(g: RegistrationFacts) {
+  const items: { label: string; value: string; wide?: boolean }[] = [];
+  if (g.establishmentDate) items.push({ label: t('成立日期'), value: g.establishmentDate });
+  if (g.status) items.push({ label: t('登记状态'), value: g.status });
+  if (g.registeredCapital) items.push({ label: t('注册资本'), value: capitalText(g.registeredCapital) });
+  if (g.address) items.push({ label: t('住所'), value: g.address, wide: true });
+  if (g.businessScope) items.push({ label: t('经营范围'), value: g.businessScope, wide: true });
+  return items;
+}
+
 export function ProfilePage({ uscc }: { uscc: string }) {
   const [profile, setProfile] = useState<SubjectProfile | null>(null);
   const [error, setError] = useState('');
-  const [active, setActive] = useState('permits');
+  // A code no organization here has: the code check's answer, as the search shows it (in the reader's language).
+  const [codeCheck, setCodeCheck] = useState<SearchCodeCheck | null>(null);
+  const asked = useRoute().params.get('tab');
+  const active: TabKey = TAB_KEYS.find((k) => k === asked) ?? 'permits';
+  // A tab is an address of its own (back returns to the last tab), the page staying where it is.
+  const setActive = (key: string) => go(`subject/${encodeURIComponent(uscc)}`, { tab: key }, { keepScroll: true });
   const screens = Grid.useBreakpoint();
   const narrow = !screens.md; // the tabs become buttons that wrap
   const phone = !screens.sm; // labels above values
@@ -92,15 +119,28 @@ export function ProfilePage({ uscc }: { uscc: string }) {
   useEffect(() => {
     setProfile(null);
     setError('');
+    setCodeCheck(null);
     let current = true; // a profile that arrives after another was opened is dropped
     api<SubjectProfile>('GET', `/api/public/v1/subjects/${encodeURIComponent(uscc)}`)
       .then((r) => current && setProfile(r))
-      .catch((err) => current && setError(err instanceof ApiError && err.status === 404 ? t('未找到该统一社会信用代码对应的主体') : describeError(err)));
+      .catch((err) => {
+        if (!current) return;
+        // A 404 says why, in the code check's words (which character is wrong, or a valid code not held
+        // here): the API's sentence at once, then the search's structured check, which the page can
+        // say in English too.
+        const notFound = err instanceof ApiError && err.status === 404;
+        setError(notFound ? err.message : describeError(err));
+        if (!notFound) return;
+        api<SubjectSearchResult>('GET', `/api/public/v1/subjects?${new URLSearchParams({ q: uscc, pageSize: '1' }).toString()}`)
+          .then((r) => current && r.code && !r.code.registered && setCodeCheck(r.code))
+          .catch(() => undefined); // the API's sentence stays
+      });
     return () => {
       current = false;
     };
   }, [uscc]);
 
+  if (codeCheck) return <CodeNotice code={codeCheck} />;
   if (error) return <Alert type="warning" showIcon message={error} />;
   if (!profile) return <Spin style={{ display: 'block', margin: 48 }} />;
   const s = profile.subject;
@@ -110,9 +150,9 @@ export function ProfilePage({ uscc }: { uscc: string }) {
   const tabs: { key: string; label: string; tab: RecordTab }[] = [
     { key: 'permits', label: t('行政许可|tab'), tab: profile.permits },
     { key: 'penalties', label: t('行政处罚|tab'), tab: profile.penalties },
-    { key: 'red', label: t('守信红名单|tab'), tab: profile.redList },
-    { key: 'watch', label: t('重点关注名单|tab'), tab: profile.watchList },
-    { key: 'serious', label: t('严重失信主体名单|tab'), tab: profile.seriousList },
+    { key: 'redList', label: t('守信红名单|tab'), tab: profile.redList },
+    { key: 'watchList', label: t('重点关注名单|tab'), tab: profile.watchList },
+    { key: 'seriousList', label: t('严重失信主体名单|tab'), tab: profile.seriousList },
   ].map((x) => ({ ...x, label: `${x.label}${inBrackets(x.tab.total)}` }));
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="profile">
@@ -131,6 +171,9 @@ export function ProfilePage({ uscc }: { uscc: string }) {
           <Descriptions.Item label={t('机构类别')}>{parts?.entityType ? t(parts.entityType.name) : '—'}</Descriptions.Item>
           <Descriptions.Item label={t('所在地区')}>{s.region?.name ?? s.region?.code ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('行业')}>{s.industry?.name ?? '—'}</Descriptions.Item>
+          {registrationItems(profile.registration).map((x) => (
+            <Descriptions.Item key={x.label} label={x.label} span={x.wide ? 2 : 1}>{x.value}</Descriptions.Item>
+          ))}
         </Descriptions>
       </Card>
       <Card className="no-print">

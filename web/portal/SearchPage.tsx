@@ -1,10 +1,13 @@
 /** 信用信息查询: organizations by name, part of a name or USCC; each hit links to its credit profile. */
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Empty, Grid, Input, List, Pagination, Select, Space, Tag, Typography } from 'antd';
-import type { SubjectSearchResult, PublicRegion } from '../../common/portal-api';
+import { Alert, Button, Card, Empty, Grid, List, Pagination, Select, Space, Tag, Typography } from 'antd';
+import type { CreditMarker, PublicRegion, SearchCodeCheck, SubjectSearchResult } from '../../common/portal-api';
 import { api, describeError } from '../ui/api';
 import { colon, inBrackets, t } from '../ui/i18n';
+import { issueText } from './code-issues';
+import { maskedPersonId } from './person-query';
 import { go, subjectHref, type Route } from './route';
+import { SearchBox } from './SearchBox';
 
 const TYPES = [
   { value: '', label: '全部类型' },
@@ -29,14 +32,43 @@ export function representativeLabel(orgType: string | null): string {
 /** Two characters at least, as the API asks; a whole code is always a query. */
 const tooShort = (q: string) => [...q.trim()].length < 2;
 
-/** The big search box of the home page and the results page. */
-export function SearchBox({ initial = '', autoFocus = false }: { initial?: string; autoFocus?: boolean }) {
-  const [text, setText] = useState(initial);
-  useEffect(() => setText(initial), [initial]);
+/** What a result's marker says and links to (the profile's tab of the same name). */
+const MARKERS: Record<CreditMarker['kind'], { label: string; color: string }> = {
+  penalties: { label: '行政处罚 {n} 条', color: 'red' },
+  permits: { label: '行政许可 {n} 条', color: 'blue' },
+};
+
+/**
+ * The code check of a search meant as a code: which character is wrong and why, or, for a valid
+ * code no organization here has, that it is valid and what it says (authority, type, region). A
+ * resident ID number is said to be one (masked, as the API gives it back), not a wrong USCC. The
+ * check's sentences are in the reader's language (code-issues.ts). Also the answer of a profile
+ * address whose code no organization here has (ProfilePage).
+ */
+/** A resident ID number (shown masked) is not looked up: the portal shows organizations only. */
+function PersonNotice({ masked }: { masked: string }) {
   return (
-    <Input.Search size="large" value={text} onChange={(e) => setText(e.target.value)} autoFocus={autoFocus} maxLength={100}
-      placeholder={t('请输入企业名称或统一社会信用代码')} enterButton={t('查询')} aria-label={t('信用信息查询')}
-      onSearch={(v) => go('search', { q: v.trim() })} data-testid="portal-search" />
+    <Alert type="warning" showIcon data-testid="code-notice" message={t('「{code}」是居民身份证号码', { code: masked })}
+      description={t('本平台不提供自然人查询，请输入组织的统一社会信用代码或名称')} />
+  );
+}
+
+export function CodeNotice({ code }: { code: SearchCodeCheck }) {
+  if (code.errors.some((e) => e.code === 'PERSON_ID_NUMBER')) return <PersonNotice masked={code.normalized} />;
+  if (!code.valid) {
+    return (
+      <Alert type="error" showIcon data-testid="code-notice" message={t('统一社会信用代码「{code}」有误', { code: code.normalized })}
+        description={<ul style={{ margin: 0, paddingLeft: 20 }}>{code.errors.map((e) => <li key={`${e.code}-${e.position ?? ''}`}>{issueText(e)}</li>)}</ul>} />
+    );
+  }
+  const p = code.parts;
+  return (
+    <Alert type="warning" showIcon data-testid="code-notice" message={t('统一社会信用代码「{code}」校验通过，但本平台暂无该组织的信息', { code: code.normalized })}
+      description={p && (
+        <span>
+          {t('登记管理部门')}{colon()}{t(p.registrationAuthority.name)} · {t('机构类别')}{colon()}{t(p.entityType.name)} · {t('登记管理机关行政区划')}{colon()}{p.region.name ?? p.region.code}
+        </span>
+      )} />
   );
 }
 
@@ -52,7 +84,18 @@ export function SearchPage({ route }: { route: Route }) {
   const [error, setError] = useState('');
   const [loading, setLoading] = useState(false);
 
+  // A resident ID number: said to be one, masked; never sent, and taken out of the address (an edited or old link).
+  const person = route.params.get('person') ?? maskedPersonId(q);
   useEffect(() => {
+    if (person && q) go('search', { person }, { replace: true });
+  }, [person, q]);
+
+  useEffect(() => {
+    if (person) {
+      setResult(null);
+      setError('');
+      return;
+    }
     // No query, or one character: no results on the page, not even the last ones. (A new query
     // keeps the last results, marked as loading, until its own arrive.)
     setError(q.trim() && tooShort(q) ? t('请至少输入两个字') : '');
@@ -65,7 +108,12 @@ export function SearchPage({ route }: { route: Route }) {
     let current = true;
     const query = new URLSearchParams({ q, page: String(page), pageSize: String(PAGE_SIZE), ...(type ? { type } : {}), ...(region ? { region } : {}) });
     api<SubjectSearchResult>('GET', `/api/public/v1/subjects?${query.toString()}`)
-      .then((r) => current && setResult(r))
+      .then((r) => {
+        if (!current) return;
+        // A whole code of an organization here: its profile, in the search's place (back skips it).
+        if (r.code?.valid && r.code.registered) go(`subject/${encodeURIComponent(r.code.normalized)}`, {}, { replace: true });
+        else setResult(r);
+      })
       .catch((err) => {
         if (!current) return;
         setResult(null);
@@ -75,7 +123,7 @@ export function SearchPage({ route }: { route: Route }) {
     return () => {
       current = false;
     };
-  }, [q, type, region, page]);
+  }, [q, type, region, page, person]);
 
   useEffect(() => {
     api<{ items: PublicRegion[] }>('GET', '/api/public/v1/regions')
@@ -98,7 +146,9 @@ export function SearchPage({ route }: { route: Route }) {
         </Space>
       </Card>
       {error && <Alert type={tooShort(q) ? 'info' : 'error'} showIcon message={error} />}
-      {result && (
+      {person ? <PersonNotice masked={person} /> : result?.code && <CodeNotice code={result.code} />}
+      {/* A code that finds nothing is answered by its check alone, not by an empty list besides. */}
+      {result && !(result.code && result.total === 0) && (
         <Card title={<span style={{ whiteSpace: 'normal' }}>{result.totalCapped ? t('找到{n}个以上主体，请输入更完整的名称', { n: result.total }) : t(result.total === 1 ? '共找到{n}个主体|one' : '共找到{n}个主体', { n: result.total })}</span>} data-testid="search-results">
           {result.items.length === 0 && result.total > 0 ? (
             <Empty description={t('这一页没有结果')}><Button onClick={() => go('search', { q, type, region })}>{t('回到第一页')}</Button></Empty>
@@ -110,9 +160,17 @@ export function SearchPage({ route }: { route: Route }) {
                 <Space direction="vertical" size={2} style={{ width: '100%' }}>
                   <Typography.Link href={subjectHref(s.uscc ?? '')} strong style={{ fontSize: 16 }}>{s.name}</Typography.Link>
                   <Typography.Text type="secondary">
-                    <span style={{ whiteSpace: 'nowrap' }}>{t('统一社会信用代码')}{colon()}</span><span style={{ whiteSpace: 'nowrap' }}>{s.uscc}</span> · {representativeLabel(s.orgType)}{colon()}{s.legalRepresentative?.name ?? '—'} · {s.region?.name ?? s.region?.code ?? '—'}
+                    {/* The code never breaks, but the line may break before it (a long English label on a phone). */}
+                    <span style={{ whiteSpace: 'nowrap' }}>{t('统一社会信用代码')}{colon()}</span><wbr /><span style={{ whiteSpace: 'nowrap' }}>{s.uscc}</span> · {representativeLabel(s.orgType)}{colon()}{s.legalRepresentative?.name ?? '—'} · {s.region?.name ?? s.region?.code ?? '—'}
                   </Typography.Text>
-                  <Space size={4} wrap><Tag>{typeLabel(s.orgType)}</Tag>{s.status !== 'active' && <Tag color="default">{t('非存续')}</Tag>}</Space>
+                  <Space size={4} wrap>
+                    <Tag>{typeLabel(s.orgType)}</Tag>{s.status !== 'active' && <Tag color="default">{t('非存续')}</Tag>}
+                    {s.markers.map((m) => (
+                      <Tag key={m.kind} color={MARKERS[m.kind].color} data-testid="credit-marker">
+                        <a href={subjectHref(s.uscc ?? '', m.kind)}>{t(MARKERS[m.kind].label, { n: m.count })}</a>
+                      </Tag>
+                    ))}
+                  </Space>
                 </Space>
               </List.Item>
             )} />

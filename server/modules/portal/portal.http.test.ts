@@ -147,10 +147,11 @@ describe(`public portal API on ${ENGINE}`, () => {
     assert.equal(r.statusCode, 200, r.body);
     assert.match(String(r.headers['content-type']), /^text\/csv; charset=utf-8/);
     assert.match(String(r.headers['content-disposition']), /filename\*=UTF-8''%E8%A1%8C%E6%94%BF%E5%A4%84%E7%BD%9A/);
-    assert.ok(r.body.startsWith('\uFEFF行政相对人,统一社会信用代码,决定文书号,决定日期,公示截止日期,数据来源,'), r.body.slice(0, 80));
+    // The columns are the item's public fields (publicity.http.test.ts checks the whole header).
+    assert.ok(r.body.startsWith('\uFEFF行政相对人名称,行政相对人类别,行政相对人代码_1(统一社会信用代码),'), r.body.slice(0, 80));
     const lines = r.body.trim().split('\r\n');
     assert.equal(lines.length, 3, 'the header, the company and the person (the minor left out)');
-    assert.ok(lines.some((l) => l.startsWith('欧阳**,,')));
+    assert.ok(lines.some((l) => l.startsWith('欧阳**,自然人,,')));
     assert.ok(r.body.includes(`"'=HYPERLINK(""http://example.invalid"") 经查属实"`), 'a formula is not run by a spreadsheet');
     for (const leak of ['欧阳小明', PERSON_ID, PERSON_ID.slice(6, 14), '王小华']) assert.ok(!r.body.includes(leak), leak);
   });

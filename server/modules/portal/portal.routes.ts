@@ -7,7 +7,7 @@ import { hash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { PortalStatistics, PublicDepartment, PublicRecord, PublicRegion, PublicSubject, PublicityResult, SubjectProfile, SubjectSearchResult } from '../../../common/portal-api.js';
+import type { CreditMarker, PortalStatistics, PublicDepartment, PublicRecord, PublicRegion, PublicSubject, PublicityRecord, PublicityResult, RegistrationFacts, SearchCodeCheck, SubjectProfile, SubjectSearchResult } from '../../../common/portal-api.js';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses, realDate } from '../../platform/http-schemas.js';
 import type { PortalService } from './portal.service.js';
@@ -78,13 +78,27 @@ const statistics = z.object({
 }) satisfies z.ZodType<PortalStatistics>;
 const departments = z.object({ items: z.array(z.object({ id: z.string(), name: z.string() }) satisfies z.ZodType<PublicDepartment>) });
 const regions = z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), count: z.number() }) satisfies z.ZodType<PublicRegion>) });
-const searchResult = z.object({ items: z.array(publicSubject), total: z.number(), totalCapped: z.boolean() }) satisfies z.ZodType<SubjectSearchResult>;
+const marker = z.object({ kind: z.enum(['permits', 'penalties']), count: z.number() }) satisfies z.ZodType<CreditMarker>;
+const named = z.object({ code: z.string(), name: z.string() });
+const codeCheck = z.object({
+  normalized: z.string(),
+  valid: z.boolean(),
+  errors: z.array(z.object({ code: z.string(), message: z.string(), position: z.number().optional() })),
+  parts: z.object({ registrationAuthority: named, entityType: named, region: z.object({ code: z.string(), name: z.string().nullable() }), organizationCode: z.string(), checkCharacter: z.string() }).nullable(),
+  registered: z.boolean(),
+}) satisfies z.ZodType<SearchCodeCheck>;
+const searchResult = z.object({ items: z.array(publicSubject.extend({ markers: z.array(marker) })), total: z.number(), totalCapped: z.boolean(), code: codeCheck.nullable() }) satisfies z.ZodType<SubjectSearchResult>;
+const registration = z.object({
+  establishmentDate: z.string().nullable(), address: z.string().nullable(), status: z.string().nullable(), registeredCapital: z.string().nullable(), businessScope: z.string().nullable(),
+}) satisfies z.ZodType<RegistrationFacts>;
 const profile = z.object({
   subject: publicSubject,
   usccParts: z.record(z.string(), z.unknown()).nullable(),
+  registration,
   permits: tab, penalties: tab, redList: tab, watchList: tab, seriousList: tab,
 }) satisfies z.ZodType<SubjectProfile>;
-const publicityResult = z.object({ items: z.array(publicRecord.extend({ subject: z.object({ name: z.string(), uscc: z.string().nullable() }) })), total: z.number() }) satisfies z.ZodType<PublicityResult>;
+const publicityRecord = publicRecord.extend({ subject: z.object({ name: z.string(), uscc: z.string().nullable() }) }) satisfies z.ZodType<PublicityRecord>;
+const publicityResult = z.object({ items: z.array(publicityRecord), total: z.number() }) satisfies z.ZodType<PublicityResult>;
 
 export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -133,7 +147,7 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['public'],
           summary: '查询法人和非法人组织（名称、部分名称或统一社会信用代码）',
-          description: '排序：代码完全一致 > 名称完全一致 > 名称开头 > 名称包含；全角/半角与中英文括号视为相同。至少两个字。不提供自然人查询。',
+          description: '排序：代码完全一致 > 名称完全一致 > 名称开头 > 名称包含；全角/半角与中英文括号视为相同。至少两个字。不提供自然人查询。每个结果附公示期内的行政处罚、行政许可条数（markers）。输入像统一社会信用代码时，code给出校验结果（哪一位、为什么不对）及本平台是否有该组织。',
           querystring: z.object({ q: z.string().max(100), type: z.enum(ORG_TYPES).optional(), region: z.string().regex(/^\d{2}(\d{2}){0,2}$/, '地区代码应为2、4或6位数字').optional(), page, pageSize }),
           response: { 200: searchResult, ...errorResponses },
         },
@@ -151,7 +165,7 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
         config,
         schema: {
           tags: ['public'],
-          summary: '信用主体详情：基本信息与公示期内的行政许可、行政处罚及名单',
+          summary: '信用主体详情：基本信息、登记信息（已归集的）与公示期内的行政许可、行政处罚及名单',
           params: z.object({ uscc: z.string().max(40) }),
           response: { 200: profile, ...errorResponses },
         },
@@ -159,12 +173,15 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
       async (req, reply) => {
         // Built, checked and serialized once; sent again as kept until something in it changes.
         const a = await deps.portal.profileAnswer(req.params.uscc, (p) => answer(profile, p));
-        if (a === undefined) throw new AppError('NOT_FOUND', undefined, '未找到该统一社会信用代码对应的主体');
+        if (a === undefined) throw new AppError('NOT_FOUND', undefined, deps.portal.notFoundMessage(req.params.uscc));
         return send(req, reply, a);
       },
     );
 
-    const filters = z.object({ department: z.string().uuid().optional(), from: realDate.optional(), to: realDate.optional(), category: z.string().max(50).optional() });
+    const filters = z.object({
+      department: z.string().uuid().optional(), from: realDate.optional(), to: realDate.optional(), category: z.string().max(50).optional(),
+      q: z.string().max(100).optional().describe('关键字：行政相对人名称的一部分（至少两个字，全角/半角与中英文括号视为相同；仅组织，不按姓名查自然人）或决定文书号的开头'),
+    });
     for (const kind of ['permits', 'penalties'] as const) {
       app.get(
         `/api/public/v1/publicity/${kind}.csv`,
@@ -180,7 +197,7 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
         },
         async (req, reply) => {
           const q = req.query;
-          const r = await deps.portal.publicityCsv(kind, { departmentId: q.department, from: q.from, to: q.to, category: q.category }, deps.exportMaxRows);
+          const r = await deps.portal.publicityCsv(kind, { departmentId: q.department, from: q.from, to: q.to, category: q.category, q: q.q }, deps.exportMaxRows);
           if ('tooMany' in r) throw new AppError('VALIDATION_FAILED', [{ field: 'from', message: `符合条件的记录共${r.tooMany}条，超过导出上限${deps.exportMaxRows}条，请缩小决定日期范围或增加筛选条件` }]);
           const name = kind === 'permits' ? '行政许可公示.csv' : '行政处罚公示.csv';
           return reply
@@ -204,7 +221,25 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
         },
         async (req, reply) => {
           const q = req.query;
-          return cacheable(req, reply, publicityResult, await deps.portal.publicity(kind, { departmentId: q.department, from: q.from, to: q.to, category: q.category, page: q.page, pageSize: q.pageSize }));
+          return cacheable(req, reply, publicityResult, await deps.portal.publicity(kind, { departmentId: q.department, from: q.from, to: q.to, category: q.category, q: q.q, page: q.page, pageSize: q.pageSize }));
+        },
+      );
+      app.get(
+        `/api/public/v1/publicity/${kind}/:id`,
+        {
+          config,
+          schema: {
+            tags: ['public'],
+            summary: kind === 'permits' ? '双公示：一条行政许可的全部公示信息' : '双公示：一条行政处罚的全部公示信息',
+            description: '该信息项双公示标准中的全部公开字段（未填写的为空字符串）、数据来源部门（以部门登记为准）与公示截止日期。仅公示期内的记录；自然人仅以遮盖形式出现，不含证件号码。',
+            params: z.object({ id: z.string().max(64) }),
+            response: { 200: publicityRecord, ...errorResponses },
+          },
+        },
+        async (req, reply) => {
+          const r = await deps.portal.publicityRecord(kind, req.params.id);
+          if (!r) throw new AppError('NOT_FOUND', undefined, `未找到这条${kind === 'permits' ? '行政许可' : '行政处罚'}公示信息：它可能已过公示期、已被撤销或不予公示，请返回公示列表查看`);
+          return cacheable(req, reply, publicityRecord, r);
         },
       );
     }

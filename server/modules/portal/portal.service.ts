@@ -5,13 +5,14 @@
  */
 import type { Kysely } from 'kysely';
 import { chinaToday } from '../../../common/dates.js';
-import type { PortalStatistics, PublicDepartment, PublicRegion, PublicSubject, SubjectProfile } from '../../../common/portal-api.js';
+import type { CreditMarker, PublicityRecord, PortalStatistics, PublicDepartment, PublicRegion, PublicSubject, RegistrationFacts, SubjectProfile, SubjectSearchResult } from '../../../common/portal-api.js';
 import type { Clock } from '../../platform/clock.js';
+import { AppError } from '../../platform/errors.js';
 import type { CatalogService, InfoItem } from '../catalog/index.js';
 import { RecordsRepo, type RecordTables } from '../records/index.js';
 import type { OrgType, SubjectsService } from '../subjects/index.js';
 import { ProfileCache, type SentAnswer } from './profile-cache.js';
-import { maskNumbers, presentPublicRecord, publicFields, type EnumLabel, type PublicRecordView } from './public-record.js';
+import { presentPublicRecord, publicFields, type EnumLabel, type PublicRecordView } from './public-record.js';
 
 export interface PortalDeps {
   db: Kysely<RecordTables>;
@@ -31,12 +32,42 @@ export interface PortalDeps {
 export const PUBLICITY_ITEMS = { permits: 'XK', penalties: 'CF' } as const;
 /** Records shown per tab of a profile: a subject with more is rare; the tab's total counts them all. */
 const PROFILE_LIMIT = 200;
+/** A search result's credit markers, in the order shown (negative information first), with their items. */
+const MARKER_ITEMS = [['penalties', PUBLICITY_ITEMS.penalties], ['permits', PUBLICITY_ITEMS.permits]] as const satisfies readonly (readonly [CreditMarker['kind'], string])[];
+/** Markers are kept for this many organizations per profile kept: a page of results is ten of them. */
+const MARKERS_PER_PROFILE = 10;
+/** Markers depend on records, the day and the items, not on the organization's entry: one basis for all. */
+const MARKERS_BASIS = {};
+const NOTHING_HELD: RegistrationFacts = { establishmentDate: null, address: null, status: null, registeredCapital: null, businessScope: null };
 
 export interface PublicityFilter {
   departmentId?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
   category?: string | undefined;
+  /** 关键字: part of an organization's name (行政相对人名称) or the beginning of a 决定文书号. */
+  q?: string | undefined;
+}
+
+/**
+ * A name matching more organizations than this is refused with a request to narrow it: the records
+ * are found by the subject index, one lookup per organization (a long list costs more than it helps).
+ */
+export const MAX_NAME_MATCHES = 1000;
+
+/** The bracket styles a 决定文书号's year is written in (〔2026〕 is the standard, GB/T 9704). */
+const BRACKETS = [['〔', '〕'], ['(', ')'], ['（', '）'], ['[', ']'], ['［', '］'], ['【', '】'], ['﹝', '﹞']] as const;
+const OPENING = /[〔(（[［【﹝]/g;
+const CLOSING = /[〕)）\]］】﹞]/g;
+
+/**
+ * The prefixes a typed 决定文书号 is looked up by: full-width digits as digits, and, when it has a
+ * bracket, the same text in each bracket style — 榕市监罚(2026)1号 finds 榕市监罚〔2026〕1号.
+ */
+export function documentPrefixes(text: string): string[] {
+  const typed = text.trim().replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+  if (!/[〔(（[［【﹝〕)）\]］】﹞]/.test(typed)) return [typed];
+  return [...new Set(BRACKETS.map(([open, close]) => typed.replace(OPENING, open).replace(CLOSING, close)))];
 }
 
 /** A CSV cell; one starting with = + - @ (or a tab/CR) is prefixed with ' so a spreadsheet does not run it. */
@@ -44,6 +75,8 @@ function csvCell(v: string): string {
   const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const STATISTICS_TTL_MS = 5 * 60_000;
 /** How long the department names are kept before they are read again (a rename shows within it). */
@@ -62,14 +95,20 @@ export class PortalService {
   private readonly records: RecordsRepo;
   private figures: { at: number; value: PortalStatistics } | undefined;
   private readonly profiles: ProfileCache;
+  /** Search results' markers per organization, kept like profiles: until records change. */
+  private readonly markers: ProfileCache<CreditMarker[]>;
   private registry: Registry | undefined;
-  /** For Engine.listen(RECORD_CHANGES_CHANNEL, …): kept profiles are dropped on every record change. */
+  /** For Engine.listen(RECORD_CHANGES_CHANNEL, …): kept profiles and markers are dropped on every record change. */
   readonly recordEvent: ProfileCache['recordEvent'];
 
   constructor(private readonly deps: PortalDeps) {
     this.records = new RecordsRepo(deps.db);
     this.profiles = new ProfileCache(deps.profileCache);
-    this.recordEvent = this.profiles.recordEvent;
+    this.markers = new ProfileCache(deps.profileCache * MARKERS_PER_PROFILE);
+    this.recordEvent = (event) => {
+      this.profiles.recordEvent(event);
+      this.markers.recordEvent(event);
+    };
   }
 
   /** Department names by id and by USCC, read again every REGISTRY_TTL_MS. */
@@ -161,8 +200,54 @@ export class PortalService {
     return { items: await this.deps.subjects.publicRegions(100) };
   }
 
-  search(q: { q: string; type?: OrgType | undefined; region?: string | undefined; page: number; pageSize: number }) {
-    return this.deps.subjects.publicSearch({ q: q.q, orgType: q.type, region: q.region, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+  /** Organizations found, each with its credit markers; null when the text is too short. */
+  async search(q: { q: string; type?: OrgType | undefined; region?: string | undefined; page: number; pageSize: number }): Promise<SubjectSearchResult | null> {
+    const found = await this.deps.subjects.publicSearch({ q: q.q, orgType: q.type, region: q.region, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+    if (found === null) return null;
+    const markers = await this.markersOf(found.items.map((s) => s.id));
+    return { ...found, items: found.items.map((s) => ({ ...s, markers: markers.get(s.id) ?? [] })) };
+  }
+
+  /**
+   * What a page of organizations has in publicity now, counted by the rule the profile's tabs use
+   * (RecordsRepo.publicToday). Kept per organization until records change (the profiles' channel),
+   * so a page asked for again reads nothing; the others are counted in one grouped statement.
+   */
+  private async markersOf(ids: readonly string[]): Promise<Map<string, CreditMarker[]>> {
+    const today = this.today();
+    const kinds = MARKER_ITEMS.flatMap(([kind, code]) => (this.item(code) ? [{ kind, code }] : []));
+    const basis = { subject: MARKERS_BASIS, today, items: kinds.map((k) => this.item(k.code)) };
+    const out = new Map<string, CreditMarker[]>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const kept = this.markers.get(id, basis);
+      if (kept === undefined) missing.push(id);
+      else out.set(id, kept);
+    }
+    if (missing.length === 0 || kinds.length === 0) return out;
+    const ticket = this.markers.ticket();
+    const counts = new Map<string, number>();
+    for (const r of await this.records.publicCounts(missing, today, kinds.map((k) => k.code))) counts.set(`${r.subject_id}/${r.item_code}`, r.n);
+    for (const id of missing) {
+      const marks = kinds.flatMap(({ kind, code }) => {
+        const count = counts.get(`${id}/${code}`) ?? 0;
+        return count > 0 ? [{ kind, count }] : [];
+      });
+      out.set(id, marks);
+      this.markers.put(id, basis, ticket, marks);
+    }
+    return out;
+  }
+
+  /**
+   * Why no profile answers a code, as the code check sees it: which rule failed and where, or that
+   * the code is valid (with what it says: authority, type, region) but no organization here has it.
+   */
+  notFoundMessage(raw: string): string {
+    const c = this.deps.subjects.checkCode(raw);
+    if (!c.valid || !c.parts) return `统一社会信用代码「${c.normalized}」有误：${c.errors.map((e) => e.message).join('；')}。请核对后重新输入`;
+    const p = c.parts;
+    return `统一社会信用代码「${c.normalized}」校验通过（登记管理部门为${p.registrationAuthority.name}，机构类别为${p.entityType.name}，登记地为${p.region.name ?? p.region.code}），但本平台暂无该组织的信息`;
   }
 
   /**
@@ -186,7 +271,8 @@ export class PortalService {
 
   private async profile(id: string, found: { view: PublicSubject; parts: unknown }, today: string, registry: Registry): Promise<SubjectProfile> {
     const items = Object.values(PUBLICITY_ITEMS).flatMap((c) => (this.item(c) ? [c] : []));
-    const rows = await this.records.publicOfSubject(id, today, items, PROFILE_LIMIT);
+    // Side by side: on PostgreSQL two pooled connections, so a profile waits for the longer read only.
+    const [rows, registration] = await Promise.all([this.records.publicOfSubject(id, today, items, PROFILE_LIMIT), this.deps.subjects.publicRegistration(id)]);
     const subject = { kind: 'organization' as const, individualBusiness: found.view.orgType === 'individualBusiness' };
     const tab = (code: string) => {
       const item = this.item(code);
@@ -198,8 +284,10 @@ export class PortalService {
     const permits = tab(PUBLICITY_ITEMS.permits);
     const penalties = tab(PUBLICITY_ITEMS.penalties);
     return {
-      subject: found.view.legalRepresentative ? found.view : { ...found.view, legalRepresentative: this.representativeNamed([...permits.items, ...penalties.items]) },
+      // The legal representative as the search list shows it: the organization's own (subjects.resolve.ts).
+      subject: found.view,
       usccParts: found.parts as Record<string, unknown> | null,
+      registration: registration ?? NOTHING_HELD,
       permits,
       penalties,
       // The lists issue fills these; the portal shows them as empty tabs until then.
@@ -210,37 +298,25 @@ export class PortalService {
   }
 
   /**
-   * No legal representative linked to the organization (departments often give the name without an
-   * ID number, and a person is only registered by ID): the newest record in publicity that names
-   * one does, as the public presenter shows it — only where the field is public, a 个体工商户's
-   * operator masked — with anything shaped like an ID or mobile number masked too.
-   */
-  private representativeNamed(views: readonly PublicRecordView[]): { name: string } | null {
-    const newest = [...views].sort((a, b) => (a.decisionDate < b.decisionDate ? 1 : a.decisionDate > b.decisionDate ? -1 : 0));
-    for (const v of newest) {
-      const field = this.item(v.itemCode)?.subjectFields.legalRepresentative;
-      const name = v.fields.find((f) => f.code === field)?.value.trim();
-      if (name) return { name: maskNumbers(name) };
-    }
-    return null;
-  }
-
-  /**
    * A 双公示 result set as CSV for Excel (UTF-8 with BOM), at most `maxRows` rows; a larger set is
    * refused with its size, so nobody gets a silently cut list. Cells that a spreadsheet would run
    * as a formula get a leading apostrophe.
    */
   async publicityCsv(kind: keyof typeof PUBLICITY_ITEMS, q: PublicityFilter, maxRows: number): Promise<{ csv: string; rows: number } | { tooMany: number }> {
     const item = this.item(PUBLICITY_ITEMS[kind]);
+    // The columns are the item's public fields, as a record's own page shows them — the party, its
+    // code, the document number, the date and the source are fields of the standard already, so
+    // nothing is added beside them but the end of publicity (the record's, computed within the
+    // catalog's rule; the department's requested 公示截止期 is not a public field).
     const columns = item ? publicFields(item) : [];
-    const head = ['行政相对人', '统一社会信用代码', '决定文书号', '决定日期', '公示截止日期', '数据来源', ...columns.map((f) => f.label)];
+    const head = [...columns.map((f) => f.label), '公示截止日期'];
     const lines = [head.map(csvCell).join(',')];
     for (let page = 1; ; page++) {
       const r = await this.publicity(kind, { ...q, page, pageSize: 1000 });
       if (page === 1 && r.total > maxRows) return { tooMany: r.total };
       for (const x of r.items) {
         const byCode = new Map(x.fields.map((f) => [f.code, f.value]));
-        lines.push([x.subject.name, x.subject.uscc ?? '', x.documentNumber, x.decisionDate, x.publicityEnd ?? '长期', x.source ?? '', ...columns.map((f) => byCode.get(f.code) ?? '')].map(csvCell).join(','));
+        lines.push([...columns.map((f) => byCode.get(f.code) ?? ''), x.publicityEnd ?? '长期'].map(csvCell).join(','));
       }
       if (r.items.length < 1000 || lines.length > maxRows) break;
     }
@@ -252,9 +328,10 @@ export class PortalService {
   async publicity(kind: keyof typeof PUBLICITY_ITEMS, q: PublicityFilter & { page: number; pageSize: number }) {
     const item = this.item(PUBLICITY_ITEMS[kind]);
     if (!item) return { total: 0, items: [] };
+    const match = q.q?.trim() ? await this.keywordMatch(q.q.trim()) : undefined;
     const { rows, total } = await this.records.publicList({
       itemCode: item.code, today: this.today(), departmentId: q.departmentId, from: q.from, to: q.to,
-      category: q.category, categoryField: item.categoryField, limit: q.pageSize, offset: (q.page - 1) * q.pageSize,
+      category: q.category, categoryField: item.categoryField, match, limit: q.pageSize, offset: (q.page - 1) * q.pageSize,
     });
     const names = await this.deps.subjects.publicNames(rows.map((r) => r.subject_id));
     const registry = await this.departmentRegistry();
@@ -264,5 +341,40 @@ export class PortalService {
       return view && s ? [{ ...view, subject: { name: s.name, uscc: s.uscc } }] : [];
     });
     return { total, items };
+  }
+
+  /**
+   * 关键字 → what a record must match: its subject is one of the organizations whose registered
+   * name contains the text (the portal's organization search: part of a name, full-width and
+   * （）/() alike, or a USCC), or its 决定文书号 begins with it. Natural persons are never found by
+   * name (the portal lists nobody by name by design); their records are found by document number.
+   */
+  private async keywordMatch(text: string): Promise<{ subjectIds: string[]; documentPrefixes: string[] }> {
+    const orgs = await this.deps.subjects.publicSearch({ q: text, limit: MAX_NAME_MATCHES + 1, offset: 0 });
+    if (orgs === null) {
+      throw new AppError('VALIDATION_FAILED', [{ field: 'q', message: '请至少输入两个字（行政相对人名称的一部分或决定文书号）' }]);
+    }
+    if (orgs.total > MAX_NAME_MATCHES) {
+      throw new AppError('QUERY_TOO_BROAD', { field: 'q', matches: orgs.total },
+        `名称含「${text}」的组织有${orgs.totalCapped ? `${orgs.total}个以上` : `${orgs.total}个`}，超过${MAX_NAME_MATCHES}个：请输入更完整的名称（如加上地名、字号或行业），或输入决定文书号`);
+    }
+    return { subjectIds: orgs.items.map((o) => o.id), documentPrefixes: documentPrefixes(text) };
+  }
+
+  /**
+   * One permit or penalty as its own page shows it: every public field of the item (empty ones
+   * too), its subject (a person masked), the source department as registered and the end of
+   * publicity. undefined when the public may not see it today — not published, withdrawn, past
+   * its window, a minor's, or of the other kind — all alike, so nothing tells them apart.
+   */
+  async publicityRecord(kind: keyof typeof PUBLICITY_ITEMS, id: string): Promise<PublicityRecord | undefined> {
+    const item = this.item(PUBLICITY_ITEMS[kind]);
+    if (!item || !UUID.test(id)) return undefined;
+    const row = await this.records.publicById(id.toLowerCase(), item.code, this.today());
+    if (!row) return undefined;
+    const s = (await this.deps.subjects.publicNames([row.subject_id])).get(row.subject_id);
+    if (!s) return undefined;
+    const view = presentPublicRecord(item, row, s, this.enumLabel, PortalService.sourceOf(await this.departmentRegistry(), row), { everyField: true });
+    return view ? { ...view, subject: { name: s.name, uscc: s.uscc } } : undefined;
   }
 }

@@ -8,6 +8,7 @@
  *   a new entry), the catalog items and their code tables (a new version is a new object) and the day (publicity windows
  *   end by date).
  * A profile built while records changed is not kept. Least recently used ones go beyond `capacity`.
+ * The search's credit markers per organization are kept by the same rules (portal.service.ts).
  */
 import type { ListenEvent } from '../../platform/db/engine.js';
 

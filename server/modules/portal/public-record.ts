@@ -75,8 +75,13 @@ function scrub(text: string, personName: string | null): string {
 /**
  * `registeredSource`: the providing department's name from the registry. It is what 数据来源 shows;
  * the text a file carried is shown only for a record no registered department provided.
+ * `everyField`: every public field of the item, an empty one with an empty value (a record's own
+ * page shows the whole standard, so a reader sees what the department left out); lists and
+ * profiles leave empty ones out.
  */
-export function presentPublicRecord(item: InfoItem, row: PublicRecordRow, subject: PublicSubjectKind, enumLabel: EnumLabel = () => undefined, registeredSource?: string): PublicRecordView | null {
+export function presentPublicRecord(
+  item: InfoItem, row: PublicRecordRow, subject: PublicSubjectKind, enumLabel: EnumLabel = () => undefined, registeredSource?: string, { everyField = false }: { everyField?: boolean } = {},
+): PublicRecordView | null {
   if (item.disclosure !== 'public' || row.item_code !== item.code) return null;
   // A person's record is public only where the item names persons among its subjects (the law requires it).
   if (subject.kind === 'person' && !item.subjectTypes.includes('person')) return null;
@@ -96,7 +101,10 @@ export function presentPublicRecord(item: InfoItem, row: PublicRecordRow, subjec
   const fields: PublicRecordView['fields'] = [];
   for (const f of shown) {
     const raw = data[f.code];
-    if (raw === undefined || raw === null || raw === '') continue;
+    if (raw === undefined || raw === null || raw === '' || (Array.isArray(raw) && raw.length === 0)) {
+      if (everyField) fields.push({ code: f.code, label: f.label, value: '' });
+      continue;
+    }
     const masked = f.masking === 'personName' || (f.masking === 'personNameIfPerson' && person) || f.code === operator;
     if (masked) fields.push({ code: f.code, label: f.label, value: maskPersonName(String(raw)) });
     else if (f.type === 'decimal' && AMOUNT.test(String(raw))) fields.push({ code: f.code, label: f.label, value: amountText(String(raw)), ...(f.unit ? { unit: f.unit } : {}) });

@@ -2,5 +2,5 @@ export { SubjectsService, type RegisteredRead, type SubjectInput, type SubjectPa
 export { subjectsRoutes } from './subjects.routes.js';
 export { presentForPublic, presentForStaff, type SubjectView } from './subjects.presenter.js';
 export type { SubjectTables, SubjectKind, OrgType } from './subjects.tables.js';
-export { copySubjects, type BulkSubject } from './subjects.bulk.js';
+export { copySubjects, type BulkRegistration, type BulkSubject } from './subjects.bulk.js';
 export type { SubjectClaim, Resolution } from './subjects.resolve.js';

@@ -8,6 +8,7 @@ const base: SubjectRow = {
   id: '00000000-0000-4000-8000-000000000001', kind: 'organization', org_type: 'enterprise', name: '福州测试贸易有限公司', name_enc: null, name_index: null, uscc: '91350100MA2XXXXX0X',
   id_number_enc: null, id_number_index: null, id_number_masked: null, legal_rep_id: '00000000-0000-4000-8000-000000000002', legal_rep_name: '欧阳小明', region_code: '350102',
   industry_code: null, status: 'active', version: 1, created_at: at, updated_at: at,
+  established_on: null, address: null, registration_status: null, registered_capital: null, business_scope: null,
 };
 const rep: SubjectRow = { ...base, id: '00000000-0000-4000-8000-000000000002', kind: 'person', org_type: null, name: '欧阳小明', uscc: null, id_number_masked: '350102********0012', legal_rep_id: null, legal_rep_name: null };
 const ctx = { regionName: () => '鼓楼区', industryName: () => undefined, legalRepName: rep.name };

@@ -7,6 +7,7 @@
 import type { PublicSubject } from '../../../common/portal-api.js';
 import type { Classification } from '../../../common/classification.js';
 import { maskPersonName } from '../../../common/masking.js';
+import { presentRegistration, type RegistrationFacts } from './registration.js';
 import type { SubjectRow } from './subjects.repo.js';
 import type { LegacyScheme } from './subjects.tables.js';
 
@@ -23,6 +24,8 @@ export interface SubjectView {
   region: { code: string; name: string | null } | null;
   industry: { code: string; name: string | null } | null;
   status: SubjectRow['status'];
+  /** An organization's registration facts as held (null fields: not collected); a person has none. */
+  registration: RegistrationFacts | null;
   legacyIdentifiers: { scheme: LegacyScheme; value: string }[];
   version: number;
   createdAt: string;
@@ -61,6 +64,7 @@ export function presentForStaff(row: SubjectRow, ctx: PresenterContext): Subject
     region: row.region_code ? { code: row.region_code, name: ctx.regionName(row.region_code) ?? null } : null,
     industry: row.industry_code ? { code: row.industry_code, name: ctx.industryName(row.industry_code) ?? null } : null,
     status: row.status,
+    registration: row.kind === 'organization' ? presentRegistration(row) : null,
     legacyIdentifiers: ctx.identifiers ?? [],
     version: row.version,
     createdAt: row.created_at.toISOString(),

@@ -5,20 +5,25 @@ import type { PublicSubjectRow } from './subjects.presenter.js';
 import type { LegacyScheme, SubjectTables } from './subjects.tables.js';
 
 export type SubjectRow = Omit<Selectable<SubjectTables['subject']>, 'name_tsv'>;
-export type NewSubjectRow = Omit<SubjectRow, 'id' | 'status' | 'version' | 'created_at' | 'updated_at'> & {
+/** An organization's registration facts (migration 0016): only the registry's data sets them. */
+export const REGISTRATION_COLUMNS = ['established_on', 'address', 'registration_status', 'registered_capital', 'business_scope'] as const;
+export type RegistrationColumns = Pick<SubjectRow, (typeof REGISTRATION_COLUMNS)[number]>;
+export type NewSubjectRow = Omit<SubjectRow, 'id' | 'status' | 'version' | 'created_at' | 'updated_at' | keyof RegistrationColumns> & {
   status?: SubjectRow['status'];
-};
+} & Partial<RegistrationColumns>;
 
 const COLUMNS = [
   'id', 'kind', 'org_type', 'name', 'name_enc', 'name_index', 'uscc', 'id_number_enc', 'id_number_index', 'id_number_masked', 'legal_rep_id',
-  'legal_rep_name', 'region_code', 'industry_code', 'status', 'version', 'created_at', 'updated_at',
+  'legal_rep_name', 'region_code', 'industry_code', 'status', ...REGISTRATION_COLUMNS, 'version', 'created_at', 'updated_at',
 ] as const;
 
 // The representative's name is the organization's own column (as published, a 个体工商户's operator
 // masked): the portal never reads the person's row, let alone decrypts it, to show an organization.
-const PUBLIC_COLUMNS = ['s.id', 's.kind', 's.org_type', 's.name', 's.uscc', 's.region_code', 's.industry_code', 's.status', 's.legal_rep_name'] as const;
+// The registration facts are not held in memory (an 经营范围 is hundreds of characters, a million
+// of them hundreds of MB): a profile reads them; `version` tells a kept profile they changed.
+const PUBLIC_COLUMNS = ['s.id', 's.kind', 's.org_type', 's.name', 's.uscc', 's.region_code', 's.industry_code', 's.status', 's.legal_rep_name', 's.version'] as const;
 /** What the public presenter shows of a subject, with its legal representative's name. */
-export type PublicRow = PublicSubjectRow & { legal_rep_name: string | null };
+export type PublicRow = PublicSubjectRow & { legal_rep_name: string | null; version: number };
 
 function publicRows(db: Kysely<SubjectTables>) {
   return db.selectFrom('subject as s').select(PUBLIC_COLUMNS);
@@ -29,6 +34,9 @@ const NAME_UPGRADE_LOCK = 73790;
 
 /** A prepared statement: every profile view runs it. */
 const publicByUscc = prepared('subjects_public_by_uscc', (db: Kysely<SubjectTables>, uscc: string) => publicRows(db).where('s.uscc', '=', uscc));
+/** An organization's registration facts: every profile built (not one sent as kept) reads them. */
+const registrationOf = prepared('subjects_registration_of', (db: Kysely<SubjectTables>, id: string) =>
+  db.selectFrom('subject').select(REGISTRATION_COLUMNS).where('id', '=', id).where('kind', '=', 'organization'));
 
 export interface SearchQuery {
   /** Organizations whose name contains it. */
@@ -124,6 +132,11 @@ export class SubjectsRepo {
     return publicRows(this.db);
   }
 
+  /** An organization's registration facts; undefined for a person or an unknown id. */
+  async registration(id: string): Promise<RegistrationColumns | undefined> {
+    return (await registrationOf(this.db, id))[0];
+  }
+
   async byUscc(uscc: string): Promise<SubjectRow | undefined> {
     return this.db.selectFrom('subject').select(COLUMNS).where('uscc', '=', uscc).executeTakeFirst();
   }
@@ -185,6 +198,20 @@ export class SubjectsRepo {
       update subject s set legal_rep_id = l.rep, legal_rep_name = l.name, updated_at = now()
       from (select distinct on (id) id, rep, name from unnest(${links.map((l) => l.id)}::uuid[], ${links.map((l) => l.legalRepId)}::uuid[], ${links.map((l) => l.publicName)}::text[]) with ordinality as t(id, rep, name, n) order by id, n) l
       where s.id = l.id and s.legal_rep_id is null`.execute(this.db);
+  }
+
+  /**
+   * Representatives named without an ID number (departments often give only the name, and a person
+   * is registered by ID): kept as the organization's published name where no representative is
+   * linked, so the portal's list and profile show one name. The last one named in the chunk wins;
+   * a linked representative is never overwritten. updated_at moves only for a changed name.
+   */
+  async nameUnlinkedRepresentatives(names: { id: string; publicName: string }[]): Promise<void> {
+    if (names.length === 0) return;
+    await sql`
+      update subject s set legal_rep_name = l.name, updated_at = now()
+      from (select distinct on (id) id, name from unnest(${names.map((l) => l.id)}::uuid[], ${names.map((l) => l.publicName)}::text[]) with ordinality as t(id, name, n) order by id, n desc) l
+      where s.id = l.id and s.kind = 'organization' and s.legal_rep_id is null and s.legal_rep_name is distinct from l.name`.execute(this.db);
   }
 
   /**

@@ -2,7 +2,8 @@
  * Subjects from records (collection): a USCC finds or creates an organization, an ID document
  * finds or creates a natural person (ID number and name encrypted, blind-indexed, masked), and the
  * legal representative is linked, with the name the organization publishes (a 个体工商户's operator
- * masked). Set-wise, one chunk of records at a time, inside the caller's transaction. A code
+ * masked); one named without an ID number is not linked, but the organization publishes the name.
+ * Set-wise, one chunk of records at a time, inside the caller's transaction. A code
  * already registered under another name is kept as it is and reported as a data-quality warning;
  * a person's name is compared through its blind index, and warnings show names masked.
  */
@@ -99,6 +100,14 @@ export async function resolveSubjects(
   for (const row of await repo.uncodedOrganizationsByName([...new Set(claims.flatMap((c) => (c.kind === 'organization' && !c.uscc ? [c.name] : [])))])) uncoded.set(row.name, { id: row.id, orgType: row.org_type });
 
   const links: { id: string; legalRepId: string; publicName: string }[] = [];
+  /** Representatives named without an ID number: the organization publishes the name all the same. */
+  const named: { id: string; publicName: string }[] = [];
+  const nameOnly = (id: string, orgType: OrgType | null, claim: { name: string } | null) => {
+    const name = claim?.name.trim();
+    // A digit is no part of a person's name: such a value (an ID number typed in the wrong
+    // column) is not published as one.
+    if (name && !/\p{Nd}/u.test(name)) named.push({ id, publicName: publicRepresentativeName(orgType, name) });
+  };
   const ids = claims.map((c, index) => {
     if (c.kind === 'person') {
       const found = personIds.get(indexOf(c));
@@ -117,6 +126,7 @@ export async function resolveSubjects(
       }
       // The name as this record gives it, which is what the organization's registration says.
       if (rep && repClaim) links.push({ id: existing.id, legalRepId: rep.id, publicName: publicRepresentativeName(existing.orgType, repClaim.name) });
+      else nameOnly(existing.id, existing.orgType, repClaim);
       return existing.id;
     }
     const id = randomUUID();
@@ -127,6 +137,7 @@ export async function resolveSubjects(
       id_number_enc: null, id_number_index: null, id_number_masked: null, legal_rep_id: rep?.id ?? null,
       legal_rep_name: rep && repClaim ? publicRepresentativeName(orgType, repClaim.name) : null, region_code: region, industry_code: null,
     });
+    if (!rep) nameOnly(id, orgType, repClaim);
     if (c.uscc) {
       coded.set(c.uscc, { id, orgType });
       existingNames.set(c.uscc, c.name);
@@ -145,5 +156,7 @@ export async function resolveSubjects(
     })),
   );
   await repo.linkLegalRepresentatives(links);
+  // After the links: an organization linked in this chunk keeps its linked representative.
+  await repo.nameUnlinkedRepresentatives(named);
   return { ids, created: newRows.length, warnings };
 }

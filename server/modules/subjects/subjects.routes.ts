@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { validateCode } from '../../../common/identifiers/index.js';
 import { AppError } from '../../platform/errors.js';
 import { STAFF_ROLES } from '../../platform/policy.js';
-import { errorResponses } from '../../platform/http-schemas.js';
+import { errorResponses, realDate } from '../../platform/http-schemas.js';
 import { actorOf, type AuditLog } from '../audit/index.js';
 import type { SubjectsService } from './subjects.service.js';
 
@@ -43,6 +43,24 @@ const orgType = z.enum(['enterprise', 'individualBusiness', 'publicInstitution',
 const status = z.enum(['active', 'revoked', 'cancelled', 'deceased', 'other']);
 const legacy = z.array(z.object({ scheme: z.enum(['regNo', 'orgCode', 'taxNo', 'institutionCertNo', 'socialOrgCertNo']), value: z.string().min(1).max(50) })).max(10);
 
+const registrationFacts = z.object({
+  establishmentDate: z.string().nullable(),
+  address: z.string().nullable(),
+  status: z.string().nullable(),
+  registeredCapital: z.string().nullable(),
+  businessScope: z.string().nullable(),
+});
+
+/** As the registry gives them; a field sent as null clears what was held, one left out is kept. */
+const registrationInput = z.object({
+  establishmentDate: realDate.nullable().optional().describe('成立日期'),
+  address: z.string().max(200).nullable().optional().describe('住所'),
+  status: z.string().max(30).nullable().optional().describe('登记状态（登记机关的用语，如存续、吊销、注销；平台据此设定主体状态）'),
+  registeredCapital: z.number().min(0, '注册资本不能为负数').max(1e12, '注册资本超过1万亿万元，请核对单位（万元）')
+    .refine((v) => Math.abs(v * 1e4 - Math.round(v * 1e4)) < 1e-6, '注册资本以万元计，最多4位小数').nullable().optional().describe('注册资本（万元），如500或12.5'),
+  businessScope: z.string().max(4000).nullable().optional().describe('经营范围'),
+});
+
 const subjectView = z.object({
   id: z.string().uuid(),
   classification: z.enum(['public', 'governmentShared', 'authorizedQuery', 'restrictedPersonal']),
@@ -55,6 +73,7 @@ const subjectView = z.object({
   region: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
   industry: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
   status,
+  registration: registrationFacts.nullable(),
   legacyIdentifiers: legacy,
   version: z.number().int(),
   createdAt: z.string(),
@@ -73,6 +92,7 @@ const createBody = z.object({
   industryCode: z.string().max(10).optional(),
   status: status.optional(),
   legacyIdentifiers: legacy.optional(),
+  registration: registrationInput.optional().describe('组织的登记信息（成立日期、住所、登记状态、注册资本、经营范围），自然人没有'),
 });
 
 const patchBody = createBody.omit({ kind: true, idNumber: true }).partial().extend({

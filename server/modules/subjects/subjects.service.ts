@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { KyselyLike } from '../audit/index.js';
-import { validateIdNumber, validateUscc, maskIdNumber, normalizeCode, toHalfWidth, type CodeIssue } from '../../../common/identifiers/index.js';
+import { validateIdNumber, validateUscc, maskIdNumber, normalizeCode, toHalfWidth, type CodeIssue, type UsccParts } from '../../../common/identifiers/index.js';
 import type { FieldCipher } from '../../platform/crypto/index.js';
 import type { Actor, AuditLog } from '../audit/index.js';
 import { AppError } from '../../platform/errors.js';
@@ -18,7 +18,9 @@ import { SubjectNamesUpgradeRepo, SubjectsRepo, type NewSubjectRow, type PublicR
 import { clearPersonName, personNameIndex, protectPersonName, publicRepresentativeName } from './person-names.js';
 import { searchKey } from './name-index.js';
 import { normalizeName } from '../../../common/text.js';
+import { chinaToday } from '../../../common/dates.js';
 import { PublicDirectory } from './public-directory.js';
+import { presentRegistration, registrationColumns, statusOfRegistration, type RegistrationFacts, type RegistrationInput } from './registration.js';
 import type { LegacyScheme, OrgType, SubjectKind, SubjectStatus, SubjectTables } from './subjects.tables.js';
 
 export interface SubjectInput {
@@ -33,6 +35,8 @@ export interface SubjectInput {
   industryCode?: string | undefined;
   status?: SubjectStatus | undefined;
   legacyIdentifiers?: { scheme: LegacyScheme; value: string }[] | undefined;
+  /** An organization's registration facts (成立日期, 住所, 登记状态, 注册资本, 经营范围). */
+  registration?: RegistrationInput | undefined;
 }
 
 export type SubjectPatch = Partial<Omit<SubjectInput, 'kind' | 'idNumber'>>;
@@ -91,6 +95,11 @@ export class SubjectsService {
 
   private checkCommon(input: SubjectPatch, issues: FieldIssue[]): void {
     if (input.name !== undefined && input.name.trim().length === 0) issues.push({ field: 'name', code: 'NAME_EMPTY', message: '名称不能为空' });
+    const established = input.registration?.establishmentDate;
+    const today = this.deps.today?.() ?? chinaToday();
+    if (established && established > today) {
+      issues.push({ field: 'registration.establishmentDate', code: 'ESTABLISHED_IN_FUTURE', message: `成立日期${established}晚于今天（${today}），请核对登记信息` });
+    }
     if (input.regionCode !== undefined && !this.deps.regionName(input.regionCode)) {
       issues.push({ field: 'regionCode', code: 'REGION_UNKNOWN', message: `行政区划代码「${input.regionCode}」不在GB/T 2260代码表中` });
     }
@@ -153,6 +162,7 @@ export class SubjectsService {
         if (input.uscc) issues.push({ field: 'uscc', code: 'PERSON_NO_USCC', message: '自然人不应填写统一社会信用代码' });
         if (input.orgType) issues.push({ field: 'orgType', code: 'PERSON_NO_ORG_TYPE', message: '自然人没有组织类型' });
         if (!input.idNumber) issues.push({ field: 'idNumber', code: 'ID_REQUIRED', message: '自然人须填写身份证号码' });
+        if (input.registration) issues.push({ field: 'registration', code: 'PERSON_NO_REGISTRATION', message: '自然人没有成立日期、住所、注册资本等组织登记信息' });
         const normalized = input.idNumber ? this.checkIdNumber(input.idNumber, 'idNumber', issues) : null;
         if (issues.length > 0 || !normalized) throw new AppError('SUBJECT_INVALID', issues);
         if (await repo.byIdNumberIndex(this.idNumberIndex(normalized))) throw new AppError('SUBJECT_DUPLICATE', [{ field: 'idNumber', message: '该身份证号码已登记' }]);
@@ -193,7 +203,8 @@ export class SubjectsService {
         legal_rep_name: legalRep ? publicRepresentativeName(orgType, legalRep.name) : null,
         region_code: input.regionCode ?? usccRegion,
         industry_code: input.industryCode ?? null,
-        ...(input.status ? { status: input.status } : {}),
+        ...(input.registration ? registrationColumns(input.registration) : {}),
+        ...(input.status || input.registration?.status ? { status: input.status ?? statusOfRegistration(input.registration?.status ?? '') } : {}),
       } satisfies NewSubjectRow);
       if (input.legacyIdentifiers?.length) await repo.putIdentifiers(row.id, normalizeLegacy(input.legacyIdentifiers));
       const view = await this.view(repo, row);
@@ -219,6 +230,11 @@ export class SubjectsService {
       if (patch.status !== undefined) set.status = patch.status;
       if (patch.regionCode !== undefined) set.region_code = patch.regionCode;
       if (patch.industryCode !== undefined) set.industry_code = patch.industryCode;
+      if (current.kind === 'organization' && patch.registration) {
+        Object.assign(set, registrationColumns(patch.registration));
+        // The registry's new status is the platform's too, unless the same change names one.
+        if (patch.status === undefined && patch.registration.status) set.status = statusOfRegistration(patch.registration.status);
+      }
       if (current.kind === 'organization') {
         if (patch.uscc !== undefined) {
           const r = validateUscc(patch.uscc, this.deps.regionName);
@@ -240,8 +256,8 @@ export class SubjectsService {
           const rep = await repo.byId(current.legal_rep_id);
           if (rep) set.legal_rep_name = publicRepresentativeName(orgType, clearPersonName(this.deps.cipher, rep));
         }
-      } else if (patch.uscc !== undefined || patch.orgType !== undefined || patch.legalRepresentative || patch.legalRepresentativeId) {
-        issues.push({ field: 'kind', code: 'PERSON_FIELDS', message: '自然人没有统一社会信用代码、组织类型或法定代表人' });
+      } else if (patch.uscc !== undefined || patch.orgType !== undefined || patch.legalRepresentative || patch.legalRepresentativeId || patch.registration) {
+        issues.push({ field: 'kind', code: 'PERSON_FIELDS', message: '自然人没有统一社会信用代码、组织类型、法定代表人或组织登记信息' });
       }
       if (issues.length > 0) throw new AppError('SUBJECT_INVALID', issues);
       const row = await repo.update(id, expectedVersion, set);
@@ -369,14 +385,35 @@ export class SubjectsService {
     const text = toHalfWidth(q.q.trim());
     if ([...searchKey(text)].length < 2) return null;
     const code = normalizeCode(text);
-    const byCode = code.length === 18 && validateUscc(code).valid ? await this.directory.byUscc(code) : undefined;
+    const check = looksLikeCode(code) ? this.checkCode(code) : null;
+    const byCode = check?.valid ? await this.directory.byUscc(code) : undefined;
     const exact = byCode?.kind === 'organization' && (!q.orgType || byCode.org_type === q.orgType) && (!q.region || byCode.region_code?.startsWith(q.region)) ? byCode : undefined;
     const first = exact && q.offset === 0 ? 1 : 0;
     const found = await this.directory.search({ text, orgType: q.orgType, region: q.region, offset: Math.max(0, q.offset - (exact ? 1 : 0)), limit: q.limit - first + 1 });
     const rows = found.rows.filter((r) => r.id !== exact?.id).slice(0, q.limit - first);
     const page = first && exact ? [exact, ...rows] : rows;
     const total = found.total + (exact && !found.rows.some((r) => r.id === exact.id) ? 1 : 0);
-    return { total, totalCapped: found.capped, items: page.map((r) => this.presentPublic(r)) };
+    return { total, totalCapped: found.capped, items: page.map((r) => this.presentPublic(r)), code: check && { ...check, registered: byCode?.kind === 'organization' } };
+  }
+
+  /**
+   * The code check of a code typed into the portal (full-width, spaces and hyphens accepted): each
+   * failed rule with the position it concerns (「第18位校验码应为3，实际为4」), a valid code's parts.
+   * A resident ID number is said to be one, without more: the portal never searches persons.
+   */
+  checkCode(raw: string): { normalized: string; valid: boolean; errors: CodeIssue[]; parts: UsccParts | null } {
+    const r = validateUscc(raw, this.deps.regionName);
+    if (!r.valid && validateIdNumber(r.normalized, { regionName: this.deps.regionName, ...(this.deps.today ? { today: this.deps.today() } : {}) }).valid) {
+      // Masked: an answer never gives an ID number back, not even the one asked with.
+      return { normalized: maskIdNumber(r.normalized), valid: false, errors: [{ code: 'PERSON_ID_NUMBER', message: '这是居民身份证号码：本平台不提供自然人查询，请输入组织的统一社会信用代码或名称' }], parts: null };
+    }
+    return { normalized: r.normalized, valid: r.valid, errors: r.errors, parts: r.parts };
+  }
+
+  /** An organization's registration facts as held (null fields: not collected); undefined for none. */
+  async publicRegistration(id: string): Promise<RegistrationFacts | undefined> {
+    const row = await this.repo.registration(id);
+    return row && presentRegistration(row);
   }
 
   /** The regions organizations are registered in, most first, named (the search page's filter). */
@@ -480,6 +517,14 @@ function maskSnapshot(data: unknown, person: boolean, individualBusiness: boolea
   const rep = d.legalRepresentative as { name?: unknown } | null | undefined;
   if (individualBusiness && rep && typeof rep.name === 'string' && maskPersonName(rep.name) !== rep.name) return { ...d, legalRepresentative: { ...rep, name: maskPersonName(rep.name) } };
   return data;
+}
+
+/**
+ * A search text meant as a code, not a name: 16 to 20 letters and digits (a USCC is 18; one
+ * character missed or added is still a code), at least six of them digits — no company name is.
+ */
+function looksLikeCode(normalized: string): boolean {
+  return /^[0-9A-Z]{16,20}$/.test(normalized) && (normalized.match(/\d/g)?.length ?? 0) >= 6;
 }
 
 function normalizeLegacy(ids: { scheme: LegacyScheme; value: string }[]) {

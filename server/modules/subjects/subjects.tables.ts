@@ -24,6 +24,14 @@ export interface SubjectTables {
     region_code: string | null;
     industry_code: string | null;
     status: Generated<SubjectStatus>;
+    /** An organization's registration facts as the registry gives them (migration 0016); null where not collected. */
+    established_on: string | null;
+    address: string | null;
+    /** The registry's own wording (存续, 吊销, 注销 …); `status` is the platform's reading of it. */
+    registration_status: string | null;
+    /** 注册资本 in 万元 (NUMERIC: read as a string on both engines). */
+    registered_capital: ColumnType<string | null, string | null | undefined, string | null>;
+    business_scope: string | null;
     version: Generated<number>;
     name_tsv: ColumnType<string, never, never>;
     created_at: Generated<Date>;
