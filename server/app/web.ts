@@ -1,6 +1,8 @@
 /**
  * Serves the built web bundles (dist/web, built by `npm install` → prepare, or `npm start` →
- * prestart): the portal at /, the console at /console/ (SPA), hashed assets under /assets/.
+ * prestart): the portal at /, the console at /console/ (SPA), hashed assets under /assets/ —
+ * kept by browsers for a year (a new build has new names) and sent brotli- or gzip-compressed
+ * from the .br/.gz files the build writes beside them (web/vite.config.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,13 +22,23 @@ function html(req: FastifyRequest, reply: FastifyReply, body: string) {
   return reply.send(body);
 }
 
-export async function registerWeb(app: FastifyInstance): Promise<void> {
+export async function registerWeb(app: FastifyInstance, dist = WEB_DIST): Promise<void> {
   const open = { policy: { public: true as const } };
-  const read = (rel: string) => (fs.existsSync(path.join(WEB_DIST, rel)) ? fs.readFileSync(path.join(WEB_DIST, rel), 'utf8') : null);
+  const read = (rel: string) => (fs.existsSync(path.join(dist, rel)) ? fs.readFileSync(path.join(dist, rel), 'utf8') : null);
   const portal = read('portal/index.html');
   const consoleHtml = read('console/index.html');
-  if (fs.existsSync(path.join(WEB_DIST, 'assets'))) {
-    await app.register(fastifyStatic, { root: path.join(WEB_DIST, 'assets'), prefix: '/assets/', immutable: true, maxAge: '365d', index: false, wildcard: true });
+  if (fs.existsSync(path.join(dist, 'assets'))) {
+    await app.register(fastifyStatic, {
+      root: path.join(dist, 'assets'),
+      prefix: '/assets/',
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      wildcard: true,
+      preCompressed: true,
+      // One address, several encodings: a shared cache must not give brotli to a browser that asked for gzip.
+      setHeaders: (res) => res.setHeader('vary', 'accept-encoding'),
+    });
   }
   const missing = '<!doctype html><meta charset="utf-8"><title>管理后台</title><p>管理后台尚未构建：请运行 <code>npm run build:web</code>（<code>npm install</code> 会自动构建）。</p>';
   app.get('/', { config: open, schema: { hide: true } }, (req, reply) => html(req, reply, portal ?? homePage()));

@@ -1,21 +1,8 @@
-/** 简体中文 | English: stores the choice and reloads (see i18n.ts). */
+/** 简体中文 | English (antd, for the console): stores the choice and reloads (see i18n.ts). */
 import { Segmented } from 'antd';
-import { getLang, LANG_KEY } from './i18n';
+import { getLang, type Lang } from './i18n';
+import { chooseLang, LANGS } from './lang-choice';
 
 export function LangSwitch() {
-  return (
-    <Segmented
-      size="small"
-      value={getLang()}
-      options={[{ label: '简体中文', value: 'zh-CN' }, { label: 'English', value: 'en' }]}
-      onChange={(v) => {
-        try {
-          localStorage.setItem(LANG_KEY, String(v));
-        } catch {
-          // storage unavailable: the language stays as it is
-        }
-        window.location.reload();
-      }}
-    />
-  );
+  return <Segmented size="small" value={getLang()} options={LANGS.map((l) => ({ ...l }))} onChange={(v) => chooseLang(v as Lang)} />;
 }
