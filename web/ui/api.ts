@@ -1,5 +1,5 @@
 /** The API client of both web apps: same-origin JSON, the CSRF token, the one error shape. */
-import { t } from './i18n';
+import { t } from './i18n.js';
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -78,11 +78,20 @@ export function uploadFile<T>(url: string, file: File, onProgress: (fraction: nu
   });
 }
 
-/** Field-level messages of a 422 (details: [{ field?, message }]), joined for a notification. */
+/**
+ * A refusal as one sentence for a notification: the server's message, then the reasons of its
+ * details (details: [{ field?, message }]) that the message does not already say. Some messages
+ * carry only what was refused (「不能新增部门「…」」) and leave the why to the details; others
+ * already name it (a schema refusal names its first problem, an unsafe character its kind): each
+ * reason is said once.
+ */
 export function describeError(err: unknown): string {
   if (err instanceof ApiError) {
-    const details = Array.isArray(err.details) ? (err.details as { message?: string }[]).map((d) => d.message).filter(Boolean) : [];
-    return details.length > 0 ? `${err.message}：${details.join('；')}` : err.message;
+    const reasons = Array.isArray(err.details)
+      ? (err.details as unknown[]).map((d) => (d !== null && typeof d === 'object' && typeof (d as { message?: unknown }).message === 'string' ? (d as { message: string }).message.trim() : ''))
+      : [];
+    const unsaid = [...new Set(reasons)].filter((r) => r !== '' && !err.message.includes(r));
+    return unsaid.length > 0 ? `${err.message}：${unsaid.join('；')}` : err.message;
   }
   return err instanceof Error ? err.message : String(err);
 }

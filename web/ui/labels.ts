@@ -38,6 +38,7 @@ export const PUBLICATION_LABELS: Record<string, { text: string; color: string }>
   not_published: { text: '不公示', color: 'default' },
   ended: { text: '公示期满', color: 'default' },
   rejected: { text: '已退回', color: 'red' },
+  withdrawn: { text: '已撤销', color: 'red' },
 };
 
 /** A record's own state (record.status): revoked is 撤销. */

@@ -4,10 +4,11 @@
  * A natural person's name is masked here too.
  */
 import { useEffect, useState } from 'react';
-import { Alert, Button, Descriptions, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Descriptions, Input, Modal, Space, Tag, Typography } from 'antd';
 import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
 import { PUBLICATION_LABELS, RECORD_STATUS_LABELS } from '../../ui/labels';
+import { WideTable } from '../../ui/WideTable';
 import { batchUrl, type BatchView } from '../collection';
 
 interface BatchRecord {
@@ -78,7 +79,7 @@ function RecordModal({ id, onClose }: { id: string | null; onClose: () => void }
             <div key={v.version}>
               <Typography.Text strong>{t('第{n}版', { n: v.version })}</Typography.Text> <Typography.Text type="secondary">{v.changedAt.slice(0, 10)}</Typography.Text>
               {v.changes.length > 0 && (
-                <Table size="small" pagination={false} rowKey="field" dataSource={v.changes} scroll={{ x: 560 }}
+                <WideTable size="small" pagination={false} rowKey="field" dataSource={v.changes} scroll={{ x: 560 }}
                   columns={[
                     { title: t('字段'), dataIndex: 'label', width: 180 },
                     { title: t('原值'), dataIndex: 'before', render: (x: string | null) => x ?? '—' },
@@ -133,7 +134,7 @@ export function BatchRecords({ batch, canWithdraw }: { batch: BatchView; canWith
   return (
     <>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 8 }} />}
-      <Table<BatchRecord> data-testid="batch-records" rowKey="id" size="small" scroll={{ x: 640 }} dataSource={data?.items ?? []}
+      <WideTable<BatchRecord> data-testid="batch-records" rowKey="id" size="small" scroll={{ x: 640 }} dataSource={data?.items ?? []}
         pagination={{ current: page, pageSize: PAGE_SIZE, total: data?.total ?? 0, showSizeChanger: false, onChange: setPage, size: 'small' }}
         columns={[
           { title: t('决定文书号'), dataIndex: 'documentNumber' },

@@ -1,9 +1,10 @@
 /** 报送批次: the batches of the own department (the credit office: of all, filterable), a drawer per batch. */
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Button, Card, Select, Space, Table } from 'antd';
+import { Alert, Button, Card, Select, Space } from 'antd';
 import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
 import { formatTime } from '../../ui/labels';
+import { WideTable } from '../../ui/WideTable';
 import { useDepartments, useInfoItems, type BatchView } from '../collection';
 import type { Me } from '../session';
 import { BatchDrawer, BatchProgress, ReviewTag, StatusTag } from './BatchParts';
@@ -59,7 +60,7 @@ export function BatchesPage({ me }: { me: Me }) {
         <Button onClick={() => void load()}>{t('刷新')}</Button>
       </Space>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
-      <Table<BatchView>
+      <WideTable<BatchView>
         data-testid="batch-table"
         rowKey="id"
         size="small"

@@ -8,12 +8,13 @@
  * chart has a text summary (aria-label), and the tables below carry the same numbers.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Button, Card, Col, DatePicker, Empty, Row, Select, Space, Spin, Statistic, Table, Typography } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Empty, Row, Select, Space, Spin, Statistic, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { api, describeError } from '../../ui/api';
 import { Chart, type ChartOption } from '../../ui/Chart';
 import { t } from '../../ui/i18n';
+import { WideTable } from '../../ui/WideTable';
 import { useDepartments, useInfoItems, type QualityReport, type QualityRow } from '../collection';
 import type { Me } from '../session';
 
@@ -156,7 +157,7 @@ export function QualityPage({ me }: { me: Me }) {
             <QualityTable rows={report.rows} />
           </Card>
           <Card title={t('超期记录（超过{days}个工作日）', { days: report.limitWorkingDays })} size="small">
-            <Table
+            <WideTable
               data-testid="quality-overdue"
               rowKey="recordId"
               size="small"
@@ -178,7 +179,7 @@ export function QualityPage({ me }: { me: Me }) {
       )}
       {report && (
         <Card title={t('部门未报送的信息项（{count}）', { count: report.gaps.length })} size="small">
-          <Table
+          <WideTable
             data-testid="quality-gaps"
             rowKey={(g) => `${g.departmentId}/${g.itemCode}`}
             size="small"
@@ -283,7 +284,7 @@ function ReasonTable({ report }: { report: QualityReport }) {
   const itemName = (code: string) => report.rows.find((r) => r.itemCode === code)?.itemName ?? code;
   type Reason = QualityReport['reasons'][number];
   return (
-    <Table<Reason>
+    <WideTable<Reason>
       data-testid="quality-reasons"
       rowKey={(r) => `${r.departmentId}/${r.itemCode}/${r.code}/${r.field ?? ''}`}
       size="small"
@@ -304,7 +305,7 @@ function ReasonTable({ report }: { report: QualityReport }) {
 /** One line per department and item; the three least complete optional fields as percentages. */
 function QualityTable({ rows }: { rows: QualityRow[] }) {
   return (
-    <Table<QualityRow>
+    <WideTable<QualityRow>
       data-testid="quality-table"
       rowKey={(r) => `${r.departmentId}/${r.itemCode}`}
       size="small"

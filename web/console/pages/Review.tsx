@@ -1,9 +1,10 @@
 /** 审核: the department's batches waiting for review; approve (records go public by their rules) or return with a reason. */
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Space, Table, Tooltip } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Space, Tooltip } from 'antd';
 import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
 import { formatTime } from '../../ui/labels';
+import { WideTable } from '../../ui/WideTable';
 import { batchUrl, type BatchView } from '../collection';
 import { BatchDrawer } from './BatchParts';
 
@@ -48,7 +49,7 @@ export function ReviewPage() {
   return (
     <Card title={t('审核')} extra={<Button onClick={() => void load()}>{t('刷新')}</Button>}>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
-      <Table<BatchView>
+      <WideTable<BatchView>
         data-testid="review-table"
         rowKey="id"
         size="small"

@@ -1,7 +1,7 @@
 /** 数据报送: one file of one granted item → upload (with progress) → background import (polled) → result. */
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Form, Progress, Select, Space, Typography } from 'antd';
-import { UploadOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Form, Progress, Select, Space, Typography, Upload } from 'antd';
+import { InboxOutlined, UploadOutlined } from '@ant-design/icons';
 import { ApiError, api, describeError, uploadFile } from '../../ui/api';
 import { t } from '../../ui/i18n';
 import { usePollWhileImporting, useInfoItems, type BatchView } from '../collection';
@@ -13,6 +13,9 @@ interface Refusal {
   title: string;
   message: string;
 }
+
+/** What the importer reads (collection: CSV, also saved as .txt, and XLSX workbooks). */
+const READABLE = /\.(csv|txt|xlsx)$/i;
 
 function refusal(err: unknown): Refusal {
   if (err instanceof ApiError && err.status === 422) return { title: t('文件不能导入'), message: err.message };
@@ -47,6 +50,17 @@ export function SubmitPage({ me }: { me: Me }) {
   }, [departmentId]);
 
   const nameOf = (code: string) => items.find((i) => i.code === code)?.name ?? code;
+
+  /** A dropped file skips the file dialog's type filter: one the importer cannot read is refused here, by name. */
+  const choose = (f: File) => {
+    if (READABLE.test(f.name)) {
+      setFile(f);
+      return;
+    }
+    setFile(null);
+    setBatch(null);
+    setRefused({ title: t('文件类型不支持'), message: t('「{name}」不是 XLSX 工作簿或 CSV 文件，请选择 .xlsx、.csv 或 .txt 文件', { name: f.name }) });
+  };
   const busy = sent !== null || batch?.status === 'importing';
 
   const submit = async () => {
@@ -92,8 +106,15 @@ export function SubmitPage({ me }: { me: Me }) {
                 )}
               </>
             }>
-            <input id="collection-file" type="file" accept=".csv,.txt,.xlsx" data-testid="upload-input" disabled={busy}
-              onChange={(e) => setFile(e.target.files?.[0] ?? null)} style={{ maxWidth: '100%' }} />
+            {/* Nothing is sent on choosing (beforeUpload returns false): 上传并导入 sends it, with progress. data-testid reaches the hidden file input. */}
+            <Upload.Dragger id="collection-file" data-testid="upload-input" accept=".csv,.txt,.xlsx" multiple={false} disabled={busy}
+              beforeUpload={(f) => { choose(f); return false; }}
+              fileList={file ? [{ uid: 'chosen', name: file.name, size: file.size, status: 'done' }] : []}
+              onRemove={() => setFile(null)} showUploadList={{ showRemoveIcon: !busy }}>
+              <p className="ant-upload-drag-icon"><InboxOutlined /></p>
+              <p className="ant-upload-text">{t('点击选择文件，或将文件拖到此处')}</p>
+              <p className="ant-upload-hint">{t('一次上传一个文件')}</p>
+            </Upload.Dragger>
           </Form.Item>
           <Button type="primary" htmlType="submit" icon={<UploadOutlined />} disabled={!file || !itemCode} loading={busy} data-testid="upload-submit">
             {t('上传并导入')}
