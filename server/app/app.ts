@@ -18,10 +18,12 @@ import {
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ERRORS, type ErrorCode } from '../../common/errors.js';
-import { catalogRoutes, type CatalogService } from '../modules/catalog/index.js';
+import { catalogRoutes, policiesRoutes, type CatalogService } from '../modules/catalog/index.js';
 import { subjectsRoutes, type SubjectsService } from '../modules/subjects/index.js';
 import { collectionRoutes, type CollectionService } from '../modules/collection/index.js';
+import { recordsRoutes, type RecordsService } from '../modules/records/index.js';
 import { portalRoutes, type PortalService } from '../modules/portal/index.js';
+import { noticesPublicRoutes, noticesRoutes, type NoticesService } from '../modules/notices/index.js';
 import { auditRoutes, type AuditLog, type DatabaseRoleStatus } from '../modules/audit/index.js';
 import { identityRoutes, type IdentityService, type SignedRequests } from '../modules/identity/index.js';
 import type { Config } from '../platform/config.js';
@@ -139,7 +141,11 @@ export interface AppDeps {
   catalog: CatalogService;
   subjects: SubjectsService;
   collection: CollectionService;
+  /** The credit office's records browser. */
+  records: RecordsService;
   portal: PortalService;
+  /** 信用动态 / 通知公告. */
+  notices: NoticesService;
   /** Readiness: database reachable and no migration pending. */
   ready: () => Promise<{ database: boolean; migrationsPending: number; engine: string }>;
   authenticate?: Authenticate;
@@ -269,7 +275,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'public', description: '信用门户开放接口（匿名、限流、可缓存；仅公示期内的信息）' },
         { name: 'subjects', description: '信用主体（工作人员）' },
         { name: 'collection', description: '归集：报送文件与批次（部门只见本部门）' },
+        { name: 'records', description: '信息记录：各部门的记录、版本与撤销（信用办）' },
         { name: 'catalog', description: '目录：信息项、措施、名单类型及法律依据' },
+        { name: 'notices', description: '信用动态与通知公告（信用办编辑、发布、撤回）' },
         { name: 'calendar', description: '工作日历' },
         { name: 'auth', description: '登录、双因素认证与会话' },
         { name: 'admin', description: '部门、用户与安全策略（三员分立）' },
@@ -313,9 +321,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(identityRoutes(deps.identity, deps.signed));
   await app.register(
-    auditRoutes(deps.audit, deps.auditRetention, deps.databaseRole),
+    auditRoutes(deps.audit, deps.auditRetention, deps.databaseRole, {
+      departments: () => deps.identity.departments(),
+      subjects: (ids) => deps.subjects.publicNames(ids),
+      purposeLabel: (code) => deps.catalog.get('codeTable', 'QUERY_PURPOSE')?.content.values.find((v) => v.value === code)?.label,
+    }),
   );
   await app.register(catalogRoutes(deps.catalog, deps.audit));
+  await app.register(policiesRoutes(deps.catalog));
   await app.register(
     subjectsRoutes({
       subjects: deps.subjects,
@@ -327,7 +340,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
   );
   await app.register(collectionRoutes({ collection: deps.collection, catalog: deps.catalog, audit: deps.audit, maxFileBytes: deps.config.importMaxBytes, uploadRateLimit: deps.config.uploadRateLimit }));
-  await app.register(portalRoutes({ portal: deps.portal, rateLimit: deps.config.portalRateLimit, exportRateLimit: deps.config.portalExportRateLimit, exportMaxRows: deps.config.portalExportMaxRows }));
+  await app.register(
+    recordsRoutes({ records: deps.records, audit: deps.audit, purposes: () => new Set((deps.catalog.get('codeTable', 'QUERY_PURPOSE')?.content.values ?? []).map((v) => v.value)) }),
+  );
+  // The published notices join the portal's scope, so the open API keeps one rate-limit budget.
+  await app.register(async (open) => {
+    await portalRoutes({ portal: deps.portal, rateLimit: deps.config.portalRateLimit, exportRateLimit: deps.config.portalExportRateLimit, exportMaxRows: deps.config.portalExportMaxRows })(open, {});
+    await noticesPublicRoutes({ notices: deps.notices })(open, {});
+  });
+  await app.register(noticesRoutes({ notices: deps.notices, uploadRateLimit: deps.config.uploadRateLimit }));
   // The only trace public code validations leave: a count per kind and result, logged every 10 minutes.
   const countTimer = setInterval(() => logCodeValidationCounts(deps.logger), 10 * 60_000);
   countTimer.unref();

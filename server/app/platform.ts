@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { CatalogService, type CatalogTables } from '../modules/catalog/index.js';
 import { demoDepartments, generateDemo, type DemoDepartment, type DemoOptions, type DemoStats } from '../modules/demo/index.js';
-import { RECORD_CHANGES_CHANNEL, type RecordTables } from '../modules/records/index.js';
+import { RECORD_CHANGES_CHANNEL, RecordsService, type RecordTables } from '../modules/records/index.js';
 import { SubjectsService, type SubjectTables } from '../modules/subjects/index.js';
 import { AuditLog, actorOf, type AuditTables } from '../modules/audit/index.js';
 import { IdentityService, SignedRequests, sessionAuthenticate, type IdentityTables } from '../modules/identity/index.js';
@@ -26,13 +26,14 @@ import { Scheduler } from '../platform/jobs.js';
 import { FileVault } from '../platform/crypto/file-vault.js';
 import { CollectionService, type CollectionTables } from '../modules/collection/index.js';
 import { PortalService } from '../modules/portal/index.js';
+import { NoticesService, demoNotices, type NoticeTables } from '../modules/notices/index.js';
 import { getSetting, putSetting, type SettingsTables } from '../platform/db/settings.js';
 import type { Authenticate } from '../platform/policy.js';
 import { chinaToday } from '../../common/dates.js';
 import { buildApp } from './app.js';
 import { protectLegacyPersonNames } from './person-names-upgrade.js';
 
-export type Database = CatalogTables & SubjectTables & RecordTables & SettingsTables & IdentityTables & AuditTables & CollectionTables;
+export type Database = CatalogTables & SubjectTables & RecordTables & SettingsTables & IdentityTables & AuditTables & CollectionTables & NoticeTables;
 
 export interface Platform {
   app: FastifyInstance;
@@ -130,7 +131,8 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     const signed = new SignedRequests(engine.db, audit, cipher, clock);
     const bootstrap = opts.maintenance ? null : await identity.bootstrap();
 
-    const catalog = await CatalogService.start(engine.db, log);
+    const catalog = await CatalogService.start(engine.db, log, undefined, clock);
+    identity.useRegions(catalog.regionName);
     const industries = catalog.get('codeTable', 'INDUSTRY')?.content.values ?? [];
     const industryNames = new Map(industries.map((v) => [v.value, v.label ?? v.value]));
     const subjects = new SubjectsService({ db: engine.db, audit, cipher, regionName: catalog.regionName, industryName: (c) => industryNames.get(c), nameIndexStalenessMs: config.portalSearchStalenessMs });
@@ -147,11 +149,26 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       regionName: catalog.regionName,
       log,
       maxFileBytes: config.importMaxBytes,
+      sourceRefKey: cipher.deriveKey('error workbook references'),
+    });
+
+    // The credit office withdraws and reads versions of any department's record through collection's
+    // own withdrawal and history (one withdrawal, one audit row, whoever withdraws).
+    const records = new RecordsService({
+      db: engine.db,
+      audit,
+      catalog,
+      subjects,
+      departments: () => identity.departments(),
+      withdraw: (id, reason, actor) => collection.withdraw(id, reason, actor, null),
+      history: (id, actor) => collection.recordHistory(id, null, actor),
     });
 
     const portal = new PortalService({ db: engine.db, catalog, subjects, clock, departments: () => identity.departments(), profileCache: config.portalProfileCache });
     // Profiles are kept only while record changes are heard (profile-cache.ts).
     const unlistenRecords = await engine.listen(RECORD_CHANGES_CHANNEL, portal.recordEvent);
+    // 信用动态 / 通知公告: attachments kept encrypted like uploads, in a vault of their own.
+    const notices = new NoticesService({ db: engine.db, audit, clock, log, vault: new FileVault(path.join(config.dataDir, 'notice-files'), cipher.deriveKey('notice files')) });
 
     // Synthetic penalties must never appear on a production server by accident: `auto` loads the
     // demo only into the embedded database; a server needs DEMO_DATA=on. All rows or none.
@@ -162,6 +179,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       const until = chinaToday();
       const departments = await registerDemoDepartments(identity, collection, demoDepartments(catalog.regions(), o.seed));
       demo = await engine.bulkLoad((copy) => generateDemo(copy, cipher, catalog.regions(), { ...o, until, parallel: 1, departments, publication: demoPublication(catalog, collection, until) }));
+      await notices.addDemo(demoNotices(clock.now()), { id: 'system', name: '演示数据', roles: ['creditOffice'], departmentId: null, ip: null, requestId: null });
       await putSetting(engine.db, 'demo_loaded', new Date().toISOString());
       log.info({ persons: demo.persons, organizations: demo.organizations, records: demo.records }, 'demo data loaded (first start)');
     }
@@ -178,7 +196,9 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       catalog,
       subjects,
       collection,
+      records,
       portal,
+      notices,
       version: VERSION,
       authenticate: opts.authenticate ?? sessionAuthenticate(identity, signed),
       verifySigned: (req, h, body) => signed.verify(h, req.method, req.url, body, req.ip, req.id),
