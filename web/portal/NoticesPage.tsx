@@ -8,13 +8,13 @@
  *
  * A draft or a withdrawn notice is not there: the API answers 404, and the page says so.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { Alert, Card, Empty, List, Pagination, Space, Spin, Typography } from 'antd';
 import { ArrowLeftOutlined, PaperClipOutlined } from '@ant-design/icons';
 import type { PublicNotice, PublicNoticeList } from '../../common/notices-api';
-import { api, describeError } from '../ui/api';
 import { t } from '../ui/i18n';
 import { go, type Route } from './route';
+import { useAnswer } from './use-answer';
 
 const PAGE_SIZE = 10;
 
@@ -32,20 +32,6 @@ export function NoticesPage({ route }: { route: Route }) {
   return id ? <NoticePage id={id} /> : <NoticeListPage route={route} />;
 }
 
-function useAnswer<T>(url: string): { data: T | null; error: string; loading: boolean } {
-  const [state, setState] = useState<{ data: T | null; error: string; loading: boolean }>({ data: null, error: '', loading: true });
-  useEffect(() => {
-    let current = true;
-    setState({ data: null, error: '', loading: true });
-    api<T>('GET', url)
-      .then((data) => current && setState({ data, error: '', loading: false }))
-      .catch((err) => current && setState({ data: null, error: describeError(err), loading: false }));
-    return () => {
-      current = false;
-    };
-  }, [url]);
-  return state;
-}
 
 function NoticeListPage({ route }: { route: Route }) {
   const page = Math.max(1, Number(route.params.get('page') ?? 1) || 1);

@@ -14,9 +14,9 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Alert, Card, Descriptions, Empty, Grid, Input, List, Radio, Space, Spin, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import type { PolicyDetail, PolicyLevel, PolicyLink, PolicyLinkKind, PolicyList, PolicyStatus, PolicySummary } from '../../common/policies-api';
-import { api, describeError } from '../ui/api';
 import { t } from '../ui/i18n';
 import { go, type Route } from './route';
+import { useAnswer } from './use-answer';
 
 const LEVELS: Record<PolicyLevel, string> = {
   law: '法律',
@@ -64,21 +64,6 @@ function StatusTags({ p }: { p: Pick<PolicySummary, 'status' | 'verification'> }
   );
 }
 
-/** Loads `url` while it is the one asked for; an answer for an older address is dropped. */
-function useAnswer<T>(url: string): { data: T | null; error: string; loading: boolean } {
-  const [state, setState] = useState<{ data: T | null; error: string; loading: boolean }>({ data: null, error: '', loading: true });
-  useEffect(() => {
-    let current = true;
-    setState({ data: null, error: '', loading: true });
-    api<T>('GET', url)
-      .then((data) => current && setState({ data, error: '', loading: false }))
-      .catch((err) => current && setState({ data: null, error: describeError(err), loading: false }));
-    return () => {
-      current = false;
-    };
-  }, [url]);
-  return state;
-}
 
 /** Opened from a list, the keyboard and a screen reader start at the page's heading. */
 function Heading({ children, ready }: { children: ReactNode; ready: boolean }) {

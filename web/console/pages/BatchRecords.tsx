@@ -10,6 +10,7 @@ import { t } from '../../ui/i18n';
 import { PUBLICATION_LABELS, RECORD_STATUS_LABELS } from '../../ui/labels';
 import { WideTable } from '../../ui/WideTable';
 import { batchUrl, type BatchView } from '../collection';
+import { RecordVersions } from './RecordVersions';
 
 interface BatchRecord {
   id: string;
@@ -75,19 +76,7 @@ function RecordModal({ id, onClose }: { id: string | null; onClose: () => void }
             <Descriptions.Item label={t('公示期')}>{r.publicityStart ?? '—'} ~ {r.publicityEnd ?? t('长期')}</Descriptions.Item>
             {r.withdrawnReason && <Descriptions.Item label={t('撤销理由')}>{r.withdrawnReason}</Descriptions.Item>}
           </Descriptions>
-          {r.versions.map((v) => (
-            <div key={v.version}>
-              <Typography.Text strong>{t('第{n}版', { n: v.version })}</Typography.Text> <Typography.Text type="secondary">{v.changedAt.slice(0, 10)}</Typography.Text>
-              {v.changes.length > 0 && (
-                <WideTable size="small" pagination={false} rowKey="field" dataSource={v.changes} scroll={{ x: 560 }}
-                  columns={[
-                    { title: t('字段'), dataIndex: 'label', width: 180 },
-                    { title: t('原值'), dataIndex: 'before', render: (x: string | null) => x ?? '—' },
-                    { title: t('新值'), dataIndex: 'after', render: (x: string | null) => x ?? '—' },
-                  ]} />
-              )}
-            </div>
-          ))}
+          <RecordVersions versions={r.versions} />
         </Space>
       )}
     </Modal>

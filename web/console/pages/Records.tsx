@@ -14,6 +14,7 @@ import { colon, t } from '../../ui/i18n';
 import { RECORD_STATUS_LABELS } from '../../ui/labels';
 import { WideTable } from '../../ui/WideTable';
 import { useDepartments, useInfoItems } from '../collection';
+import { RecordVersions } from './RecordVersions';
 import type { Me } from '../session';
 
 /** Where a record stands (record.publication), as the state filter and the tags name it. */
@@ -295,20 +296,7 @@ function RecordDrawer({ id, purpose, onClose, onWithdrawn }: { id: string | null
             {r.fields.map((f) => <Descriptions.Item key={f.field} label={f.label}>{f.value}</Descriptions.Item>)}
           </Descriptions>
           <Typography.Title level={5} style={{ marginTop: 8 }}>{t('版本记录')}</Typography.Title>
-          {r.versions.map((v) => (
-            <div key={v.version} data-testid="record-version">
-              <Typography.Text strong>{t('第{n}版', { n: v.version })}</Typography.Text> <Typography.Text type="secondary">{v.changedAt.slice(0, 10)}</Typography.Text>
-              {v.subjectChanged && <Tag color="orange" style={{ marginInlineStart: 8 }}>{t('行政相对人已变更')}</Tag>}
-              {v.changes.length > 0 && (
-                <WideTable size="small" pagination={false} rowKey="field" dataSource={v.changes} scroll={{ x: 560 }}
-                  columns={[
-                    { title: t('字段'), dataIndex: 'label', width: 180 },
-                    { title: t('原值'), dataIndex: 'before', render: (x: string | null) => x ?? '—' },
-                    { title: t('新值'), dataIndex: 'after', render: (x: string | null) => x ?? '—' },
-                  ]} />
-              )}
-            </div>
-          ))}
+          <RecordVersions versions={r.versions} testId="record-version" />
         </Space>
       )}
       <Modal open={withdrawing} title={t('撤销记录：{doc}', { doc: r?.documentNumber ?? '' })} okText={t('撤销')} cancelText={t('取消')}
