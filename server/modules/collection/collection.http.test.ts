@@ -71,6 +71,11 @@ describe(`collection: files and API batches on ${ENGINE}`, () => {
     assert.equal(asClerk.statusCode, 403);
     const own = await p.app.inject({ method: 'GET', url: `/api/v1/collection/grants/${a}`, headers: clerkA() });
     assert.deepEqual(own.json(), { departmentId: a, itemCodes: ['CF', 'XK'], maxFileBytes: 500 * 1048576 }, 'the department sees its items and the upload limit');
+    // The credit office's matrix reads every department's grants in one answer; a department may not.
+    const all = await p.app.inject({ method: 'GET', url: '/api/v1/collection/grants', headers: officer });
+    assert.equal(all.statusCode, 200, all.body);
+    assert.deepEqual(all.json().items.filter((g: { departmentId: string }) => g.departmentId === a), [{ departmentId: a, itemCodes: ['CF', 'XK'] }]);
+    assert.equal((await p.app.inject({ method: 'GET', url: '/api/v1/collection/grants', headers: clerkA() })).statusCode, 403);
   });
 
   it('imports the valid rows of a file with Chinese headers and keeps each rejected row with its reasons', async () => {

@@ -23,6 +23,14 @@ export class CollectionRepo {
     return (await this.db.selectFrom('department_item').select('item_code').where('department_id', '=', departmentId).orderBy('item_code').execute()).map((r) => r.item_code);
   }
 
+  /** Every department's granted items, for the credit office's matrix (one read, not one per department). */
+  async allGrants(): Promise<Map<string, string[]>> {
+    const rows = await this.db.selectFrom('department_item').select(['department_id', 'item_code']).orderBy('department_id').orderBy('item_code').execute();
+    const byDepartment = new Map<string, string[]>();
+    for (const r of rows) byDepartment.set(r.department_id, [...(byDepartment.get(r.department_id) ?? []), r.item_code]);
+    return byDepartment;
+  }
+
   async setGrants(departmentId: string, itemCodes: string[]): Promise<void> {
     await this.db.deleteFrom('department_item').where('department_id', '=', departmentId).execute();
     if (itemCodes.length > 0) await this.db.insertInto('department_item').values(itemCodes.map((item_code) => ({ department_id: departmentId, item_code }))).execute();

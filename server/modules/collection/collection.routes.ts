@@ -156,6 +156,18 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
     const idParams = z.object({ id: z.string().uuid() });
 
     app.get(
+      '/api/v1/collection/grants',
+      {
+        config: { policy: { roles: ['creditOffice'] } },
+        schema: {
+          tags: ['collection'], summary: '各部门可报送的信息项（信用办的报送目录矩阵）',
+          response: { 200: z.object({ items: z.array(z.object({ departmentId: z.string(), itemCodes: z.array(z.string()) })) }), ...errorResponses },
+        },
+      },
+      async () => ({ items: [...(await deps.collection.allGrants())].map(([departmentId, itemCodes]) => ({ departmentId, itemCodes })) }),
+    );
+
+    app.get(
       '/api/v1/collection/grants/:id',
       {
         config: reader,

@@ -91,6 +91,10 @@ export class CollectionService {
     return this.repo.grants(departmentId);
   }
 
+  async allGrants(): Promise<Map<string, string[]>> {
+    return this.repo.allGrants();
+  }
+
   async setGrants(departmentId: string, itemCodes: string[], actor: Actor): Promise<string[]> {
     if (!(await this.deps.department(departmentId))) throw new AppError('NOT_FOUND', { departmentId });
     const unknown = itemCodes.filter((c) => !this.deps.catalog.get('infoItem', c));

@@ -40,10 +40,12 @@ export function GrantsPage() {
   useEffect(() => {
     let live = true;
     (async () => {
-      const list = await api<DepartmentView[]>('GET', '/api/v1/departments');
-      const grants = await Promise.all(list.map((d) => api<Grants>('GET', `/api/v1/collection/grants/${d.id}`)));
+      const [list, grants] = await Promise.all([
+        api<DepartmentView[]>('GET', '/api/v1/departments'),
+        api<{ items: Grants[] }>('GET', '/api/v1/collection/grants'),
+      ]);
       if (!live) return;
-      const matrix = Object.fromEntries(grants.map((g) => [g.departmentId, g.itemCodes]));
+      const matrix: Matrix = Object.fromEntries(grants.items.map((g) => [g.departmentId, g.itemCodes]));
       setDepartments(list);
       setSaved(matrix);
       setDraft(matrix);
