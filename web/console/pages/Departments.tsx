@@ -8,6 +8,7 @@ import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Tag, Typog
 import { departmentCodeIssues, type DepartmentView, type UserView } from '../../../common/identity-api';
 import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
+import { StatusDialog } from './StatusDialog';
 import { WideTable } from '../../ui/WideTable';
 
 interface DepartmentForm {
@@ -41,7 +42,6 @@ export function DepartmentsPage() {
   const [switching, setSwitching] = useState<DepartmentView | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [form] = Form.useForm<DepartmentForm>();
-  const [reasonForm] = Form.useForm<{ reason: string }>();
   const load = async () => {
     try {
       setRows(await api<DepartmentView[]>('GET', '/api/v1/departments'));
@@ -116,7 +116,7 @@ export function DepartmentsPage() {
           render: (_: unknown, d: DepartmentView) => (
             <Space>
               <Button size="small" onClick={() => open(d)}>{t('编辑')}</Button>
-              <Button size="small" danger={d.status === 'active'} onClick={() => { reasonForm.resetFields(); setSwitching(d); }}>{d.status === 'active' ? t('停用|action') : t('启用|action')}</Button>
+              <Button size="small" danger={d.status === 'active'} onClick={() => setSwitching(d)}>{d.status === 'active' ? t('停用|action') : t('启用|action')}</Button>
             </Space>
           ),
         },
@@ -143,38 +143,28 @@ export function DepartmentsPage() {
         </Form>
       </Modal>
 
-      <Modal
-        title={switching && (switching.status === 'active' ? t('停用部门「{name}」？', { name: switching.name }) : t('启用部门「{name}」？', { name: switching.name }))}
+      <StatusDialog
         open={switching !== null}
-        okText={switching?.status === 'active' ? t('停用|action') : t('启用|action')}
-        okButtonProps={{ danger: switching?.status === 'active' }}
-        cancelText={t('取消')}
+        disabling={switching?.status === 'active'}
+        title={switching && (switching.status === 'active' ? t('停用部门「{name}」？', { name: switching.name }) : t('启用部门「{name}」？', { name: switching.name }))}
+        explanation={switching?.status === 'active'
+          ? t('停用后，该部门的{count}个在用账户和它的系统账号不能登录、报送，已登录的随即退出；已公示的信息不受影响。重新启用后恢复。', { count: activeAccounts(switching) })
+          : t('启用后，该部门未被单独停用的账户可以再次登录、报送。')}
+        placeholder={t('如：机构改革，职责并入其他部门')}
         onCancel={() => setSwitching(null)}
-        onOk={() => reasonForm.submit()}
-        destroyOnHidden
-      >
-        <Form form={reasonForm} layout="vertical" onFinish={async (v) => {
+        submit={async (reason) => {
           if (!switching) return;
           const disabling = switching.status === 'active';
           try {
-            await api('POST', `/api/v1/departments/${switching.id}/${disabling ? 'disable' : 'enable'}`, { reason: v.reason });
+            await api('POST', `/api/v1/departments/${switching.id}/${disabling ? 'disable' : 'enable'}`, { reason });
             setDone(disabling ? t('已停用部门「{name}」。', { name: switching.name }) : t('已启用部门「{name}」。', { name: switching.name }));
             setSwitching(null);
           } catch (err) {
             message.error(describeError(err));
           }
           await load();
-        }}>
-          <Typography.Paragraph type="secondary">
-            {switching?.status === 'active'
-              ? t('停用后，该部门的{count}个在用账户和它的系统账号不能登录、报送，已登录的随即退出；已公示的信息不受影响。重新启用后恢复。', { count: activeAccounts(switching) })
-              : t('启用后，该部门未被单独停用的账户可以再次登录、报送。')}
-          </Typography.Paragraph>
-          <Form.Item label={t('理由')} name="reason" rules={[{ required: true, whitespace: true, min: 2, message: t('请写明理由（至少2个字）') }]}>
-            <Input.TextArea rows={2} maxLength={200} placeholder={t('如：机构改革，职责并入其他部门')} />
-          </Form.Item>
-        </Form>
-      </Modal>
+        }}
+      />
     </Card>
   );
 }

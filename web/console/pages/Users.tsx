@@ -8,6 +8,7 @@ import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Tag, Typog
 import { ADMINISTRATOR_ROLES, BUSINESS_ROLES, roleIssues, type DepartmentView, type Role } from '../../../common/identity-api';
 import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
+import { StatusDialog } from './StatusDialog';
 import { ROLE_LABELS } from '../../ui/labels';
 import { WideTable } from '../../ui/WideTable';
 import type { Me, User } from '../session';
@@ -39,7 +40,6 @@ export function UsersPage({ me }: { me: Me }) {
   const [createForm] = Form.useForm();
   const [editForm] = Form.useForm<{ displayName: string; departmentId?: string | null }>();
   const [rolesForm] = Form.useForm<{ roles: Role[] }>();
-  const [reasonForm] = Form.useForm<{ reason: string }>();
   const newRoles = Form.useWatch('roles', rolesForm) ?? [];
   const isSysAdmin = me.user.roles.includes('sysAdmin');
   const isSecAdmin = me.user.roles.includes('secAdmin');
@@ -110,7 +110,7 @@ export function UsersPage({ me }: { me: Me }) {
                 <Button size="small" onClick={() => { editForm.setFieldsValue({ displayName: u.displayName, departmentId: u.departmentId }); setEditing(u); }}>{t('编辑')}</Button>
               )}
               {isSysAdmin && manageable(u) && (
-                <Button size="small" danger={u.status === 'active'} onClick={() => { reasonForm.resetFields(); setSwitching(u); }}>{u.status === 'active' ? t('停用|action') : t('启用|action')}</Button>
+                <Button size="small" danger={u.status === 'active'} onClick={() => setSwitching(u)}>{u.status === 'active' ? t('停用|action') : t('启用|action')}</Button>
               )}
               {isSysAdmin && manageable(u) && (
                 <Button size="small" onClick={() => modal.confirm({
@@ -188,36 +188,26 @@ export function UsersPage({ me }: { me: Me }) {
         </Form>
       </Modal>
 
-      <Modal
-        title={switching && (switching.status === 'active' ? t('停用用户 {account}？', { account: accountOf(switching) }) : t('启用用户 {account}？', { account: accountOf(switching) }))}
+      <StatusDialog
         open={switching !== null}
-        okText={switching?.status === 'active' ? t('停用|action') : t('启用|action')}
-        okButtonProps={{ danger: switching?.status === 'active' }}
-        cancelText={t('取消')}
+        disabling={switching?.status === 'active'}
+        title={switching && (switching.status === 'active' ? t('停用用户 {account}？', { account: accountOf(switching) }) : t('启用用户 {account}？', { account: accountOf(switching) }))}
+        explanation={switching?.status === 'active' ? t('停用后该用户不能登录，已登录的会话随即结束；账户和历史记录保留，可再启用。') : t('启用后该用户可以再次登录。')}
+        placeholder={t('如：调离本单位')}
         onCancel={() => setSwitching(null)}
-        onOk={() => reasonForm.submit()}
-        destroyOnHidden
-      >
-        <Form form={reasonForm} layout="vertical" onFinish={async (v) => {
+        submit={async (reason) => {
           if (!switching) return;
           const disabling = switching.status === 'active';
           try {
-            await api('POST', `/api/v1/users/${switching.id}/${disabling ? 'disable' : 'enable'}`, { reason: v.reason });
+            await api('POST', `/api/v1/users/${switching.id}/${disabling ? 'disable' : 'enable'}`, { reason });
             setDone(disabling ? t('已停用用户 {account}。', { account: accountOf(switching) }) : t('已启用用户 {account}。', { account: accountOf(switching) }));
             setSwitching(null);
           } catch (err) {
             message.error(describeError(err));
           }
           await load();
-        }}>
-          <Typography.Paragraph type="secondary">
-            {switching?.status === 'active' ? t('停用后该用户不能登录，已登录的会话随即结束；账户和历史记录保留，可再启用。') : t('启用后该用户可以再次登录。')}
-          </Typography.Paragraph>
-          <Form.Item label={t('理由')} name="reason" rules={[{ required: true, whitespace: true, min: 2, message: t('请写明理由（至少2个字）') }]}>
-            <Input.TextArea rows={2} maxLength={200} placeholder={t('如：调离本单位')} />
-          </Form.Item>
-        </Form>
-      </Modal>
+        }}
+      />
     </Card>
   );
 }
