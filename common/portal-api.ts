@@ -57,9 +57,6 @@ export interface SubjectProfile {
   registration: RegistrationFacts;
   permits: RecordTab;
   penalties: RecordTab;
-  redList: RecordTab;
-  watchList: RecordTab;
-  seriousList: RecordTab;
 }
 
 /**

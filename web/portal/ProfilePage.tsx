@@ -19,7 +19,7 @@ import { go, useRoute } from './route';
 import { CodeNotice, representativeLabel, typeLabel } from './SearchPage';
 
 /** The profile's tabs, by the name the address gives them (?tab=…), the first one by default. */
-const TAB_KEYS = ['permits', 'penalties', 'redList', 'watchList', 'seriousList'] as const;
+const TAB_KEYS = ['permits', 'penalties'] as const;
 type TabKey = (typeof TAB_KEYS)[number];
 
 /** Labels stay on one line; a code breaks nowhere. */
@@ -150,9 +150,6 @@ export function ProfilePage({ uscc }: { uscc: string }) {
   const tabs: { key: string; label: string; tab: RecordTab }[] = [
     { key: 'permits', label: t('行政许可|tab'), tab: profile.permits },
     { key: 'penalties', label: t('行政处罚|tab'), tab: profile.penalties },
-    { key: 'redList', label: t('守信红名单|tab'), tab: profile.redList },
-    { key: 'watchList', label: t('重点关注名单|tab'), tab: profile.watchList },
-    { key: 'seriousList', label: t('严重失信主体名单|tab'), tab: profile.seriousList },
   ].map((x) => ({ ...x, label: `${x.label}${inBrackets(x.tab.total)}` }));
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="profile">
@@ -160,9 +157,6 @@ export function ProfilePage({ uscc }: { uscc: string }) {
         extra={<Button icon={<PrinterOutlined />} onClick={() => window.print()} className="no-print">{t('打印')}</Button>}>
         <Space size={4} wrap style={{ marginBottom: 12 }}>
           <Tag>{typeLabel(s.orgType)}</Tag>
-          {profile.seriousList.total > 0 && <Tag color="red">{t('严重失信')}</Tag>}
-          {profile.watchList.total > 0 && <Tag color="orange">{t('重点关注')}</Tag>}
-          {profile.redList.total > 0 && <Tag color="green">{t('守信红名单')}</Tag>}
         </Space>
         <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered styles={LABELS} layout={phone ? 'vertical' : 'horizontal'}>
           <Descriptions.Item label={t('统一社会信用代码')}><span style={NOWRAP}>{s.uscc}</span></Descriptions.Item>

@@ -47,5 +47,5 @@ export function go(path: string, params: Record<string, string | number | undefi
   else window.location.hash = hash;
 }
 
-/** A profile's address; `tab` opens one of its tabs (permits, penalties, redList, watchList, seriousList). */
+/** A profile's address; `tab` opens one of its tabs (permits, penalties). */
 export const subjectHref = (uscc: string, tab?: string) => hashOf(`subject/${encodeURIComponent(uscc)}`, { tab });

@@ -95,7 +95,7 @@ const profile = z.object({
   subject: publicSubject,
   usccParts: z.record(z.string(), z.unknown()).nullable(),
   registration,
-  permits: tab, penalties: tab, redList: tab, watchList: tab, seriousList: tab,
+  permits: tab, penalties: tab,
 }) satisfies z.ZodType<SubjectProfile>;
 const publicityRecord = publicRecord.extend({ subject: z.object({ name: z.string(), uscc: z.string().nullable() }) }) satisfies z.ZodType<PublicityRecord>;
 const publicityResult = z.object({ items: z.array(publicityRecord), total: z.number() }) satisfies z.ZodType<PublicityResult>;

@@ -290,10 +290,8 @@ export class PortalService {
       registration: registration ?? NOTHING_HELD,
       permits,
       penalties,
-      // The lists issue fills these; the portal shows them as empty tabs until then.
-      redList: { total: 0, items: [] },
-      watchList: { total: 0, items: [] },
-      seriousList: { total: 0, items: [] },
+      // No list entries yet (red/black/watch lists are the next capability): the profile has no list tabs
+      // rather than empty ones that would say "not listed" without anyone having checked.
     };
   }
 
