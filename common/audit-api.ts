@@ -17,7 +17,8 @@ export interface AuditEventView {
   authorizationRef: string | null;
   resultCount: number | null;
   details: Record<string, unknown>;
-  hash: string;
+  /** Null between the row's commit and its link into the hash chain (milliseconds). */
+  hash: string | null;
 }
 
 /** Who acted: the account's name at the time, its roles, its department (named as it is now). */
@@ -67,7 +68,9 @@ export interface Verification {
   count: number;
   lastSeq: number;
   checkpoints: number;
-  /** The first sequence number that is missing, altered or cannot be trusted. */
+  /** Rows committed but not yet linked into the chain (docs/adr/0004); absent when none. Not a break. */
+  pending?: number;
+  /** The first chain position that is missing, altered or cannot be trusted (for rows written before migration 0021, their sequence number). */
   firstBroken?: number;
   reason?: string;
 }

@@ -1,6 +1,7 @@
 /**
- * `npm run audit:verify`: recomputes the audit hash chain and checks it against the external
- * checkpoints. Prints "intact" with the count, or the first broken sequence number; exit 1 then.
+ * `npm run audit:verify`: links committed audit rows not yet chained, recomputes the audit hash chain
+ * and checks it against the external checkpoints. Prints "intact" with the count, or the first broken
+ * chain position; exit 1 then.
  */
 import { pino } from 'pino';
 import { startPlatform } from '../server/app/platform.js';
@@ -11,7 +12,10 @@ try {
   const v = await platform.audit.verify();
   await platform.close();
   if (v.intact) {
-    console.log(`intact: ${v.count} 条审计记录，哈希链完整（最后序号 ${v.lastSeq}，外部检查点 ${v.checkpoints} 个）`);
+    // Rows are linked after commit (docs/adr/0004); verify links what is committed first, so rows still
+    // waiting here were committed while it ran, or chaining failed (then said with its error at start).
+    const pending = v.pending ? `；另有 ${v.pending} 条已提交、尚未链接` : '';
+    console.log(`intact: ${v.count} 条审计记录，哈希链完整（最后链上序号 ${v.lastSeq}，外部检查点 ${v.checkpoints} 个${pending}）`);
   } else {
     console.log(`broken at ${v.firstBroken}: ${v.reason}`);
     process.exit(1);

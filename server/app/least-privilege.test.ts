@@ -17,7 +17,7 @@ import { startPlatform, type Platform } from './platform.js';
 describe('application role grants', () => {
   it('refuses a role name that could inject SQL', () => {
     assert.throws(() => applicationRoleGrants('app; drop table audit_log'), /角色名/);
-    assert.equal(applicationRoleGrants('xinyong_app').length, 5);
+    assert.equal(applicationRoleGrants('xinyong_app').length, 6);
   });
 });
 

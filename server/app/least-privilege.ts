@@ -18,6 +18,9 @@ export function applicationRoleGrants(role: string): string[] {
     `grant usage, select, update on all sequences in schema public to ${role}`,
     // The second wall after the append-only triggers: no privilege to change audit rows at all.
     `revoke update, delete, truncate on audit_log from ${role}`,
+    // …but the chainer links committed rows into the hash chain (docs/adr/0004): those three
+    // columns, once per row, which the append-only trigger enforces.
+    `grant update (chain_pos, prev_hash, hash) on audit_log to ${role}`,
     `grant execute on function audit_log_purge(bigint, timestamptz) to ${role}`,
   ];
 }

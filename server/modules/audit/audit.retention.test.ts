@@ -61,14 +61,16 @@ describe(`audit retention on ${ENGINE}`, () => {
   });
 
   it('a purge boundary set by hand in the database is detected', async () => {
-    const head = await p.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    await p.audit.chain();
+    const found = await p.db.selectFrom('audit_log').select(['chain_pos']).where('chain_pos', 'is not', null).orderBy('chain_pos', 'desc').limit(1).executeTakeFirstOrThrow();
+    const pos = found.chain_pos ?? 0;
     const { sql } = await import('kysely');
     // As the owner, who alone can switch the append-only triggers off.
     await sql`alter table audit_log disable trigger user`.execute(p.owner);
-    await sql`delete from audit_log where seq < ${head.seq}`.execute(p.owner);
+    await sql`delete from audit_log where chain_pos < ${pos}`.execute(p.owner);
     await sql`alter table audit_log enable trigger user`.execute(p.owner);
-    const prev = await p.db.selectFrom('audit_log').select('prev_hash').where('seq', '=', head.seq).executeTakeFirstOrThrow();
-    await sql`update app_setting set value = ${JSON.stringify({ seq: head.seq - 1, hash: prev.prev_hash })} where key = 'audit_purged_through'`.execute(p.db);
+    const prev = await p.db.selectFrom('audit_log').select('prev_hash').where('chain_pos', '=', pos).executeTakeFirstOrThrow();
+    await sql`update app_setting set value = ${JSON.stringify({ seq: pos - 1, hash: prev.prev_hash })} where key = 'audit_purged_through'`.execute(p.db);
     const v = await p.audit.verify();
     assert.equal(v.intact, false);
     assert.match(v.reason ?? '', /清理边界.*没有签名记录/);
@@ -77,8 +79,10 @@ describe(`audit retention on ${ENGINE}`, () => {
   it('the database refuses to purge rows within their retention period, whatever date the caller claims', async () => {
     await event('query', 500); // kept 5 years; the database's clock says it is younger than that
     const { sql } = await import('kysely');
-    const head = await p.db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
-    await assert.rejects(sql`select audit_log_purge(${head.seq}, ${new Date('2100-01-01T00:00:00Z')})`.execute(p.db), /retention period/);
+    // The purge removes a prefix of the chain: its argument is a chain position (docs/adr/0004).
+    await p.audit.chain();
+    const head = await p.db.selectFrom('audit_log').select('chain_pos').where('chain_pos', 'is not', null).orderBy('chain_pos', 'desc').limit(1).executeTakeFirstOrThrow();
+    await assert.rejects(sql`select audit_log_purge(${head.chain_pos}, ${new Date('2100-01-01T00:00:00Z')})`.execute(p.db), /retention period/);
   });
 
   it('deleting rows outside the purge is still refused', async () => {

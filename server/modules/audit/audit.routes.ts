@@ -37,7 +37,8 @@ const eventView = z.object({
   authorizationRef: z.string().nullable(),
   resultCount: z.number().nullable(),
   details: z.record(z.string(), z.unknown()),
-  hash: z.string(),
+  // Null for the moment between a row's commit and its link into the chain (docs/adr/0004).
+  hash: z.string().nullable(),
 }) satisfies z.ZodType<AuditEventView>;
 
 const queryView = z.object({
@@ -239,6 +240,7 @@ export function auditRoutes(
               count: z.number(),
               lastSeq: z.number(),
               checkpoints: z.number(),
+              pending: z.number().optional(),
               firstBroken: z.number().optional(),
               reason: z.string().optional(),
               // Whether the database itself also refuses changes to audit rows (least-privilege role).

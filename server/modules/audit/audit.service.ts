@@ -1,9 +1,11 @@
 /**
  * The audit log. `record` writes one row in the caller's transaction (so the audited change and
- * its audit row commit or fail together) and extends the hash chain under an advisory lock.
- * `checkpoint` appends the chain head, MAC'd, to a file outside the database; `verify` recomputes
- * the chain and compares it with those checkpoints, so deleting the tail or recomputing the whole
- * chain is detected too.
+ * its audit row commit or fail together), numbered by a sequence and not yet chained; moments after
+ * commit `chain` links the committed rows into the hash chain, one chainer at a time under an
+ * advisory lock (docs/adr/0004: writers no longer queue behind a lock held to their commit).
+ * `checkpoint` chains, then appends the chain head, MAC'd, to a file outside the database; `verify`
+ * chains, recomputes the chain and compares it with those checkpoints, so deleting the tail or
+ * recomputing the whole chain is detected too.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -55,6 +57,10 @@ export type KyselyLike = Pick<Kysely<object>, 'isTransaction'>;
 const ID_LIKE = /(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])/g;
 const LEGACY_ID_LIKE = /(?<![0-9A-Za-z])[0-9]{15}(?![0-9A-Za-z])/g;
 const CHECKPOINT_LOCK = 73788;
+/** Rows linked per chaining transaction. */
+const CHAIN_BATCH = 2000;
+/** A chaining pass starts this soon after a write (ms): rows written meanwhile share it. */
+const CHAIN_DELAY_MS = 2;
 
 /** What a checkpoint line asserts; MAC'd and SM2-signed. */
 function checkpointStatement(type: 'head' | 'purge', seq: number, hash: string, at: string): string {
@@ -121,6 +127,13 @@ function boundedEvent(e: AuditEvent): AuditEvent {
 }
 
 export class AuditLog {
+  private chainTimer: NodeJS.Timeout | undefined;
+  private chaining: Promise<number> | undefined;
+  /** The last error of a background chaining pass, kept until a pass succeeds (rows wait meanwhile, nothing is lost). */
+  lastChainError: Error | undefined;
+  /** `autoChain` false: rows are chained only by `chain`, `checkpoint` and `verify` (tests of a crash before chaining). */
+  autoChain = true;
+
   constructor(
     private readonly db: Kysely<AuditTables>,
     private readonly clock: Clock,
@@ -137,34 +150,128 @@ export class AuditLog {
     assertNoIdNumbers([event.reason, event.objectId, event.objectType, event.purpose, event.authorizationRef, event.actor, event.details ?? {}]);
     const e = wellFormed(boundedEvent(event));
     const details = e.details ?? {};
-    // Serializes writers until commit: the next row's prev_hash is the committed head.
-    await sql`select pg_advisory_xact_lock(${CHECKPOINT_LOCK})`.execute(trx);
-    const head = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    const start = head ? null : await this.purgedThrough(trx);
-    const row: ChainRow = {
-      seq: (head?.seq ?? start?.seq ?? 0) + 1,
-      at: this.clock.now(),
-      category: e.category,
-      event: e.event,
-      actor_id: e.actor?.id ?? null,
-      actor_name: e.actor?.name ?? null,
-      actor_roles: [...(e.actor?.roles ?? [])],
-      department_id: e.actor?.departmentId ?? null,
-      ip: e.actor?.ip ?? null,
-      request_id: e.actor?.requestId ?? null,
-      object_type: e.objectType ?? null,
-      object_id: e.objectId ?? null,
-      result: e.result,
-      reason: e.reason ?? null,
-      purpose: e.purpose ?? null,
-      authorization_ref: e.authorizationRef ?? null,
-      result_count: e.resultCount ?? null,
-      details,
-    };
-    const prev = head?.hash ?? start?.hash ?? GENESIS_HASH;
-    const hash = rowHash(prev, row);
-    await trx.insertInto('audit_log').values({ ...row, details: JSON.stringify(details), prev_hash: prev, hash }).execute();
-    return row.seq;
+    // No lock and no chain here: the row is linked after commit by `chain` (docs/adr/0004).
+    const inserted = await trx
+      .insertInto('audit_log')
+      .values({
+        at: this.clock.now(),
+        category: e.category,
+        event: e.event,
+        actor_id: e.actor?.id ?? null,
+        actor_name: e.actor?.name ?? null,
+        actor_roles: [...(e.actor?.roles ?? [])],
+        department_id: e.actor?.departmentId ?? null,
+        ip: e.actor?.ip ?? null,
+        request_id: e.actor?.requestId ?? null,
+        object_type: e.objectType ?? null,
+        object_id: e.objectId ?? null,
+        result: e.result,
+        reason: e.reason ?? null,
+        purpose: e.purpose ?? null,
+        authorization_ref: e.authorizationRef ?? null,
+        result_count: e.resultCount ?? null,
+        details: JSON.stringify(details),
+        chain_pos: null,
+        prev_hash: null,
+        hash: null,
+      })
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    // The caller commits after this returns: a pass shortly after picks the row up (or the next one does).
+    this.chainSoon();
+    return inserted.seq;
+  }
+
+  private chainSoon(delay = CHAIN_DELAY_MS): void {
+    if (!this.autoChain || this.chainTimer) return;
+    this.chainTimer = setTimeout(() => {
+      this.chainTimer = undefined;
+      this.chain().then(
+        () => (this.lastChainError = undefined),
+        (err: Error) => {
+          // Rows stay unchained, not lost: the next write, checkpoint or verification chains them.
+          this.lastChainError = err;
+        },
+      );
+    }, delay);
+    this.chainTimer.unref();
+  }
+
+  /** Stops background chaining (at shutdown, before the database closes). */
+  stopChaining(): void {
+    this.autoChain = false;
+    if (this.chainTimer) clearTimeout(this.chainTimer);
+    this.chainTimer = undefined;
+  }
+
+  /**
+   * Links every committed row not yet in the chain, in sequence order, after the chain's head.
+   * One chainer at a time across all processes (an advisory lock; a pass that finds it taken tries
+   * again shortly, since the holder may not see rows committed after it started). Rows committed
+   * later than a row with a higher number (a longer transaction) take the next places: the chain's
+   * order is the order rows became visible, which keeps each writer's own order. Returns the number
+   * of rows linked.
+   */
+  async chain(): Promise<number> {
+    // One pass per process at a time; a caller arriving meanwhile waits for it and then runs its own,
+    // so rows it committed before calling are linked when it returns.
+    while (this.chaining) await this.chaining.catch(() => 0);
+    const pass = this.chainPass();
+    this.chaining = pass;
+    try {
+      return await pass;
+    } finally {
+      if (this.chaining === pass) this.chaining = undefined;
+    }
+  }
+
+  private async chainPass(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const linked = await this.db.transaction().execute(async (trx) => {
+        const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${CHECKPOINT_LOCK}) as ok`.execute(trx);
+        if (!got.rows[0]?.ok) return -1;
+        const pending = await trx.selectFrom('audit_log').selectAll().where('chain_pos', 'is', null).orderBy('seq').limit(CHAIN_BATCH).execute();
+        if (pending.length === 0) return 0;
+        const head = await this.chainHead(trx);
+        let pos = head.seq;
+        let prev = head.hash;
+        const seqs: number[] = [];
+        const positions: number[] = [];
+        const prevs: string[] = [];
+        const hashes: string[] = [];
+        for (const r of pending) {
+          // Hashed as stored and read back, exactly as `verify` will read it.
+          const { chain_pos: _c, prev_hash: _p, hash: _h, ...row } = r;
+          const hash = rowHash(prev, row);
+          seqs.push(r.seq);
+          positions.push(++pos);
+          prevs.push(prev);
+          hashes.push(hash);
+          prev = hash;
+        }
+        await sql`
+          update audit_log a set chain_pos = v.pos, prev_hash = v.prev, hash = v.hash
+          from (select unnest(${seqs}::bigint[]) as seq, unnest(${positions}::bigint[]) as pos, unnest(${prevs}::text[]) as prev, unnest(${hashes}::text[]) as hash) v
+          where a.seq = v.seq and a.chain_pos is null`.execute(trx);
+        return pending.length;
+      });
+      if (linked < 0) {
+        // Another process is chaining; its pass may have started before our rows were committed.
+        this.chainSoon(20);
+        return total;
+      }
+      total += linked;
+      if (linked < CHAIN_BATCH) return total;
+    }
+  }
+
+  /** The last chained row (its position and hash), or where the chain starts: genesis or the purge boundary. */
+  private async chainHead(db: KyselyLike = this.db): Promise<{ seq: number; hash: string }> {
+    const trx = db as unknown as Kysely<AuditTables>;
+    const head = await trx.selectFrom('audit_log').select(['chain_pos', 'hash']).where('chain_pos', 'is not', null).orderBy('chain_pos', 'desc').limit(1).executeTakeFirst();
+    if (head?.chain_pos != null && head.hash !== null) return { seq: head.chain_pos, hash: head.hash };
+    return this.purgedThrough(db);
   }
 
   /** Records an event in its own transaction (logins, denials: nothing else changes). */
@@ -197,18 +304,21 @@ export class AuditLog {
       await sql`select pg_advisory_xact_lock(${CHECKPOINT_LOCK})`.execute(trx);
       const keep = await trx
         .selectFrom('audit_log')
-        .select(sql<number | null>`min(seq)`.as('seq'))
+        .select(sql<number | null>`min(chain_pos)`.as('seq'))
         .where((eb) => eb.not(eb.or([eb.and([eb('category', '=', 'security'), eb('at', '<', securityCutoff)]), eb.and([eb('category', '!=', 'security'), eb('at', '<', otherCutoff)])])))
         .executeTakeFirstOrThrow();
-      const head = await trx.selectFrom('audit_log').select(['seq']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      // Positions in the chain: only a prefix of it can go; rows not yet chained always stay.
+      const chained = await trx.selectFrom('audit_log').select(['chain_pos']).where('chain_pos', 'is not', null).orderBy('chain_pos', 'desc').limit(1).executeTakeFirst();
+      const head = chained?.chain_pos ?? null;
       const start = await this.purgedThrough(trx);
       // Never remove the head: the next row must chain onto a row that is still there or recorded.
-      const through = Math.min(keep.seq === null ? (head?.seq ?? start.seq) : keep.seq - 1, (head?.seq ?? 1) - 1);
+      const through = Math.min(keep.seq === null ? (head ?? start.seq) : keep.seq - 1, (head ?? 1) - 1);
       if (through <= start.seq) {
         await this.record(trx, { category: 'security', event: 'audit.purge', actor, result: 'success', details: { removed: 0, ...policy } });
         return { removed: 0, through: start.seq };
       }
-      const boundary = await trx.selectFrom('audit_log').select(['seq', 'hash']).where('seq', '=', through).executeTakeFirstOrThrow();
+      const row = await trx.selectFrom('audit_log').select(['chain_pos', 'hash']).where('chain_pos', '=', through).executeTakeFirstOrThrow();
+      const boundary = { seq: through, hash: row.hash ?? '' };
       // The database checks the legal floors again and deletes with its owner's rights.
       const removed = await sql<{ n: string }>`select audit_log_purge(${through}, ${now}) as n`.execute(trx);
       await putSetting(trx, PURGE_SETTING, JSON.stringify({ seq: boundary.seq, hash: boundary.hash }));
@@ -235,10 +345,15 @@ export class AuditLog {
     fs.appendFileSync(this.checkpointFile, `${JSON.stringify(line)}\n`, { mode: 0o600 });
   }
 
-  /** Appends the committed chain head to the checkpoint file if it moved. Returns the seq written. */
+  /**
+   * Chains what is committed, then appends the chain head to the checkpoint file if it moved.
+   * Returns the chain position written (a checkpoint's `seq` is a position in the chain).
+   */
   async checkpoint(): Promise<number | null> {
-    const head = await this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    if (!head) return null;
+    await this.chain();
+    const chained = await this.db.selectFrom('audit_log').select(['chain_pos', 'hash']).where('chain_pos', 'is not', null).orderBy('chain_pos', 'desc').limit(1).executeTakeFirst();
+    if (chained?.chain_pos == null || chained.hash === null) return null;
+    const head = { seq: chained.chain_pos, hash: chained.hash };
     const last = this.readCheckpoints().filter((c) => c.type !== 'purge').at(-1);
     if (last && last.seq >= head.seq) return null;
     this.appendCheckpoint({ type: 'head', seq: head.seq, hash: head.hash });
@@ -261,8 +376,13 @@ export class AuditLog {
       });
   }
 
-  /** Recomputes the whole chain in sequence order and checks it against the external checkpoints. */
-  async verify(): Promise<Verification> {
+  /**
+   * Recomputes the whole chain in chain order and checks it against the external checkpoints.
+   * `chainFirst` (default): links the committed rows not yet chained first, so the answer covers
+   * every committed row; without it, rows still waiting are counted as `pending` and are no break.
+   */
+  async verify(opts: { chainFirst?: boolean } = {}): Promise<Verification> {
+    if (opts.chainFirst !== false) await this.chain();
     const checkpoints = this.readCheckpoints();
     for (const c of checkpoints) {
       const type = c.type === 'purge' ? 'purge' : 'head';
@@ -282,16 +402,22 @@ export class AuditLog {
     let expected = start.seq + 1;
     let prev = start.hash;
     let count = 0;
-    const broken = (seq: number, reason: string): Verification => ({ intact: false, count, lastSeq: expected - 1, checkpoints: checkpoints.length, firstBroken: seq, reason });
+    // Rows committed but not linked yet (a chainer had not run, or it failed): not a break, and said.
+    const waiting = await this.db.selectFrom('audit_log').select(sql<number>`count(*)::int`.as('n')).where('chain_pos', 'is', null).executeTakeFirstOrThrow();
+    const pending = waiting.n > 0 ? { pending: waiting.n } : {};
+    const broken = (seq: number, reason: string): Verification => ({ intact: false, count, lastSeq: expected - 1, checkpoints: checkpoints.length, ...pending, firstBroken: seq, reason });
     for (;;) {
-      const rows = await this.db.selectFrom('audit_log').selectAll().where('seq', '>=', expected).orderBy('seq').limit(5000).execute();
+      const rows = await this.db.selectFrom('audit_log').selectAll().where('chain_pos', '>=', expected).orderBy('chain_pos').limit(5000).execute();
       if (rows.length === 0) break;
       for (const r of rows) {
-        if (r.seq !== expected) return broken(expected, `第${expected}条记录缺失（下一条为第${r.seq}条）`);
-        if (r.prev_hash !== prev) return broken(r.seq, `第${r.seq}条记录的前序哈希与链不符`);
-        const { prev_hash: _p, hash: stored, ...rest } = r;
-        if (rowHash(prev, rest as ChainRow) !== stored) return broken(r.seq, `第${r.seq}条记录的内容与其哈希不符`);
-        if (wanted.has(r.seq)) seen.set(r.seq, stored);
+        const pos = r.chain_pos ?? 0;
+        // Positions are the chain's numbers; a row's own sequence number is named where it differs.
+        const own = r.seq === pos ? '' : `（审计序号${r.seq}）`;
+        if (pos !== expected) return broken(expected, `第${expected}条记录缺失（下一条为第${pos}条）`);
+        if (r.prev_hash !== prev) return broken(pos, `第${pos}条记录${own}的前序哈希与链不符`);
+        const { chain_pos: _c, prev_hash: _p, hash: stored, ...rest } = r;
+        if (stored === null || rowHash(prev, rest as ChainRow) !== stored) return broken(pos, `第${pos}条记录${own}的内容与其哈希不符`);
+        if (wanted.has(pos)) seen.set(pos, stored);
         prev = stored;
         expected++;
         count++;
@@ -301,7 +427,7 @@ export class AuditLog {
     let lastGood = start.seq;
     for (const c of live) {
       if (c.seq > lastSeq) {
-        return { intact: false, count, lastSeq, checkpoints: checkpoints.length, firstBroken: lastSeq + 1, reason: `检查点记录到第${c.seq}条，数据库只到第${lastSeq}条：尾部记录被删除` };
+        return { intact: false, count, lastSeq, checkpoints: checkpoints.length, ...pending, firstBroken: lastSeq + 1, reason: `检查点记录到第${c.seq}条，数据库只到第${lastSeq}条：尾部记录被删除` };
       }
       if (seen.get(c.seq) !== c.hash) {
         return {
@@ -309,13 +435,14 @@ export class AuditLog {
           count,
           lastSeq,
           checkpoints: checkpoints.length,
+          ...pending,
           firstBroken: lastGood + 1,
           reason: `第${c.seq}条的哈希与外部检查点不符：第${lastGood + 1}至${c.seq}条之间的记录被改动且整链被重算`,
         };
       }
       lastGood = c.seq;
     }
-    return { intact: true, count, lastSeq, checkpoints: checkpoints.length };
+    return { intact: true, count, lastSeq, checkpoints: checkpoints.length, ...pending };
   }
 
   /**

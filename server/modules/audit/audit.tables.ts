@@ -1,11 +1,12 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export type AuditCategory = 'security' | 'query' | 'business';
 export type AuditResult = 'success' | 'failure' | 'denied';
 
 export interface AuditTables {
   audit_log: {
-    seq: number;
+    /** The writer's number, from a sequence at insert (gaps where a transaction rolled back). */
+    seq: Generated<number>;
     at: Date;
     category: AuditCategory;
     event: string;
@@ -23,7 +24,9 @@ export interface AuditTables {
     authorization_ref: string | null;
     result_count: number | null;
     details: ColumnType<Record<string, unknown>, string, string>;
-    prev_hash: string;
-    hash: string;
+    /** The row's place in the hash chain, contiguous; null until the chainer links it (docs/adr/0004). */
+    chain_pos: number | null;
+    prev_hash: string | null;
+    hash: string | null;
   };
 }

@@ -103,12 +103,12 @@ describe(`audit chain tamper detection on ${ENGINE}`, () => {
   it('detects a recomputed chain against the external checkpoints', async () => {
     await asSuperuser(async () => {
       await sql`update audit_log set reason = 'rewritten' where seq = 35`.execute(db);
-      const rows = await db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
-      let prev = rows[33]!.hash;
+      const rows = await db.selectFrom('audit_log').selectAll().orderBy('chain_pos').execute();
+      let prev = rows[33]!.hash ?? '';
       for (const r of rows.slice(34)) {
         const { prev_hash: _p, hash: _h, ...rest } = r;
         const hash = rowHash(prev, rest);
-        await db.updateTable('audit_log').set({ prev_hash: prev, hash }).where('seq', '=', r.seq).execute();
+        await db.updateTable('audit_log').set({ prev_hash: prev, hash }).where('chain_pos', '=', r.chain_pos).execute();
         prev = hash;
       }
     });
