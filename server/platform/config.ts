@@ -36,6 +36,16 @@ const schema = z.object({
   AUDIT_PURGE: z.enum(['daily', 'off']).default('daily'),
   IMPORT_MAX_MB: z.coerce.number().int().min(1).max(10_000).default(500),
   UPLOAD_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  // Webhooks to subscribers (server/modules/exchange, docs/exchange.md).
+  EXCHANGE_ALLOW_HTTP_LOCAL: z.enum(['on', 'off']).default('off'),
+  EXCHANGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  EXCHANGE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  // Durable jobs (server/platform/jobs.ts, ADR 0003).
+  JOB_LEASE_SECONDS: z.coerce.number({ error: '应为秒数（整数）' }).int('应为整数秒').min(2, '后台任务租约至少2秒').max(3600, '后台任务租约至多3600秒').default(60),
+  JOB_POLL_MS: z.coerce.number({ error: '应为毫秒数（整数）' }).int('应为整数毫秒').min(50, '后台任务轮询间隔至少50毫秒').max(60_000, '后台任务轮询间隔至多60000毫秒').default(1000),
+  JOB_CONCURRENCY: z.coerce.number({ error: '应为整数' }).int('应为整数').min(1, '每个进程至少同时执行1个后台任务').max(16, '每个进程至多同时执行16个后台任务').default(2),
+  JOB_MAX_ATTEMPTS: z.coerce.number({ error: '应为整数' }).int('应为整数').min(1, '后台任务至少执行1次').max(100, '后台任务至多执行100次').default(8),
+  JOB_BACKOFF_SECONDS: z.coerce.number({ error: '应为秒数（整数）' }).int('应为整数秒').min(1, '首次重试至少等待1秒').max(3600, '首次重试至多等待3600秒').default(10),
 });
 
 export interface Config {
@@ -71,6 +81,10 @@ export interface Config {
   portalSearchStalenessMs: number;
   /** Profiles kept as sent, at most this many (0: none); see server/modules/portal/profile-cache.ts. */
   portalProfileCache: number;
+  /** Webhooks: plain http to this host allowed (tests, a local receiver); one POST's time limit; attempts before 投递失败. */
+  exchange: { allowHttpLocal: boolean; timeoutMs: number; maxAttempts: number };
+  /** Durable jobs: lease, idle poll, jobs at once per process, attempts, first retry's wait (doubling, at most 1 h). */
+  jobs: { leaseMs: number; pollMs: number; concurrency: number; maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number };
 }
 
 /** Documented in README.md → Configuration; keep the two in step. */
@@ -105,5 +119,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditCheckpointFile: path.resolve(e.AUDIT_CHECKPOINT_FILE ?? path.join(e.DATA_DIR, 'audit-checkpoints.jsonl')),
     auditPurge: e.AUDIT_PURGE,
     importMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024,
+    exchange: { allowHttpLocal: e.EXCHANGE_ALLOW_HTTP_LOCAL === 'on', timeoutMs: e.EXCHANGE_TIMEOUT_MS, maxAttempts: e.EXCHANGE_MAX_ATTEMPTS },
+    jobs: {
+      leaseMs: e.JOB_LEASE_SECONDS * 1000,
+      pollMs: e.JOB_POLL_MS,
+      concurrency: e.JOB_CONCURRENCY,
+      maxAttempts: e.JOB_MAX_ATTEMPTS,
+      backoffBaseMs: e.JOB_BACKOFF_SECONDS * 1000,
+      backoffMaxMs: Math.max(3_600_000, e.JOB_BACKOFF_SECONDS * 1000),
+    },
   };
 }

@@ -1,0 +1,71 @@
+/**
+ * 后台任务 (system administrator, credit office): jobs that failed after their last attempt — an
+ * import, the end of publicity, maintenance — with their last error; 重试 queues one again
+ * (confirmed, audited). Jobs still waiting or retrying are not listed: they need nobody.
+ */
+import { useEffect, useState } from 'react';
+import { Alert, App, Button, Card, Popconfirm, Typography } from 'antd';
+import { jobKindLabel, type FailedJobList, type FailedJobView, type JobRetryResult } from '../../../common/jobs-api';
+import { api, describeError } from '../../ui/api';
+import { t } from '../../ui/i18n';
+import { formatTime } from '../../ui/labels';
+import { WideTable } from '../../ui/WideTable';
+
+const PAGE_SIZE = 20;
+
+export function JobsPage() {
+  const { message } = App.useApp();
+  const [data, setData] = useState<FailedJobList>({ total: 0, items: [] });
+  const [page, setPage] = useState(1);
+  const [loading, setLoading] = useState(true);
+
+  const load = async (p = page) => {
+    setLoading(true);
+    try {
+      setData(await api<FailedJobList>('GET', `/api/v1/jobs/failed?page=${p}&pageSize=${PAGE_SIZE}`));
+    } catch (err) {
+      message.error(describeError(err));
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    void load(page);
+  }, [page]);
+
+  const retry = async (j: FailedJobView) => {
+    try {
+      const r = await api<JobRetryResult>('POST', `/api/v1/jobs/${j.id}/retry`, {});
+      message.success(r.outcome === 'queued' ? t('已重新排队（已记入审计日志）') : t('同一任务已在排队，这条失败记录已移除（已记入审计日志）'));
+    } catch (err) {
+      message.error(describeError(err));
+    }
+    await load();
+  };
+
+  return (
+    <Card title={t('后台任务')} extra={<Button onClick={() => void load()}>{t('刷新')}</Button>}>
+      <Alert style={{ marginBottom: 16 }} type="info" showIcon
+        message={t('导入、公示期届满下线等后台任务失败后会按间隔自动重试；这里列出重试次数用尽仍失败的任务。排除原因后点“重试”重新排队。')} />
+      <WideTable<FailedJobView> rowKey="id" dataSource={data.items} loading={loading} scroll={{ x: 720 }} locale={{ emptyText: t('当前没有失败的后台任务') }}
+        pagination={{ current: page, pageSize: PAGE_SIZE, total: data.total, onChange: setPage, showTotal: (n) => t('共{n}条', { n }) }}
+        columns={[
+          { title: t('任务'), width: 160, render: (_: unknown, j: FailedJobView) => <>{t(jobKindLabel(j.kind))} <Typography.Text type="secondary" code>{j.kind}</Typography.Text></> },
+          { title: t('批次'), width: 120, render: (_: unknown, j: FailedJobView) => (typeof j.payload.batchId === 'string' ? <Typography.Text code>{j.payload.batchId.slice(0, 8)}</Typography.Text> : '—') },
+          { title: t('应执行时间'), width: 170, render: (_: unknown, j: FailedJobView) => formatTime(j.dueAt) },
+          { title: t('失败时间'), width: 170, render: (_: unknown, j: FailedJobView) => formatTime(j.failedAt) },
+          { title: t('尝试次数'), width: 100, render: (_: unknown, j: FailedJobView) => `${j.attempts}/${j.maxAttempts}` },
+          { title: t('最后错误'), render: (_: unknown, j: FailedJobView) => <Typography.Text type="danger">{j.lastError ?? '—'}</Typography.Text> },
+          {
+            title: t('操作'),
+            width: 90,
+            render: (_: unknown, j: FailedJobView) => (
+              <Popconfirm title={t('重试“{kind}”任务？', { kind: t(jobKindLabel(j.kind)) })} description={t('任务将立即重新排队，尝试次数重新计算。')} okText={t('重试')} cancelText={t('取消')} onConfirm={() => retry(j)}>
+                <Button size="small">{t('重试')}</Button>
+              </Popconfirm>
+            ),
+          },
+        ]} />
+    </Card>
+  );
+}
