@@ -63,6 +63,24 @@ export class SignedRequests {
   }
 
   /**
+   * The secrets of the given accounts that may still sign (active, department active), for the
+   * platform's own signed requests to them (exchange webhooks, docs/exchange.md): the receiver
+   * checks them exactly as the platform checks theirs.
+   */
+  async activeSecrets(appKeys: readonly string[]): Promise<Map<string, string>> {
+    if (appKeys.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('system_account as a')
+      .innerJoin('department as d', 'd.id', 'a.department_id')
+      .select(['a.app_key', 'a.secret_enc'])
+      .where('a.app_key', 'in', [...new Set(appKeys)])
+      .where('a.status', '=', 'active')
+      .where('d.status', '=', 'active')
+      .execute();
+    return new Map(rows.map((r) => [r.app_key, this.cipher.decrypt(r.secret_enc)]));
+  }
+
+  /**
    * The claim a request makes before its signature is checked: nothing is looked up or decided on
    * it; `verify` (after the body is read) accepts or refuses, and audits a refusal.
    */

@@ -1,0 +1,263 @@
+/**
+ * The only code touching the exchange's tables (and reading change_outbox). Times come from the
+ * caller's clock, never the database's `now()`, so tests move time by hand and several processes
+ * agree on what is due.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ExchangeTables } from './exchange.tables.js';
+
+export type SubscriptionRow = Selectable<ExchangeTables['exchange_subscription']>;
+export type ChangeRow = Selectable<ExchangeTables['change_outbox']> & { seq: number };
+
+/** Lock for numbering the outbox in commit order: one sequencer at a time across processes. */
+const SEQUENCER_LOCK = 2_020_894_830;
+/** Rows numbered per sequencer transaction. */
+const SEQUENCE_BATCH = 10_000;
+
+/**
+ * What a system account may receive: a change of what is, or was, public. A change that never
+ * touched public information (received → pending review) stays inside the platform.
+ */
+const ENTITLED = sql<boolean>`(c.visible_before or c.visible_after)`;
+
+export interface ClaimedDelivery {
+  id: string;
+  subscriptionId: string;
+  appKey: string;
+  webhookUrl: string;
+  attempts: number;
+  change: ChangeRow;
+}
+
+export interface DeadLetterRow {
+  id: string;
+  subscription_id: string;
+  app_key: string;
+  webhook_url: string | null;
+  seq: number;
+  subject_id: string;
+  event: string;
+  item_code: string | null;
+  visible_before: boolean;
+  visible_after: boolean;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Date;
+  dead_at: Date;
+}
+
+export class ExchangeRepo {
+  constructor(private readonly db: Kysely<ExchangeTables>) {}
+
+  /**
+   * Numbers committed, unnumbered outbox rows after every number already given, in one
+   * transaction under an advisory lock (skipped when another process holds it: it is doing this
+   * work). Rows still uncommitted are not seen and get a later number once they commit, so a
+   * reader at cursor N never has a row below N appear afterwards. Returns how many it numbered.
+   */
+  async sequence(): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}) as ok`.execute(trx);
+      if (!got.rows[0]?.ok) return 0;
+      const r = await sql`
+        with pending as (
+          select id, row_number() over (order by id) as rn
+          from change_outbox where seq is null order by id limit ${SEQUENCE_BATCH}
+        ), base as (select coalesce(max(seq), 0) as m from change_outbox)
+        update change_outbox c set seq = base.m + pending.rn
+        from pending, base where c.id = pending.id`.execute(trx);
+      return Number(r.numAffectedRows ?? 0);
+    });
+  }
+
+  async highestSeq(): Promise<number> {
+    const r = await this.db.selectFrom('change_outbox').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
+    return Number(r?.m ?? 0);
+  }
+
+  /** Entitled changes after `since`, up to `high`, at most `limit`, in order. */
+  async changesAfter(since: number, high: number, limit: number): Promise<ChangeRow[]> {
+    const r = await sql<ChangeRow>`
+      select c.* from change_outbox c
+      where c.seq > ${since} and c.seq <= ${high} and ${ENTITLED}
+      order by c.seq limit ${limit}`.execute(this.db);
+    return r.rows;
+  }
+
+  // ---- subscriptions -------------------------------------------------------------------------
+
+  async createSubscription(db: Kysely<ExchangeTables>, row: Omit<SubscriptionRow, 'id' | 'cursor_seq' | 'status'>): Promise<SubscriptionRow> {
+    // A subscription starts at the present: what is already numbered is not re-sent to it.
+    const high = await sql<{ m: number | null }>`select max(seq) as m from change_outbox`.execute(db);
+    return db
+      .insertInto('exchange_subscription')
+      .values({ ...row, status: 'active', cursor_seq: Number(high.rows[0]?.m ?? 0) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async subscription(db: Kysely<ExchangeTables>, id: string, forUpdate = false): Promise<SubscriptionRow | undefined> {
+    let q = db.selectFrom('exchange_subscription').selectAll().where('id', '=', id).where('status', '<>', 'deleted');
+    if (forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  async setStatus(db: Kysely<ExchangeTables>, id: string, status: SubscriptionRow['status'], now: Date): Promise<SubscriptionRow> {
+    return db.updateTable('exchange_subscription').set({ status, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async subscriptions(appKey?: string): Promise<(SubscriptionRow & { pending: number; dead: number; delivered: number })[]> {
+    let q = this.db
+      .selectFrom('exchange_subscription as s')
+      .selectAll('s')
+      .select([
+        sql<number>`(select count(*) from exchange_delivery d where d.subscription_id = s.id and d.status = 'pending')::int`.as('pending'),
+        sql<number>`(select count(*) from exchange_delivery d where d.subscription_id = s.id and d.status = 'dead')::int`.as('dead'),
+        sql<number>`(select count(*) from exchange_delivery d where d.subscription_id = s.id and d.status = 'delivered')::int`.as('delivered'),
+      ])
+      .where('s.status', '<>', 'deleted');
+    if (appKey) q = q.where('s.app_key', '=', appKey);
+    return q.orderBy('s.created_at', 'desc').orderBy('s.id').execute();
+  }
+
+  /**
+   * Turns the changes after a subscription's cursor into deliveries and advances the cursor, in
+   * one transaction holding the subscription's row: a crash before the commit leaves neither, so
+   * no change is lost or doubled; a second process skips a subscription being fanned out.
+   */
+  async fanOut(subscriptionId: string, now: Date, batch: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const sub = await trx
+        .selectFrom('exchange_subscription')
+        .selectAll()
+        .where('id', '=', subscriptionId)
+        .where('status', '=', 'active')
+        .where('webhook_url', 'is not', null)
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst();
+      if (!sub) return 0;
+      const top = await sql<{ m: number | null }>`select max(seq) as m from change_outbox`.execute(trx);
+      const high = Math.min(Number(top.rows[0]?.m ?? 0), sub.cursor_seq + batch);
+      if (high <= sub.cursor_seq) return 0;
+      const filter =
+        sub.filter_kind === 'subject' ? sql`and c.subject_id = ${sub.subject_id}` : sub.filter_kind === 'item' ? sql`and c.item_code = ${sub.item_code}` : sql``;
+      const r = await sql`
+        insert into exchange_delivery (subscription_id, seq, subject_id, due_at, created_at)
+        select ${sub.id}, c.seq, c.subject_id, ${now}, ${now} from change_outbox c
+        where c.seq > ${sub.cursor_seq} and c.seq <= ${high} and ${ENTITLED} ${filter}
+        order by c.seq`.execute(trx);
+      await trx.updateTable('exchange_subscription').set({ cursor_seq: high }).where('id', '=', sub.id).execute();
+      return Number(r.numAffectedRows ?? 0);
+    });
+  }
+
+  async webhookSubscriptionIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('exchange_subscription').select('id').where('status', '=', 'active').where('webhook_url', 'is not', null).execute();
+    return rows.map((r) => r.id);
+  }
+
+  // ---- deliveries ----------------------------------------------------------------------------
+
+  /**
+   * Leases up to `limit` due deliveries of active subscriptions, each the earliest still pending
+   * of its subscription and subject (per-subject order), counting the attempt now: a process
+   * killed mid-send has used it, and its lease expires at `leaseUntil`.
+   */
+  async claim(now: Date, leaseUntil: Date, limit: number): Promise<{ token: string; deliveries: ClaimedDelivery[] }> {
+    const token = randomUUID();
+    const r = await sql<{ delivery_id: string; subscription_id: string; attempts: number; app_key: string; webhook_url: string } & ChangeRow>`
+      with claimed as (
+        update exchange_delivery d set lease_until = ${leaseUntil}, lease_token = ${token}, attempts = d.attempts + 1
+        where d.id in (
+          select d2.id from exchange_delivery d2
+          join exchange_subscription s on s.id = d2.subscription_id and s.status = 'active' and s.webhook_url is not null
+          where d2.status = 'pending' and d2.due_at <= ${now} and (d2.lease_until is null or d2.lease_until <= ${now})
+            and not exists (
+              select 1 from exchange_delivery e
+              where e.subscription_id = d2.subscription_id and e.subject_id = d2.subject_id and e.status = 'pending' and e.seq < d2.seq)
+          order by d2.due_at, d2.seq
+          limit ${limit}
+          for update of d2 skip locked)
+        returning d.id, d.subscription_id, d.attempts, d.seq)
+      select c.*, claimed.id as delivery_id, claimed.subscription_id, claimed.attempts, s.app_key, s.webhook_url
+      from claimed
+      join exchange_subscription s on s.id = claimed.subscription_id
+      join change_outbox c on c.seq = claimed.seq
+      order by c.seq`.execute(this.db);
+    return {
+      token,
+      deliveries: r.rows.map((row) => ({
+        id: row.delivery_id,
+        subscriptionId: row.subscription_id,
+        appKey: row.app_key,
+        webhookUrl: row.webhook_url,
+        attempts: row.attempts,
+        change: row,
+      })),
+    };
+  }
+
+  /** Acknowledged: done. Only while the lease is still this claim's (a re-claimed row is the other's). */
+  async delivered(ids: readonly string[], token: string, status: number, now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('exchange_delivery')
+      .set({ status: 'delivered', delivered_at: now, lease_until: null, lease_token: null, last_status: status, last_error: null })
+      .where('id', 'in', [...ids])
+      .where('lease_token', '=', token)
+      .execute();
+  }
+
+  /** Not acknowledged: due again at `retryAt`, or dead once out of attempts. */
+  async failed(id: string, token: string, outcome: { status: number | null; error: string }, retryAt: Date, maxAttempts: number, now: Date): Promise<'retry' | 'dead'> {
+    const r = await sql<{ status: string }>`
+      update exchange_delivery set
+        status = case when attempts >= ${maxAttempts}::int then 'dead' else 'pending' end,
+        dead_at = case when attempts >= ${maxAttempts}::int then ${now}::timestamptz else null end,
+        due_at = ${retryAt}::timestamptz, lease_until = null, lease_token = null,
+        last_status = ${outcome.status}::int, last_error = ${outcome.error.slice(0, 500)}
+      where id = ${id} and lease_token = ${token}
+      returning status`.execute(this.db);
+    return r.rows[0]?.status === 'dead' ? 'dead' : 'retry';
+  }
+
+  async deadLetters(limit: number, offset: number): Promise<{ rows: DeadLetterRow[]; total: number }> {
+    const total = await this.db.selectFrom('exchange_delivery').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'dead').executeTakeFirst();
+    const r = await sql<DeadLetterRow>`
+      select d.id, d.subscription_id, s.app_key, s.webhook_url, d.seq, d.subject_id, c.event, c.item_code, c.visible_before, c.visible_after,
+             d.attempts, d.last_status, d.last_error, d.created_at, d.dead_at
+      from exchange_delivery d
+      join exchange_subscription s on s.id = d.subscription_id
+      join change_outbox c on c.seq = d.seq
+      where d.status = 'dead'
+      order by d.dead_at desc, d.id
+      limit ${limit} offset ${offset}`.execute(this.db);
+    return { rows: r.rows, total: Number(total?.n ?? 0) };
+  }
+
+  /** A dead delivery due again now, with its attempts counted afresh; the same id (idempotency key). */
+  async replay(db: Kysely<ExchangeTables>, id: string, now: Date): Promise<{ id: string; subscription_id: string; seq: number } | undefined> {
+    return db
+      .updateTable('exchange_delivery')
+      .set({ status: 'pending', attempts: 0, due_at: now, dead_at: null, lease_until: null, lease_token: null })
+      .where('id', '=', id)
+      .where('status', '=', 'dead')
+      .returning(['id', 'subscription_id', 'seq'])
+      .executeTakeFirst();
+  }
+
+  /** The earliest pending delivery's due time (the dispatcher sleeps until then at most). */
+  async nextDue(): Promise<Date | undefined> {
+    const r = await this.db.selectFrom('exchange_delivery').select((eb) => eb.fn.min('due_at').as('due')).where('status', '=', 'pending').executeTakeFirst();
+    return r?.due ? new Date(r.due as unknown as string) : undefined;
+  }
+
+  async counts(): Promise<{ pending: number; delivered: number; dead: number }> {
+    const rows = await this.db.selectFrom('exchange_delivery').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+    const by = new Map(rows.map((r) => [r.status, Number(r.n)]));
+    return { pending: by.get('pending') ?? 0, delivered: by.get('delivered') ?? 0, dead: by.get('dead') ?? 0 };
+  }
+}

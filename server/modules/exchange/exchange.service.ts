@@ -1,0 +1,175 @@
+/**
+ * 数据订阅 and the pull feed. The credit office creates, pauses, resumes and deletes a system
+ * account's subscriptions (each change audited in its own transaction); an integrator reads its
+ * own subscriptions and the changes it is entitled to through signed requests; dead deliveries are
+ * listed and replayed (audited). Delivery itself is the dispatcher's (exchange.dispatcher.ts).
+ */
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { ChangeFeed, DeadLetterList, ExchangeAccountView, SubscriptionFilter, SubscriptionView } from '../../../common/exchange-api.js';
+import type { Clock } from '../../platform/clock.js';
+import { AppError } from '../../platform/errors.js';
+import type { Actor, AuditLog } from '../audit/index.js';
+import { DEFAULT_DISPATCH, Dispatcher, type DispatcherOptions, type SignFn } from './exchange.dispatcher.js';
+import { changeView, deadLetterView, subscriptionView } from './exchange.presenter.js';
+import { ExchangeRepo } from './exchange.repo.js';
+import type { ExchangeTables } from './exchange.tables.js';
+
+export interface ExchangeDeps {
+  db: Kysely<ExchangeTables>;
+  audit: AuditLog;
+  clock: Clock;
+  log: Logger;
+  /** The system accounts (identity), for names and to refuse an unknown one. */
+  accounts: () => Promise<ExchangeAccountView[]>;
+  /** Secrets of the accounts that may still sign (identity's SignedRequests.activeSecrets). */
+  secrets: (appKeys: readonly string[]) => Promise<Map<string, string>>;
+  /** The request-signing function (identity's `sign`): the receiver checks the platform's signature the same way. */
+  sign: SignFn;
+  /** A subject id or an organization's USCC → the subject's id, if it exists. */
+  findSubject: (idOrUscc: string) => Promise<string | undefined>;
+  /** Whether a catalog item (or list type) code exists. */
+  itemExists: (code: string) => boolean;
+  /** EXCHANGE_ALLOW_HTTP_LOCAL: plain http to 127.0.0.1/localhost (tests, a receiver on the same host). */
+  allowHttpLocal: boolean;
+  dispatch?: Partial<DispatcherOptions>;
+}
+
+export interface SubscriptionInput {
+  appKey: string;
+  filter: SubscriptionFilter;
+  subject?: string | undefined;
+  itemCode?: string | undefined;
+  webhookUrl?: string | null | undefined;
+}
+
+type SubscriptionAction = 'resume' | 'pause' | 'delete';
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const refused = (message: string, path: string) => new AppError('SUBSCRIPTION_INVALID', [{ in: 'body', path, message }], `不能保存订阅：${message}`);
+const notFound = () => new AppError('NOT_FOUND', undefined, '该订阅不存在或已删除');
+
+export class ExchangeService {
+  readonly repo: ExchangeRepo;
+  readonly dispatcher: Dispatcher;
+
+  constructor(private readonly deps: ExchangeDeps) {
+    this.repo = new ExchangeRepo(deps.db);
+    this.dispatcher = new Dispatcher(this.repo, deps.secrets, deps.sign, deps.clock, deps.log, { ...DEFAULT_DISPATCH, ...deps.dispatch });
+  }
+
+  /** https anywhere; http only to this host and only when the setting allows it; never credentials in the URL. */
+  checkWebhookUrl(raw: string): string {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw refused(`接收地址「${raw.slice(0, 100)}」不是有效的网址`, '/webhookUrl');
+    }
+    if (url.username || url.password) throw refused('接收地址不能含有用户名或密码：身份由请求签名证明', '/webhookUrl');
+    if (url.hash) throw refused('接收地址不能含有「#」片段', '/webhookUrl');
+    if (url.protocol === 'https:') return url.toString();
+    if (url.protocol === 'http:') {
+      if (!LOCAL_HOSTS.has(url.hostname)) throw refused('接收地址须使用https；http只允许本机（127.0.0.1或localhost）', '/webhookUrl');
+      if (!this.deps.allowHttpLocal) throw refused('接收地址须使用https；本机http地址须由运维设置EXCHANGE_ALLOW_HTTP_LOCAL=on后才能使用', '/webhookUrl');
+      return url.toString();
+    }
+    throw refused(`接收地址须使用https，不能是「${url.protocol.replace(':', '')}」`, '/webhookUrl');
+  }
+
+  async accounts(): Promise<ExchangeAccountView[]> {
+    return this.deps.accounts();
+  }
+
+  private async withNames(rows: Awaited<ReturnType<ExchangeRepo['subscriptions']>>): Promise<SubscriptionView[]> {
+    const names = new Map((await this.deps.accounts()).map((a) => [a.appKey, a.name]));
+    return rows.map((r) => subscriptionView(r, names.get(r.app_key) ?? null));
+  }
+
+  async list(appKey?: string): Promise<SubscriptionView[]> {
+    return this.withNames(await this.repo.subscriptions(appKey));
+  }
+
+  async get(id: string): Promise<SubscriptionView> {
+    const found = (await this.list()).find((s) => s.id === id);
+    if (!found) throw notFound();
+    return found;
+  }
+
+  async create(input: SubscriptionInput, actor: Actor): Promise<SubscriptionView> {
+    const account = (await this.deps.accounts()).find((a) => a.appKey === input.appKey);
+    if (!account) throw refused(`系统账号「${input.appKey}」不存在`, '/appKey');
+    if (account.status !== 'active') throw refused(`系统账号「${account.name}」已停用`, '/appKey');
+    let subjectId: string | null = null;
+    let itemCode: string | null = null;
+    if (input.filter === 'subject') {
+      if (!input.subject) throw refused('按主体订阅须填写主体（主体ID或统一社会信用代码）', '/subject');
+      subjectId = (await this.deps.findSubject(input.subject.trim())) ?? null;
+      if (!subjectId) throw refused(`没有找到主体「${input.subject.slice(0, 40)}」`, '/subject');
+    } else if (input.filter === 'item') {
+      if (!input.itemCode) throw refused('按信息项订阅须填写信息项代码', '/itemCode');
+      if (!this.deps.itemExists(input.itemCode)) throw refused(`目录中没有信息项「${input.itemCode.slice(0, 40)}」`, '/itemCode');
+      itemCode = input.itemCode;
+    }
+    const webhookUrl = input.webhookUrl ? this.checkWebhookUrl(input.webhookUrl) : null;
+    const now = this.deps.clock.now();
+    const id = await this.deps.db.transaction().execute(async (trx) => {
+      const row = await this.repo.createSubscription(trx, { app_key: account.appKey, filter_kind: input.filter, subject_id: subjectId, item_code: itemCode, webhook_url: webhookUrl, created_by: actor.name, created_at: now, updated_at: now });
+      await this.deps.audit.record(trx, {
+        category: 'business',
+        event: 'exchange.subscription.create',
+        actor,
+        result: 'success',
+        objectType: 'subscription',
+        objectId: row.id,
+        details: { appKey: account.appKey, filter: input.filter, subjectId, itemCode, webhookUrl, cursor: row.cursor_seq },
+      });
+      return row.id;
+    });
+    this.dispatcher.poke();
+    return this.get(id);
+  }
+
+  /** pause / resume / delete: what it was and what it becomes, audited with the change. */
+  async setStatus(id: string, to: 'active' | 'paused' | 'deleted', actor: Actor): Promise<SubscriptionView | null> {
+    const action: SubscriptionAction = to === 'active' ? 'resume' : to === 'paused' ? 'pause' : 'delete';
+    await this.deps.db.transaction().execute(async (trx) => {
+      const sub = await this.repo.subscription(trx, id, true);
+      if (!sub) throw notFound();
+      if (sub.status === to) return;
+      await this.repo.setStatus(trx, id, to, this.deps.clock.now());
+      await this.deps.audit.record(trx, { category: 'business', event: `exchange.subscription.${action}`, actor, result: 'success', objectType: 'subscription', objectId: id, details: { appKey: sub.app_key, from: sub.status, to } });
+    });
+    if (to === 'active') this.dispatcher.poke();
+    return to === 'deleted' ? null : this.get(id);
+  }
+
+  /**
+   * The pull feed: the changes the account is entitled to after `since`, in commit order. `next`
+   * passes over changes it is not entitled to, so an empty page still moves the cursor.
+   */
+  async feed(since: number, limit: number): Promise<ChangeFeed> {
+    // Read-your-commits for a caller that just changed something: number what is committed first.
+    await this.repo.sequence();
+    const high = await this.repo.highestSeq();
+    const rows = await this.repo.changesAfter(since, high, limit);
+    const more = rows.length === limit;
+    const last = rows.at(-1);
+    return { changes: rows.map(changeView), next: more && last ? Number(last.seq) : Math.max(since, high), more };
+  }
+
+  async deadLetters(page: number, pageSize: number): Promise<DeadLetterList> {
+    const { rows, total } = await this.repo.deadLetters(pageSize, (page - 1) * pageSize);
+    return { items: rows.map(deadLetterView), total };
+  }
+
+  /** 重新投递: the dead delivery is due now with fresh attempts, under its own idempotency key. */
+  async replay(id: string, actor: Actor): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const row = await this.repo.replay(trx, id, this.deps.clock.now());
+      if (!row) throw new AppError('NOT_FOUND', undefined, '不能重新投递：该投递不存在，或已不在投递失败列表中（可能已被他人重新投递）');
+      await this.deps.audit.record(trx, { category: 'business', event: 'exchange.delivery.replay', actor, result: 'success', objectType: 'delivery', objectId: id, details: { subscriptionId: row.subscription_id, seq: Number(row.seq) } });
+    });
+    this.dispatcher.poke();
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * 数据订阅 and 投递失败 (credit office): system accounts' subscriptions to changes — create, pause,
+ * resume, delete, each confirmed and audited — and the webhook deliveries that ran out of attempts,
+ * each replayable (confirmed, audited). docs/exchange.md.
+ */
+import { useEffect, useState } from 'react';
+import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Tag, Typography } from 'antd';
+import type { DeadLetterList, DeadLetterView, ExchangeAccountView, SubscriptionFilter, SubscriptionList, SubscriptionView } from '../../../common/exchange-api';
+import { api, describeError } from '../../ui/api';
+import { t } from '../../ui/i18n';
+import { formatTime } from '../../ui/labels';
+import { WideTable } from '../../ui/WideTable';
+
+// Labels in the current language (fixed for the life of the page, see ui/i18n.ts).
+const FILTERS: Record<SubscriptionFilter, string> = { all: t('有权获得的全部变更'), subject: t('一个主体'), item: t('一个信息项') };
+const STATUS: Record<string, { label: string; color: string }> = { active: { label: t('推送中'), color: 'green' }, paused: { label: t('已暂停'), color: 'orange' }, deleted: { label: t('已删除'), color: 'default' } };
+
+interface CreateForm {
+  appKey: string;
+  filter: SubscriptionFilter;
+  subject?: string;
+  itemCode?: string;
+  webhookUrl?: string;
+}
+
+export function SubscriptionsPage() {
+  const { message } = App.useApp();
+  const [items, setItems] = useState<SubscriptionView[]>([]);
+  const [accounts, setAccounts] = useState<ExchangeAccountView[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [creating, setCreating] = useState(false);
+  const [form] = Form.useForm<CreateForm>();
+  const filter = Form.useWatch('filter', form);
+
+  const load = async () => {
+    setLoading(true);
+    try {
+      setItems((await api<SubscriptionList>('GET', '/api/v1/exchange/subscriptions')).items);
+      setAccounts((await api<{ items: ExchangeAccountView[] }>('GET', '/api/v1/exchange/accounts')).items);
+    } catch (err) {
+      message.error(describeError(err));
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+
+  const act = async (s: SubscriptionView, action: 'pause' | 'resume' | 'delete') => {
+    try {
+      if (action === 'delete') await api('DELETE', `/api/v1/exchange/subscriptions/${s.id}`);
+      else await api('POST', `/api/v1/exchange/subscriptions/${s.id}/${action}`, {});
+      message.success(t('已保存（已记入审计日志）'));
+    } catch (err) {
+      message.error(describeError(err));
+    }
+    await load();
+  };
+
+  const create = async () => {
+    const v = await form.validateFields();
+    try {
+      await api('POST', '/api/v1/exchange/subscriptions', { ...v, webhookUrl: v.webhookUrl?.trim() || null });
+      message.success(t('已新建订阅（已记入审计日志）'));
+      setCreating(false);
+      form.resetFields();
+      await load();
+    } catch (err) {
+      message.error(describeError(err));
+    }
+  };
+
+  const name = (s: SubscriptionView) => s.accountName ?? s.appKey;
+  return (
+    <Card title={t('数据订阅')} extra={<Space><Button onClick={() => void load()}>{t('刷新')}</Button><Button type="primary" onClick={() => setCreating(true)}>{t('新建订阅')}</Button></Space>}>
+      <Alert style={{ marginBottom: 16 }} type="info" showIcon
+        message={t('系统账号订阅信息变更：平台把每条变更签名后推送到接收地址（按主体保序、失败自动重试），撤销等不再公开的变更以删除通知（tombstone）推送；不填接收地址的只能拉取。')} />
+      <WideTable<SubscriptionView> rowKey="id" dataSource={items} loading={loading} pagination={false} scroll={{ x: 900 }} locale={{ emptyText: t('还没有订阅') }}
+        columns={[
+          { title: t('系统账号'), render: (_: unknown, s: SubscriptionView) => <>{name(s)} <Typography.Text type="secondary" code>{s.appKey}</Typography.Text></> },
+          { title: t('订阅范围'), render: (_: unknown, s: SubscriptionView) => <>{FILTERS[s.filter]} {s.subjectId ? <Typography.Text code>{s.subjectId.slice(0, 8)}</Typography.Text> : null}{s.itemCode ? <Typography.Text code>{s.itemCode}</Typography.Text> : null}</> },
+          { title: t('接收地址'), render: (_: unknown, s: SubscriptionView) => s.webhookUrl ?? <Typography.Text type="secondary">{t('只拉取')}</Typography.Text> },
+          { title: t('状态'), width: 90, render: (_: unknown, s: SubscriptionView) => <Tag color={STATUS[s.status]?.color}>{STATUS[s.status]?.label ?? s.status}</Tag> },
+          { title: t('待投递/已投递/投递失败'), width: 170, render: (_: unknown, s: SubscriptionView) => `${s.pending} / ${s.delivered} / ${s.dead}` },
+          { title: t('新建时间'), width: 170, render: (_: unknown, s: SubscriptionView) => formatTime(s.createdAt) },
+          {
+            title: t('操作'),
+            width: 150,
+            render: (_: unknown, s: SubscriptionView) => (
+              <Space>
+                {s.status === 'active' ? (
+                  <Popconfirm title={t('暂停“{name}”的订阅？', { name: name(s) })} description={t('暂停期间的变更在恢复后依次推送。')} okText={t('暂停')} cancelText={t('取消')} onConfirm={() => act(s, 'pause')}>
+                    <Button size="small">{t('暂停')}</Button>
+                  </Popconfirm>
+                ) : (
+                  <Popconfirm title={t('恢复“{name}”的订阅？', { name: name(s) })} okText={t('恢复')} cancelText={t('取消')} onConfirm={() => act(s, 'resume')}>
+                    <Button size="small">{t('恢复')}</Button>
+                  </Popconfirm>
+                )}
+                <Popconfirm title={t('删除“{name}”的订阅？', { name: name(s) })} description={t('删除后不再推送，尚未投递的也不再投递。')} okText={t('删除')} okButtonProps={{ danger: true }} cancelText={t('取消')} onConfirm={() => act(s, 'delete')}>
+                  <Button size="small" danger>{t('删除')}</Button>
+                </Popconfirm>
+              </Space>
+            ),
+          },
+        ]} />
+      <Modal open={creating} title={t('新建订阅')} okText={t('保存')} cancelText={t('取消')} onOk={() => void create()} onCancel={() => setCreating(false)} destroyOnHidden>
+        <Form form={form} layout="vertical" initialValues={{ filter: 'all' }}>
+          <Form.Item name="appKey" label={t('系统账号')} rules={[{ required: true, message: t('请选择系统账号') }]}>
+            <Select options={accounts.filter((a) => a.status === 'active').map((a) => ({ value: a.appKey, label: `${a.name} · ${a.appKey}` }))} />
+          </Form.Item>
+          <Form.Item name="filter" label={t('订阅范围')}>
+            <Select options={(Object.keys(FILTERS) as SubscriptionFilter[]).map((k) => ({ value: k, label: FILTERS[k] }))} />
+          </Form.Item>
+          {filter === 'subject' && (
+            <Form.Item name="subject" label={t('主体（主体ID或统一社会信用代码）')} rules={[{ required: true, message: t('请填写主体') }]}>
+              <Input />
+            </Form.Item>
+          )}
+          {filter === 'item' && (
+            <Form.Item name="itemCode" label={t('信息项代码（如CF）')} rules={[{ required: true, message: t('请填写信息项代码') }]}>
+              <Input />
+            </Form.Item>
+          )}
+          <Form.Item name="webhookUrl" label={t('接收地址（https；不填则只能拉取）')}>
+            <Input placeholder="https://" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}
+
+const PAGE_SIZE = 20;
+
+export function DeadLettersPage() {
+  const { message } = App.useApp();
+  const [data, setData] = useState<DeadLetterList>({ total: 0, items: [] });
+  const [page, setPage] = useState(1);
+  const [loading, setLoading] = useState(true);
+
+  const load = async (p = page) => {
+    setLoading(true);
+    try {
+      setData(await api<DeadLetterList>('GET', `/api/v1/exchange/dead-letters?page=${p}&pageSize=${PAGE_SIZE}`));
+    } catch (err) {
+      message.error(describeError(err));
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    void load(page);
+  }, [page]);
+
+  const replay = async (d: DeadLetterView) => {
+    try {
+      await api('POST', `/api/v1/exchange/dead-letters/${d.id}/replay`, {});
+      message.success(t('已重新投递（已记入审计日志）'));
+    } catch (err) {
+      message.error(describeError(err));
+    }
+    await load();
+  };
+
+  return (
+    <Card title={t('投递失败')} extra={<Button onClick={() => void load()}>{t('刷新')}</Button>}>
+      <Alert style={{ marginBottom: 16 }} type="info" showIcon message={t('重试次数用尽仍未被接收方确认的推送。请接收方排除原因后点“重新投递”：以原幂等键重新推送，接收方不会重复处理。')} />
+      <WideTable<DeadLetterView> rowKey="id" dataSource={data.items} loading={loading} scroll={{ x: 900 }} locale={{ emptyText: t('当前没有投递失败的推送') }}
+        pagination={{ current: page, pageSize: PAGE_SIZE, total: data.total, onChange: setPage, showTotal: (n) => t('共{n}条', { n }) }}
+        columns={[
+          { title: t('系统账号'), width: 150, render: (_: unknown, d: DeadLetterView) => <Typography.Text code>{d.appKey}</Typography.Text> },
+          { title: t('接收地址'), render: (_: unknown, d: DeadLetterView) => d.webhookUrl ?? '—' },
+          { title: t('变更'), width: 200, render: (_: unknown, d: DeadLetterView) => <>{d.event}{d.itemCode ? ` · ${d.itemCode}` : ''}{d.tombstone ? <Tag style={{ marginLeft: 4 }}>tombstone</Tag> : null} <Typography.Text type="secondary">#{d.seq}</Typography.Text></> },
+          { title: t('失败时间'), width: 170, render: (_: unknown, d: DeadLetterView) => formatTime(d.deadAt) },
+          { title: t('尝试次数'), width: 90, render: (_: unknown, d: DeadLetterView) => d.attempts },
+          { title: t('最后错误'), render: (_: unknown, d: DeadLetterView) => <Typography.Text type="danger">{d.lastError ?? '—'}</Typography.Text> },
+          {
+            title: t('操作'),
+            width: 110,
+            render: (_: unknown, d: DeadLetterView) => (
+              <Popconfirm title={t('重新投递这条推送？')} description={t('以原幂等键立即重新推送，尝试次数重新计算。')} okText={t('重新投递')} cancelText={t('取消')} onConfirm={() => replay(d)}>
+                <Button size="small">{t('重新投递')}</Button>
+              </Popconfirm>
+            ),
+          },
+        ]} />
+    </Card>
+  );
+}
