@@ -4,11 +4,30 @@
  */
 
 /**
- * Where a record stands, as the browser filters by it (record.publication): 公示中, 待审核, 不公示,
- * 公示期满, 已撤销 (withdrawn: the decision was revoked), 已退回 (the reviewer returned the batch).
+ * Where a record stands in its life (record.state; server/modules/records/records.workflow.ts holds
+ * the transitions): 收到 (received, routed at once), 待审核, 已退回 (the reviewer returned its batch),
+ * 公示中, 不公示 (the catalog's rule says so, e.g. minor penalties), 公示期满, 已撤销 (the decision was
+ * revoked or changed), 已修复 (信用修复: gone from every public and shared output, kept for the
+ * department and the subject). 异议处理中 is a mark over any of them (`disputed`), not a state.
  */
-export const RECORD_STATES = ['published', 'pending_review', 'not_published', 'ended', 'withdrawn', 'rejected'] as const;
-export type RecordState = (typeof RECORD_STATES)[number];
+export const RECORD_STATES = ['received', 'pending_review', 'returned', 'in_publicity', 'not_public', 'publicity_ended', 'withdrawn', 'repaired'] as const;
+export type RecordStateName = (typeof RECORD_STATES)[number];
+
+export const RECORD_STATE_LABELS: Readonly<Record<RecordStateName, string>> = {
+  received: '收到',
+  pending_review: '待审核',
+  returned: '已退回',
+  in_publicity: '公示中',
+  not_public: '不公示',
+  publicity_ended: '公示期满',
+  withdrawn: '已撤销',
+  repaired: '已修复',
+};
+/** States a record may be withdrawn (撤销) from: the record machine builds its withdraw rows from this. */
+export const WITHDRAWABLE_STATES: readonly RecordStateName[] = ['received', 'pending_review', 'returned', 'in_publicity', 'not_public', 'publicity_ended'];
+
+/** The mark a record carries while an objection to it is being decided. */
+export const DISPUTED_LABEL = '异议处理中';
 
 /** The subject of a record as the credit office sees it in lists: a natural person's name masked. */
 export interface RecordSubjectView {
@@ -27,8 +46,9 @@ export interface RecordRowView {
   subject: RecordSubjectView;
   departmentId: string | null;
   departmentName: string | null;
-  status: 'active' | 'revoked' | 'repaired' | 'expired';
-  publication: RecordState;
+  state: RecordStateName;
+  /** 异议处理中: an objection to it is being decided. */
+  disputed: boolean;
   severity: 'positive' | 'minor' | 'general' | 'serious' | null;
   publicityStart: string | null;
   publicityEnd: string | null;

@@ -31,22 +31,16 @@ export const REVIEW_STATUS_LABELS: Record<string, { text: string; color: string 
   rejected: { text: '已退回', color: 'red' },
 };
 
-/** A record's publication (record.publication). */
-export const PUBLICATION_LABELS: Record<string, { text: string; color: string }> = {
-  pending_review: { text: '待审核', color: 'orange' },
-  published: { text: '公示中', color: 'green' },
-  not_published: { text: '不公示', color: 'default' },
-  ended: { text: '公示期满', color: 'default' },
-  rejected: { text: '已退回', color: 'red' },
-  withdrawn: { text: '已撤销', color: 'red' },
-};
-
-/** A record's own state (record.status): revoked is 撤销. */
-export const RECORD_STATUS_LABELS: Record<string, { text: string; color: string }> = {
-  active: { text: '有效', color: 'green' },
-  revoked: { text: '已撤销', color: 'red' },
-  repaired: { text: '已修复', color: 'blue' },
-  expired: { text: '已失效', color: 'default' },
+/** Where a record stands (record.state; the names are common/records-api.ts's RECORD_STATE_LABELS). */
+export const RECORD_STATE_COLORS: Record<string, string> = {
+  received: 'default',
+  pending_review: 'orange',
+  returned: 'red',
+  in_publicity: 'green',
+  not_public: 'default',
+  publicity_ended: 'default',
+  withdrawn: 'red',
+  repaired: 'blue',
 };
 
 export const CATEGORY_LABELS: Record<string, string> = { security: '安全', query: '查询登记', business: '业务' };

@@ -40,8 +40,8 @@ describe(`collection quality on ${ENGINE}`, () => {
     assert.equal(r.statusCode, 200, r.body);
     // A record loaded in bulk for department B (as the demo loads its records): never submitted, so
     // it has no timeliness and does not count as B's submission.
-    await sql`insert into record (item_code, item_version, subject_id, provider_uscc, department_id, document_number, decision_date, data, severity, publication, publishable, publicity_start, created_at)
-              select item_code, item_version, subject_id, ${B}, ${b}::uuid, '榕交罚〔2025〕9号', '2025-01-02', data, severity, publication, publishable, publicity_start, created_at
+    await sql`insert into record (item_code, item_version, subject_id, provider_uscc, department_id, document_number, decision_date, data, severity, state, publishable, publicity_start, created_at)
+              select item_code, item_version, subject_id, ${B}, ${b}::uuid, '榕交罚〔2025〕9号', '2025-01-02', data, severity, state, publishable, publicity_start, created_at
               from record limit 1`.execute(p.db);
   });
   after(async () => p.stop());

@@ -78,10 +78,6 @@ export class CollectionRepo {
     return this.db.selectFrom('import_batch').selectAll().where('department_id', '=', departmentId).where('idempotency_key', '=', key).executeTakeFirst();
   }
 
-  async allUnfinished(): Promise<BatchRow[]> {
-    return this.db.selectFrom('import_batch').selectAll().where('status', '=', 'importing').where('source', '=', 'file').orderBy('created_at').execute();
-  }
-
   async progress(id: string, p: ChunkProgress): Promise<void> {
     await this.db
       .updateTable('import_batch')

@@ -10,6 +10,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { z } from 'zod';
 import type { BatchView, QualityReport, RowIssue } from '../../../common/collection-api.js';
 import { holdsIdNumber } from '../../../common/identifiers/index.js';
+import { RECORD_STATES } from '../../../common/records-api.js';
 import { findUnsafeCharacter, limitText, normalizeName, revealUnsafe, unsafeReason } from '../../../common/text.js';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http-schemas.js';
@@ -233,8 +234,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
         async (req, reply) => {
           if (!req.body || typeof (req.body as Readable).pipe !== 'function') throw new AppError('UNSUPPORTED_MEDIA_TYPE', undefined, '请求体应为文件内容（Content-Type: text/csv 或 application/octet-stream）');
           const batch = await deps.collection.acceptFile(submitter(req), req.query.item, fileName(req.headers['x-file-name']), req.body as Readable);
-          // Imported in the background; the console polls the batch for progress.
-          void deps.collection.run(batch.id).catch((err: Error) => req.log.error({ batchId: batch.id, err: { message: err.message } }, 'import failed'));
+          // Imported by its job (committed with the batch); the console polls the batch for progress.
           return reply.code(202).send(present(batch, req));
         },
       );
@@ -332,7 +332,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
               total: z.number(),
               items: z.array(z.object({
                 id: z.string(), documentNumber: z.string(), subjectName: z.string().nullable(), decisionDate: z.string(),
-                status: z.string(), publication: z.string(), publicityEnd: z.string().nullable(), version: z.number(),
+                state: z.enum(RECORD_STATES), disputed: z.boolean(), publicityEnd: z.string().nullable(), version: z.number(),
               })),
             }),
             ...errorResponses,
@@ -344,7 +344,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
         const r = await deps.collection.batchRecords(b.id, req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
         return {
           total: r.total,
-          items: r.items.map((x) => ({ id: x.id, documentNumber: x.document_number, subjectName: x.subject_name, decisionDate: x.decision_date, status: x.status, publication: x.publication, publicityEnd: x.publicity_end, version: x.version })),
+          items: r.items.map((x) => ({ id: x.id, documentNumber: x.document_number, subjectName: x.subject_name, decisionDate: x.decision_date, state: x.state, disputed: x.disputed, publicityEnd: x.publicity_end, version: x.version })),
         };
       },
     );
@@ -420,7 +420,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
           params: idParams,
           response: {
             200: z.object({
-              id: z.string(), itemCode: z.string(), documentNumber: z.string(), decisionDate: z.string(), status: z.string(), publication: z.string(),
+              id: z.string(), itemCode: z.string(), documentNumber: z.string(), decisionDate: z.string(), state: z.enum(RECORD_STATES), disputed: z.boolean(),
               severity: z.string().nullable(), publicityStart: z.string().nullable(), publicityEnd: z.string().nullable(), withdrawnReason: z.string().nullable(), version: z.number(),
               versions: z.array(z.object({
                 version: z.number(), changedAt: z.string(), batchId: z.string().nullable(), subjectChanged: z.boolean(),
@@ -434,7 +434,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       async (req) => {
         const { record: r, versions } = await deps.collection.recordHistory(req.params.id, scope(req), actorOf(req));
         return {
-          id: r.id, itemCode: r.item_code, documentNumber: r.document_number, decisionDate: r.decision_date, status: r.status, publication: r.publication,
+          id: r.id, itemCode: r.item_code, documentNumber: r.document_number, decisionDate: r.decision_date, state: r.state, disputed: r.disputed,
           severity: r.severity, publicityStart: r.publicity_start, publicityEnd: r.publicity_end, withdrawnReason: r.withdrawn_reason, version: r.version, versions,
         };
       },

@@ -6,7 +6,7 @@
  * report. Each chunk commits its records, its rejected rows, the batch's counters and resume point,
  * and its audit row in one transaction: a killed import resumes exactly where it stopped.
  */
-import type { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DepartmentView } from '../../../common/identity-api.js';
@@ -16,9 +16,10 @@ import { canonical as canonicalJson } from '../../platform/canonical-json.js';
 import { sm3Hex } from '../../platform/crypto/index.js';
 import { TooLarge, type FileVault } from '../../platform/crypto/file-vault.js';
 import { AppError } from '../../platform/errors.js';
+import { enqueue, settleJob } from '../../platform/jobs.js';
 import type { Actor, AuditLog, KyselyLike } from '../audit/index.js';
 import type { CatalogService, InfoItem } from '../catalog/index.js';
-import { RecordsRepo, partyOfRecord, type Party, type RecordSubmission, type RecordTables } from '../records/index.js';
+import { RecordsRepo, partyOfRecord, type Party, type RecordIntake, type RecordTables, type RecordsService } from '../records/index.js';
 import { maskPersonName } from '../../../common/masking.js';
 import type { SubjectsService } from '../subjects/index.js';
 import { CollectionRepo, type BatchRow, type ChunkProgress } from './collection.repo.js';
@@ -44,6 +45,8 @@ export interface CollectionDeps {
   db: Kysely<CollectionTables & RecordTables>;
   catalog: CatalogService;
   subjects: SubjectsService;
+  /** Where records live their life: collection hands them in (intake), review moves them. */
+  records: RecordsService;
   audit: AuditLog;
   clock: Clock;
   vault: FileVault;
@@ -54,7 +57,19 @@ export interface CollectionDeps {
   chunkSize?: number;
   /** Signs the error workbook's references to the rows' origins (a key derived from the platform's key material). */
   sourceRefKey: Buffer;
+  /** Told after a commit that enqueued an import, so this process's job runner starts it at once. */
+  jobEnqueued?: () => void;
 }
+
+/** The job that imports a batch (ADR 0003): one per batch, removed when the batch is finished. */
+export const IMPORT_JOB = 'import';
+export const importJobKey = (batchId: string) => `import:${batchId}`;
+/**
+ * An API batch is imported by the request that sent it; its job is due only after this long, so a
+ * job runner takes it over only when that request's process died (or the request is still at it,
+ * which the resume point's check then keeps from importing anything twice).
+ */
+const API_JOB_GRACE_MS = 5 * 60_000;
 
 export interface Submitter {
   actor: Actor;
@@ -135,7 +150,11 @@ export class CollectionService {
       throw err;
     }
     const unfinished = await this.repo.unfinished(department.id, itemCode, stored.id);
-    if (unfinished) return unfinished;
+    if (unfinished) {
+      // Sending the file again asks for its import again, also when its job had failed for good.
+      if (await enqueue(this.deps.db, { kind: IMPORT_JOB, payload: { batchId: unfinished.id }, uniqueKey: importJobKey(unfinished.id), dueAt: this.deps.clock.now() })) this.deps.jobEnqueued?.();
+      return unfinished;
+    }
 
     let checked: { format: string; rows: number };
     try {
@@ -157,15 +176,19 @@ export class CollectionService {
       });
       throw new AppError('IMPORT_FILE_INVALID', { batchId: failed.id, problems: err.message.split('\n') }, `「${fileName}」不能导入：${err.message}`);
     }
-    return this.deps.db.transaction().execute(async (trx) => {
+    const created = await this.deps.db.transaction().execute(async (trx) => {
       const b = await collectionRepo(trx).insertBatch({
         department_id: department.id, item_code: itemCode, item_version: itemVersion, source: 'file', file_name: fileName, file_format: checked.format,
         content_sm3: stored.id, content_size: stored.size, idempotency_key: null, rows_total: checked.rows, next_row: 2, failure: null,
         submitted_by: s.actor.id, submitted_by_name: s.actor.name, submitted_by_display: displayOf(s.actor), created_at: this.deps.clock.now(), finished_at: null,
       });
+      // The import is a job committed with its batch: a crash after this commit loses nothing.
+      await enqueue(trx, { kind: IMPORT_JOB, payload: { batchId: b.id }, uniqueKey: importJobKey(b.id), dueAt: this.deps.clock.now() });
       await this.deps.audit.record(trx, { category: 'business', event: 'collection.batch.create', actor: s.actor, result: 'success', objectType: 'importBatch', objectId: b.id, details: { itemCode, fileSm3: stored.id, rows: checked.rows, format: checked.format } });
       return b;
     });
+    this.deps.jobEnqueued?.();
+    return created;
   }
 
   private async open(fileId: string): Promise<RowSource> {
@@ -193,20 +216,28 @@ export class CollectionService {
     return { format: source.format, rows: await countRows(source) };
   }
 
-  /** Imports a file batch from its resume point to the end. One run per batch at a time. */
+  /**
+   * Imports a batch (a file, or an API batch's records kept in the vault) from its resume point to
+   * the end: what the `import` job runs. One run per batch at a time in this process; another
+   * process's run of the same batch is stopped by the resume point's check.
+   */
   run(batchId: string, onProgress?: (rowsDone: number, rowsTotal: number | null) => void): Promise<BatchRow> {
     const current = this.running.get(batchId);
     if (current) return current;
-    const p = this.runFile(batchId, onProgress).finally(() => this.running.delete(batchId));
+    const p = this.runBatch(batchId, onProgress).finally(() => this.running.delete(batchId));
     this.running.set(batchId, p);
     return p;
   }
 
-  private async runFile(batchId: string, onProgress?: (rowsDone: number, rowsTotal: number | null) => void): Promise<BatchRow> {
+  private async runBatch(batchId: string, onProgress?: (rowsDone: number, rowsTotal: number | null) => void): Promise<BatchRow> {
     const batch = await this.repo.batch(batchId);
     if (!batch) throw new AppError('NOT_FOUND', { batchId });
     if (batch.status !== 'importing') return batch;
-    const item = this.itemOf(batch);
+    return batch.source === 'api' ? this.runApi(batch) : this.runFile(batch, onProgress);
+  }
+
+  private async runFile(batch: BatchRow, onProgress?: (rowsDone: number, rowsTotal: number | null) => void): Promise<BatchRow> {
+    const item = await this.itemOf(batch);
     const source = await this.open(batch.content_sm3);
     const { columns } = mapHeaders(item, source.header);
     // A corrected error workbook: its rows' references are read first (each original file is then
@@ -260,7 +291,7 @@ export class CollectionService {
     const out = new Map<number, OriginRow>();
     if (batch.source !== 'file' || batch.status === 'failed' || !this.deps.vault.has(batch.content_sm3)) return out;
     try {
-      const item = this.itemOf(batch);
+      const item = await this.itemOf(batch);
       const source = await this.open(batch.content_sm3);
       const { columns } = mapHeaders(item, source.header);
       const refAt = sourceRefColumn(source.header);
@@ -276,10 +307,16 @@ export class CollectionService {
     return out;
   }
 
-  private itemOf(batch: BatchRow): InfoItem {
-    const item = this.deps.catalog.get('infoItem', batch.item_code)?.content;
-    if (!item) throw new AppError('NOT_FOUND', { itemCode: batch.item_code });
-    return item;
+  /**
+   * The item as it was when the batch was opened (import_batch.item_version): a batch resumed after
+   * the catalog changed is validated, mapped and published by the rules it started under.
+   */
+  private async itemOf(batch: BatchRow): Promise<InfoItem> {
+    const current = this.deps.catalog.get('infoItem', batch.item_code);
+    if (current?.version === batch.item_version) return current.content;
+    const then = (await this.deps.catalog.versions('infoItem', batch.item_code)).find((v) => v.version === batch.item_version);
+    if (!then) throw new AppError('NOT_FOUND', { itemCode: batch.item_code, itemVersion: batch.item_version });
+    return then.content as InfoItem;
   }
 
   private async finish(batch: BatchRow): Promise<BatchRow> {
@@ -290,6 +327,8 @@ export class CollectionService {
       const current = await repo.batch(batch.id);
       const waiting = review && (current?.created_records ?? 0) + (current?.updated_records ?? 0) > 0;
       const done = await repo.finish(batch.id, 'imported', null, this.deps.clock.now(), waiting ? 'pending' : 'none');
+      // The batch is done, so is its job (whoever ran the import: a job runner, the request, the CLI).
+      await settleJob(trx, importJobKey(batch.id));
       await this.deps.audit.record(trx, {
         category: 'business', event: 'collection.batch.finish', actor: actorOfBatch(batch), result: 'success', objectType: 'importBatch', objectId: batch.id,
         details: { accepted: done.accepted, rejected: done.rejected, created: done.created_records, updated: done.updated_records, unchanged: done.unchanged_records },
@@ -318,7 +357,7 @@ export class CollectionService {
     const actor = actorOfBatch(batch);
     const today = chinaToday(this.deps.clock.now().getTime());
     const review = await this.deps.catalog.reviewRequired(batch.item_code, batch.created_at);
-    const publicity = (r: ValidRecord) => this.publicationFor(item, r.data, r.decisionDate, r.subject.kind === 'person', today, review);
+    const publicity = (r: ValidRecord) => this.publicationFor(item, r.data, r.decisionDate, r.subject.kind === 'person');
     // Keys this batch has written, as 32-bit hashes (a million keys in a few MB). A hit is only a
     // candidate repeat, confirmed in the database; a miss is certain. Rebuilt when a batch resumes.
     const batchKeys = new Set<number>();
@@ -377,27 +416,36 @@ export class CollectionService {
         });
         for (const v of fresh) batchKeys.add(hash32(v.record.key));
         const resolution = await this.deps.subjects.resolveForRecords(trx as KyselyLike, fresh.map((v) => v.record.subject), actor.id);
-        const written = await records.submit(
-          fresh.map((v, i): RecordSubmission => ({
+        // Records take it from here: each is received and routed by the record machine; a withdrawn
+        // or repaired decision sent again is refused, its row listed with the reason.
+        const written = await this.deps.records.intake(
+          trx,
+          fresh.map((v, i): RecordIntake => ({
             itemCode: item.code, itemVersion: batch.item_version, providerUscc: department.uscc, departmentId: department.id,
             documentNumber: v.record.key, decisionDate: v.record.decisionDate, subjectId: resolution.ids[i] ?? '',
             subjectMinor: v.record.subject.kind === 'person' && v.record.subject.minorAtDecision, data: v.record.data, batchId: batch.id,
-            severity: v.publicity.severity, publication: v.publicity.publication, publishable: v.publicity.publishable,
+            severity: v.publicity.severity, publishable: v.publicity.publishable,
             publicityStart: today, publicityEnd: v.publicity.end, publicityRule: v.publicity.rule,
           })),
-          this.deps.clock.now(),
+          { actor, review, batchId: batch.id },
         );
+        const refused = new Set(written.refused.map((x) => x.index));
+        for (const x of written.refused) {
+          const v = fresh[x.index];
+          const f = item.fields.find((y) => y.code === item.naturalKey[0]);
+          if (v) rejected.push({ rowNumber: v.rowNumber, problems: [{ field: f?.code ?? null, label: f?.label ?? null, value: v.record.key, code: 'RECORD_NOT_REVISABLE', message: x.reason }], masked: maskedCopy(item, v.record) });
+        }
         const warnings = [
-          ...fresh.flatMap((v) => (v.record.warnings.length > 0 ? [{ rowNumber: v.rowNumber, problems: v.record.warnings }] : [])),
-          ...resolution.warnings.map((w) => ({ rowNumber: fresh[w.index]?.rowNumber ?? 0, problems: [{ field: null, label: null, value: null, code: 'SUBJECT_NAME_CONFLICT', message: w.message }] })),
+          ...fresh.flatMap((v, i) => (v.record.warnings.length > 0 && !refused.has(i) ? [{ rowNumber: v.rowNumber, problems: v.record.warnings }] : [])),
+          ...resolution.warnings.filter((w) => !refused.has(w.index)).map((w) => ({ rowNumber: fresh[w.index]?.rowNumber ?? 0, problems: [{ field: null, label: null, value: null, code: 'SUBJECT_NAME_CONFLICT', message: w.message }] })),
         ];
         await repo.addIssues([
           ...rejected.map((r) => ({ batchId: batch.id, rowNumber: r.rowNumber, kind: 'rejected' as const, problems: r.problems, rowData: r.masked })),
           ...mergeByRow(warnings).map((w) => ({ batchId: batch.id, rowNumber: w.rowNumber, kind: 'warning' as const, problems: w.problems, rowData: null })),
         ]);
         const progress: ChunkProgress = {
-          accepted: fresh.length, rejected: rejected.length, created: written.created, updated: written.updated,
-          unchanged: fresh.length - written.created - written.updated, warnings: mergeByRow(warnings).length, nextRow,
+          accepted: fresh.length - refused.size, rejected: rejected.length, created: written.created, updated: written.updated,
+          unchanged: fresh.length - refused.size - written.created - written.updated, warnings: mergeByRow(warnings).length, nextRow,
         };
         await repo.progress(batch.id, progress);
         await this.deps.audit.record(trx, {
@@ -438,6 +486,9 @@ export class CollectionService {
     const mapping = mapHeaders(item, keys, 'api');
     const problems = limitList(mapping.problems.filter((p) => !p.startsWith('缺少必填列')), MAX_PROBLEMS_LISTED);
     if (problems.length > 0) throw new AppError('IMPORT_FILE_INVALID', { problems }, `记录的字段名不能识别：${problems.join('；')}`);
+    // The records are kept (encrypted) like an uploaded file, so the batch's job can finish them if
+    // this process dies before the request does; the same content is stored once.
+    await this.deps.vault.store(Readable.from([Buffer.from(canonicalJson({ itemCode, records }))]), Number.MAX_SAFE_INTEGER);
     if (!batch) {
       batch = await this.deps.db.transaction().execute(async (trx) => {
         const b = await collectionRepo(trx).insertBatch({
@@ -445,10 +496,26 @@ export class CollectionService {
           content_sm3: content, content_size: Buffer.byteLength(canonicalJson(records)), idempotency_key: idempotencyKey, rows_total: records.length, next_row: 1,
           failure: null, submitted_by: s.actor.id, submitted_by_name: s.actor.name, submitted_by_display: displayOf(s.actor), created_at: this.deps.clock.now(), finished_at: null,
         });
+        await enqueue(trx, { kind: IMPORT_JOB, payload: { batchId: b.id }, uniqueKey: importJobKey(b.id), dueAt: new Date(this.deps.clock.now().getTime() + API_JOB_GRACE_MS) });
         await this.deps.audit.record(trx, { category: 'business', event: 'collection.batch.create', actor: s.actor, result: 'success', objectType: 'importBatch', objectId: b.id, details: { itemCode, source: 'api', rows: records.length } });
         return b;
       });
     }
+    // The request waits for its import and answers with the result (a retry with the same key resumes it).
+    return this.run(batch.id);
+  }
+
+  /** An API batch's records, read back from the vault, imported from the batch's resume point. */
+  private async runApi(batch: BatchRow): Promise<BatchRow> {
+    const item = await this.itemOf(batch);
+    if (!this.deps.vault.has(batch.content_sm3)) {
+      throw new AppError('NOT_FOUND', { batchId: batch.id }, '该批次的记录未保存在平台上，无法继续导入：请用相同的幂等键重新提交这批记录');
+    }
+    const chunks: Buffer[] = [];
+    for await (const c of this.deps.vault.read(batch.content_sm3)) chunks.push(c as Buffer);
+    const { records } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { records: Record<string, unknown>[] };
+    const keys = [...new Set(records.flatMap((r) => Object.keys(r)))];
+    const mapping = mapHeaders(item, keys, 'api');
     const pipeline = await this.runner(batch, item);
     const column = new Map(keys.map((k, i) => [k, mapping.columns[i] ?? null]));
     for (let start = batch.next_row - 1; start < records.length; start += this.chunkSize) {
@@ -468,13 +535,12 @@ export class CollectionService {
   }
 
   /**
-   * Severity, publication state and publicity window of a record of `item` decided on
-   * `decisionDate`, by the period rule in force then (also for demo data, so both paths agree).
+   * Severity, whether it may be published, and the publicity window of a record of `item` decided
+   * on `decisionDate`, by the period rule in force then (also for demo data, so both paths agree).
+   * Where the record then goes is the record machine's (records.workflow.ts).
    */
-  publicationFor(item: InfoItem, data: Readonly<Record<string, string | string[]>>, decisionDate: string, person: boolean, today: string, review = false) {
-    const p = publicityOf(item, this.deps.catalog.periodRuleFor(item, decisionDate), data, decisionDate, person);
-    const publication = review ? ('pending_review' as const) : !p.publishable ? ('not_published' as const) : p.end !== null && p.end < today ? ('ended' as const) : ('published' as const);
-    return { ...p, publication };
+  publicationFor(item: InfoItem, data: Readonly<Record<string, string | string[]>>, decisionDate: string, person: boolean) {
+    return publicityOf(item, this.deps.catalog.periodRuleFor(item, decisionDate), data, decisionDate, person);
   }
 
   /** The item's XLSX template (header, 【说明】 row, 【示例】 row, drop-down lists). */
@@ -529,12 +595,11 @@ export class CollectionService {
       throw new AppError('FORBIDDEN', undefined, '不能审核自己提交的批次（审核须由另一人完成）');
     }
     if (decision === 'reject' && !reason?.trim()) throw new AppError('VALIDATION_FAILED', [{ field: 'reason', message: '退回须说明理由' }]);
-    const today = chinaToday(this.deps.clock.now().getTime());
     return this.deps.db.transaction().execute(async (trx) => {
       const reviewed = await collectionRepo(trx).review(batch.id, decision === 'approve' ? 'approved' : 'rejected', { ...actor, display: displayOf(actor) }, reason?.trim() || null, this.deps.clock.now());
       if (!reviewed) throw new AppError('VERSION_CONFLICT', undefined, '该批次已被他人审核');
-      const records = recordsRepo(trx);
-      const affected = decision === 'approve' ? await records.publishBatch(batch.id, today) : await records.rejectBatch(batch.id);
+      // The records move through their machine (approve → 公示中 / 不公示 / 公示期满, or return).
+      const affected = await this.deps.records.reviewBatch(trx, batch.id, decision === 'approve' ? 'approve' : 'return', actor, reason?.trim() || null);
       await this.deps.audit.record(trx, {
         category: 'business', event: `collection.batch.${decision === 'approve' ? 'approved' : 'rejected'}`, actor, result: 'success',
         objectType: 'importBatch', objectId: batch.id, ...(reason ? { reason } : {}), resultCount: affected,
@@ -543,19 +608,9 @@ export class CollectionService {
     });
   }
 
-  /** 撤销: the department revoked a decision; it leaves publication at once (行政处罚法 Art. 48: within 3 days). */
+  /** 撤销 of the department's own record: the record machine's withdrawal (records.service.ts). */
   async withdraw(recordId: string, reason: string, actor: Actor, departmentId: string | null): Promise<void> {
-    const record = await recordsRepo(this.deps.db).byId(recordId);
-    if (!record) throw new AppError('NOT_FOUND', { recordId });
-    if (departmentId !== null && record.department_id !== departmentId) {
-      await this.deps.audit.recordAlone({ category: 'security', event: 'access.denied', actor, result: 'denied', objectType: 'record', objectId: recordId, reason: '其他部门的记录' });
-      throw new AppError('FORBIDDEN', undefined, '只能撤销本部门报送的记录');
-    }
-    if (!reason.trim()) throw new AppError('VALIDATION_FAILED', [{ field: 'reason', message: '撤销须说明理由' }]);
-    await this.deps.db.transaction().execute(async (trx) => {
-      if (!(await recordsRepo(trx).withdraw(recordId, reason.trim(), this.deps.clock.now()))) throw new AppError('VERSION_CONFLICT', undefined, '该记录已撤销');
-      await this.deps.audit.record(trx, { category: 'business', event: 'record.withdraw', actor, result: 'success', objectType: 'record', objectId: recordId, reason: reason.trim(), details: { itemCode: record.item_code, documentNumber: record.document_number } });
-    });
+    await this.deps.records.withdraw(recordId, reason, actor, departmentId);
   }
 
   /** A record with every version and what each changed (department-scoped like batches). */
@@ -589,17 +644,6 @@ export class CollectionService {
     return { record, versions: history.reverse() };
   }
 
-  /** The scheduled end of publicity: every record past its last day leaves publication, audited. */
-  async endExpiredPublicity(): Promise<{ ended: number }> {
-    const now = this.deps.clock.now();
-    const today = chinaToday(now.getTime());
-    return this.deps.db.transaction().execute(async (trx) => {
-      const ended = await recordsRepo(trx).endExpired(today, now);
-      if (ended > 0) await this.deps.audit.record(trx, { category: 'business', event: 'publicity.ended', actor: null, result: 'success', resultCount: ended, details: { before: today } });
-      return { ended };
-    });
-  }
-
   // ---- reading ------------------------------------------------------------------------------
 
   async batch(id: string): Promise<BatchRow | undefined> {
@@ -627,7 +671,7 @@ export class CollectionService {
 
   /** The error workbook of a batch: rejected rows, masked, with what to fix. */
   async writeErrors(batch: BatchRow, out: Writable): Promise<number> {
-    const item = this.itemOf(batch);
+    const item = await this.itemOf(batch);
     const repo = this.repo;
     async function* rejected(): AsyncIterable<RejectedRow> {
       for (let offset = 0; ; offset += 1000) {
@@ -661,15 +705,6 @@ export class CollectionService {
     }
     if (partial + unused > 0) this.deps.log.info({ partial, unused }, 'removed upload files no batch needs');
     return { partial, unused };
-  }
-
-  /** Batches left unfinished by a stop or a crash, resumed after start. */
-  async resumeUnfinished(): Promise<number> {
-    const todo = await this.repo.allUnfinished();
-    for (const b of todo) {
-      await this.run(b.id).catch((err: Error) => this.deps.log.error({ batchId: b.id, err: { message: err.message } }, 'resuming an import failed'));
-    }
-    return todo.length;
   }
 
   /** The count of records the platform holds for an item from one department (tests, quality). */

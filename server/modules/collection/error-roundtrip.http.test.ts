@@ -224,7 +224,7 @@ describe(`the error workbook round trip for natural persons on ${ENGINE}`, () =>
       },
     });
     const interrupted = new CollectionService({
-      db: p.db, catalog: p.catalog, subjects: p.subjects, audit, clock: systemClock,
+      db: p.db, catalog: p.catalog, subjects: p.subjects, records: p.records, audit, clock: systemClock,
       vault: new FileVault(path.join(p.config.dataDir, 'imports'), p.cipher.deriveKey('import files')),
       department: (x) => p.identity.department(x), regionName: p.catalog.regionName, log: pino({ level: 'silent' }),
       maxFileBytes: p.config.importMaxBytes, chunkSize: 1, sourceRefKey: p.cipher.deriveKey('error workbook references'),

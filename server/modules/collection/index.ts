@@ -1,4 +1,4 @@
-export { CollectionService, MAX_API_RECORDS, type Submitter, type CollectionDeps } from './collection.service.js';
+export { CollectionService, MAX_API_RECORDS, IMPORT_JOB, importJobKey, type Submitter, type CollectionDeps } from './collection.service.js';
 export { collectionRoutes } from './collection.routes.js';
 export type { BatchView } from '../../../common/collection-api.js';
 export type { CollectionTables } from './collection.tables.js';

@@ -27,8 +27,8 @@ describe(`${CORPUS_SIZE} malformed uploads on ${ENGINE}`, () => {
   const setup: Actor = { id: 'setup', name: 'setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
   const rows = baseRows(PROVIDER, PROVIDER_NAME);
   const snapshot = async () =>
-    (await sql<{ document_number: string; version: number; data: unknown; status: string; publication: string }>`
-      select document_number, version, data, status, publication from record order by document_number`.execute(p.db)).rows;
+    (await sql<{ document_number: string; version: number; data: unknown; state: string; disputed: boolean }>`
+      select document_number, version, data, state, disputed from record order by document_number`.execute(p.db)).rows;
 
   before(async () => {
     // Uploads are rate-limited per account; this account sends hundreds on purpose.

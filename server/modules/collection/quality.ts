@@ -25,6 +25,7 @@ export const REASON_LABELS: Record<string, string> = {
   ...FIELD_PROBLEMS,
   ...SOURCE_REF_PROBLEMS,
   DUPLICATE_IN_BATCH: '同一文件中重复',
+  RECORD_NOT_REVISABLE: '已撤销或已修复的决定再次报送',
 };
 
 export interface QualityInputs {

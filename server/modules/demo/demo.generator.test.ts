@@ -85,7 +85,7 @@ describe('demo generator', () => {
       let records = '';
       await generateDemo(async (table, _columns, csv) => void (table === 'record' && (records += csv)), cipher, regions, {
         subjects: 50, records: 400, seed, until: '2026-11-21',
-        publication: () => ({ severity: 'general', publication: 'published', publishable: true, publicityStart: '2026-01-01', publicityEnd: null, publicityRule: null }),
+        publication: () => ({ severity: 'general', state: 'in_publicity', publishable: true, publicityStart: '2026-01-01', publicityEnd: null, publicityRule: null }),
       });
       return records;
     };

@@ -28,7 +28,7 @@ export interface DemoOptions {
   parallel?: number;
   onProgress?: (msg: string) => void;
   /**
-   * Severity, publication state and publicity window of a record, as collection computes them
+   * Severity, state and publicity window of a record, as collection computes them
    * (CollectionService.publicationFor), so demo records look exactly like collected ones.
    */
   publication: (itemCode: 'XK' | 'CF', data: Readonly<Record<string, string | string[]>>, decisionDate: string, person: boolean) => Publication;
@@ -58,7 +58,7 @@ export function demoDepartments(regions: readonly Region[], seed: number, cityCo
   return DEPARTMENTS.map((d) => ({ name: `${cityName}${d}`, uscc: usccFor(r, '11', cityCode) }));
 }
 
-export type Publication = Pick<BulkRecord, 'severity' | 'publication' | 'publishable' | 'publicityStart' | 'publicityEnd' | 'publicityRule'>;
+export type Publication = Pick<BulkRecord, 'severity' | 'state' | 'publishable' | 'publicityStart' | 'publicityEnd' | 'publicityRule'>;
 
 export interface Canary {
   name: string;

@@ -1,7 +1,13 @@
-export { RecordsRepo, copyRecords, csvField, type BulkRecord, type CopyCsv, type RecordSubmission, type QualityFilter, type PublicRecordRow, type PublicListQuery } from './records.repo.js';
+export { RecordsRepo, copyRecords, csvField, visibleNow, type Audience, type BulkRecord, type CopyCsv, type RecordSubmission, type QualityFilter, type PublicRecordRow, type PublicListQuery } from './records.repo.js';
 export type { RecordTables } from './records.tables.js';
-export { RecordsService, MAX_FILTER_SUBJECTS, MAX_BROWSE_ROWS, type RecordFilter, type RecordsDeps } from './records.service.js';
+export { RecordsService, MAX_FILTER_SUBJECTS, MAX_BROWSE_ROWS, type RecordFilter, type RecordsDeps, type RecordIntake, type IntakeResult } from './records.service.js';
 export { recordsRoutes, type RecordsRouteDeps } from './records.routes.js';
 export { maskLegacyPartyNames, maskPartyNames, partyOfRecord, type Party } from './party-names.js';
-/** Notified by every commit that changes records (migration 0009). */
+export { RECORD_MACHINE, RECORD_EVENTS, RECORD_TRANSITIONS, publiclyVisible, type RecordEvent, type RecordFacts } from './records.workflow.js';
+export { Lifecycle, type Machine, type Transition, type Applied, type FireContext, type Who } from './lifecycle.js';
+/**
+ * Told by every commit that changes records: by a lifecycle transition with the subjects it changed
+ * (comma-separated ids; '' when more than 100), by any other write to `record` with '' (migration
+ * 0009's trigger, quieted during transitions by migration 0018). '' means anything may have changed.
+ */
 export const RECORD_CHANGES_CHANNEL = 'record_changed';

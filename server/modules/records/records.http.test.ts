@@ -30,8 +30,8 @@ interface Row {
   decisionDate: string;
   subject: { id: string; kind: string | null; name: string | null; uscc: string | null };
   departmentName: string | null;
-  status: string;
-  publication: string;
+  state: string;
+  disputed: boolean;
 }
 
 describe(`records: the credit office's browser on ${ENGINE}`, () => {
@@ -97,7 +97,7 @@ describe(`records: the credit office's browser on ${ENGINE}`, () => {
     const prefix = await found({ documentNumber: '榕市监罚〔2026〕10' });
     assert.deepEqual(prefix.items.map((r) => r.documentNumber).sort(), ['榕市监罚〔2026〕100号', '榕市监罚〔2026〕101号', '榕市监罚〔2026〕10号']);
     assert.equal((await found({ documentNumber: '榕%' })).total, 0, 'a % typed is a character, not a wildcard');
-    assert.equal((await found({ state: 'published', departmentId: deptB })).total, 3);
+    assert.equal((await found({ state: 'in_publicity', departmentId: deptB })).total, 3);
     assert.equal((await found({ state: 'pending_review' })).total, 0);
   });
 
@@ -167,7 +167,7 @@ describe(`records: the credit office's browser on ${ENGINE}`, () => {
     const r = await p.app.inject({ method: 'GET', url: `/api/v1/records/${id}`, headers: withPurpose(office('office-detail'), 'objectionReview') });
     assert.equal(r.statusCode, 200, r.body);
     const d = r.json();
-    assert.deepEqual([d.documentNumber, d.departmentName, d.itemName, d.version, d.publication], ['榕环罚〔2026〕201号', '福州市生态环境局', '行政处罚信息', 2, 'published']);
+    assert.deepEqual([d.documentNumber, d.departmentName, d.itemName, d.version, d.state, d.disputed], ['榕环罚〔2026〕201号', '福州市生态环境局', '行政处罚信息', 2, 'in_publicity', false]);
     assert.deepEqual(d.versions.map((v: { version: number }) => v.version), [2, 1]);
     assert.deepEqual(d.versions[0].changes.map((c: { label: string; before: string; after: string }) => [c.label, c.before, c.after]), [['罚款金额(万元)', '0.5', '0.8']]);
     const fields = Object.fromEntries(d.fields.map((f: { label: string; value: string }) => [f.label, f.value]));
@@ -200,8 +200,8 @@ describe(`records: the credit office's browser on ${ENGINE}`, () => {
     }
     const denied = await sql<{ n: number }>`select count(*)::int as n from audit_log where event = 'access.denied' and actor_id like 'dept-%'`.execute(p.db);
     assert.equal(denied.rows[0]?.n, 9);
-    const record = await sql<{ status: string }>`select status from record where id = ${id}`.execute(p.db);
-    assert.equal(record.rows[0]?.status, 'active');
+    const record = await sql<{ state: string }>`select state from record where id = ${id}`.execute(p.db);
+    assert.equal(record.rows[0]?.state, 'in_publicity');
   });
 
   it('withdraws any department’s record with a reason, audited; not twice, not without a reason, never with an ID number in the reason', async () => {
@@ -214,8 +214,9 @@ describe(`records: the credit office's browser on ${ENGINE}`, () => {
     assert.match(withId.json().error.message, /撤销理由中不能写身份证号码/);
     const w = await p.app.inject({ method: 'POST', url: `/api/v1/records/${id}/withdraw`, headers: office('office-withdraw'), payload: { reason: '报送部门错报：该决定已被行政复议撤销' } });
     assert.equal(w.statusCode, 204, w.body);
-    const rec = await sql<{ status: string; publication: string; withdrawn_reason: string }>`select status, publication, withdrawn_reason from record where id = ${id}`.execute(p.db);
-    assert.deepEqual(rec.rows[0], { status: 'revoked', publication: 'withdrawn', withdrawn_reason: '报送部门错报：该决定已被行政复议撤销' });
+    const rec = await sql<{ state: string; reason: string; actor_name: string }>`
+      select r.state, e.reason, e.actor_name from record r join record_event e on e.record_id = r.id and e.event = 'withdraw' where r.id = ${id}`.execute(p.db);
+    assert.deepEqual(rec.rows, [{ state: 'withdrawn', reason: '报送部门错报：该决定已被行政复议撤销', actor_name: 'office-withdraw' }]);
     const audit = await sql<{ event: string; object_id: string; reason: string; actor_roles: string[]; category: string }>`
       select event, object_id, reason, actor_roles, category from audit_log where actor_id = 'office-withdraw'`.execute(p.db);
     assert.deepEqual(audit.rows, [{ event: 'record.withdraw', object_id: id, reason: '报送部门错报：该决定已被行政复议撤销', actor_roles: ['creditOffice'], category: 'business' }]);
@@ -225,7 +226,7 @@ describe(`records: the credit office's browser on ${ENGINE}`, () => {
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.json().error.message, '该记录不存在，无法撤销：请刷新列表后再试');
     const withdrawn = await found({ state: 'withdrawn' });
-    assert.deepEqual(withdrawn.items.map((r) => [r.documentNumber, r.status, r.publication]), [['榕环罚〔2026〕202号', 'revoked', 'withdrawn']]);
+    assert.deepEqual(withdrawn.items.map((r) => [r.documentNumber, r.state]), [['榕环罚〔2026〕202号', 'withdrawn']]);
     const detail = await p.app.inject({ method: 'GET', url: `/api/v1/records/${id}`, headers: withPurpose(office()) });
     assert.equal(detail.json().withdrawnReason, '报送部门错报：该决定已被行政复议撤销');
   });
@@ -235,7 +236,7 @@ describe(`records: the credit office's browser on ${ENGINE}`, () => {
     const subjectId = (await sql<{ id: string }>`select subject_id as id from record limit 1`.execute(p.db)).rows[0]?.id ?? '';
     const bulk = Array.from({ length: 10_000 }, (_, i) => ({
       itemCode: 'CF', itemVersion: 1, subjectId, providerUscc: B_USCC, departmentId: deptB, documentNumber: `榕批量〔2026〕${i}号`, decisionDate: '2025-12-01', data: {},
-      severity: 'general' as const, publication: 'published' as const, publishable: true, publicityStart: '2025-12-01', publicityEnd: '2026-12-01', publicityRule: null,
+      severity: 'general' as const, state: 'in_publicity' as const, publishable: true, publicityStart: '2025-12-01', publicityEnd: '2026-12-01', publicityRule: null,
     }));
     await p.engine.bulkLoad((copy) => copyRecords(copy, bulk));
     const all = await found({});

@@ -4,7 +4,7 @@
  * table keeps no other in clear; the full name is the subjects module's registered read), and a
  * record's content is shown as collection keeps it: personal values masked.
  */
-import type { RecordDetailView, RecordRowView, RecordState, RecordSubjectView, RecordVersionView } from '../../../common/records-api.js';
+import type { RecordDetailView, RecordRowView, RecordSubjectView, RecordVersionView } from '../../../common/records-api.js';
 import type { BrowseRow } from './records.repo.js';
 
 export interface CreditOfficeNames {
@@ -24,8 +24,8 @@ export function presentForCreditOffice(r: BrowseRow, names: CreditOfficeNames): 
     subject: { id: r.subject_id, kind: subject?.kind ?? null, name: subject?.name ?? null, uscc: subject?.uscc ?? null },
     departmentId: r.department_id,
     departmentName: r.department_id ? (names.departmentName(r.department_id) ?? null) : null,
-    status: r.status,
-    publication: r.publication as RecordState,
+    state: r.state,
+    disputed: r.disputed,
     severity: r.severity,
     publicityStart: r.publicity_start,
     publicityEnd: r.publicity_end,

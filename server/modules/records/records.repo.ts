@@ -1,7 +1,9 @@
 /** The only code touching the record and record_version tables. */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import type { RecordStateName } from '../../../common/records-api.js';
 import { prepared } from '../../platform/db/prepared.js';
 import type { RecordTables } from './records.tables.js';
+import { REVISABLE_STATES } from './records.workflow.js';
 
 export type CopyCsv = (table: string, columns: string[], csv: string) => Promise<void>;
 
@@ -17,7 +19,8 @@ export interface BulkRecord {
   data: Record<string, unknown>;
   /** As collection computes it (CollectionService.publicationFor), so bulk and collected records agree. */
   severity: 'positive' | 'minor' | 'general' | 'serious';
-  publication: 'published' | 'not_published' | 'ended';
+  /** As the machine routes a record published at once (records.workflow.ts, routeOf). */
+  state: 'in_publicity' | 'not_public' | 'publicity_ended';
   publishable: boolean;
   publicityStart: string;
   publicityEnd: string | null;
@@ -44,7 +47,8 @@ export interface RecordSubmission {
   data: Record<string, unknown>;
   batchId: string;
   severity: 'positive' | 'minor' | 'general' | 'serious';
-  publication: 'pending_review' | 'published' | 'not_published' | 'ended';
+  /** Where the machine routed it (records.workflow.ts, routeOf); the upsert writes it. */
+  state: RecordStateName;
   publishable: boolean;
   publicityStart: string;
   publicityEnd: string | null;
@@ -63,20 +67,37 @@ export interface PublicRecordRow {
   severity: 'positive' | 'minor' | 'general' | 'serious' | null;
   publicity_start: string | null;
   publicity_end: string | null;
+  /** 异议处理中: shown with its mark. */
+  disputed: boolean;
 }
 
-const PUBLIC_COLUMNS = ['id', 'item_code', 'subject_id', 'department_id', 'document_number', 'decision_date', 'data', 'severity', 'publicity_start', 'publicity_end'] as const;
+const PUBLIC_COLUMNS = ['id', 'item_code', 'subject_id', 'department_id', 'document_number', 'decision_date', 'data', 'severity', 'publicity_start', 'publicity_end', 'disputed'] as const;
 
-/** Public today: published, active, not a minor's, and inside the publicity window. */
+/** Who is looking: the public for now; the subject itself, its department, a credit check next. */
+export type Audience = 'public';
+
+/**
+ * THE visibility rule, as SQL over `record`: what this audience may see of a record today. Every
+ * public read (profile, search markers, 双公示 lists and pages, figures) goes through it, so what
+ * withdrawn, repaired and disputed mean is said once. Public: in publicity (a withdrawn or
+ * repaired record never is), inside its window (the nightly end of publicity may not have run
+ * yet), not a minor's; a disputed record stays shown, with its mark. The same rule in code, for
+ * the outbox's tombstones: publiclyVisible (records.workflow.ts). Which items are public at all is
+ * the catalog's (the caller passes them).
+ */
+export function visibleNow(audience: Audience, today: string): Expression<SqlBool> {
+  switch (audience) {
+    case 'public':
+      return sql<SqlBool>`(state = 'in_publicity' and not subject_minor and (publicity_start is null or publicity_start <= ${today}::date) and (publicity_end is null or publicity_end >= ${today}::date))`;
+  }
+}
+
+/** Public today, of these items (visibleNow). */
 function publicToday(db: Kysely<RecordTables>, today: string, itemCodes: string[]) {
   return db
     .selectFrom('record')
-    .where('publication', '=', 'published')
-    .where('status', '=', 'active')
-    .where('subject_minor', '=', false)
-    .where('item_code', '=', sql<string>`any(${itemCodes}::text[])`)
-    .where((eb) => eb.or([eb('publicity_start', 'is', null), eb('publicity_start', '<=', today)]))
-    .where((eb) => eb.or([eb('publicity_end', 'is', null), eb('publicity_end', '>=', today)]));
+    .where(visibleNow('public', today))
+    .where('item_code', '=', sql<string>`any(${itemCodes}::text[])`);
 }
 
 /** A subject's public records, the newest `perItem` of each item, each row with its item's full count. */
@@ -132,7 +153,7 @@ export interface BrowseQuery {
   documentNumber?: string | undefined;
   itemCode?: string | undefined;
   departmentId?: string | undefined;
-  publication?: string | undefined;
+  state?: RecordStateName | undefined;
   from?: string | undefined;
   to?: string | undefined;
   limit: number;
@@ -142,10 +163,13 @@ export interface BrowseQuery {
 }
 
 const BROWSE_COLUMNS = [
-  'id', 'item_code', 'subject_id', 'department_id', 'document_number', 'decision_date', 'status', 'publication', 'severity', 'publicity_start', 'publicity_end', 'version',
+  'id', 'item_code', 'subject_id', 'department_id', 'document_number', 'decision_date', 'state', 'disputed', 'severity', 'publicity_start', 'publicity_end', 'version',
 ] as const;
 
 export type BrowseRow = Awaited<ReturnType<RecordsRepo['browse']>>['rows'][number];
+
+/** Why a withdrawn record was withdrawn: its last withdrawal's reason (record_event). */
+const withdrawnReason = sql<string | null>`(select e.reason from record_event e where e.record_id = record.id and e.to_state = 'withdrawn' order by e.id desc limit 1)`.as('withdrawn_reason');
 
 export function csvField(v: string): string {
   return `"${v.replace(/"/g, '""')}"`;
@@ -159,40 +183,58 @@ export class RecordsRepo {
   }
 
   /**
+   * The records already held under these document numbers (one item, one provider), locked until
+   * the chunk commits: where each stands decides whether a new version may come (records.service.ts).
+   */
+  async lockExisting(itemCode: string, providerUscc: string, documentNumbers: readonly string[]) {
+    if (documentNumbers.length === 0) return [];
+    return this.db
+      .selectFrom('record')
+      .select(['id', 'document_number', 'state', 'disputed', 'subject_id', 'item_code', 'publishable', 'publicity_start', 'publicity_end', 'subject_minor'])
+      .where('item_code', '=', itemCode)
+      .where('provider_uscc', '=', providerUscc)
+      .where('document_number', '=', sql<string>`any(${[...documentNumbers]}::text[])`)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+  }
+
+  /**
    * Inserts new records and gives changed ones a new version — one statement, the chunk as one
    * JSON document, so a chunk of thousands costs one round trip. The replaced version goes to
    * history by the table's trigger (migration 0006). A record submitted again unchanged is left
    * alone (idempotent re-submission), unless the reviewer returned it: then it is a new version
-   * that waits for review again.
+   * that is routed again. The state written is the one the machine routed each row to
+   * (records.service.ts `intake` records the transitions); a record in a state with no way to a new
+   * version (withdrawn, repaired) is never touched, whatever is sent.
    */
-  async submit(rows: readonly RecordSubmission[], at: Date): Promise<{ created: number; updated: number }> {
-    if (rows.length === 0) return { created: 0, updated: 0 };
+  async submit(rows: readonly RecordSubmission[], at: Date): Promise<{ id: string; document_number: string; subject_id: string; version: number; state: RecordStateName }[]> {
+    if (rows.length === 0) return [];
     // One JSON document for the whole chunk: parsed once by the database, no per-value escaping.
     const doc = JSON.stringify(
       rows.map((x) => ({
         i: x.itemCode, v: x.itemVersion, s: x.subjectId, p: x.providerUscc, d: x.departmentId, n: x.documentNumber, t: x.decisionDate, j: x.data, b: x.batchId, m: x.subjectMinor,
-        sv: x.severity, pb: x.publication, ok: x.publishable, ps: x.publicityStart, pe: x.publicityEnd, pr: x.publicityRule,
+        sv: x.severity, st: x.state, ok: x.publishable, ps: x.publicityStart, pe: x.publicityEnd, pr: x.publicityRule,
       })),
     );
-    const r = await sql<{ version: number }>`
+    const r = await sql<{ id: string; document_number: string; subject_id: string; version: number; state: RecordStateName }>`
       insert into record (item_code, item_version, subject_id, provider_uscc, department_id, document_number, decision_date, data, batch_id, subject_minor,
-                          severity, publication, publishable, publicity_start, publicity_end, publicity_rule, created_at, updated_at)
+                          severity, state, publishable, publicity_start, publicity_end, publicity_rule, created_at, updated_at)
       select x->>'i', (x->>'v')::int, (x->>'s')::uuid, x->>'p', (x->>'d')::uuid, x->>'n', (x->>'t')::date, x->'j', (x->>'b')::uuid, (x->>'m')::boolean,
-             x->>'sv', x->>'pb', (x->>'ok')::boolean, (x->>'ps')::date, (x->>'pe')::date, x->>'pr', ${at}::timestamptz, ${at}::timestamptz
+             x->>'sv', x->>'st', (x->>'ok')::boolean, (x->>'ps')::date, (x->>'pe')::date, x->>'pr', ${at}::timestamptz, ${at}::timestamptz
       from jsonb_array_elements(${doc}::jsonb) x
       on conflict (item_code, provider_uscc, document_number) do update set
         item_version = excluded.item_version, subject_id = excluded.subject_id, department_id = excluded.department_id,
         decision_date = excluded.decision_date, data = excluded.data, batch_id = excluded.batch_id,
         subject_minor = excluded.subject_minor, version = record.version + 1, updated_at = excluded.updated_at,
         severity = excluded.severity, publishable = excluded.publishable, publicity_start = excluded.publicity_start,
-        publicity_end = excluded.publicity_end, publicity_rule = excluded.publicity_rule,
-        -- A withdrawn (revoked) decision stays withdrawn whatever is submitted after it.
-        publication = case when record.status = 'revoked' then record.publication else excluded.publication end
-      -- Unchanged is left alone, except a record the reviewer returned: sent again, it is reviewed again.
-      where (record.data, record.subject_id) is distinct from (excluded.data, excluded.subject_id) or record.publication = 'rejected'
-      returning version`.execute(this.db);
-    const created = r.rows.filter((w) => w.version === 1).length;
-    return { created, updated: r.rows.length - created };
+        publicity_end = excluded.publicity_end, publicity_rule = excluded.publicity_rule, state = excluded.state
+      -- Unchanged is left alone, except a record the reviewer returned: sent again, it is routed again.
+      -- Withdrawn and repaired records are never written here (the machine has no way back for them).
+      where record.state = any(${[...REVISABLE_STATES]}::text[])
+        and ((record.data, record.subject_id) is distinct from (excluded.data, excluded.subject_id) or record.state = 'returned')
+      returning id, document_number, subject_id, version, state`.execute(this.db);
+    return r.rows;
   }
 
   /** Which of these document numbers this batch has already written (a repeat within one file). */
@@ -211,32 +253,33 @@ export class RecordsRepo {
     return (await this.db.selectFrom('record').select('document_number').where('batch_id', '=', batchId).execute()).map((r) => r.document_number);
   }
 
-  // ---- publication ----------------------------------------------------------------------------
+  // ---- the lifecycle's selections (the transitions themselves are lifecycle.ts's) -----------
 
-  /** The reviewer approved the batch: its waiting records become public as their rule says, from today. */
-  async publishBatch(batchId: string, today: string): Promise<number> {
-    const r = await this.db
-      .updateTable('record')
-      .set({
-        publication: sql`case when not publishable then 'not_published' when publicity_end < ${today}::date then 'ended' else 'published' end`,
-        publicity_start: today,
-      })
-      .where('batch_id', '=', batchId)
-      .where('publication', '=', 'pending_review')
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows);
+  /** A batch's records in a state (a review approves or returns those waiting). */
+  async idsOfBatchInState(batchId: string, state: RecordStateName): Promise<string[]> {
+    return (await this.db.selectFrom('record').select('id').where('batch_id', '=', batchId).where('state', '=', state).execute()).map((r) => r.id);
   }
 
-  async rejectBatch(batchId: string): Promise<number> {
-    const r = await this.db.updateTable('record').set({ publication: 'rejected' }).where('batch_id', '=', batchId).where('publication', '=', 'pending_review').executeTakeFirst();
-    return Number(r.numUpdatedRows);
+  /** Records in publicity whose last day is before `today` (record_publicity_end). */
+  async publicityOver(today: string): Promise<string[]> {
+    return (await this.db.selectFrom('record').select('id').where('state', '=', 'in_publicity').where('publicity_end', '<', today).execute()).map((r) => r.id);
+  }
+
+  /** A record's transitions, oldest first. */
+  async events(recordId: string) {
+    return this.db
+      .selectFrom('record_event')
+      .select(['event', 'from_state', 'to_state', 'actor_name', 'reason', 'reference', 'at'])
+      .where('record_id', '=', recordId)
+      .orderBy('id')
+      .execute();
   }
 
   /** The records whose current version a batch wrote, by document number, with their total. */
   async ofBatch(batchId: string, limit: number, offset: number) {
     const q = this.db.selectFrom('record').where('batch_id', '=', batchId);
     const [rows, total] = await Promise.all([
-      q.select(['id', 'subject_id', 'document_number', 'decision_date', 'status', 'publication', 'publicity_end', 'version']).orderBy('document_number').limit(limit).offset(offset).execute(),
+      q.select(['id', 'subject_id', 'document_number', 'decision_date', 'state', 'disputed', 'publicity_end', 'version']).orderBy('document_number').limit(limit).offset(offset).execute(),
       q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { rows, total: total.n };
@@ -245,26 +288,10 @@ export class RecordsRepo {
   async byId(id: string) {
     return this.db
       .selectFrom('record')
-      .select(['id', 'item_code', 'department_id', 'document_number', 'decision_date', 'status', 'publication', 'severity', 'publicity_start', 'publicity_end', 'withdrawn_reason', 'version'])
+      .select(['id', 'item_code', 'department_id', 'subject_id', 'document_number', 'decision_date', 'state', 'disputed', 'severity', 'publicity_start', 'publicity_end', 'version'])
+      .select(withdrawnReason)
       .where('id', '=', id)
       .executeTakeFirst();
-  }
-
-  /** 撤销: the decision was revoked; it leaves publication at once and stays out. */
-  async withdraw(id: string, reason: string, at: Date): Promise<boolean> {
-    const r = await this.db
-      .updateTable('record')
-      .set({ status: 'revoked', publication: 'withdrawn', withdrawn_reason: reason, withdrawn_at: at })
-      .where('id', '=', id)
-      .where('status', '!=', 'revoked')
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
-  }
-
-  /** Ends publicity of every record whose last day is before `today`; returns how many. */
-  async endExpired(today: string, at: Date): Promise<number> {
-    const r = await this.db.updateTable('record').set({ publication: 'ended', ended_at: at }).where('publication', '=', 'published').where('publicity_end', '<', today).executeTakeFirst();
-    return Number(r.numUpdatedRows);
   }
 
   // ---- quality (per department, item and month; dates in China time) --------------------------
@@ -407,7 +434,7 @@ export class RecordsRepo {
     let query = this.db.selectFrom(narrowed.as('r'));
     if (q.itemCode) query = query.where('item_code', '=', q.itemCode);
     if (q.departmentId) query = query.where('department_id', '=', q.departmentId);
-    if (q.publication) query = query.where('publication', '=', q.publication as 'published');
+    if (q.state) query = query.where('state', '=', q.state);
     if (q.from) query = query.where('decision_date', '>=', q.from);
     if (q.to) query = query.where('decision_date', '<=', q.to);
     // Counted up to one past `countUpTo`: beyond what may be paged through, "more than" is the answer,
@@ -422,7 +449,7 @@ export class RecordsRepo {
 
   /** One record as the browse shows it, with its reason if withdrawn. */
   async browseOne(id: string) {
-    return this.db.selectFrom('record').select([...BROWSE_COLUMNS, 'withdrawn_reason']).where('id', '=', id).executeTakeFirst();
+    return this.db.selectFrom('record').select([...BROWSE_COLUMNS]).select(withdrawnReason).where('id', '=', id).executeTakeFirst();
   }
 
   /** One record of an item, if the public may see it today (the same rule as every public list). */
@@ -433,7 +460,7 @@ export class RecordsRepo {
   async forSubject(subjectId: string) {
     return this.db
       .selectFrom('record')
-      .select(['id', 'item_code', 'item_version', 'document_number', 'decision_date', 'data', 'status', 'version'])
+      .select(['id', 'item_code', 'item_version', 'document_number', 'decision_date', 'data', 'state', 'disputed', 'version'])
       .where('subject_id', '=', subjectId)
       .orderBy('decision_date', 'desc')
       .execute();
@@ -446,13 +473,13 @@ export async function copyRecords(copy: CopyCsv, rows: BulkRecord[]): Promise<vo
     .map((r) =>
       [
         r.itemCode, String(r.itemVersion), r.subjectId, r.providerUscc, csvField(r.documentNumber), r.decisionDate, csvField(JSON.stringify(r.data)),
-        r.severity, r.publication, r.publishable ? 't' : 'f', r.publicityStart, r.publicityEnd ?? '', r.publicityRule === null ? '' : csvField(r.publicityRule), r.departmentId ?? '',
+        r.severity, r.state, r.publishable ? 't' : 'f', r.publicityStart, r.publicityEnd ?? '', r.publicityRule === null ? '' : csvField(r.publicityRule), r.departmentId ?? '',
       ].join(','),
     )
     .join('\n');
   await copy(
     'record',
-    ['item_code', 'item_version', 'subject_id', 'provider_uscc', 'document_number', 'decision_date', 'data', 'severity', 'publication', 'publishable', 'publicity_start', 'publicity_end', 'publicity_rule', 'department_id'],
+    ['item_code', 'item_version', 'subject_id', 'provider_uscc', 'document_number', 'decision_date', 'data', 'severity', 'state', 'publishable', 'publicity_start', 'publicity_end', 'publicity_rule', 'department_id'],
     `${csv}\n`,
   );
 }

@@ -10,7 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { holdsIdNumber } from '../../../common/identifiers/index.js';
-import { RECORD_STATES, type RecordDetailView, type RecordRowView, type RecordSearchView } from '../../../common/records-api.js';
+import { RECORD_STATES, RECORD_STATE_LABELS, type RecordDetailView, type RecordRowView, type RecordSearchView } from '../../../common/records-api.js';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses, realDate } from '../../platform/http-schemas.js';
 import type { Role } from '../../platform/policy.js';
@@ -34,8 +34,8 @@ const rowView = z.object({
   subject: z.object({ id: z.string(), kind: z.enum(['organization', 'person']).nullable(), name: z.string().nullable(), uscc: z.string().nullable() }),
   departmentId: z.string().nullable(),
   departmentName: z.string().nullable(),
-  status: z.enum(['active', 'revoked', 'repaired', 'expired']),
-  publication: z.enum(RECORD_STATES),
+  state: z.enum(RECORD_STATES).describe(RECORD_STATES.map((x) => `${x} ${RECORD_STATE_LABELS[x]}`).join(' · ')),
+  disputed: z.boolean().describe('异议处理中'),
   severity: z.enum(['positive', 'minor', 'general', 'serious']).nullable(),
   publicityStart: z.string().nullable(),
   publicityEnd: z.string().nullable(),
@@ -56,7 +56,7 @@ const searchBody = z.object({
   documentNumber: z.string().max(100).optional().describe('决定文书号（完整或开头部分）'),
   itemCode: z.string().max(20).optional(),
   departmentId: z.string().uuid().optional(),
-  state: z.enum(RECORD_STATES).optional().describe('published 公示中 · pending_review 待审核 · not_published 不公示 · ended 公示期满 · withdrawn 已撤销 · rejected 已退回'),
+  state: z.enum(RECORD_STATES).optional().describe(RECORD_STATES.map((x) => `${x} ${RECORD_STATE_LABELS[x]}`).join(' · ')),
   from: realDate.optional().describe('决定日期起（含）'),
   to: realDate.optional().describe('决定日期止（含）'),
   page: z.number().int().min(1).default(1),
@@ -131,7 +131,7 @@ export function recordsRoutes(deps: RecordsRouteDeps): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        await deps.records.withdraw(req.params.id, req.body.reason, actorOf(req));
+        await deps.records.withdraw(req.params.id, req.body.reason, actorOf(req), null);
         return reply.code(204).send(null);
       },
     );

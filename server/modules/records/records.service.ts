@@ -1,22 +1,31 @@
 /**
- * The credit office's records browser (信息记录): every department's records, searched by subject,
- * decision document number, item, department, state and decision dates, paged on the server; one
- * record with its versions; and withdrawal (撤销) of a wrong one. Every read states a purpose and
- * is registered in the query register with the read itself (the subjects shown, never what was
- * typed: it may be a person's name or ID number). Withdrawal and the version history are
- * collection's (where departments withdraw), handed in by the composition root, so there is one
- * withdrawal with one audit row, whoever withdraws.
+ * `records` owns the life of every record (issue #13 §1): collection hands it what a department
+ * sent (`intake`), and every later step — review, publication, end of publicity, withdrawal,
+ * repair, objection marks — is a transition of the record machine (records.workflow.ts) fired
+ * through the one lifecycle path (lifecycle.ts): state, event row, audit row, outbox rows and the
+ * change notification in the caller's transaction.
+ *
+ * Also the credit office's records browser (信息记录): every department's records, searched by
+ * subject, decision document number, item, department, state and decision dates, paged on the
+ * server; one record with its versions. Every read states a purpose and is registered in the query
+ * register with the read itself (the subjects shown, never what was typed: it may be a person's
+ * name or ID number). The version history, masked as collection masks rows, is handed in by the
+ * composition root.
  */
 import type { Kysely } from 'kysely';
+import { chinaToday } from '../../../common/dates.js';
 import { normalizeCode, validateIdNumber, validateUscc } from '../../../common/identifiers/index.js';
-import type { RecordDetailView, RecordSearchView, RecordState, RecordVersionView } from '../../../common/records-api.js';
+import { RECORD_STATE_LABELS, type RecordDetailView, type RecordSearchView, type RecordStateName, type RecordVersionView } from '../../../common/records-api.js';
+import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { Actor, AuditLog, KyselyLike } from '../audit/index.js';
 import type { CatalogService } from '../catalog/index.js';
 import type { RegisteredRead, SubjectsService } from '../subjects/index.js';
+import { Lifecycle, type Applied } from './lifecycle.js';
 import { presentDetailForCreditOffice, presentForCreditOffice, type CreditOfficeNames } from './records.presenter.js';
-import { RecordsRepo } from './records.repo.js';
+import { RecordsRepo, type RecordSubmission } from './records.repo.js';
 import type { RecordTables } from './records.tables.js';
+import { RECORD_MACHINE, routeOf, type RecordEvent, type RecordFacts } from './records.workflow.js';
 
 /**
  * A subject filter may stand for at most this many subjects (an audit row lists as many, the
@@ -35,7 +44,7 @@ export interface RecordFilter {
   documentNumber?: string | undefined;
   itemCode?: string | undefined;
   departmentId?: string | undefined;
-  state?: RecordState | undefined;
+  state?: RecordStateName | undefined;
   from?: string | undefined;
   to?: string | undefined;
   page: number;
@@ -48,14 +57,186 @@ export interface RecordsDeps {
   catalog: CatalogService;
   subjects: SubjectsService;
   departments: () => Promise<{ id: string; name: string }[]>;
-  /** Collection's withdrawal, for any department's record (the audit row is written there). */
-  withdraw: (recordId: string, reason: string, actor: Actor) => Promise<void>;
+  clock: Clock;
   /** Collection's version history of any department's record, personal values masked. */
   history: (recordId: string, actor: Actor) => Promise<{ versions: RecordVersionView[] }>;
 }
 
+/** What a department sent for one record, as collection validated it, with the rule's verdict. */
+export type RecordIntake = Omit<RecordSubmission, 'state'>;
+
+export interface IntakeResult {
+  created: number;
+  updated: number;
+  /** Rows the machine refuses (by their index in the chunk), each with a Chinese reason. */
+  refused: { index: number; reason: string }[];
+}
+
+type RecordApplied = Applied<RecordStateName, RecordEvent>;
+
 export class RecordsService {
-  constructor(private readonly deps: RecordsDeps) {}
+  private readonly lifecycle: Lifecycle;
+
+  constructor(private readonly deps: RecordsDeps) {
+    this.lifecycle = new Lifecycle(deps.audit);
+  }
+
+  private today(): string {
+    return chinaToday(this.deps.clock.now().getTime());
+  }
+
+  /** Items whose records the public may see (the catalog's disclosure), for the outbox's visibility. */
+  private publicItems(): ReadonlySet<string> {
+    return new Set(this.deps.catalog.list('infoItem').filter((i) => i.content.disclosure === 'public').map((i) => i.content.code));
+  }
+
+  // ---- the lifecycle ------------------------------------------------------------------------
+
+  /**
+   * Takes in a chunk of what a department sent, in collection's transaction: each record is
+   * received and routed by the machine (to review, or published as its rule says); a new version
+   * of a record held is routed again (`revise`, or `resubmit` after a return). A withdrawn or
+   * repaired record has no way back: its row is refused with the reason, for the batch's rejected
+   * rows. All rows share one item and provider (one batch).
+   */
+  async intake(trx: KyselyLike, rows: readonly RecordIntake[], ctx: { actor: Actor; review: boolean; batchId: string }): Promise<IntakeResult> {
+    if (rows.length === 0) return { created: 0, updated: 0, refused: [] };
+    const first = rows[0] as RecordIntake;
+    if (rows.some((r) => r.itemCode !== first.itemCode || r.providerUscc !== first.providerUscc)) throw new Error('intake: one item and provider per chunk');
+    const db = trx as unknown as Kysely<RecordTables>;
+    const at = this.deps.clock.now();
+    const today = this.today();
+    const publicItems = this.publicItems();
+    const held = new Map((await repo(db).lockExisting(first.itemCode, first.providerUscc, rows.map((r) => r.documentNumber))).map((r) => [r.document_number, r]));
+    const refused: IntakeResult['refused'] = [];
+    const submissions: RecordSubmission[] = [];
+    const factsOf = (r: RecordIntake): RecordFacts => ({
+      publishable: r.publishable, publicityStart: r.publicityStart, publicityEnd: r.publicityEnd, subjectMinor: r.subjectMinor, itemCode: r.itemCode, today, review: ctx.review, publicItems,
+    });
+    for (const [index, r] of rows.entries()) {
+      const before = held.get(r.documentNumber);
+      const route = routeOf(before?.state ?? null, factsOf(r));
+      if (!route) {
+        const state = before ? RECORD_STATE_LABELS[before.state] : '';
+        refused.push({ index, reason: `决定文书号「${r.documentNumber}」的记录已${state.replace(/^已/, '')}，同一决定不能再次报送、不再公示：如作出了新的决定，请使用新的决定文书号报送` });
+        continue;
+      }
+      submissions.push({ ...r, state: route.to });
+    }
+    await this.lifecycle.quiet(db as unknown as Kysely<unknown>, RECORD_MACHINE, true);
+    const written = await repo(db).submit(submissions, at);
+    await this.lifecycle.quiet(db as unknown as Kysely<unknown>, RECORD_MACHINE, false);
+    const bySubmission = new Map(submissions.map((s) => [s.documentNumber, s]));
+    const applied: RecordApplied[] = [];
+    let created = 0;
+    for (const w of written) {
+      const s = bySubmission.get(w.document_number);
+      if (!s) continue;
+      const facts = factsOf(s);
+      const before = held.get(w.document_number);
+      const base = { id: w.id, subjectId: w.subject_id, itemCode: s.itemCode, flagsBefore: { disputed: before?.disputed ?? false }, flagsAfter: { disputed: before?.disputed ?? false } };
+      if (w.version === 1) {
+        created++;
+        const route = routeOf(null, facts);
+        if (!route) throw new Error('a new record is always routed');
+        applied.push({ ...base, event: 'receive', from: null, to: 'received', visibleBefore: false, visibleAfter: false });
+        applied.push({ ...base, event: route.event, from: 'received', to: w.state, visibleBefore: false, visibleAfter: RECORD_MACHINE.adapter.visible(w.state, base.flagsAfter, facts) });
+      } else {
+        // Written by another batch between the lock and the upsert: its state before is unknown here.
+        if (!before) throw new AppError('VERSION_CONFLICT', { documentNumber: w.document_number }, '同一决定正由另一个批次同时报送：请稍后重试');
+        const beforeFacts: RecordFacts = { ...facts, publishable: before.publishable, publicityStart: before.publicity_start, publicityEnd: before.publicity_end, subjectMinor: before.subject_minor };
+        const route = routeOf(before.state, facts);
+        if (!route) throw new Error('a record the machine cannot revise was written');
+        applied.push({
+          ...base, event: route.event, from: before.state, to: w.state,
+          visibleBefore: RECORD_MACHINE.adapter.visible(before.state, base.flagsBefore, beforeFacts), visibleAfter: RECORD_MACHINE.adapter.visible(w.state, base.flagsAfter, facts),
+        });
+      }
+    }
+    await this.lifecycle.recordApplied(trx as unknown as Kysely<unknown>, RECORD_MACHINE, applied, { actor: ctx.actor, at, reference: ctx.batchId, auditDetails: { itemCode: first.itemCode, batchId: ctx.batchId } });
+    return { created, updated: written.length - created, refused };
+  }
+
+  /**
+   * A reviewer's decision on a batch, in collection's transaction (the batch's own review status
+   * is collection's): its waiting records are approved — public as their rule says, from today — or
+   * returned. Returns how many records moved.
+   */
+  async reviewBatch(trx: KyselyLike, batchId: string, decision: 'approve' | 'return', actor: Actor, reason: string | null): Promise<number> {
+    const db = trx as unknown as Kysely<RecordTables>;
+    const ids = await repo(db).idsOfBatchInState(batchId, 'pending_review');
+    const today = this.today();
+    const applied = await this.lifecycle.fire(db as unknown as Kysely<unknown>, RECORD_MACHINE, ids, decision, {
+      actor, at: this.deps.clock.now(), reason: reason ?? undefined, reference: batchId,
+      facts: { today, publicItems: this.publicItems() },
+      ...(decision === 'approve' ? { set: { publicity_start: today } } : {}),
+      auditDetails: { batchId },
+    });
+    return applied.length;
+  }
+
+  /**
+   * 撤销: the decision was revoked or changed; the record leaves publication at once (行政处罚法
+   * Art. 48: within 3 days) and stays out. A department withdraws its own records
+   * (`departmentId`); the credit office any (null).
+   */
+  async withdraw(recordId: string, reason: string, actor: Actor, departmentId: string | null): Promise<void> {
+    const record = await repo(this.deps.db).byId(recordId);
+    if (!record) throw new AppError('NOT_FOUND', { recordId }, '该记录不存在，无法撤销：请刷新列表后再试');
+    if (departmentId !== null && record.department_id !== departmentId) {
+      await this.deps.audit.recordAlone({ category: 'security', event: 'access.denied', actor, result: 'denied', objectType: 'record', objectId: recordId, reason: '其他部门的记录' });
+      throw new AppError('FORBIDDEN', undefined, '只能撤销本部门报送的记录');
+    }
+    if (!reason.trim()) throw new AppError('VALIDATION_FAILED', [{ field: 'reason', message: '撤销须说明理由' }]);
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.lifecycle.fire(trx as unknown as Kysely<unknown>, RECORD_MACHINE, [recordId], 'withdraw', {
+        actor, at: this.deps.clock.now(), reason: reason.trim(), reference: record.document_number,
+        facts: { today: this.today(), publicItems: this.publicItems() },
+        auditDetails: { itemCode: record.item_code, documentNumber: record.document_number },
+      });
+    });
+  }
+
+  /**
+   * Any other transition of one or more records by an account or the platform (信用修复, 异议 marks):
+   * what the repair and objection workflows will call. `reference` is their case number.
+   */
+  async fire(ids: readonly string[], event: RecordEvent, ctx: { actor: Actor | null; reason?: string; reference?: string }): Promise<number> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const applied = await this.lifecycle.fire(trx as unknown as Kysely<unknown>, RECORD_MACHINE, ids, event, {
+        actor: ctx.actor, at: this.deps.clock.now(), reason: ctx.reason, reference: ctx.reference, facts: { today: this.today(), publicItems: this.publicItems() },
+      });
+      return applied.length;
+    });
+  }
+
+  /** The scheduled end of publicity: every record in publicity past its last day, in one transition. */
+  async endExpiredPublicity(): Promise<{ ended: number }> {
+    const today = this.today();
+    return this.deps.db.transaction().execute(async (trx) => {
+      const ids = await repo(trx).publicityOver(today);
+      const applied = await this.lifecycle.fire(trx as unknown as Kysely<unknown>, RECORD_MACHINE, ids, 'endPublicity', {
+        actor: null, at: this.deps.clock.now(), facts: { today, publicItems: this.publicItems() }, onRefused: 'skip', auditDetails: { before: today },
+      });
+      return { ended: applied.length };
+    });
+  }
+
+  /** A record's transitions, oldest first (who, when, from → to, why, on what). */
+  async events(recordId: string) {
+    return repo(this.deps.db).events(recordId);
+  }
+
+  /**
+   * Where a record sent now would go (the demo's records are loaded as if collected and published
+   * at once): 公示中, 不公示 or 公示期满 by the rule's facts.
+   */
+  static publishedState(facts: Pick<RecordFacts, 'publishable' | 'publicityEnd' | 'today'>): 'in_publicity' | 'not_public' | 'publicity_ended' {
+    const route = routeOf(null, { ...facts, publicityStart: null, subjectMinor: false, itemCode: null, review: false, publicItems: null });
+    return route?.to as 'in_publicity' | 'not_public' | 'publicity_ended';
+  }
+
+  // ---- the credit office's browser ----------------------------------------------------------
 
   async search(f: RecordFilter, read: RegisteredRead): Promise<RecordSearchView> {
     const offset = (f.page - 1) * f.pageSize;
@@ -68,7 +249,7 @@ export class RecordsService {
     const subjectIds = f.subject?.trim() ? await this.subjectIds(f.subject.trim(), read) : undefined;
     const documentNumber = f.documentNumber?.trim() || undefined;
     const { rows, total, capped } = await this.deps.db.transaction().execute(async (trx) => {
-      const found = await repo(trx).browse({ subjectIds, documentNumber, itemCode: f.itemCode, departmentId: f.departmentId, publication: f.state, from: f.from, to: f.to, limit: f.pageSize, offset, countUpTo: MAX_BROWSE_ROWS });
+      const found = await repo(trx).browse({ subjectIds, documentNumber, itemCode: f.itemCode, departmentId: f.departmentId, state: f.state, from: f.from, to: f.to, limit: f.pageSize, offset, countUpTo: MAX_BROWSE_ROWS });
       // Which subjects were shown and which filters were used; never the text typed for a subject
       // (a name, an ID number) nor a document number (someone may type an ID number there too).
       const filters = { itemCode: f.itemCode, departmentId: f.departmentId, state: f.state, from: f.from, to: f.to, bySubject: subjectIds !== undefined, byDocumentNumber: documentNumber !== undefined };
@@ -93,11 +274,6 @@ export class RecordsService {
     const { versions } = await this.deps.history(id, read.actor);
     const order = this.deps.catalog.get('infoItem', row.item_code)?.content.fields.map((x) => x.code) ?? [];
     return presentDetailForCreditOffice(row, versions, order, await this.names([row.subject_id]));
-  }
-
-  async withdraw(id: string, reason: string, actor: Actor): Promise<void> {
-    if (!(await repo(this.deps.db).browseOne(id))) throw new AppError('NOT_FOUND', { recordId: id }, '该记录不存在，无法撤销：请刷新列表后再试');
-    await this.deps.withdraw(id, reason, actor);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { RecordStateName } from '../../../common/records-api.js';
 
 export interface RecordTables {
   record: {
@@ -10,7 +11,9 @@ export interface RecordTables {
     document_number: string;
     decision_date: string;
     data: ColumnType<unknown, string, string>;
-    status: Generated<'active' | 'revoked' | 'repaired' | 'expired'>;
+    /** Written only by the lifecycle (lifecycle.ts, and the upsert's routed state for a new version). */
+    state: Generated<RecordStateName>;
+    disputed: Generated<boolean>;
     version: Generated<number>;
     created_at: Generated<Date>;
     department_id: string | null;
@@ -18,14 +21,22 @@ export interface RecordTables {
     subject_minor: Generated<boolean>;
     updated_at: Generated<Date>;
     severity: 'positive' | 'minor' | 'general' | 'serious' | null;
-    publication: Generated<'pending_review' | 'published' | 'not_published' | 'ended' | 'withdrawn' | 'rejected'>;
     publishable: Generated<boolean>;
     publicity_start: string | null;
     publicity_end: string | null;
     publicity_rule: string | null;
-    withdrawn_reason: string | null;
-    withdrawn_at: Date | null;
-    ended_at: Date | null;
+  };
+  record_event: {
+    id: Generated<number>;
+    record_id: string;
+    event: string;
+    from_state: string | null;
+    to_state: string;
+    actor_id: string | null;
+    actor_name: string;
+    reason: string | null;
+    reference: string | null;
+    at: Date;
   };
   record_version: {
     record_id: string;

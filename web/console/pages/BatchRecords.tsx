@@ -4,12 +4,13 @@
  * A natural person's name is masked here too.
  */
 import { useEffect, useState } from 'react';
-import { Alert, Button, Descriptions, Input, Modal, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Descriptions, Input, Modal, Space, Typography } from 'antd';
 import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
-import { PUBLICATION_LABELS, RECORD_STATUS_LABELS } from '../../ui/labels';
+import { WITHDRAWABLE_STATES, type RecordStateName } from '../../../common/records-api';
 import { WideTable } from '../../ui/WideTable';
 import { batchUrl, type BatchView } from '../collection';
+import { RecordStateTag } from './RecordStateTag';
 import { RecordVersions } from './RecordVersions';
 
 interface BatchRecord {
@@ -17,8 +18,8 @@ interface BatchRecord {
   documentNumber: string;
   subjectName: string | null;
   decisionDate: string;
-  status: string;
-  publication: string;
+  state: RecordStateName;
+  disputed: boolean;
   publicityEnd: string | null;
   version: number;
 }
@@ -27,8 +28,8 @@ interface RecordDetail {
   id: string;
   documentNumber: string;
   decisionDate: string;
-  status: string;
-  publication: string;
+  state: RecordStateName;
+  disputed: boolean;
   publicityStart: string | null;
   publicityEnd: string | null;
   withdrawnReason: string | null;
@@ -38,15 +39,8 @@ interface RecordDetail {
 
 const PAGE_SIZE = 20;
 
-function StateTags({ status, publication }: { status: string; publication: string }) {
-  const p = PUBLICATION_LABELS[publication];
-  const s = RECORD_STATUS_LABELS[status];
-  return (
-    <Space size={4} wrap>
-      {status !== 'active' && <Tag color={s?.color}>{t(s?.text ?? status)}</Tag>}
-      <Tag color={p?.color}>{t(p?.text ?? publication)}</Tag>
-    </Space>
-  );
+function StateTags({ state, disputed }: { state: RecordStateName; disputed: boolean }) {
+  return <RecordStateTag state={state} disputed={disputed} />;
 }
 
 /** A record's state and its versions, each with what it changed. */
@@ -71,7 +65,7 @@ function RecordModal({ id, onClose }: { id: string | null; onClose: () => void }
       {r && (
         <Space direction="vertical" style={{ width: '100%' }} data-testid="record-detail">
           <Descriptions size="small" column={1} bordered>
-            <Descriptions.Item label={t('状态')}><StateTags status={r.status} publication={r.publication} /></Descriptions.Item>
+            <Descriptions.Item label={t('状态')}><StateTags state={r.state} disputed={r.disputed} /></Descriptions.Item>
             <Descriptions.Item label={t('决定日期')}>{r.decisionDate}</Descriptions.Item>
             <Descriptions.Item label={t('公示期')}>{r.publicityStart ?? '—'} ~ {r.publicityEnd ?? t('长期')}</Descriptions.Item>
             {r.withdrawnReason && <Descriptions.Item label={t('撤销理由')}>{r.withdrawnReason}</Descriptions.Item>}
@@ -129,12 +123,12 @@ export function BatchRecords({ batch, canWithdraw }: { batch: BatchView; canWith
           { title: t('决定文书号'), dataIndex: 'documentNumber' },
           { title: t('行政相对人'), dataIndex: 'subjectName', render: (x: string | null) => x ?? '—' },
           { title: t('决定日期'), dataIndex: 'decisionDate', width: 110 },
-          { title: t('公示状态'), width: 150, render: (_: unknown, r) => <StateTags status={r.status} publication={r.publication} /> },
+          { title: t('公示状态'), width: 150, render: (_: unknown, r) => <StateTags state={r.state} disputed={r.disputed} /> },
           {
             title: t('操作'), width: 120, render: (_: unknown, r) => (
               <Space size={0}>
                 <Button type="link" size="small" onClick={() => setOpen(r.id)}>{t('详情')}</Button>
-                {canWithdraw && r.status === 'active' && <Button type="link" size="small" danger onClick={() => setWithdrawing(r)}>{t('撤销')}</Button>}
+                {canWithdraw && WITHDRAWABLE_STATES.includes(r.state) && <Button type="link" size="small" danger onClick={() => setWithdrawing(r)}>{t('撤销')}</Button>}
               </Space>
             ),
           },

@@ -8,24 +8,15 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Form, Grid, Input, Modal, Select, Space, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import type { RecordDetailView, RecordRowView, RecordSearchView, RecordState } from '../../../common/records-api';
+import { RECORD_STATES, RECORD_STATE_LABELS, WITHDRAWABLE_STATES, type RecordDetailView, type RecordRowView, type RecordSearchView, type RecordStateName } from '../../../common/records-api';
 import { api, describeError } from '../../ui/api';
 import { colon, t } from '../../ui/i18n';
-import { RECORD_STATUS_LABELS } from '../../ui/labels';
 import { WideTable } from '../../ui/WideTable';
 import { useDepartments, useInfoItems } from '../collection';
+import { RecordStateTag } from './RecordStateTag';
 import { RecordVersions } from './RecordVersions';
 import type { Me } from '../session';
 
-/** Where a record stands (record.publication), as the state filter and the tags name it. */
-const STATES: Record<RecordState, { text: string; color: string }> = {
-  published: { text: t('公示中'), color: 'green' },
-  pending_review: { text: t('待审核'), color: 'orange' },
-  not_published: { text: t('不公示'), color: 'default' },
-  ended: { text: t('公示期满'), color: 'default' },
-  withdrawn: { text: t('已撤销'), color: 'red' },
-  rejected: { text: t('已退回'), color: 'red' },
-};
 
 const PAGE_SIZES = [10, 20, 50];
 
@@ -34,7 +25,7 @@ interface Filters {
   documentNumber?: string;
   itemCode?: string;
   departmentId?: string;
-  state?: RecordState;
+  state?: RecordStateName;
   dates?: [Dayjs, Dayjs] | null;
 }
 
@@ -51,16 +42,8 @@ function usePurposes(): { value: string; label: string }[] {
   return values;
 }
 
-function StateTag({ r }: { r: Pick<RecordRowView, 'status' | 'publication'> }) {
-  const s = STATES[r.publication];
-  // 已撤销 says it all; another status (已修复, 已失效) is shown beside the publication state.
-  const status = r.status !== 'active' && r.status !== 'revoked' ? RECORD_STATUS_LABELS[r.status] : undefined;
-  return (
-    <Space size={4} wrap>
-      {status && <Tag color={status.color}>{t(status.text)}</Tag>}
-      <Tag color={s.color}>{s.text}</Tag>
-    </Space>
-  );
+function StateTag({ r }: { r: Pick<RecordRowView, 'state' | 'disputed'> }) {
+  return <RecordStateTag state={r.state} disputed={r.disputed} />;
 }
 
 function subjectText(s: RecordRowView['subject']): string {
@@ -172,7 +155,7 @@ export function RecordsPage({ me }: { me: Me }) {
           <Select allowClear showSearch optionFilterProp="label" placeholder={t('全部部门')} style={{ width: width(200) }} options={departments.map((d) => ({ value: d.id, label: d.name }))} />
         </Form.Item>
         <Form.Item name="state" label={t('状态')}>
-          <Select allowClear placeholder={t('全部状态')} style={{ width: width(140) }} options={(Object.keys(STATES) as RecordState[]).map((s) => ({ value: s, label: STATES[s].text }))} />
+          <Select allowClear placeholder={t('全部状态')} style={{ width: width(140) }} options={RECORD_STATES.map((s) => ({ value: s, label: t(RECORD_STATE_LABELS[s]) }))} />
         </Form.Item>
         <Form.Item name="dates" label={t('决定日期')}>
           <DatePicker.RangePicker style={{ width: width(260) }} />
@@ -270,7 +253,7 @@ function RecordDrawer({ id, purpose, onClose, onWithdrawn }: { id: string | null
 
   return (
     <Drawer open={id !== null} onClose={onClose} size={Math.min(760, window.innerWidth)} title={r ? r.documentNumber : t('记录详情')}
-      extra={r && r.status !== 'revoked' && <Button danger onClick={() => setWithdrawing(true)} data-testid="record-withdraw">{t('撤销')}</Button>}>
+      extra={r && WITHDRAWABLE_STATES.includes(r.state) && <Button danger onClick={() => setWithdrawing(true)} data-testid="record-withdraw">{t('撤销')}</Button>}>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       {r && (
         <Space direction="vertical" style={{ width: '100%' }} data-testid="record-detail">

@@ -1,0 +1,347 @@
+/**
+ * The lifecycle machinery: one way to move objects of any kind (records now, list entries next)
+ * from one state to another. A machine is data — its transition table and a small adapter naming
+ * its tables and reading the facts its guards need — and `fire` is the one function that moves
+ * objects by it. In the caller's transaction `fire` locks the objects, checks every one against the
+ * table (an event not allowed from an object's state is refused in Chinese), writes the new states
+ * in one statement, the event rows, the audit row, the outbox rows, and the change notification
+ * naming the subjects. It is set-based: approving a batch of thousands is a handful of statements.
+ *
+ * Nothing else writes a machine's state, its flags or its event table
+ * (server/modules/records/state-writes.test.ts): the one exception is the records upsert, which
+ * writes the state the machine routed a new version to and then hands the transitions to `recordApplied`.
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { AppError } from '../../platform/errors.js';
+import { appendChanges, type Change } from '../../platform/outbox.js';
+import type { Role } from '../../platform/policy.js';
+import type { Actor, AuditLog } from '../audit/index.js';
+
+/** Who may fire a transition: an account with one of these roles, or the platform itself ('system'). */
+export type Who = Role | 'system';
+
+export interface Transition<S extends string, E extends string, F> {
+  /** null: the event creates the object. */
+  from: S | null;
+  event: E;
+  to: S;
+  who: readonly Who[];
+  /**
+   * When several rows share (from, event), the first whose guard holds applies (a batch approval
+   * sends each record to 公示中, 不公示 or 公示期满 by its own facts).
+   */
+  guard?: (facts: F) => boolean;
+  /** An overlay flag this transition needs set to `value` before… */
+  requires?: { flag: string; value: boolean };
+  /** …and the value it leaves the flag at (the state itself stays `to`). */
+  sets?: { flag: string; value: boolean };
+  emits: {
+    /** The audit event code (one row per fire, with the count and the objects). */
+    audit: string;
+    /** Whether subscribers hear it (common/outbox): internal steps (a record received) are not sent. */
+    outbox: boolean;
+  };
+}
+
+/** What the machine reads of one object: its id, state, flags, subject and item, and its facts. */
+export interface Current<S extends string> {
+  id: string;
+  state: S | null;
+  flags: Record<string, boolean>;
+  subjectId: string;
+  itemCode: string | null;
+  /** The adapter's columns, as read (facts for guards and visibility). */
+  row: Record<string, unknown>;
+}
+
+export interface Machine<S extends string, E extends string, F> {
+  /** 记录: the noun a refusal names the object by. */
+  noun: string;
+  /** The outbox's objectType. */
+  objectType: string;
+  states: Readonly<Record<S, string>>;
+  events: Readonly<Record<E, string>>;
+  flags: Readonly<Record<string, string>>;
+  transitions: readonly Transition<S, E, F>[];
+  adapter: {
+    /** The objects' table, its id column type, and the columns holding state, subject and item. */
+    table: string;
+    idType: 'uuid' | 'bigint' | 'text';
+    subjectColumn: string;
+    itemColumn: string | null;
+    /** More columns the guards and the visibility rule read. */
+    factColumns: readonly string[];
+    eventTable: string;
+    /** The event table's column naming the object. */
+    eventKey: string;
+    /** The channel told which subjects changed; the setting that quiets the table's own trigger meanwhile. */
+    channel: string;
+    quietSetting?: string;
+    /** The guards' facts for one object in the context of a fire. */
+    facts: (o: Current<S>, ctx: Partial<F>) => F;
+    /** Publicly visible in that state, with those facts (the outbox's tombstones). */
+    visible: (state: S, flags: Record<string, boolean>, facts: F) => boolean;
+  };
+}
+
+export interface FireContext<F> {
+  /** The account firing; null: the platform (a scheduled job, the routing of received records). */
+  actor: Actor | null;
+  at: Date;
+  reason?: string | undefined;
+  /** What it is fired on: an import batch, a decision document number, a case number. */
+  reference?: string | undefined;
+  /** Facts the rows do not hold (today, whether the item needs review). */
+  facts?: Partial<F> | undefined;
+  /** Further columns written with the new state (a publication's first day). Never the state or a flag. */
+  set?: Record<string, string | number | boolean | null> | undefined;
+  /** More of the audit row's details (an item code, a document number). */
+  auditDetails?: Record<string, unknown> | undefined;
+  /** skip: objects the event does not apply to are left as they are (a job sweeping); otherwise refused. */
+  onRefused?: 'throw' | 'skip' | undefined;
+}
+
+/** One transition as applied: the object, where it was, where it went. */
+export interface Applied<S extends string, E extends string> {
+  id: string;
+  event: E;
+  from: S | null;
+  to: S;
+  flagsBefore: Record<string, boolean>;
+  flagsAfter: Record<string, boolean>;
+  subjectId: string;
+  itemCode: string | null;
+  visibleBefore: boolean;
+  visibleAfter: boolean;
+}
+
+/** Subjects named in one notification; more and the payload is '' (anything may have changed). */
+const MAX_NAMED_SUBJECTS = 100;
+/** Objects listed in an audit row; more are counted. */
+const MAX_AUDITED_IDS = 100;
+
+export class Lifecycle {
+  constructor(private readonly audit: AuditLog) {}
+
+  /**
+   * The transition row that applies to an object in `from` for `event`, or why none does. The table
+   * is read in order; guards and flag requirements choose among rows sharing (from, event).
+   */
+  static resolve<S extends string, E extends string, F>(
+    machine: Machine<S, E, F>,
+    from: S | null,
+    flags: Record<string, boolean>,
+    event: E,
+    facts: F,
+  ): Transition<S, E, F> | undefined {
+    return machine.transitions.find(
+      (t) => t.event === event && t.from === from && (!t.requires || (flags[t.requires.flag] ?? false) === t.requires.value) && (!t.guard || t.guard(facts)),
+    );
+  }
+
+  /** Whether `event` can ever apply from `from` (whatever the facts). */
+  static allows<S extends string, E extends string, F>(machine: Machine<S, E, F>, from: S | null, event: E): boolean {
+    return machine.transitions.some((t) => t.event === event && t.from === from);
+  }
+
+  /**
+   * Fires `event` on these objects, in the caller's transaction (`trx` must be one). Every object
+   * is checked against the table; one the event does not apply to refuses the whole fire (or, with
+   * onRefused 'skip', is left alone). Returns the transitions applied.
+   */
+  async fire<S extends string, E extends string, F>(
+    trx: Kysely<unknown>,
+    machine: Machine<S, E, F>,
+    ids: readonly string[],
+    event: E,
+    ctx: FireContext<F>,
+  ): Promise<Applied<S, E>[]> {
+    if (!trx.isTransaction) throw new Error('fire must run inside the transaction that makes the change');
+    const a = machine.adapter;
+    const wanted = [...new Set(ids)].sort();
+    if (wanted.length === 0) return [];
+    const flagNames = Object.keys(machine.flags);
+    const columns = [...new Set(['id', 'state', a.subjectColumn, ...(a.itemColumn ? [a.itemColumn] : []), ...flagNames, ...a.factColumns])];
+    // In id order, so two fires over overlapping objects lock them in the same order.
+    const rows = await sql<Record<string, unknown>>`
+      select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(a.table)}
+      where id = any(${wanted}::${sql.raw(a.idType)}[]) order by id for update`.execute(trx);
+    if (rows.rows.length < wanted.length && ctx.onRefused !== 'skip') {
+      const found = new Set(rows.rows.map((r) => String(r.id)));
+      throw new AppError('NOT_FOUND', { ids: wanted.filter((x) => !found.has(x)).slice(0, 20) }, `要处理的${machine.noun}不存在：请刷新后再试`);
+    }
+    const applied: Applied<S, E>[] = [];
+    for (const r of rows.rows) {
+      const o = currentOf(machine, r);
+      const facts = a.facts(o, ctx.facts ?? {});
+      const t = Lifecycle.resolve(machine, o.state, o.flags, event, facts);
+      if (!t) {
+        if (ctx.onRefused === 'skip') continue;
+        throw new AppError('STATE_CONFLICT', { id: o.id, state: o.state, event }, refusal(machine, o, event));
+      }
+      if (!mayFire(t, ctx.actor)) {
+        throw new AppError('FORBIDDEN', { event }, `当前账号不能对${machine.noun}执行「${machine.events[event]}」`);
+      }
+      applied.push(appliedOf(machine, o, t, facts));
+    }
+    if (applied.length === 0) return [];
+    await this.write(trx, machine, applied, ctx);
+    await this.recordApplied(trx, machine, applied, ctx);
+    return applied;
+  }
+
+  /**
+   * Writes the events, the audit row, the outbox rows and the notification of transitions whose
+   * state the adapter's own statement already wrote (the records upsert routing a new version), or
+   * that `fire` just wrote. Each is checked against the table first.
+   */
+  async recordApplied<S extends string, E extends string, F>(trx: Kysely<unknown>, machine: Machine<S, E, F>, applied: readonly Applied<S, E>[], ctx: FireContext<F>): Promise<void> {
+    if (!trx.isTransaction) throw new Error('recordApplied must run inside the transaction that makes the change');
+    if (applied.length === 0) return;
+    const a = machine.adapter;
+    for (const x of applied) {
+      const t = machine.transitions.find((row) => row.event === x.event && row.from === x.from && row.to === x.to);
+      if (!t) throw new AppError('STATE_CONFLICT', { id: x.id, from: x.from, event: x.event, to: x.to }, `${machine.noun}不能从「${x.from ? machine.states[x.from] : '无'}」经「${machine.events[x.event]}」变为「${machine.states[x.to]}」`);
+      if (!mayFire(t, ctx.actor)) throw new AppError('FORBIDDEN', { event: x.event }, `当前账号不能对${machine.noun}执行「${machine.events[x.event]}」`);
+    }
+    const actorName = ctx.actor?.name ?? 'system';
+    await sql`
+      insert into ${sql.table(a.eventTable)} (${sql.ref(a.eventKey)}, event, from_state, to_state, actor_id, actor_name, reason, reference, at)
+      select t.id, t.event, t.from_state, t.to_state, ${ctx.actor?.id ?? null}, ${actorName}, ${ctx.reason ?? null}, ${ctx.reference ?? null}, ${ctx.at}::timestamptz
+      from unnest(${applied.map((x) => x.id)}::${sql.raw(a.idType)}[], ${applied.map((x) => x.event)}::text[], ${applied.map((x) => x.from)}::text[], ${applied.map((x) => x.to)}::text[])
+        with ordinality as t(id, event, from_state, to_state, n)
+      order by t.n`.execute(trx);
+
+    // One audit row per event fired (a batch of thousands is one row with its count).
+    const byEvent = new Map<E, Applied<S, E>[]>();
+    for (const x of applied) byEvent.set(x.event, [...(byEvent.get(x.event) ?? []), x]);
+    for (const [event, xs] of byEvent) {
+      const emits = machine.transitions.find((row) => row.event === event)?.emits;
+      if (!emits) throw new Error(`${machine.objectType}: no transition for ${event}`);
+      const from: Record<string, number> = {};
+      const to: Record<string, number> = {};
+      for (const x of xs) {
+        from[x.from ?? 'none'] = (from[x.from ?? 'none'] ?? 0) + 1;
+        to[x.to] = (to[x.to] ?? 0) + 1;
+      }
+      await this.audit.record(trx, {
+        category: 'business',
+        // The transition table's own code (scripts/audit-events.test.ts reads every `emits: { audit: '…' }`).
+        event: emits.audit,
+        actor: ctx.actor,
+        result: 'success',
+        objectType: machine.objectType,
+        ...(xs.length === 1 && xs[0] ? { objectId: xs[0].id } : {}),
+        ...(ctx.reason ? { reason: ctx.reason } : {}),
+        resultCount: xs.length,
+        details: {
+          ...(ctx.auditDetails ?? {}),
+          ...(ctx.reference ? { reference: ctx.reference } : {}),
+          from,
+          to,
+          ...(xs.length > 1 ? { ids: xs.slice(0, MAX_AUDITED_IDS).map((x) => x.id), ...(xs.length > MAX_AUDITED_IDS ? { more: xs.length - MAX_AUDITED_IDS } : {}) } : {}),
+        },
+      });
+    }
+
+    const changes: Change[] = applied
+      .filter((x) => machine.transitions.find((row) => row.event === x.event && row.from === x.from && row.to === x.to)?.emits.outbox)
+      .map((x) => ({
+        subjectId: x.subjectId,
+        objectType: machine.objectType,
+        objectId: x.id,
+        event: x.event,
+        from: x.from,
+        to: x.to,
+        itemCode: x.itemCode,
+        visibleBefore: x.visibleBefore,
+        visibleAfter: x.visibleAfter,
+        at: ctx.at,
+      }));
+    await appendChanges(trx, changes);
+
+    const subjects = [...new Set(applied.map((x) => x.subjectId))];
+    await sql`select pg_notify(${a.channel}, ${subjects.length > MAX_NAMED_SUBJECTS ? '' : subjects.join(',')})`.execute(trx);
+  }
+
+  /** The new states (and flags, and the context's further columns) in one statement. */
+  private async write<S extends string, E extends string, F>(trx: Kysely<unknown>, machine: Machine<S, E, F>, applied: readonly Applied<S, E>[], ctx: FireContext<F>): Promise<void> {
+    const a = machine.adapter;
+    const flagNames = Object.keys(machine.flags);
+    const extra = Object.entries(ctx.set ?? {});
+    for (const [column] of extra) if (column === 'state' || flagNames.includes(column)) throw new Error(`fire: ${column} is the machine's to write`);
+    const assignments: RawBuilder<unknown>[] = [
+      sql`state = v.to_state`,
+      ...flagNames.map((f, i) => sql`${sql.ref(f)} = ${sql.ref(`v.f${i}`)}`),
+      ...extra.map(([column, value]) => sql`${sql.ref(column)} = ${value}`),
+    ];
+    const flagArrays = flagNames.map((f) => sql`${applied.map((x) => x.flagsAfter[f] ?? false)}::boolean[]`);
+    await this.quiet(trx, machine, true);
+    await sql`
+      update ${sql.table(a.table)} o set ${sql.join(assignments)}
+      from unnest(${applied.map((x) => x.id)}::${sql.raw(a.idType)}[], ${applied.map((x) => x.to)}::text[]${flagArrays.length > 0 ? sql`, ${sql.join(flagArrays)}` : sql``})
+        as v(id, to_state${sql.raw(flagNames.map((_, i) => `, f${i}`).join(''))})
+      where o.id = v.id`.execute(trx);
+    await this.quiet(trx, machine, false);
+  }
+
+  /**
+   * While the machine writes, the table's own statement trigger (which can only say "anything may
+   * have changed") stays quiet: `recordApplied` names the subjects instead.
+   */
+  async quiet<S extends string, E extends string, F>(trx: Kysely<unknown>, machine: Machine<S, E, F>, on: boolean): Promise<void> {
+    const setting = machine.adapter.quietSetting;
+    if (setting) await sql`select set_config(${setting}, ${on ? 'on' : 'off'}, true)`.execute(trx);
+  }
+}
+
+/** Reads one locked row into what the machine knows of it. */
+export function currentOf<S extends string, E extends string, F>(machine: Machine<S, E, F>, r: Record<string, unknown>): Current<S> {
+  const a = machine.adapter;
+  return {
+    id: String(r.id),
+    state: (r.state ?? null) as S | null,
+    flags: Object.fromEntries(Object.keys(machine.flags).map((f) => [f, r[f] === true])),
+    subjectId: String(r[a.subjectColumn]),
+    itemCode: a.itemColumn ? ((r[a.itemColumn] as string | null) ?? null) : null,
+    row: r,
+  };
+}
+
+/** The transition `t` applied to `o`: its flags after, and whether the public saw it before and after. */
+export function appliedOf<S extends string, E extends string, F>(machine: Machine<S, E, F>, o: Current<S>, t: Transition<S, E, F>, facts: F): Applied<S, E> {
+  const flagsAfter = t.sets ? { ...o.flags, [t.sets.flag]: t.sets.value } : o.flags;
+  return {
+    id: o.id,
+    event: t.event,
+    from: o.state,
+    to: t.to,
+    flagsBefore: o.flags,
+    flagsAfter,
+    subjectId: o.subjectId,
+    itemCode: o.itemCode,
+    visibleBefore: o.state !== null && machine.adapter.visible(o.state, o.flags, facts),
+    visibleAfter: machine.adapter.visible(t.to, flagsAfter, facts),
+  };
+}
+
+function mayFire(t: { who: readonly Who[] }, actor: Actor | null): boolean {
+  if (actor === null) return t.who.includes('system');
+  return actor.roles.some((r) => t.who.includes(r as Who)) || (t.who.includes('system') && actor.roles.length === 0);
+}
+
+/** 该记录处于「已撤销」状态，不能「撤销」 — with what the state does allow, when anything. */
+function refusal<S extends string, E extends string, F>(machine: Machine<S, E, F>, o: Current<S>, event: E): string {
+  const state = o.state ? machine.states[o.state] : '无';
+  const flagged = Object.entries(o.flags).filter(([, v]) => v).map(([f]) => `（${machine.flags[f] ?? f}）`).join('');
+  const allowed = [...new Set(machine.transitions.filter((t) => t.from === o.state).map((t) => machine.events[t.event]))];
+  const sameEvent = machine.transitions.find((t) => t.from === o.state && t.event === event);
+  // The event exists from this state, but its flag or its guard does not hold (the window has not
+  // passed yet, the mark is not set): say that, rather than list what the state allows.
+  const why = sameEvent
+    ? sameEvent.requires && (o.flags[sameEvent.requires.flag] ?? false) !== sameEvent.requires.value
+      ? `：该${machine.noun}${sameEvent.requires.value ? '未' : '已'}处于「${machine.flags[sameEvent.requires.flag] ?? sameEvent.requires.flag}」`
+      : '：条件尚未满足'
+    : '';
+  return `该${machine.noun}处于「${state}」状态${flagged}，不能「${machine.events[event]}」${why}${allowed.length > 0 && !why ? `（此状态下可以：${allowed.join('、')}）` : ''}`;
+}
