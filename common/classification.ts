@@ -17,7 +17,11 @@ export function classificationOfDisclosure(disclosure: 'public' | 'authorizedQue
   return disclosure === 'public' ? 'public' : disclosure === 'authorizedQuery' ? 'authorizedQuery' : 'governmentShared';
 }
 
-/** Cache policy by classification: only public data may sit in shared caches. */
+/**
+ * Cache policy by classification: only public data may sit in shared caches, and even that is
+ * asked again on every use (`no-cache`, revalidated by ETag where the route sends one): a catalog
+ * changed in any process shows on the next request.
+ */
 export function cacheControlFor(c: Classification): string {
-  return c === 'public' ? 'public, max-age=300' : 'no-store';
+  return c === 'public' ? 'public, no-cache' : 'no-store';
 }

@@ -7,6 +7,17 @@ import type { CatalogBundle, Region } from './catalog.loader.js';
 import type { HolidayYear } from './catalog.schema.js';
 import type { CatalogKind, CatalogTables } from './catalog.tables.js';
 
+/**
+ * Notified in the transaction of every change here — a new entry version, a calendar year, a review
+ * setting, the regions — so every process on the database reloads what it holds (CatalogService.reload).
+ */
+export const CATALOG_CHANGES_CHANNEL = 'catalog_changed';
+
+/** Tells every process, when `db`'s transaction commits, that the catalog changed. */
+async function notifyChanged(db: Kysely<CatalogTables>): Promise<void> {
+  await sql`select pg_notify(${CATALOG_CHANGES_CHANNEL}, '')`.execute(db);
+}
+
 /** Two-key advisory lock space for review settings (the second key: the item). */
 const REVIEW_SETTING_LOCK = 73800;
 
@@ -80,6 +91,7 @@ export class CatalogRepo {
         await supersede(trx, r.kind, r.code, r.version);
         retired++;
       }
+      if (added + changed + retired > 0) await notifyChanged(trx);
       return { added, changed, retired };
     });
   }
@@ -108,6 +120,7 @@ export class CatalogRepo {
   async putHolidayYear(y: HolidayYear, sourceFile: string, alongside?: (trx: Transaction<CatalogTables>) => Promise<void>): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await alongside?.(trx);
+      await notifyChanged(trx);
       await trx.deleteFrom('calendar_day').where('year', '=', y.year).execute();
       await trx.deleteFrom('calendar_year').where('year', '=', y.year).execute();
       await trx
@@ -183,12 +196,18 @@ export class CatalogRepo {
         .executeTakeFirst();
       const row = { ...(await decide(trx, latest)), item_code: itemCode };
       await trx.insertInto('info_item_review').values(row).execute();
+      await notifyChanged(trx);
       return row;
     });
   }
 
+  async regions(): Promise<Region[]> {
+    return (await this.db.selectFrom('region').select(['code', 'name', 'level', 'parent']).orderBy('code').execute()) as Region[];
+  }
+
   async replaceRegions(regions: Region[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      await notifyChanged(trx);
       await trx.deleteFrom('region').execute();
       for (let i = 0; i < regions.length; i += 1000) {
         await trx.insertInto('region').values(regions.slice(i, i + 1000)).execute();

@@ -20,7 +20,7 @@ describe(`review per information item, set by the credit office, on ${ENGINE}`, 
     return r.json().batch as { id: string; review: { status: string } };
   };
   const publication = async (n: number) =>
-    (await sql<{ publication: string }>`select publication from record where document_number = ${`榕市监罚〔2026〕${n}号`}`.execute(p.db)).rows[0]?.publication;
+    (await sql<{ state: string }>`select state from record where document_number = ${`榕市监罚〔2026〕${n}号`}`.execute(p.db)).rows[0]?.state;
   const settings = async (headers = office()) => {
     const r = await p.app.inject({ method: 'GET', url: '/api/v1/catalog/review-settings', headers });
     assert.equal(r.statusCode, 200, r.body);
@@ -76,7 +76,7 @@ describe(`review per information item, set by the credit office, on ${ENGINE}`, 
   it('holds the next batch for review once switched on, audited with who, why and what it was', async () => {
     const before = await submit('review-0001', 1);
     assert.equal(before.review.status, 'none');
-    assert.equal(await publication(1), 'published');
+    assert.equal(await publication(1), 'in_publicity');
 
     const on = await setReview(true, '处罚信息差错较多，增加审核环节');
     assert.equal(on.statusCode, 200, on.body);
@@ -87,7 +87,7 @@ describe(`review per information item, set by the credit office, on ${ENGINE}`, 
     const held = await submit('review-0002', 2);
     assert.equal(held.review.status, 'pending');
     assert.equal(await publication(2), 'pending_review');
-    assert.equal(await publication(1), 'published', 'a batch imported before is not touched');
+    assert.equal(await publication(1), 'in_publicity', 'a batch imported before is not touched');
     const cf = (await settings()).items.find((i) => i.itemCode === 'CF');
     assert.equal(cf?.review, true);
     assert.equal(cf?.default.review, false, 'the catalog default stays as the file says');
@@ -104,14 +104,14 @@ describe(`review per information item, set by the credit office, on ${ENGINE}`, 
 
     const direct = await submit('review-0003', 3);
     assert.equal(direct.review.status, 'none');
-    assert.equal(await publication(3), 'published');
+    assert.equal(await publication(3), 'in_publicity');
     // Submitted to be reviewed: it stays in the queue and is not published unseen.
     const queue = (await p.app.inject({ method: 'GET', url: '/api/v1/collection/batches?reviewStatus=pending', headers: reviewer() })).json().items as { id: string }[];
     assert.deepEqual(queue.map((b) => b.id), waiting.map((b) => b.id));
     assert.equal(await publication(2), 'pending_review');
     const approved = await p.app.inject({ method: 'POST', url: `/api/v1/collection/batches/${waiting[0]?.id}/review`, headers: reviewer(), payload: { decision: 'approve' } });
     assert.equal(approved.statusCode, 200, approved.body);
-    assert.equal(await publication(2), 'published');
+    assert.equal(await publication(2), 'in_publicity');
     assert.deepEqual((await reviewEvents()).map((e) => [e.details.review, e.details.previous]), [[true, false], [false, true]]);
   });
 

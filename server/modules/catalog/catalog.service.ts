@@ -1,8 +1,15 @@
 /**
  * The legal-basis registry in force: loaded from catalog/ at start, versioned in the database,
  * served from memory. Also owns the working-day calendar data and the region table.
+ *
+ * Every process holds its own copy: each change (a process started with newer catalog files, a
+ * calendar year, a review setting) notifies `catalog_changed` in its transaction, and every process
+ * listening (`catalogEvent`) reloads from the database — the one that made the change before the
+ * change returns, the others as soon as the notification arrives. An entry whose version did not
+ * change stays the same object (kept portal answers compare items by identity).
  */
 import type { Kysely, Transaction } from 'kysely';
+import type { ListenEvent } from '../../platform/db/engine.js';
 import type { Logger } from 'pino';
 import { WorkingCalendar, type DayKind } from '../../platform/calendar/working-calendar.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
@@ -72,6 +79,10 @@ export class CatalogService {
   private calendarValue!: WorkingCalendar;
   private yearInfo: HolidayYearInfo[] = [];
   private readonly repo: CatalogRepo;
+  /** The reload under way, and whether another change was heard while it ran (it then runs again). */
+  private reloading: Promise<void> | null = null;
+  private reloadAgain = false;
+  private readonly reloadedHooks: (() => void)[] = [];
 
   private constructor(
     db: Kysely<CatalogTables>,
@@ -108,8 +119,57 @@ export class CatalogService {
     return s;
   }
 
+  /**
+   * For Engine.listen(CATALOG_CHANGES_CHANNEL, …): reloads on every change heard and when the channel
+   * is heard again after a loss (changes may have been missed). Reloads run one at a time; changes
+   * heard during one make one more.
+   */
+  readonly catalogEvent = (event: ListenEvent): void => {
+    if (event === 'lost') return;
+    void this.reload().catch((err: Error) => this.log.error({ err: { message: err.message } }, 'reloading the catalog failed'));
+  };
+
+  /** Called after each reload (caches built from the catalog drop what they hold). */
+  onReload(hook: () => void): void {
+    this.reloadedHooks.push(hook);
+  }
+
+  /** Reads the catalog, the calendar and the regions again from the database. */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    const run = async () => {
+      do {
+        this.reloadAgain = false;
+        await this.refresh();
+        // The regions as another process's files had them: replaced only when they differ.
+        const regions = await this.repo.regions();
+        const same = regions.length === this.regionList.length && regions.every((r) => this.regionNames.get(r.code) === r.name);
+        if (regions.length > 0 && !same) {
+          this.regionList = regions;
+          this.regionNames = new Map(regions.map((r) => [r.code, r.name]));
+        }
+        for (const hook of this.reloadedHooks) hook();
+      } while (this.reloadAgain);
+    };
+    this.reloading = run().finally(() => {
+      this.reloading = null;
+    });
+    return this.reloading;
+  }
+
   private async refresh(): Promise<void> {
-    const load = async <T>(kind: CatalogKind) => new Map((await this.repo.current(kind)).map((r) => [r.code, toVersioned<T>(r)]));
+    const before = this.current as Current | undefined;
+    // An entry of the same version stays the same object: what was built from it stays valid.
+    const load = async <T>(kind: CatalogKind) =>
+      new Map(
+        (await this.repo.current(kind)).map((r) => {
+          const kept = (before?.[kind] as Map<string, Versioned<T>> | undefined)?.get(r.code);
+          return [r.code, kept && kept.version === r.version ? kept : toVersioned<T>(r)] as const;
+        }),
+      );
     this.current = {
       infoItem: await load<InfoItem>('infoItem'),
       measure: await load<Measure>('measure'),
@@ -148,7 +208,7 @@ export class CatalogService {
   /** An administrator adds or corrects a year's schedule without a code change (audited alongside). */
   async putHolidayYear(y: HolidayYear, source: string, alongside?: (trx: Transaction<CatalogTables>) => Promise<void>): Promise<void> {
     await this.repo.putHolidayYear(y, source, alongside);
-    await this.refreshCalendar();
+    await this.reload();
   }
 
   regionName = (code: string): string | undefined => this.regionNames.get(code);

@@ -5,3 +5,4 @@ export type { InfoItem, Measure, ListType, LegalInstrument, PeriodRule, TimeLimi
 export { catalogRoutes } from './catalog.routes.js';
 export { policiesRoutes } from './catalog.policies.js';
 export { isFreeText } from './fields.js';
+export { CATALOG_CHANGES_CHANNEL } from './catalog.repo.js';

@@ -1,6 +1,6 @@
 /**
  * The open API of the public portal (`/api/public/v1`): anonymous, rate-limited per client address (one budget for the whole API),
- * cacheable (ETag + Cache-Control), and only organizations are searchable — there is no listing of
+ * revalidated (ETag + `cache-control: public, no-cache`), and only organizations are searchable — there is no listing of
  * natural persons by design. Records come only through the public presenter, within their window.
  */
 import { hash } from 'node:crypto';
@@ -50,9 +50,24 @@ const publicRecord = z.object({
 const tab = z.object({ total: z.number(), items: z.array(publicRecord) });
 
 /**
- * Sends public data, cacheable briefly; a matching If-None-Match gets 304 without the body. The
- * body goes through its response schema here (only declared fields leave) and is serialized once,
- * for both the ETag and the answer: the route's own serializer does not run again on the string.
+ * How public answers may be cached: kept by browsers and proxies, but asked again every time
+ * (`no-cache`), so a withdrawal shows on the next request; an unchanged answer costs a 304.
+ * No max-age: any would outlive a withdrawal committed within it (docs/portal.md → Caching).
+ */
+export const PUBLIC_CACHE_CONTROL = 'public, no-cache';
+
+/** Whether an If-None-Match header names this ETag (weak comparison; a list, or `*`). */
+export function matchesTag(header: string | undefined, tag: string): boolean {
+  if (!header) return false;
+  const opaque = (t: string) => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(tag));
+}
+
+/**
+ * Sends public data, revalidated on every use; a matching If-None-Match gets 304 without the body.
+ * The ETag is the hash of the body as sent: it changes exactly when the answer does. The body goes
+ * through its response schema here (only declared fields leave) and is serialized once, for both
+ * the ETag and the answer: the route's own serializer does not run again on the string.
  */
 function cacheable<T>(req: FastifyRequest, reply: FastifyReply, schema: z.ZodType<T>, body: T): FastifyReply {
   return send(req, reply, answer(schema, body));
@@ -64,8 +79,8 @@ function answer<T>(schema: z.ZodType<T>, body: T): SentAnswer {
 }
 
 function send(req: FastifyRequest, reply: FastifyReply, { json, tag }: SentAnswer): FastifyReply {
-  reply.header('etag', tag).header('cache-control', 'public, max-age=60');
-  if (req.headers['if-none-match'] === tag) return reply.code(304).send();
+  reply.header('etag', tag).header('cache-control', PUBLIC_CACHE_CONTROL);
+  if (matchesTag(req.headers['if-none-match'], tag)) return reply.code(304).send();
   return reply.header('content-type', 'application/json; charset=utf-8').send(json);
 }
 
@@ -203,7 +218,7 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
           return reply
             .header('content-type', 'text/csv; charset=utf-8')
             .header('content-disposition', `attachment; filename="${kind}.csv"; filename*=UTF-8''${encodeURIComponent(name)}`)
-            .header('cache-control', 'public, max-age=60')
+            .header('cache-control', PUBLIC_CACHE_CONTROL)
             .send(r.csv);
         },
       );

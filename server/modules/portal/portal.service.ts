@@ -11,6 +11,7 @@ import { AppError } from '../../platform/errors.js';
 import type { CatalogService, InfoItem } from '../catalog/index.js';
 import { RecordsRepo, type RecordTables } from '../records/index.js';
 import type { OrgType, SubjectsService } from '../subjects/index.js';
+import type { Listener, ListenEvent } from '../../platform/db/engine.js';
 import { ProfileCache, type SentAnswer } from './profile-cache.js';
 import { presentPublicRecord, publicFields, type EnumLabel, type PublicRecordView } from './public-record.js';
 
@@ -78,6 +79,7 @@ function csvCell(v: string): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The figures are dropped by every change heard; this bounds what a change nobody notified (an operator's SQL) leaves. */
 const STATISTICS_TTL_MS = 5 * 60_000;
 /** How long the department names are kept before they are read again (a rename shows within it). */
 const REGISTRY_TTL_MS = 30_000;
@@ -93,22 +95,45 @@ interface Registry {
 
 export class PortalService {
   private readonly records: RecordsRepo;
-  private figures: { at: number; value: PortalStatistics } | undefined;
+  private figures: { at: number; today: string; value: PortalStatistics } | undefined;
+  /** Counts changes heard (records or organizations): figures counted across one are not kept. */
+  private figuresGeneration = 0;
+  /** Whether each channel the figures depend on is heard: while one is not, nothing is kept. */
+  private readonly figuresHeard = { records: false, subjects: false };
   private readonly profiles: ProfileCache;
   /** Search results' markers per organization, kept like profiles: until records change. */
   private readonly markers: ProfileCache<CreditMarker[]>;
   private registry: Registry | undefined;
-  /** For Engine.listen(RECORD_CHANGES_CHANNEL, …): kept profiles and markers are dropped on every record change. */
-  readonly recordEvent: ProfileCache['recordEvent'];
+  /**
+   * For Engine.listen(RECORD_CHANGES_CHANNEL, …): kept profiles and markers of the subjects a change
+   * names are dropped (all of them when it names none), and the figures with them.
+   */
+  readonly recordEvent: Listener;
+  /** For Engine.listen(SUBJECT_CHANGES_CHANNEL, …): the organizations counted may have changed. */
+  readonly subjectEvent: Listener = (event) => this.figuresEvent('subjects', event);
 
   constructor(private readonly deps: PortalDeps) {
     this.records = new RecordsRepo(deps.db);
     this.profiles = new ProfileCache(deps.profileCache);
     this.markers = new ProfileCache(deps.profileCache * MARKERS_PER_PROFILE);
-    this.recordEvent = (event) => {
-      this.profiles.recordEvent(event);
-      this.markers.recordEvent(event);
+    this.recordEvent = (event, payload) => {
+      this.profiles.recordEvent(event, payload);
+      this.markers.recordEvent(event, payload);
+      this.figuresEvent('records', event);
     };
+  }
+
+  /** The catalog was reloaded (another process changed it): figures counted under the old one go. */
+  catalogChanged(): void {
+    this.figuresGeneration++;
+    this.figures = undefined;
+  }
+
+  private figuresEvent(channel: 'records' | 'subjects', event: ListenEvent): void {
+    this.figuresGeneration++;
+    this.figures = undefined;
+    if (event === 'lost') this.figuresHeard[channel] = false;
+    else if (event === 'listening') this.figuresHeard[channel] = true;
   }
 
   /** Department names by id and by USCC, read again every REGISTRY_TTL_MS. */
@@ -148,12 +173,14 @@ export class PortalService {
   /**
    * The home page's headline figures: organizations, records in publicity today, those made public
    * this month, and the departments providing most. Counting millions of rows takes a moment, so
-   * the figures are kept for five minutes.
+   * the figures are kept until a change of records or organizations is heard from any process (or
+   * the day changes; at most five minutes), and not at all while those changes are not heard.
    */
   async statistics(): Promise<PortalStatistics> {
     const now = this.deps.clock.now().getTime();
-    if (this.figures && now - this.figures.at < STATISTICS_TTL_MS) return this.figures.value;
     const today = this.today();
+    if (this.figures && this.figures.today === today && now - this.figures.at < STATISTICS_TTL_MS) return this.figures.value;
+    const ticket = this.figuresGeneration;
     const monthStart = `${today.slice(0, 7)}-01`;
     const of = async (code: string) => {
       const item = this.item(code);
@@ -176,7 +203,7 @@ export class PortalService {
       publishedThisMonth: permits.recent + penalties.recent,
       byDepartment: [...departments.values()].sort((a, b) => b.permits + b.penalties - (a.permits + a.penalties)).slice(0, 10),
     };
-    this.figures = { at: now, value };
+    if (ticket === this.figuresGeneration && this.figuresHeard.records && this.figuresHeard.subjects) this.figures = { at: now, today, value };
     return value;
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProfileCache, type ProfileBasis } from './profile-cache.js';
+import { ProfileCache, changedSubjects, type ProfileBasis } from './profile-cache.js';
 
 describe('profiles kept as sent', () => {
   const item = { code: 'CF' };
@@ -38,6 +38,31 @@ describe('profiles kept as sent', () => {
     c.put('b', basis(), ticket, { json: '{"b":1}' });
     assert.equal(c.get('b', basis()), undefined, 'built from what may be before the change');
     assert.equal(c.size, 0);
+  });
+
+  it('drops only the subjects a change names, and keeps nothing of theirs built across it', () => {
+    const c = listening();
+    c.put('a', basis(), c.ticket(), { json: 'A' });
+    c.put('b', basis(), c.ticket(), { json: 'B' });
+    const ticket = c.ticket(); // profiles of a and c are being built …
+    c.recordEvent('notify', 'a,x'); // … while a's records change
+    assert.equal(c.get('a', basis()), undefined, 'a changed');
+    assert.deepEqual(c.get('b', basis()), { json: 'B' }, 'b did not');
+    c.put('a', basis(), ticket, { json: 'A0' });
+    assert.equal(c.get('a', basis()), undefined, "a's build began before its change");
+    c.put('c', basis(), ticket, { json: 'C' });
+    assert.deepEqual(c.get('c', basis()), { json: 'C' }, 'c did not change meanwhile');
+    c.put('a', basis(), c.ticket(), { json: 'A1' });
+    assert.deepEqual(c.get('a', basis()), { json: 'A1' }, 'built after the change');
+    c.recordEvent('notify', ''); // anything may have changed
+    assert.equal(c.size, 0);
+  });
+
+  it('reads a payload as subject ids, or as everything when it names none', () => {
+    assert.equal(changedSubjects(''), 'all');
+    assert.equal(changedSubjects(undefined), 'all');
+    assert.equal(changedSubjects(' , '), 'all');
+    assert.deepEqual(changedSubjects('a, b,c'), ['a', 'b', 'c']);
   });
 
   it('neither keeps nor sends while the channel is lost, and starts afresh when it is back', () => {

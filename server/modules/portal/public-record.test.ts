@@ -15,7 +15,7 @@ const item = (code: string): InfoItem => {
 };
 const row = (itemCode: string, data: Record<string, unknown>): PublicRecordRow => ({
   id: '00000000-0000-4000-8000-000000000001', item_code: itemCode, subject_id: '00000000-0000-4000-8000-000000000002', department_id: null,
-  document_number: '榕市监罚〔2026〕7号', decision_date: '2026-06-15', data, severity: 'general', publicity_start: '2026-06-20', publicity_end: '2027-06-14',
+  document_number: '榕市监罚〔2026〕7号', decision_date: '2026-06-15', data, severity: 'general', publicity_start: '2026-06-20', publicity_end: '2027-06-14', disputed: false,
 });
 const ORG = { kind: 'organization', individualBusiness: false } as const;
 
@@ -33,6 +33,12 @@ describe('the public presenter of records', () => {
     assert.equal(v.fields.find((f) => f.code === 'CF_FRDB')?.value, '张三', 'a company’s legal representative is public');
     assert.equal(v.fields.some((f) => f.code === 'CF_FR_ZJHM'), false, 'the legal representative’s ID number is not public');
     assert.ok(!JSON.stringify(v).includes('19800101'));
+  });
+
+  it('marks a record under objection (异议处理中) as the record says, not always "not disputed"', () => {
+    const data = { CF_XDR_MC: '福州测试贸易有限公司', CF_XDR_SHXYM: makeUscc('91', '350100', 1), CF_WSH: '榕市监罚〔2026〕7号' };
+    assert.equal(presentPublicRecord(item('CF'), { ...row('CF', data), disputed: true }, ORG)?.disputed, true);
+    assert.equal(presentPublicRecord(item('CF'), row('CF', data), ORG)?.disputed, false);
   });
 
   it('masks a natural person and never shows the ID number or its middle digits', () => {

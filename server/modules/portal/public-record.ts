@@ -121,7 +121,7 @@ export function presentPublicRecord(
     publicityEnd: row.publicity_end,
     source: registeredSource ?? text(item.sourceField),
     basis: text(item.basisField),
-    disputed: false,
+    disputed: row.disputed,
     fields,
   };
 }

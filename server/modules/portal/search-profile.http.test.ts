@@ -119,7 +119,7 @@ describe(`portal search and profile (issue #12) on ${ENGINE}`, () => {
     assert.deepEqual([shown.penalties.total, shown.permits.total], [3, 1]);
     assert.deepEqual((await hit('标记', QUIET))?.markers, [], 'only an ended penalty: no marker');
 
-    await p.collection.withdraw(await recordId('榕市监罚〔2026〕503号'), '复议撤销', admin, deptId);
+    await p.collection.withdraw(await recordId('榕市监罚〔2026〕503号'), '复议撤销', { ...admin, roles: ['submitter'] }, deptId);
     assert.deepEqual((await hit('标记', MARKED))?.markers, [{ kind: 'penalties', count: 2 }, { kind: 'permits', count: 1 }], 'the withdrawal shows in the next search');
     assert.equal((await profile(MARKED)).penalties.total, 2);
 

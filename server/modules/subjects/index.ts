@@ -4,3 +4,4 @@ export { presentForPublic, presentForStaff, type SubjectView } from './subjects.
 export type { SubjectTables, SubjectKind, OrgType } from './subjects.tables.js';
 export { copySubjects, type BulkRegistration, type BulkSubject } from './subjects.bulk.js';
 export type { SubjectClaim, Resolution } from './subjects.resolve.js';
+export { SUBJECT_CHANGES_CHANNEL } from './subjects.repo.js';

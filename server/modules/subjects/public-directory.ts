@@ -6,6 +6,12 @@
  * changed since the last catch-up, in (updated_at, id) order, from the start of the oldest open
  * transaction (SubjectsRepo.changeHorizon), so a change committed late is not missed, also one
  * made by another process (a CLI import). One catch-up runs at a time; the first is the full load.
+ *
+ * `changed()` makes the next lookup catch up whatever the staleness: the platform calls it on every
+ * notification that organizations or records changed (channels `subject_changed` and
+ * `record_changed`), heard from every process on the same database, so a change committed anywhere
+ * is searchable on the next request after the notification arrives. A lookup never joins a
+ * catch-up that started before the last such notification: it waits for one that starts after.
  */
 import { NameIndex, type NameQuery } from './name-index.js';
 import type { PublicRow, SubjectsRepo } from './subjects.repo.js';
@@ -19,7 +25,9 @@ export class PublicDirectory {
   /** Where the next catch-up reads from (database time as text); null until the first load. */
   private since: string | null = null;
   private checkedAt = -Infinity;
-  private catchingUp: Promise<void> | null = null;
+  /** Counts `changed()` calls: a catch-up that started before the last one may have missed it. */
+  private changes = 0;
+  private catchingUp: { from: number; done: Promise<void> } | null = null;
 
   constructor(
     private readonly repo: SubjectsRepo,
@@ -54,13 +62,29 @@ export class PublicDirectory {
     return [...this.regionCounts].filter(([, n]) => n > 0).map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1));
   }
 
-  /** Brings the directory up to date when it is older than stalenessMs. */
+  /** Organizations may have changed (a notification): the next lookup reads what changed first. */
+  changed(): void {
+    this.changes++;
+    this.checkedAt = -Infinity;
+  }
+
+  /** Brings the directory up to date when it is older than stalenessMs or told of a change since. */
   fresh(): Promise<void> {
     if (performance.now() - this.checkedAt < this.stalenessMs) return Promise.resolve();
-    this.catchingUp ??= this.catchUp().finally(() => {
-      this.catchingUp = null;
-    });
-    return this.catchingUp;
+    const from = this.changes;
+    if (this.catchingUp?.from === from) return this.catchingUp.done;
+    // One catch-up at a time: a new one starts when the one under way (begun before the change) ends.
+    const previous = this.catchingUp?.done.catch(() => {}) ?? Promise.resolve();
+    const entry: { from: number; done: Promise<void> } = {
+      from,
+      done: previous
+        .then(() => this.catchUp(from))
+        .finally(() => {
+          if (this.catchingUp === entry) this.catchingUp = null;
+        }),
+    };
+    this.catchingUp = entry;
+    return entry.done;
   }
 
   private readonly strings = new Map<string, string>();
@@ -72,7 +96,7 @@ export class PublicDirectory {
     return value;
   }
 
-  private async catchUp(): Promise<void> {
+  private async catchUp(from: number): Promise<void> {
     const started = performance.now();
     const horizon = await this.repo.changeHorizon();
     const byId = new Map<string, PublicRow>(); // the last version of each, should a row be read twice
@@ -102,6 +126,7 @@ export class PublicDirectory {
     if (this.since === null) await this.names.load(changed);
     else this.names.upsert(changed);
     this.since = horizon;
-    this.checkedAt = started;
+    // Told of a change while reading: the next lookup reads again.
+    this.checkedAt = from === this.changes ? started : -Infinity;
   }
 }

@@ -29,6 +29,12 @@ function publicRows(db: Kysely<SubjectTables>) {
   return db.selectFrom('subject as s').select(PUBLIC_COLUMNS);
 }
 
+/**
+ * Notified in the transaction of every write of organizations here (as `record_changed` is by every
+ * write of records): each process's portal directory reads what changed before its next lookup.
+ */
+export const SUBJECT_CHANGES_CHANNEL = 'subject_changed';
+
 /** Serializes the batches of the upgrade that protects names written before migration 0012. */
 const NAME_UPGRADE_LOCK = 73790;
 
@@ -60,11 +66,18 @@ export class SubjectsRepo {
     return this.db.transaction().execute((trx) => fn(new SubjectsRepo(trx), trx));
   }
 
+  /** Tells every process, when the caller's transaction commits, that subjects changed (one notification per transaction). */
+  private async changed(): Promise<void> {
+    await sql`select pg_notify(${SUBJECT_CHANGES_CHANNEL}, '')`.execute(this.db);
+  }
+
   async insert(row: NewSubjectRow): Promise<SubjectRow> {
+    await this.changed();
     return this.db.insertInto('subject').values(row).returning(COLUMNS).executeTakeFirstOrThrow();
   }
 
   async update(id: string, expectedVersion: number, patch: Partial<NewSubjectRow>): Promise<SubjectRow | undefined> {
+    await this.changed();
     return this.db
       .updateTable('subject')
       .set({ ...patch, version: sql<number>`version + 1`, updated_at: sql<Date>`now()` })
@@ -79,6 +92,7 @@ export class SubjectsRepo {
    * 个体工商户's masked), and are marked changed so the portal's directory reads them again.
    */
   async renameRepresented(personId: string, clearName: string, maskedName: string): Promise<void> {
+    await this.changed();
     await this.db
       .updateTable('subject')
       .set({ legal_rep_name: sql<string>`case when org_type = 'individualBusiness' then ${maskedName} else ${clearName} end`, updated_at: sql<Date>`now()` })
@@ -178,6 +192,7 @@ export class SubjectsRepo {
   /** Ids are chosen by the caller, so each row's id is known without relying on RETURNING order. */
   async insertMany(rows: (NewSubjectRow & { id: string })[]): Promise<void> {
     if (rows.length === 0) return;
+    await this.changed();
     await this.db.insertInto('subject').values(rows).execute();
   }
 

@@ -22,6 +22,7 @@ import { chinaToday } from '../../../common/dates.js';
 import { PublicDirectory } from './public-directory.js';
 import { presentRegistration, registrationColumns, statusOfRegistration, type RegistrationFacts, type RegistrationInput } from './registration.js';
 import type { LegacyScheme, OrgType, SubjectKind, SubjectStatus, SubjectTables } from './subjects.tables.js';
+import type { ListenEvent } from '../../platform/db/engine.js';
 
 export interface SubjectInput {
   kind: SubjectKind;
@@ -420,6 +421,15 @@ export class SubjectsService {
   async publicRegions(limit: number): Promise<{ code: string; name: string; count: number }[]> {
     return (await this.directory.regions()).slice(0, limit).map((r) => ({ ...r, name: this.deps.regionName(r.code) ?? r.code }));
   }
+
+  /**
+   * For Engine.listen(SUBJECT_CHANGES_CHANNEL / RECORD_CHANGES_CHANNEL, …): organizations may have
+   * changed in some process (an import creates them with its records); the directory reads what
+   * changed before its next lookup. While the channel is lost its staleness bound still applies.
+   */
+  readonly directoryEvent = (event: ListenEvent): void => {
+    if (event !== 'lost') this.directory.changed();
+  };
 
   /** Loads the portal's directory of organizations now (at start), instead of on the first search. */
   warmNameIndex(): Promise<void> {

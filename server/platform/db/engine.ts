@@ -19,6 +19,8 @@ export type EngineKind = 'pglite' | 'postgres';
 
 /** What a listener hears: a notification, or that notifications may be missed from now on, or are heard again. */
 export type ListenEvent = 'notify' | 'lost' | 'listening';
+/** A listener: `payload` is the notification's text (with 'notify' only; '' when it carried none). */
+export type Listener = (event: ListenEvent, payload?: string) => void;
 
 export interface Engine<DB> {
   readonly kind: EngineKind;
@@ -37,9 +39,9 @@ export interface Engine<DB> {
    * and notifications may be missed, `listening` once they are heard again — anything kept on the
    * strength of them must not be trusted between the two, nor before the first `listening`.
    * Resolves after the first attempt (PostgreSQL keeps trying every second if it failed); returns
-   * the function that stops it. Closing the engine stops it too.
+   * the function that stops it. Closing the engine stops it too. A 'notify' carries the payload.
    */
-  listen(channel: string, on: (event: ListenEvent) => void): Promise<() => Promise<void>>;
+  listen(channel: string, on: Listener): Promise<() => Promise<void>>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -102,12 +104,12 @@ async function openPostgres<DB>(url: string): Promise<Engine<DB>> {
   // Followed channels. Each pooled connection listens too, before its first use: PostgreSQL tells a
   // listening session of its own commit before the commit returns, so this process never serves
   // what it has just changed. Others' commits arrive a moment later, on every listening connection.
-  const followers = new Map<string, Set<(e: ListenEvent) => void>>();
+  const followers = new Map<string, Set<Listener>>();
   /** The listeners' stop functions: closing the engine stops them too. */
   const stopping = new Set<() => Promise<void>>();
   const heard = new WeakMap<pg.PoolClient, Set<string>>();
   const deliver = (m: pg.Notification) => {
-    for (const on of followers.get(m.channel) ?? []) on('notify');
+    for (const on of followers.get(m.channel) ?? []) on('notify', m.payload ?? '');
   };
   const checkout = async (): Promise<pg.PoolClient> => {
     const c = await pool.connect();
@@ -209,7 +211,7 @@ async function openPostgres<DB>(url: string): Promise<Engine<DB>> {
         };
         c.on('error', lost);
         c.on('end', lost);
-        c.on('notification', (m) => m.channel === channel && on('notify'));
+        c.on('notification', (m) => m.channel === channel && on('notify', m.payload ?? ''));
         try {
           await c.connect();
           await c.query(`listen ${name}`);
@@ -349,7 +351,7 @@ async function openPGlite<DB>(dir: string | undefined): Promise<Engine<DB>> {
     // One process, one session: every commit is this process's own, heard before it returns. Under
     // the lock, so LISTEN does not land inside (and roll back with) someone's open transaction.
     async listen(channel, on) {
-      const unlisten = await locked(() => pgl.listen(ident(channel), () => on('notify')));
+      const unlisten = await locked(() => pgl.listen(ident(channel), (payload) => on('notify', payload)));
       on('listening');
       return () => locked(unlisten);
     },
