@@ -97,9 +97,9 @@ try {
   const moved = await sql<{ n: number }>`
     with moved as (
       insert into record (item_code, item_version, subject_id, provider_uscc, department_id, document_number, decision_date, data, batch_id,
-                          severity, publication, publishable, publicity_start, publicity_end, publicity_rule)
+                          severity, state, publishable, publicity_start, publicity_end, publicity_rule)
       select 'CEILING', 1, s.id, st.cf_sjlydm, ${dept.id}::uuid, st.cf_wsh, st.cf_jdrq::date, to_jsonb(st), ${batch.id}::uuid,
-             'general', 'published', true, st.cf_jdrq::date, st.cf_yxq::date, 'bench'
+             'general', 'in_publicity', true, st.cf_jdrq::date, st.cf_yxq::date, 'bench'
       from bench_staging st join subject s on s.uscc = st.cf_xdr_shxym
       returning 1)
     select count(*)::int as n from moved`.execute(platform.db);

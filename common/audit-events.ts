@@ -63,8 +63,21 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   'collection.review.denied': '审核被拒绝（不能审核本人批次）',
   'collection.errors.export': '下载错误清单',
   'collection.quality.export': '导出归集质量报告',
+  // 记录的生命周期 (server/modules/records/records.workflow.ts: one code per event of the machine)
+  'record.receive': '收到记录',
+  'record.send_for_review': '记录送审',
+  'record.publish': '发布记录',
+  'record.approve': '记录审核通过',
+  'record.return': '记录退回',
+  'record.resubmit': '重新报送记录',
+  'record.revise': '报送记录新版本',
+  'record.end_publicity': '记录公示期满',
   'record.withdraw': '撤销记录',
-  'publicity.ended': '公示期满',
+  'record.repair': '记录信用修复',
+  'record.dispute': '标记记录异议',
+  'record.resolve_dispute': '记录异议办结',
+  // 后台任务 (durable jobs)
+  'job.retry': '重试后台任务',
   // 信用动态 / 通知公告
   'notice.create': '新建公告',
   'notice.update': '修改公告',
@@ -73,6 +86,12 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   'notice.revise': '重新编辑公告',
   'notice.attachment.add': '添加公告附件',
   'notice.attachment.remove': '删除公告附件',
+  // 数据订阅 (exchange)
+  'exchange.subscription.create': '新建数据订阅',
+  'exchange.subscription.pause': '暂停数据订阅',
+  'exchange.subscription.resume': '恢复数据订阅',
+  'exchange.subscription.delete': '删除数据订阅',
+  'exchange.delivery.replay': '重新投递',
 };
 
 /** The event's Chinese name, or the code itself for a code without one (rows written by an older version). */

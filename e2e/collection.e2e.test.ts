@@ -59,7 +59,7 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
       return;
     }
     // A 1 MB upload limit, so the console's own size check can be tried with a small file.
-    p = await startTestPlatform({ authenticate: null, env: { IMPORT_MAX_MB: '1' } });
+    p = await startTestPlatform({ authenticate: null, jobs: true, env: { IMPORT_MAX_MB: '1' } });
     const setup: Actor = { id: 'e2e-setup', name: 'e2e-setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
     departmentId = (await p.identity.createDepartment({ name: DEPT_NAME, uscc: DEPT_USCC }, setup)).id;
     passwords.submitter = (await p.identity.createUser({ username: 'li.si', displayName: '李四', departmentId, roles: ['submitter'] }, setup)).oneTimePassword;
@@ -183,8 +183,8 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     await dialog.getByLabel('撤销理由').fill('行政复议决定撤销原处罚决定');
     await dialog.getByRole('button', { name: /^撤\s*销$/ }).click(); // antd spaces two-character labels
     await records.getByRole('row').filter({ hasText: doc }).filter({ hasText: '已撤销' }).waitFor();
-    const revoked = await sql<{ status: string; publication: string }>`select status, publication from record where document_number = ${doc}`.execute(p.db);
-    assert.equal(revoked.rows[0]?.status, 'revoked', 'withdrawn in the database, not only on the page');
+    const revoked = await sql<{ state: string }>`select state from record where document_number = ${doc}`.execute(p.db);
+    assert.equal(revoked.rows[0]?.state, 'withdrawn', 'withdrawn in the database, not only on the page');
 
     // The same session on a phone: the table scrolls inside its card, the page does not.
     const phone = await browser!.newContext({ viewport: { width: 375, height: 800 }, locale: 'zh-CN', storageState: await context.storageState() });

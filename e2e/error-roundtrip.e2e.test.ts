@@ -43,7 +43,7 @@ describe(`the error workbook round trip in a real browser on ${ENGINE}`, () => {
       await launchBrowser(); // throws in CI, where a missing browser is a failure
       return;
     }
-    p = await startTestPlatform({ authenticate: null });
+    p = await startTestPlatform({ authenticate: null, jobs: true });
     const setup: Actor = { id: 'e2e-setup', name: 'e2e-setup', roles: ['sysAdmin', 'creditOffice'], departmentId: null, ip: null, requestId: null };
     departmentId = (await p.identity.createDepartment({ name: '福州市市场监督管理局', uscc: DEPT_USCC }, setup)).id;
     password = (await p.identity.createUser({ username: 'chen.qi', displayName: '陈七', departmentId, roles: ['submitter'] }, setup)).oneTimePassword;

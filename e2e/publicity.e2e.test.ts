@@ -51,7 +51,7 @@ describe(`双公示 in a real browser on ${ENGINE}`, () => {
     ]);
     assert.equal(batch.accepted, 5, JSON.stringify(await p.collection.issues(batch.id, 'rejected', 10, 0)));
     withdrawnId = (await sql<{ id: string }>`select id from record where document_number = ${'榕市监罚〔2026〕5号'}`.execute(p.db)).rows[0]?.id ?? '';
-    await p.collection.withdraw(withdrawnId, '复议撤销', admin, dept.id);
+    await p.collection.withdraw(withdrawnId, '复议撤销', { ...admin, roles: ['submitter'] }, dept.id);
     await p.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(p.app.server.address() as { port: number }).port}`;
     browser = (await launchBrowser()) ?? undefined;

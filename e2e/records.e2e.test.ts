@@ -135,8 +135,8 @@ describe(`records browser in a real browser on ${ENGINE}`, () => {
     assert.equal(await page.getByTestId('record-withdraw').count(), 0, 'nothing left to withdraw');
     await page.screenshot({ path: path.join(ARTIFACTS, 'records-withdrawn.png'), fullPage: true });
 
-    const record = await sql<{ id: string; status: string; publication: string }>`select id, status, publication from record where document_number = '榕环罚〔2026〕9号'`.execute(p.db);
-    assert.deepEqual([record.rows[0]?.status, record.rows[0]?.publication], ['revoked', 'withdrawn']);
+    const record = await sql<{ id: string; state: string }>`select id, state from record where document_number = '榕环罚〔2026〕9号'`.execute(p.db);
+    assert.deepEqual([record.rows[0]?.state], ['withdrawn']);
     const audit = await sql<{ event: string; purpose: string | null; reason: string | null; object_id: string | null }>`
       select a.event, a.purpose, a.reason, a.object_id from audit_log a join app_user u on u.id::text = a.actor_id
       where u.username = 'xin.yong' and a.event in ('query.record.search', 'query.record.get', 'query.subject.get', 'record.withdraw') order by a.seq`.execute(p.db);

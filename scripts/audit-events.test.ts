@@ -122,6 +122,12 @@ function scanEventCodes(files: ReadonlyMap<string, string>): Scan {
         continue;
       }
       const value = prop[1] ? balanced(args, prop.index + prop[0].length, ',}').text.trim() : 'event';
+      // The lifecycle (server/modules/records/lifecycle.ts) writes the code its transition table
+      // gives: every `{ audit: '…', outbox: … }` (a transition's emits) of every table is a code written.
+      if (/^emits\.audit$/.test(value)) {
+        for (const src of sources.values()) for (const m of src.matchAll(/\{\s*audit\s*:\s*'([^'\\]*)'\s*,\s*outbox\s*:/g)) add(m[1] as string, at);
+        continue;
+      }
       const literal = LITERAL.exec(value);
       const choice = CHOICE.exec(value);
       const template = /^`([^`]*)`$/.exec(value);

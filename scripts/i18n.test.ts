@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { EN, LANG_KEY, hasTranslation, placeholders, t } from '../web/ui/i18n.js';
-import { BATCH_STATUS_LABELS, CATEGORY_LABELS, PUBLICATION_LABELS, RECORD_STATUS_LABELS, RESULT_LABELS, REVIEW_STATUS_LABELS, ROLE_LABELS } from '../web/ui/labels.js';
+import { BATCH_STATUS_LABELS, CATEGORY_LABELS, RESULT_LABELS, REVIEW_STATUS_LABELS, ROLE_LABELS } from '../web/ui/labels.js';
+import { DISPUTED_LABEL, RECORD_STATE_LABELS } from '../common/records-api.js';
 import { USCC_AUTHORITIES } from '../common/identifiers/uscc-authorities.js';
 import { readCatalog } from '../server/modules/catalog/index.js';
 
@@ -117,7 +118,9 @@ describe('web UI translations', () => {
   it('every label of an API code has an English text', () => {
     const labels = [
       ...Object.values(ROLE_LABELS),
-      ...[RESULT_LABELS, BATCH_STATUS_LABELS, REVIEW_STATUS_LABELS, PUBLICATION_LABELS, RECORD_STATUS_LABELS].flatMap((m) => Object.values(m).map((r) => r.text)),
+      ...[RESULT_LABELS, BATCH_STATUS_LABELS, REVIEW_STATUS_LABELS].flatMap((m) => Object.values(m).map((r) => r.text)),
+      ...Object.values(RECORD_STATE_LABELS),
+      DISPUTED_LABEL,
       ...Object.values(CATEGORY_LABELS),
     ];
     assert.deepEqual(labels.filter((l) => !hasTranslation(l)), []);

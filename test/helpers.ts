@@ -164,8 +164,9 @@ export async function startTestPlatform(
     config = loadConfig({ DATA_DIR: dataDir, PORTAL_SEARCH_STALENESS_MS: '0', ...(prepared ? { DATABASE_URL: prepared.appUrl } : {}), ...opts.env });
     platform = await startPlatform(config, pino({ level: 'silent' }), {
       inMemory: true,
-      // Jobs run when a test calls scheduler.runDue(), not on a timer between its assertions.
-      jobs: false,
+      // Jobs run when a test calls scheduler.runDue(), not on a timer between its assertions — unless
+      // the test asks for the runner (a browser flow waits for an upload's import like a user).
+      jobs: opts.jobs ?? false,
       keyMaterial: opts.keyMaterial ?? testKeyMaterial(),
       // `null` keeps the real session authentication (identity tests).
       ...(opts.authenticate === null ? {} : { authenticate: opts.authenticate ?? testAuthenticate }),

@@ -24,7 +24,10 @@ import { collectionRoutes, type CollectionService } from '../modules/collection/
 import { recordsRoutes, type RecordsService } from '../modules/records/index.js';
 import { portalRoutes, type PortalService } from '../modules/portal/index.js';
 import { noticesPublicRoutes, noticesRoutes, type NoticesService } from '../modules/notices/index.js';
-import { auditRoutes, type AuditLog, type DatabaseRoleStatus } from '../modules/audit/index.js';
+import { exchangeRoutes, type ExchangeService } from '../modules/exchange/index.js';
+import { jobRoutes } from '../platform/jobs.routes.js';
+import type { JobRunner } from '../platform/jobs.js';
+import { actorOf, auditRoutes, type AuditLog, type DatabaseRoleStatus } from '../modules/audit/index.js';
 import { identityRoutes, type IdentityService, type SignedRequests } from '../modules/identity/index.js';
 import type { Config } from '../platform/config.js';
 import { AppError } from '../platform/errors.js';
@@ -146,6 +149,10 @@ export interface AppDeps {
   portal: PortalService;
   /** 信用动态 / 通知公告. */
   notices: NoticesService;
+  /** 数据订阅, dead letters, the pull feed. */
+  exchange: ExchangeService;
+  /** 后台任务: the failed jobs and their retry. */
+  jobs: JobRunner;
   /** Readiness: database reachable and no migration pending. */
   ready: () => Promise<{ database: boolean; migrationsPending: number; engine: string }>;
   authenticate?: Authenticate;
@@ -278,6 +285,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'records', description: '信息记录：各部门的记录、版本与撤销（信用办）' },
         { name: 'catalog', description: '目录：信息项、措施、名单类型及法律依据' },
         { name: 'notices', description: '信用动态与通知公告（信用办编辑、发布、撤回）' },
+        { name: 'jobs', description: '后台任务：失败的任务与重试（系统管理员、信用办）' },
+        { name: 'exchange', description: '数据订阅：变更推送（签名webhook）、投递失败与重新投递（信用办），变更拉取（系统账号签名请求）' },
         { name: 'calendar', description: '工作日历' },
         { name: 'auth', description: '登录、双因素认证与会话' },
         { name: 'admin', description: '部门、用户与安全策略（三员分立）' },
@@ -349,6 +358,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await noticesPublicRoutes({ notices: deps.notices })(open, {});
   });
   await app.register(noticesRoutes({ notices: deps.notices, uploadRateLimit: deps.config.uploadRateLimit }));
+  await app.register(exchangeRoutes({ exchange: deps.exchange }));
+  await app.register(
+    jobRoutes({
+      jobs: deps.jobs,
+      onRetry: async (trx, req, job, outcome) => {
+        await deps.audit.record(trx, { category: 'business', event: 'job.retry', actor: actorOf(req), result: 'success', objectType: 'job', objectId: String(job.id), details: { kind: job.kind, outcome, attempts: job.attempts, lastError: job.last_error } });
+      },
+    }),
+  );
   // The only trace public code validations leave: a count per kind and result, logged every 10 minutes.
   const countTimer = setInterval(() => logCodeValidationCounts(deps.logger), 10 * 60_000);
   countTimer.unref();

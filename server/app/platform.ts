@@ -8,12 +8,12 @@ import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { CatalogService, type CatalogTables } from '../modules/catalog/index.js';
+import { CATALOG_CHANGES_CHANNEL, CatalogService, type CatalogTables } from '../modules/catalog/index.js';
 import { demoDepartments, generateDemo, type DemoDepartment, type DemoOptions, type DemoStats } from '../modules/demo/index.js';
 import { RECORD_CHANGES_CHANNEL, RecordsService, type RecordTables } from '../modules/records/index.js';
-import { SubjectsService, type SubjectTables } from '../modules/subjects/index.js';
+import { SUBJECT_CHANGES_CHANNEL, SubjectsService, type SubjectTables } from '../modules/subjects/index.js';
 import { AuditLog, actorOf, type AuditTables } from '../modules/audit/index.js';
-import { IdentityService, SignedRequests, sessionAuthenticate, type IdentityTables } from '../modules/identity/index.js';
+import { IdentityService, SignedRequests, sessionAuthenticate, sign, type IdentityTables } from '../modules/identity/index.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { ConfigError, type Config } from '../platform/config.js';
 import { FieldCipher, type KeyMaterial } from '../platform/crypto/index.js';
@@ -22,18 +22,20 @@ import { sm2Signer } from '../platform/crypto/sm2.js';
 import { openEngine, type Engine } from '../platform/db/engine.js';
 import { migrate, pendingMigrations } from '../platform/db/migrate.js';
 import { checkDatabaseRole } from './least-privilege.js';
-import { Scheduler } from '../platform/jobs.js';
+import { JobRunner, type JobTables } from '../platform/jobs.js';
 import { FileVault } from '../platform/crypto/file-vault.js';
-import { CollectionService, type CollectionTables } from '../modules/collection/index.js';
+import { CollectionService, IMPORT_JOB, type CollectionTables } from '../modules/collection/index.js';
 import { PortalService } from '../modules/portal/index.js';
 import { NoticesService, demoNotices, type NoticeTables } from '../modules/notices/index.js';
+import { ExchangeService, type ExchangeTables } from '../modules/exchange/index.js';
+import { OUTBOX_CHANNEL } from '../platform/outbox.js';
 import { getSetting, putSetting, type SettingsTables } from '../platform/db/settings.js';
 import type { Authenticate } from '../platform/policy.js';
 import { chinaToday } from '../../common/dates.js';
 import { buildApp } from './app.js';
 import { protectLegacyPersonNames } from './person-names-upgrade.js';
 
-export type Database = CatalogTables & SubjectTables & RecordTables & SettingsTables & IdentityTables & AuditTables & CollectionTables & NoticeTables;
+export type Database = CatalogTables & SubjectTables & RecordTables & SettingsTables & IdentityTables & AuditTables & CollectionTables & NoticeTables & ExchangeTables;
 
 export interface Platform {
   app: FastifyInstance;
@@ -48,8 +50,15 @@ export interface Platform {
   /** Set on the very first start: the bootstrap administrator's one-time password, to print once. */
   bootstrap: { username: string; password: string } | null;
   demo: DemoStats | null;
-  scheduler: Scheduler;
+  /** Durable jobs (ADR 0003): imports, end of publicity, maintenance. */
+  jobs: JobRunner;
+  /** The same runner under its former name (tests call scheduler.runDue()). */
+  scheduler: JobRunner;
   collection: CollectionService;
+  /** Records and their lifecycle (review, publication, withdrawal, end of publicity, repair, objections). */
+  records: RecordsService;
+  /** 数据订阅, webhooks and the pull feed (docs/exchange.md). */
+  exchange: ExchangeService;
   close(): Promise<void>;
 }
 
@@ -67,7 +76,7 @@ export interface StartOptions {
   maintenance?: boolean;
   /** Tests move time by hand (lockouts, timeouts) instead of sleeping. */
   clock?: Clock;
-  /** Scheduled jobs (audit retention); tests that count audit rows turn them off. Default on. */
+  /** The job runner's timer (imports, publicity, audit retention); tests turn it off and call runDue(). Default on. */
   jobs?: boolean;
   /** Small demo set loaded on first start when DEMO_DATA=auto. */
   demo?: { subjects: number; records: number; seed: number; canaries?: DemoOptions['canaries'] };
@@ -132,16 +141,39 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     const bootstrap = opts.maintenance ? null : await identity.bootstrap();
 
     const catalog = await CatalogService.start(engine.db, log, undefined, clock);
+    // Every process reloads the catalog and the calendar when any process changes them (and once
+    // more when it starts hearing, for what changed since it read them).
+    const unlistenCatalog = await engine.listen(CATALOG_CHANGES_CHANNEL, catalog.catalogEvent);
     identity.useRegions(catalog.regionName);
-    const industries = catalog.get('codeTable', 'INDUSTRY')?.content.values ?? [];
-    const industryNames = new Map(industries.map((v) => [v.value, v.label ?? v.value]));
-    const subjects = new SubjectsService({ db: engine.db, audit, cipher, regionName: catalog.regionName, industryName: (c) => industryNames.get(c), nameIndexStalenessMs: config.portalSearchStalenessMs });
+    // Industry names from the code table in force (a reload brings a new version: read again).
+    let industries: { table: unknown; names: Map<string, string> } | undefined;
+    const industryName = (c: string) => {
+      const table = catalog.get('codeTable', 'INDUSTRY');
+      const kept = industries?.table === table ? industries : (industries = { table, names: new Map((table?.content.values ?? []).map((v) => [v.value, v.label ?? v.value])) });
+      return kept?.names.get(c);
+    };
+    const subjects = new SubjectsService({ db: engine.db, audit, cipher, regionName: catalog.regionName, industryName, nameIndexStalenessMs: config.portalSearchStalenessMs });
     // Persons' names written before migration 0012 are encrypted and masked before anything reads them (ADR 0002).
     await protectLegacyPersonNames(engine.db, subjects, catalog, log);
-    const collection = new CollectionService({
+    // Jobs are enqueued from the start on; the runner's timer starts once the app is ready.
+    const jobs = new JobRunner(engine.db as unknown as Kysely<JobTables>, clock, log, config.jobs);
+    // Records own their lifecycle; collection hands records to them. The version history shown in
+    // the credit office's browser is collection's (masked as rows are), reached once both exist.
+    const records: RecordsService = new RecordsService({
+      db: engine.db,
+      audit,
+      catalog,
+      subjects,
+      clock,
+      departments: () => identity.departments(),
+      history: (id, actor) => collection.recordHistory(id, null, actor),
+    });
+    const collection: CollectionService = new CollectionService({
+      jobEnqueued: () => jobs.wake(),
       db: engine.db,
       catalog,
       subjects,
+      records,
       audit,
       clock,
       vault: new FileVault(path.join(config.dataDir, 'imports'), cipher.deriveKey('import files')),
@@ -152,23 +184,38 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       sourceRefKey: cipher.deriveKey('error workbook references'),
     });
 
-    // The credit office withdraws and reads versions of any department's record through collection's
-    // own withdrawal and history (one withdrawal, one audit row, whoever withdraws).
-    const records = new RecordsService({
-      db: engine.db,
-      audit,
-      catalog,
-      subjects,
-      departments: () => identity.departments(),
-      withdraw: (id, reason, actor) => collection.withdraw(id, reason, actor, null),
-      history: (id, actor) => collection.recordHistory(id, null, actor),
-    });
-
     const portal = new PortalService({ db: engine.db, catalog, subjects, clock, departments: () => identity.departments(), profileCache: config.portalProfileCache });
-    // Profiles are kept only while record changes are heard (profile-cache.ts).
-    const unlistenRecords = await engine.listen(RECORD_CHANGES_CHANNEL, portal.recordEvent);
+    // Every process hears every change (docs/operations.md → Several processes): kept profiles,
+    // markers and figures are dropped, and the directory of organizations reads what changed,
+    // on each change of records or organizations committed by any process (profile-cache.ts).
+    const unlistenRecords = await engine.listen(RECORD_CHANGES_CHANNEL, (event, payload) => {
+      portal.recordEvent(event, payload);
+      subjects.directoryEvent(event);
+    });
+    const unlistenSubjects = await engine.listen(SUBJECT_CHANGES_CHANNEL, (event, payload) => {
+      portal.subjectEvent(event, payload);
+      subjects.directoryEvent(event);
+    });
+    catalog.onReload(() => portal.catalogChanged());
     // 信用动态 / 通知公告: attachments kept encrypted like uploads, in a vault of their own.
     const notices = new NoticesService({ db: engine.db, audit, clock, log, vault: new FileVault(path.join(config.dataDir, 'notice-files'), cipher.deriveKey('notice files')) });
+    // Changes to subscribers: signed webhooks from the outbox, and the pull feed (docs/exchange.md).
+    const exchange = new ExchangeService({
+      db: engine.db,
+      audit,
+      clock,
+      log,
+      accounts: async () => (await signed.list()).map((a) => ({ appKey: a.appKey, name: a.name, departmentId: a.departmentId, status: a.status })),
+      secrets: (appKeys) => signed.activeSecrets(appKeys),
+      sign,
+      findSubject: async (raw) => {
+        if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) return (await subjects.publicNames([raw.toLowerCase()])).has(raw.toLowerCase()) ? raw.toLowerCase() : undefined;
+        return (await subjects.publicByUscc(raw))?.id;
+      },
+      itemExists: (code) => catalog.get('infoItem', code) !== undefined,
+      allowHttpLocal: config.exchange.allowHttpLocal,
+      dispatch: { timeoutMs: config.exchange.timeoutMs, maxAttempts: config.exchange.maxAttempts },
+    });
 
     // Synthetic penalties must never appear on a production server by accident: `auto` loads the
     // demo only into the embedded database; a server needs DEMO_DATA=on. All rows or none.
@@ -199,6 +246,8 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       records,
       portal,
       notices,
+      exchange,
+      jobs,
       version: VERSION,
       authenticate: opts.authenticate ?? sessionAuthenticate(identity, signed),
       verifySigned: (req, h, body) => signed.verify(h, req.method, req.url, body, req.ip, req.id),
@@ -222,15 +271,30 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     if (!opts.maintenance) await audit.checkpoint();
     const checkpointTimer = setInterval(() => void audit.checkpoint().catch((err: Error) => log.error({ err: { message: err.message } }, 'audit checkpoint failed')), 60_000);
     checkpointTimer.unref();
-    const scheduler = new Scheduler(engine.db, clock, log);
-    // Publicity ends on its last day; checked hourly, and within a minute of start after downtime.
-    scheduler.add({ name: 'publicity.end', everyMs: 3_600_000, run: () => collection.endExpiredPublicity() });
+    // An import: the batch's job, committed with the batch; resumes from the batch's next row.
+    jobs.register({
+      kind: IMPORT_JOB,
+      run: async (payload) => {
+        const b = await collection.run(String(payload.batchId));
+        return { batchId: b.id, accepted: b.accepted, rejected: b.rejected };
+      },
+    });
+    // Publicity ends the day after its last day: due at each midnight (China time), and at once
+    // after downtime (the job waiting in the table is then overdue).
+    jobs.register({ kind: 'publicity.end', next: nextChinaMidnight, run: () => records.endExpiredPublicity() });
     // Upload files left by a crash (partial, or never checked) go within an hour of start and hourly.
-    scheduler.add({ name: 'imports.orphans', everyMs: 3_600_000, run: () => collection.removeOrphanFiles() });
+    jobs.register({ kind: 'imports.orphans', next: (at) => new Date(at.getTime() + 3_600_000), run: () => collection.removeOrphanFiles() });
     if (config.auditPurge === 'daily') {
-      scheduler.add({ name: 'audit.purge', everyMs: 86_400_000, run: () => audit.purge(auditRetention(), null) });
+      jobs.register({ kind: 'audit.purge', next: (at) => new Date(at.getTime() + 86_400_000), run: () => audit.purge(auditRetention(), null) });
     }
-    let resumeTimer: NodeJS.Timeout | undefined;
+    if (!opts.maintenance) {
+      // The embedded database has one process (its lock says so): a job it shows running was left
+      // by a process that is gone, and continues now rather than after its lease.
+      if (engine.kind === 'pglite') await jobs.release();
+      await jobs.ensureRecurring();
+      if (config.auditPurge !== 'daily') await jobs.cancelRecurring('audit.purge');
+    }
+    let unlistenOutbox = async () => {};
     if (!opts.maintenance) {
       // What a crash left of uploads goes now: with the embedded database this is the only process
       // (its lock says so), so nothing is in progress; a server may share DATA_DIR, so an hour's grace.
@@ -239,15 +303,11 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       subjects.warmNameIndex().catch((err: Error) => log.error({ err: { message: err.message } }, 'loading the name index failed'));
     }
     if (!opts.maintenance && opts.jobs !== false) {
-      scheduler.start();
-      // Imports cut off by a stop or crash continue where their last committed chunk ended.
-      resumeTimer = setTimeout(() => {
-        collection
-          .resumeUnfinished()
-          .then((n) => n > 0 && log.info({ batches: n }, 'unfinished imports resumed'))
-          .catch((err: Error) => log.error({ err: { message: err.message } }, 'resuming imports failed'));
-      }, 1_000);
-      resumeTimer.unref();
+      // Imports cut off by a stop or crash are jobs still in the table: they continue from their resume point.
+      jobs.start();
+      // Webhooks: woken by every commit that appended changes, polling besides.
+      unlistenOutbox = await engine.listen(OUTBOX_CHANNEL, (e) => e === 'notify' && exchange.dispatcher.poke());
+      exchange.dispatcher.start();
     }
     return {
       app,
@@ -261,15 +321,24 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       signed,
       bootstrap,
       demo,
-      scheduler,
+      jobs,
+      scheduler: jobs,
       collection,
+      records,
+      exchange,
       async close() {
         clearInterval(checkpointTimer);
-        clearTimeout(resumeTimer);
-        await scheduler.stop();
+        await exchange.dispatcher.stop();
+        await unlistenOutbox();
+        await jobs.stop();
         await app.close();
         if (!opts.maintenance) await audit.checkpoint().catch(() => {});
+        // Audit rows are linked into the chain after commit (docs/adr/0004): link what is left, then stop.
+        else await audit.chain().catch(() => {});
+        audit.stopChaining();
         await unlistenRecords();
+        await unlistenSubjects();
+        await unlistenCatalog();
         await engine.close();
       },
     };
@@ -309,7 +378,16 @@ export function demoPublication(catalog: CatalogService, collection: CollectionS
   return (itemCode, data, decisionDate, person) => {
     const item = catalog.get('infoItem', itemCode)?.content;
     if (!item) throw new Error(`catalog item ${itemCode} missing`);
-    const p = collection.publicationFor(item, data, decisionDate, person, today);
-    return { severity: p.severity, publication: p.publication === 'pending_review' ? 'published' : p.publication, publishable: p.publishable, publicityStart: decisionDate, publicityEnd: p.end, publicityRule: p.rule };
+    const p = collection.publicationFor(item, data, decisionDate, person);
+    // Loaded as if collected without review and published at once: the state the machine routes it to.
+    const state = RecordsService.publishedState({ publishable: p.publishable, publicityEnd: p.end, today });
+    return { severity: p.severity, state, publishable: p.publishable, publicityStart: decisionDate, publicityEnd: p.end, publicityRule: p.rule };
   };
+}
+
+/** The next midnight in China (UTC+8, no daylight saving) after `at`: when a publicity day ends. */
+export function nextChinaMidnight(at: Date): Date {
+  const day = 86_400_000;
+  const offset = 8 * 3_600_000;
+  return new Date((Math.floor((at.getTime() + offset) / day) + 1) * day - offset);
 }

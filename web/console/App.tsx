@@ -16,7 +16,9 @@ import { GrantsPage } from './pages/Grants';
 import { RecordsPage } from './pages/Records';
 import { HomePage } from './pages/Home';
 import { LoginLocksPage } from './pages/LoginLocks';
+import { JobsPage } from './pages/Jobs';
 import { NoticesPage } from './pages/Notices';
+import { DeadLettersPage, SubscriptionsPage } from './pages/Exchange';
 import { ReviewPage } from './pages/Review';
 import { SecurityPolicyPage } from './pages/SecurityPolicy';
 import { SubmitPage } from './pages/Submit';
@@ -45,9 +47,12 @@ const PAGES: Page[] = [
   { key: 'grants', label: t('报送目录'), group: t('数据归集'), roles: ['creditOffice'], render: () => <GrantsPage /> },
   { key: 'records', label: t('信息记录'), group: t('数据归集'), roles: ['creditOffice'], render: (me) => <RecordsPage me={me} /> },
   { key: 'notices', label: t('信用动态'), group: t('门户内容'), roles: ['creditOffice'], render: () => <NoticesPage /> },
+  { key: 'subscriptions', label: t('数据订阅'), group: t('数据共享'), roles: ['creditOffice'], render: () => <SubscriptionsPage /> },
+  { key: 'dead-letters', label: t('投递失败'), group: t('数据共享'), roles: ['creditOffice'], render: () => <DeadLettersPage /> },
   { key: 'quality', label: t('归集质量'), group: t('数据归集'), roles: ['creditOffice', 'submitter', 'reviewer'], render: (me) => <QualityPage me={me} /> },
   { key: 'departments', label: t('部门'), group: t('系统管理'), roles: ['sysAdmin'], render: () => <DepartmentsPage /> },
   { key: 'users', label: t('用户'), group: t('系统管理'), roles: ['sysAdmin', 'secAdmin'], render: (me) => <UsersPage me={me} /> },
+  { key: 'jobs', label: t('后台任务'), group: t('系统管理'), roles: ['sysAdmin', 'creditOffice'], render: () => <JobsPage /> },
   { key: 'security', label: t('密码与会话策略'), group: t('安全策略'), roles: ['secAdmin'], render: () => <SecurityPolicyPage /> },
   { key: 'login-locks', label: t('登录锁定'), group: t('安全策略'), roles: ['secAdmin'], render: () => <LoginLocksPage /> },
   { key: 'audit', label: t('审计日志'), group: t('安全审计'), roles: ['auditAdmin'], render: () => <AuditPage /> },
