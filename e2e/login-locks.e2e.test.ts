@@ -57,6 +57,8 @@ describe(`sign-in locks in the console on ${ENGINE}`, () => {
     await row.getByRole('button', { name: '解 除' }).or(row.getByRole('button', { name: '解除' })).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText(`解除账户“王五（wang.wu）”在“${ATTACKER}”的登录锁定？`).waitFor();
+    // A click during the dialog's opening animation can be lost on a busy machine: click once it has opened.
+    await page.waitForFunction(() => !document.querySelector('.ant-zoom-appear, .ant-zoom-enter, .ant-fade-appear, .ant-fade-enter'));
     await dialog.getByRole('button', { name: '解 除' }).or(dialog.getByRole('button', { name: '解除' })).click();
     await dialog.getByText('请填写解除理由（至少2个字）').waitFor(); // a reason is required
     await dialog.getByLabel('解除理由').fill('已电话核实为本人输错密码');
