@@ -4,7 +4,10 @@
  * idempotency key, answering 200), so the platform's RSS is the dispatcher's own. Baseline in the
  * same run: the same POSTs (same body size, same client, as many in flight) straight from a loop, no database.
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks -- [--changes 20000] [--backlog 100000]
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks -- [--changes 20000] [--backlog 100000] [--keep-backlog]
+ *
+ * --keep-backlog: after (1), commit the backlog and fan it out, then stop without draining it and keep
+ * the database (its name is printed), to EXPLAIN the dispatcher's statements against it; drop it by hand.
  */
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,7 +23,7 @@ import { appendChanges, type Change } from '../server/platform/outbox.js';
 import { postOnce } from '../server/modules/exchange/index.js';
 import { benchDatabase } from './database.js';
 
-const { values } = parseArgs({ options: { changes: { type: 'string', default: '20000' }, backlog: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({ options: { changes: { type: 'string', default: '20000' }, backlog: { type: 'string', default: '100000' }, 'keep-backlog': { type: 'boolean', default: false } } });
 const base = process.env.DATABASE_URL;
 if (!base) {
   console.error('set DATABASE_URL (PostgreSQL): the webhook benchmark runs on a server database');
@@ -103,21 +106,29 @@ try {
   // 2. Backlog: 100 000 changes appended first, then drained; RSS sampled while it drains.
   const backlog = Number(values.backlog);
   await append(backlog, Math.max(1, Math.floor(backlog / 5)));
-  global.gc?.();
-  const rss: number[] = [process.memoryUsage().rss];
-  const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 2000);
-  const b1 = performance.now();
-  const rb = await dispatcher.drain(1_000_000);
-  clearInterval(sampler);
-  rss.push(process.memoryUsage().rss);
-  const bsecs = (performance.now() - b1) / 1000;
-  const c2 = await counts();
-  console.log(`backlog: ${rb.delivered} of ${backlog} drained in ${bsecs.toFixed(1)} s = ${Math.round(rb.delivered / bsecs)}/s; receiver ${c2.unique - c1.unique} unique`);
-  console.log(`RSS every 2 s while draining: ${rss.map(mb).join(', ')} (start ${mb(rss[0]!)}, peak ${mb(Math.max(...rss))}, end ${mb(rss.at(-1)!)})`);
-  console.log(`left: ${JSON.stringify(await platform.exchange.repo.counts())}`);
+  if (values['keep-backlog']) {
+    // Numbered and fanned out as the dispatcher would, but not sent: the backlog stays for EXPLAIN.
+    const repo = platform.exchange.repo;
+    while ((await repo.sequence()) > 0);
+    for (const id of await repo.webhookSubscriptionIds()) while ((await repo.fanOut(id, new Date(), 5_000)) > 0);
+    console.log(`kept ${bdb.name} holding ${JSON.stringify(await repo.counts())}: psql ${bdb.url}`);
+  } else {
+    global.gc?.();
+    const rss: number[] = [process.memoryUsage().rss];
+    const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 2000);
+    const b1 = performance.now();
+    const rb = await dispatcher.drain(1_000_000);
+    clearInterval(sampler);
+    rss.push(process.memoryUsage().rss);
+    const bsecs = (performance.now() - b1) / 1000;
+    const c2 = await counts();
+    console.log(`backlog: ${rb.delivered} of ${backlog} drained in ${bsecs.toFixed(1)} s = ${Math.round(rb.delivered / bsecs)}/s (ratio to the baseline ${(rb.delivered / bsecs / baseline).toFixed(2)}); receiver ${c2.unique - c1.unique} unique`);
+    console.log(`RSS every 2 s while draining: ${rss.map(mb).join(', ')} (start ${mb(rss[0]!)}, peak ${mb(Math.max(...rss))}, end ${mb(rss.at(-1)!)})`);
+    console.log(`left: ${JSON.stringify(await platform.exchange.repo.counts())}`);
+  }
 } finally {
   await platform.close();
   receiver.kill();
-  await bdb.drop();
+  if (!values['keep-backlog']) await bdb.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -207,6 +207,23 @@ describe(`exchange: outbox, subscriptions, webhooks and the pull feed on ${ENGIN
     };
     await refuse({ webhookUrl: 'http://receiver.example.gov.cn/hook' }, /须使用https；http只允许本机/);
     await refuse({ webhookUrl: 'ftp://127.0.0.1/hook' }, /须使用https，不能是「ftp」/);
+    // However short: what to type, not a length.
+    await refuse({ webhookUrl: 'ftp://x' }, /^不能保存订阅：接收地址须使用https，不能是「ftp」$/);
+    await refuse({ webhookUrl: 'abc' }, /接收地址「abc」不是有效的网址/);
+    // What the schema refuses is said of the field by the console's label, in Chinese.
+    const schema = async (body: Record<string, unknown>, field: string, pattern: RegExp) => {
+      const r = await p.app.inject({ method: 'POST', url: '/api/v1/exchange/subscriptions', headers: office, payload: { filter: 'all', ...body } });
+      assert.equal(r.statusCode, 400, r.body);
+      const { error } = r.json() as { error: { code: string; message: string; details: { path: string; message: string }[] } };
+      assert.equal(error.code, 'VALIDATION_FAILED');
+      assert.deepEqual(error.details.map((d) => d.path), [`/${field}`]);
+      assert.match(error.details[0]!.message, pattern);
+      assert.doesNotMatch(error.details[0]!.message, new RegExp(`${field}|expected|string|character`, 'i'), 'neither the field\'s name in the API nor zod\'s words');
+    };
+    await schema({ appKey, webhookUrl: '  ' }, 'webhookUrl', /^接收地址不能为空：填写https:\/\/开头的地址；只拉取的订阅不填此项$/);
+    await schema({ appKey, webhookUrl: `https://receiver.example.gov.cn/${'a'.repeat(2000)}` }, 'webhookUrl', /^接收地址最多2000个字符$/);
+    await schema({}, 'appKey', /^请选择系统账号$/);
+    await schema({ appKey, filter: 'everything' }, 'filter', /^订阅范围应为/);
     await refuse({ webhookUrl: 'https://user:pw@receiver.example.gov.cn/hook' }, /不能含有用户名或密码/);
     await refuse({ appKey: 'xy_nobody_here' }, /系统账号「xy_nobody_here」不存在/);
     await refuse({ filter: 'item', itemCode: 'NOPE' }, /目录中没有信息项「NOPE」/);

@@ -14,6 +14,11 @@ export type ChangeRow = Selectable<ExchangeTables['change_outbox']> & { seq: num
 const SEQUENCER_LOCK = 2_020_894_830;
 /** Rows numbered per sequencer transaction. */
 const SEQUENCE_BATCH = 10_000;
+/**
+ * The due time of a paused or deleted subscription's pending deliveries: beyond the lease's walk,
+ * which would otherwise read them on every lease and lease none of them. Resuming makes them due.
+ */
+const HELD = new Date('9999-12-31T00:00:00Z');
 
 /**
  * What a system account may receive: a change of what is, or was, public. A change that never
@@ -48,6 +53,47 @@ export interface DeadLetterRow {
   dead_at: Date;
 }
 
+/**
+ * The lease statement; run it through `claim` (which plans it as it must be planned), or `explainClaim`.
+ *
+ * It walks the `pending` index (due_at, seq) in order and stops after `limit` rows it can lease;
+ * the per-subject rule and the subscription's state are per-row subqueries (one index probe each),
+ * which the planner does not turn into joins. Planned any other way — from the subscription, or
+ * as a bitmap scan of every due row then sorted — it reads the whole backlog per lease.
+ */
+function claimStatement(now: Date, leaseUntil: Date, limit: number, token: string) {
+  return sql<{ delivery_id: string; subscription_id: string; attempts: number; app_key: string; webhook_url: string } & ChangeRow>`
+      with claimed as (
+        update exchange_delivery d set lease_until = ${leaseUntil}, lease_token = ${token}, attempts = d.attempts + 1
+        from (
+          select d2.id from exchange_delivery d2
+          where d2.status = 'pending' and d2.due_at <= ${now} and (d2.lease_until is null or d2.lease_until <= ${now})
+            and d2.seq = (
+              select e.seq from exchange_delivery e
+              where e.subscription_id = d2.subscription_id and e.subject_id = d2.subject_id and e.status = 'pending'
+              order by e.seq limit 1)
+            and (select s.status = 'active' and s.webhook_url is not null from exchange_subscription s where s.id = d2.subscription_id)
+          order by d2.due_at, d2.seq
+          limit ${limit}
+          for update of d2 skip locked) picked
+        where d.id = picked.id
+        returning d.id, d.subscription_id, d.attempts, d.seq)
+      select c.*, claimed.id as delivery_id, claimed.subscription_id, claimed.attempts, s.app_key, s.webhook_url
+      from claimed
+      join exchange_subscription s on s.id = claimed.subscription_id
+      join change_outbox c on c.seq = claimed.seq`;
+}
+
+/**
+ * Plans the lease statement without a sort, in the transaction that runs it: the only plan left is
+ * the ordered walk above. Without this the plan follows the table's statistics, and a delivery
+ * table's statistics usually say "nothing pending" (gathered between bursts, when everything was
+ * delivered); when a backlog then arrives the planner takes it for a few rows and picks a plan
+ * that reads and sorts all of them on every lease — a backlog of 100 000 drained at a third of the
+ * rate of fresh deliveries (bench/README.md). The statement itself sorts nothing.
+ */
+const WALK_IN_INDEX_ORDER = sql`select set_config('enable_sort', 'off', true)`;
+
 export class ExchangeRepo {
   constructor(private readonly db: Kysely<ExchangeTables>) {}
 
@@ -59,7 +105,10 @@ export class ExchangeRepo {
    */
   async sequence(): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}) as ok`.execute(trx);
+      // Planned without a sort (as the lease, below): the unnumbered rows in the order of their own
+      // index, whatever the statistics say (a bitmap scan here re-read every numbered row's old
+      // version, left behind until vacuum, on every round).
+      const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}) as ok, set_config('enable_sort', 'off', true)`.execute(trx);
       if (!got.rows[0]?.ok) return 0;
       const r = await sql`
         with pending as (
@@ -106,6 +155,20 @@ export class ExchangeRepo {
 
   async setStatus(db: Kysely<ExchangeTables>, id: string, status: SubscriptionRow['status'], now: Date): Promise<SubscriptionRow> {
     return db.updateTable('exchange_subscription').set({ status, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /**
+   * A subscription paused or deleted (`held`): its pending deliveries move out of the lease's way;
+   * resumed: they are due now. In the transaction that changes the subscription's status.
+   */
+  async holdDeliveries(db: Kysely<ExchangeTables>, subscriptionId: string, held: boolean, now: Date): Promise<void> {
+    let q = db
+      .updateTable('exchange_delivery')
+      .set({ due_at: held ? HELD : now })
+      .where('subscription_id', '=', subscriptionId)
+      .where('status', '=', 'pending');
+    if (!held) q = q.where('due_at', '=', HELD);
+    await q.execute();
   }
 
   async subscriptions(appKey?: string): Promise<(SubscriptionRow & { pending: number; dead: number; delivered: number })[]> {
@@ -168,28 +231,13 @@ export class ExchangeRepo {
    */
   async claim(now: Date, leaseUntil: Date, limit: number): Promise<{ token: string; deliveries: ClaimedDelivery[] }> {
     const token = randomUUID();
-    const r = await sql<{ delivery_id: string; subscription_id: string; attempts: number; app_key: string; webhook_url: string } & ChangeRow>`
-      with claimed as (
-        update exchange_delivery d set lease_until = ${leaseUntil}, lease_token = ${token}, attempts = d.attempts + 1
-        where d.id in (
-          select d2.id from exchange_delivery d2
-          join exchange_subscription s on s.id = d2.subscription_id and s.status = 'active' and s.webhook_url is not null
-          where d2.status = 'pending' and d2.due_at <= ${now} and (d2.lease_until is null or d2.lease_until <= ${now})
-            and not exists (
-              select 1 from exchange_delivery e
-              where e.subscription_id = d2.subscription_id and e.subject_id = d2.subject_id and e.status = 'pending' and e.seq < d2.seq)
-          order by d2.due_at, d2.seq
-          limit ${limit}
-          for update of d2 skip locked)
-        returning d.id, d.subscription_id, d.attempts, d.seq)
-      select c.*, claimed.id as delivery_id, claimed.subscription_id, claimed.attempts, s.app_key, s.webhook_url
-      from claimed
-      join exchange_subscription s on s.id = claimed.subscription_id
-      join change_outbox c on c.seq = claimed.seq
-      order by c.seq`.execute(this.db);
+    const r = await this.db.transaction().execute(async (trx) => {
+      await WALK_IN_INDEX_ORDER.execute(trx);
+      return claimStatement(now, leaseUntil, limit, token).execute(trx);
+    });
     return {
       token,
-      deliveries: r.rows.map((row) => ({
+      deliveries: [...r.rows].sort((x, y) => Number(x.seq) - Number(y.seq)).map((row) => ({
         id: row.delivery_id,
         subscriptionId: row.subscription_id,
         appKey: row.app_key,
@@ -198,6 +246,28 @@ export class ExchangeRepo {
         change: row,
       })),
     };
+  }
+
+  /**
+   * The lease statement's plan as it runs (EXPLAIN ANALYZE, its root node; rolled back: nothing is leased),
+   * for the test that checks a lease reads about `limit` rows whatever the statistics say.
+   */
+  async explainClaim(now: Date, limit: number): Promise<unknown> {
+    let plan: unknown;
+    const rollback = new Error('explain only');
+    await this.db
+      .transaction()
+      .execute(async (trx) => {
+        await WALK_IN_INDEX_ORDER.execute(trx);
+        const r = await sql<{ 'QUERY PLAN': unknown }>`explain (analyze, format json) ${claimStatement(now, now, limit, randomUUID())}`.execute(trx);
+        plan = r.rows[0]?.['QUERY PLAN'];
+        throw rollback;
+      })
+      .catch((err: unknown) => {
+        if (err !== rollback) throw err;
+      });
+    const doc = (typeof plan === 'string' ? JSON.parse(plan) : plan) as [{ Plan: unknown }];
+    return doc[0].Plan;
   }
 
   /** Acknowledged: done. Only while the lease is still this claim's (a re-claimed row is the other's). */
@@ -211,13 +281,13 @@ export class ExchangeRepo {
       .execute();
   }
 
-  /** Not acknowledged: due again at `retryAt`, or dead once out of attempts. */
+  /** Not acknowledged: due again at `retryAt` (held still if its subscription was paused meanwhile), or dead once out of attempts. */
   async failed(id: string, token: string, outcome: { status: number | null; error: string }, retryAt: Date, maxAttempts: number, now: Date): Promise<'retry' | 'dead'> {
     const r = await sql<{ status: string }>`
       update exchange_delivery set
         status = case when attempts >= ${maxAttempts}::int then 'dead' else 'pending' end,
         dead_at = case when attempts >= ${maxAttempts}::int then ${now}::timestamptz else null end,
-        due_at = ${retryAt}::timestamptz, lease_until = null, lease_token = null,
+        due_at = case when due_at = ${HELD}::timestamptz then due_at else ${retryAt}::timestamptz end, lease_until = null, lease_token = null,
         last_status = ${outcome.status}::int, last_error = ${outcome.error.slice(0, 500)}
       where id = ${id} and lease_token = ${token}
       returning status`.execute(this.db);
@@ -238,11 +308,18 @@ export class ExchangeRepo {
     return { rows: r.rows, total: Number(total?.n ?? 0) };
   }
 
-  /** A dead delivery due again now, with its attempts counted afresh; the same id (idempotency key). */
+  /** A dead delivery due again now (once resumed, if its subscription is paused), with its attempts counted afresh; the same id (idempotency key). */
   async replay(db: Kysely<ExchangeTables>, id: string, now: Date): Promise<{ id: string; subscription_id: string; seq: number } | undefined> {
     return db
       .updateTable('exchange_delivery')
-      .set({ status: 'pending', attempts: 0, due_at: now, dead_at: null, lease_until: null, lease_token: null })
+      .set({
+        status: 'pending',
+        attempts: 0,
+        due_at: sql<Date>`case when (select s.status from exchange_subscription s where s.id = exchange_delivery.subscription_id) = 'active' then ${now}::timestamptz else ${HELD}::timestamptz end`,
+        dead_at: null,
+        lease_until: null,
+        lease_token: null,
+      })
       .where('id', '=', id)
       .where('status', '=', 'dead')
       .returning(['id', 'subscription_id', 'seq'])

@@ -67,12 +67,22 @@ const deadLetters = z.object({
 const accounts = z.object({ items: z.array(z.object({ appKey: z.string(), name: z.string(), departmentId: z.string(), status: z.enum(['active', 'disabled']) })) }) satisfies z.ZodType<{ items: ExchangeAccountView[] }>;
 
 const ids = z.object({ id: z.string().uuid() });
+// Each refusal names the field as the console labels it and says what to type. What the address
+// must be (https, no credentials …) the service says (checkWebhookUrl): a schema length would only
+// say 「至少8个字符」 of 「ftp://x」.
 const createBody = z.object({
-  appKey: z.string().min(8).max(64).describe('订阅方的系统账号（X-App-Key）'),
-  filter: z.enum(['all', 'subject', 'item']).describe('all：有权获得的全部变更；subject：一个主体的；item：一个信息项的'),
-  subject: z.string().trim().min(1).max(64).optional().describe('filter=subject：主体ID或统一社会信用代码'),
-  itemCode: z.string().trim().min(1).max(40).optional().describe('filter=item：信息项代码，如CF'),
-  webhookUrl: z.string().trim().min(8).max(2000).nullable().optional().describe('接收地址（https）；不填则只能拉取'),
+  appKey: z.string({ error: '请选择系统账号' }).min(1, '请选择系统账号').max(64, '系统账号（AppKey）最多64个字符').describe('订阅方的系统账号（X-App-Key）'),
+  filter: z.enum(['all', 'subject', 'item'], { error: '订阅范围应为all（有权获得的全部变更）、subject（一个主体）或item（一个信息项）' }).describe('all：有权获得的全部变更；subject：一个主体的；item：一个信息项的'),
+  subject: z.string().trim().min(1, '请填写主体：主体ID或统一社会信用代码').max(64, '主体最多64个字符：填写主体ID或统一社会信用代码').optional().describe('filter=subject：主体ID或统一社会信用代码'),
+  itemCode: z.string().trim().min(1, '请填写信息项代码，如CF').max(40, '信息项代码最多40个字符，如CF').optional().describe('filter=item：信息项代码，如CF'),
+  webhookUrl: z
+    .string()
+    .trim()
+    .min(1, '接收地址不能为空：填写https://开头的地址；只拉取的订阅不填此项')
+    .max(2000, '接收地址最多2000个字符')
+    .nullable()
+    .optional()
+    .describe('接收地址（https）；不填则只能拉取'),
 });
 
 export function exchangeRoutes(deps: { exchange: ExchangeService }): FastifyPluginAsyncZod {

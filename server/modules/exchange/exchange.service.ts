@@ -137,7 +137,9 @@ export class ExchangeService {
       const sub = await this.repo.subscription(trx, id, true);
       if (!sub) throw notFound();
       if (sub.status === to) return;
-      await this.repo.setStatus(trx, id, to, this.deps.clock.now());
+      const now = this.deps.clock.now();
+      await this.repo.setStatus(trx, id, to, now);
+      if ((sub.status === 'active') !== (to === 'active')) await this.repo.holdDeliveries(trx, id, to !== 'active', now);
       await this.deps.audit.record(trx, { category: 'business', event: `exchange.subscription.${action}`, actor, result: 'success', objectType: 'subscription', objectId: id, details: { appKey: sub.app_key, from: sub.status, to } });
     });
     if (to === 'active') this.dispatcher.poke();

@@ -1,12 +1,13 @@
 /**
  * 数据订阅 and 投递失败 (credit office): system accounts' subscriptions to changes — create, pause,
- * resume, delete, each confirmed and audited — and the webhook deliveries that ran out of attempts,
- * each replayable (confirmed, audited). docs/exchange.md.
+ * resume, delete, each confirmed (naming the subscription) and audited — and the webhook deliveries
+ * that ran out of attempts, each replayable (confirmed, audited). docs/exchange.md. On a phone each
+ * table is one column of stacked facts and one of actions, not a row of squeezed columns.
  */
-import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Tag, Typography } from 'antd';
+import { useEffect, useState, type ReactNode } from 'react';
+import { Alert, App, Button, Card, Form, Grid, Input, Modal, Popconfirm, Select, Space, Tag, Typography } from 'antd';
 import type { DeadLetterList, DeadLetterView, ExchangeAccountView, SubscriptionFilter, SubscriptionList, SubscriptionView } from '../../../common/exchange-api';
-import { api, describeError } from '../../ui/api';
+import { ApiError, api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
 import { formatTime } from '../../ui/labels';
 import { WideTable } from '../../ui/WideTable';
@@ -22,6 +23,31 @@ interface CreateForm {
   itemCode?: string;
   webhookUrl?: string;
 }
+const FORM_FIELDS: readonly (keyof CreateForm)[] = ['appKey', 'filter', 'subject', 'itemCode', 'webhookUrl'];
+
+/** The refusals of the server that name a field of the form (details: [{ path: '/webhookUrl', message }]). */
+function fieldErrors(err: unknown): { name: keyof CreateForm; errors: string[] }[] {
+  if (!(err instanceof ApiError) || !Array.isArray(err.details)) return [];
+  return (err.details as { path?: unknown; message?: unknown }[]).flatMap((d) => {
+    const name = typeof d.path === 'string' ? (d.path.replace(/^\//, '') as keyof CreateForm) : undefined;
+    return name && FORM_FIELDS.includes(name) && typeof d.message === 'string' ? [{ name, errors: [d.message] }] : [];
+  });
+}
+
+const accountOf = (s: SubscriptionView) => s.accountName ?? s.appKey;
+const scopeOf = (s: SubscriptionView) => [FILTERS[s.filter], s.subjectId, s.itemCode].filter(Boolean).join(' ');
+
+/** Which subscription a confirmation is about: the account, what it subscribes to, where it goes. */
+function Which({ s, children }: { s: SubscriptionView; children: ReactNode }) {
+  return (
+    <div style={{ maxWidth: 320, overflowWrap: 'anywhere' }} data-testid="subscription-confirm">
+      <div>{t('系统账号：{name}', { name: accountOf(s) })}</div>
+      <div>{t('订阅范围：{scope}', { scope: scopeOf(s) })}</div>
+      <div>{s.webhookUrl ? t('接收地址：{url}', { url: s.webhookUrl }) : t('接收方式：只拉取')}</div>
+      <div style={{ marginTop: 4 }}>{children}</div>
+    </div>
+  );
+}
 
 export function SubscriptionsPage() {
   const { message } = App.useApp();
@@ -31,6 +57,7 @@ export function SubscriptionsPage() {
   const [creating, setCreating] = useState(false);
   const [form] = Form.useForm<CreateForm>();
   const filter = Form.useWatch('filter', form);
+  const wide = Grid.useBreakpoint().md !== false;
 
   const load = async () => {
     setLoading(true);
@@ -58,54 +85,80 @@ export function SubscriptionsPage() {
     await load();
   };
 
+  // Closed by saving or by cancelling, the dialog opens empty next time.
+  const close = () => {
+    setCreating(false);
+    form.resetFields();
+  };
+
   const create = async () => {
     const v = await form.validateFields();
     try {
       await api('POST', '/api/v1/exchange/subscriptions', { ...v, webhookUrl: v.webhookUrl?.trim() || null });
       message.success(t('已新建订阅（已记入审计日志）'));
-      setCreating(false);
-      form.resetFields();
+      close();
       await load();
     } catch (err) {
-      message.error(describeError(err));
+      // A refusal about a field is said under that field; anything else above the page.
+      const fields = fieldErrors(err);
+      if (fields.length > 0) form.setFields(fields);
+      else message.error(describeError(err));
     }
   };
 
-  const name = (s: SubscriptionView) => s.accountName ?? s.appKey;
+  const status = (s: SubscriptionView) => <Tag color={STATUS[s.status]?.color}>{STATUS[s.status]?.label ?? s.status}</Tag>;
+  const counts = (s: SubscriptionView) => `${s.pending} / ${s.delivered} / ${s.dead}`;
+  const actions = (s: SubscriptionView) => (
+    <Space orientation={wide ? 'horizontal' : 'vertical'}>
+      {s.status === 'active' ? (
+        <Popconfirm title={t('暂停这项订阅？')} description={<Which s={s}>{t('暂停期间的变更在恢复后依次推送。')}</Which>} okText={t('暂停')} cancelText={t('取消')} onConfirm={() => act(s, 'pause')}>
+          <Button size="small">{t('暂停')}</Button>
+        </Popconfirm>
+      ) : (
+        <Popconfirm title={t('恢复这项订阅？')} description={<Which s={s}>{t('暂停期间的变更将依次推送。')}</Which>} okText={t('恢复')} cancelText={t('取消')} onConfirm={() => act(s, 'resume')}>
+          <Button size="small">{t('恢复')}</Button>
+        </Popconfirm>
+      )}
+      <Popconfirm title={t('删除这项订阅？')} description={<Which s={s}>{t('删除后不再推送，尚未投递的也不再投递。')}</Which>} okText={t('删除')} okButtonProps={{ danger: true }} cancelText={t('取消')} onConfirm={() => act(s, 'delete')}>
+        <Button size="small" danger>{t('删除')}</Button>
+      </Popconfirm>
+    </Space>
+  );
+  const account = (s: SubscriptionView) => <>{accountOf(s)} <Typography.Text type="secondary" code>{s.appKey}</Typography.Text></>;
+  const scope = (s: SubscriptionView) => <>{FILTERS[s.filter]} {s.subjectId ? <Typography.Text code>{s.subjectId.slice(0, 8)}</Typography.Text> : null}{s.itemCode ? <Typography.Text code>{s.itemCode}</Typography.Text> : null}</>;
+  const url = (s: SubscriptionView) => (s.webhookUrl ? <span style={{ overflowWrap: 'anywhere' }}>{s.webhookUrl}</span> : <Typography.Text type="secondary">{t('只拉取')}</Typography.Text>);
+  // Wide: a column per fact, each wide enough to read (the table scrolls inside its card below
+  // their sum). A phone: the facts stacked in one column, the actions in another.
+  const columns = wide
+    ? [
+        { title: t('系统账号'), width: 160, render: (_: unknown, s: SubscriptionView) => account(s) },
+        { title: t('订阅范围'), width: 130, render: (_: unknown, s: SubscriptionView) => scope(s) },
+        { title: t('接收地址'), width: 180, render: (_: unknown, s: SubscriptionView) => url(s) },
+        { title: t('状态'), width: 80, render: (_: unknown, s: SubscriptionView) => status(s) },
+        { title: t('待投递/已投递/投递失败'), width: 120, render: (_: unknown, s: SubscriptionView) => counts(s) },
+        { title: t('新建时间'), width: 150, render: (_: unknown, s: SubscriptionView) => formatTime(s.createdAt) },
+        { title: t('操作'), width: 150, render: (_: unknown, s: SubscriptionView) => actions(s) },
+      ]
+    : [
+        {
+          title: t('订阅|subscription'),
+          render: (_: unknown, s: SubscriptionView) => (
+            <Space orientation="vertical" size={2}>
+              <span>{account(s)}</span>
+              <span>{scope(s)}</span>
+              {url(s)}
+              <span>{status(s)} <Typography.Text type="secondary">{t('待投递/已投递/投递失败')} {counts(s)}</Typography.Text></span>
+            </Space>
+          ),
+        },
+        { title: t('操作'), width: 84, render: (_: unknown, s: SubscriptionView) => actions(s) },
+      ];
   return (
     <Card title={t('数据订阅')} extra={<Space><Button onClick={() => void load()}>{t('刷新')}</Button><Button type="primary" onClick={() => setCreating(true)}>{t('新建订阅')}</Button></Space>}>
       <Alert style={{ marginBottom: 16 }} type="info" showIcon
-        message={t('系统账号订阅信息变更：平台把每条变更签名后推送到接收地址（按主体保序、失败自动重试），撤销等不再公开的变更以删除通知（tombstone）推送；不填接收地址的只能拉取。')} />
-      <WideTable<SubscriptionView> rowKey="id" dataSource={items} loading={loading} pagination={false} scroll={{ x: 900 }} locale={{ emptyText: t('还没有订阅') }}
-        columns={[
-          { title: t('系统账号'), render: (_: unknown, s: SubscriptionView) => <>{name(s)} <Typography.Text type="secondary" code>{s.appKey}</Typography.Text></> },
-          { title: t('订阅范围'), render: (_: unknown, s: SubscriptionView) => <>{FILTERS[s.filter]} {s.subjectId ? <Typography.Text code>{s.subjectId.slice(0, 8)}</Typography.Text> : null}{s.itemCode ? <Typography.Text code>{s.itemCode}</Typography.Text> : null}</> },
-          { title: t('接收地址'), render: (_: unknown, s: SubscriptionView) => s.webhookUrl ?? <Typography.Text type="secondary">{t('只拉取')}</Typography.Text> },
-          { title: t('状态'), width: 90, render: (_: unknown, s: SubscriptionView) => <Tag color={STATUS[s.status]?.color}>{STATUS[s.status]?.label ?? s.status}</Tag> },
-          { title: t('待投递/已投递/投递失败'), width: 170, render: (_: unknown, s: SubscriptionView) => `${s.pending} / ${s.delivered} / ${s.dead}` },
-          { title: t('新建时间'), width: 170, render: (_: unknown, s: SubscriptionView) => formatTime(s.createdAt) },
-          {
-            title: t('操作'),
-            width: 150,
-            render: (_: unknown, s: SubscriptionView) => (
-              <Space>
-                {s.status === 'active' ? (
-                  <Popconfirm title={t('暂停“{name}”的订阅？', { name: name(s) })} description={t('暂停期间的变更在恢复后依次推送。')} okText={t('暂停')} cancelText={t('取消')} onConfirm={() => act(s, 'pause')}>
-                    <Button size="small">{t('暂停')}</Button>
-                  </Popconfirm>
-                ) : (
-                  <Popconfirm title={t('恢复“{name}”的订阅？', { name: name(s) })} okText={t('恢复')} cancelText={t('取消')} onConfirm={() => act(s, 'resume')}>
-                    <Button size="small">{t('恢复')}</Button>
-                  </Popconfirm>
-                )}
-                <Popconfirm title={t('删除“{name}”的订阅？', { name: name(s) })} description={t('删除后不再推送，尚未投递的也不再投递。')} okText={t('删除')} okButtonProps={{ danger: true }} cancelText={t('取消')} onConfirm={() => act(s, 'delete')}>
-                  <Button size="small" danger>{t('删除')}</Button>
-                </Popconfirm>
-              </Space>
-            ),
-          },
-        ]} />
-      <Modal open={creating} title={t('新建订阅')} okText={t('保存')} cancelText={t('取消')} onOk={() => void create()} onCancel={() => setCreating(false)} destroyOnHidden>
+        message={t('系统账号订阅信息变更：平台把每条变更签名后推送到接收地址（按主体保序、失败自动重试）；撤销等使信息不再公开的变更作为“删除通知”推送，接收方应删除所持有的该条信息；不填接收地址的只能拉取。')} />
+      <WideTable<SubscriptionView> rowKey="id" data-testid="subscriptions" dataSource={items} loading={loading} pagination={false} scroll={wide ? { x: 970 } : { x: undefined }} locale={{ emptyText: t('还没有订阅') }} columns={columns} />
+      <Modal open={creating} title={t('新建订阅')} okText={t('保存')} cancelText={t('取消')} onOk={() => void create()} onCancel={close} destroyOnHidden>
         <Form form={form} layout="vertical" initialValues={{ filter: 'all' }}>
           <Form.Item name="appKey" label={t('系统账号')} rules={[{ required: true, message: t('请选择系统账号') }]}>
             <Select options={accounts.filter((a) => a.status === 'active').map((a) => ({ value: a.appKey, label: `${a.name} · ${a.appKey}` }))} />
@@ -164,28 +217,47 @@ export function DeadLettersPage() {
     await load();
   };
 
+  const wide = Grid.useBreakpoint().md !== false;
+  const change = (d: DeadLetterView) => <>{d.event}{d.itemCode ? ` · ${d.itemCode}` : ''}{d.tombstone ? <Tag style={{ marginLeft: 4 }}>{t('删除通知')}</Tag> : null} <Typography.Text type="secondary">#{d.seq}</Typography.Text></>;
+  const url = (d: DeadLetterView) => <span style={{ overflowWrap: 'anywhere' }}>{d.webhookUrl ?? '—'}</span>;
+  const error = (d: DeadLetterView) => <Typography.Text type="danger" style={{ overflowWrap: 'anywhere' }}>{d.lastError ?? '—'}</Typography.Text>;
+  const action = (d: DeadLetterView) => (
+    <Popconfirm title={t('重新投递这条推送？')} description={<div style={{ maxWidth: 320, overflowWrap: 'anywhere' }}>{t('变更#{seq}（{event}）推送到{url}', { seq: d.seq, event: d.event, url: d.webhookUrl ?? '—' })}<br />{t('以原幂等键立即重新推送，尝试次数重新计算。')}</div>} okText={t('重新投递')} cancelText={t('取消')} onConfirm={() => replay(d)}>
+      <Button size="small">{t('重新投递')}</Button>
+    </Popconfirm>
+  );
+  const columns = wide
+    ? [
+        { title: t('系统账号'), width: 140, render: (_: unknown, d: DeadLetterView) => <Typography.Text code>{d.appKey}</Typography.Text> },
+        { title: t('接收地址'), width: 180, render: (_: unknown, d: DeadLetterView) => url(d) },
+        { title: t('变更'), width: 150, render: (_: unknown, d: DeadLetterView) => change(d) },
+        { title: t('失败时间'), width: 150, render: (_: unknown, d: DeadLetterView) => formatTime(d.deadAt) },
+        { title: t('尝试次数'), width: 80, render: (_: unknown, d: DeadLetterView) => d.attempts },
+        { title: t('最后错误'), width: 180, render: (_: unknown, d: DeadLetterView) => error(d) },
+        { title: t('操作'), width: 100, render: (_: unknown, d: DeadLetterView) => action(d) },
+      ]
+    : [
+        {
+          title: t('推送|delivery'),
+          render: (_: unknown, d: DeadLetterView) => (
+            <Space orientation="vertical" size={2}>
+              <span>{change(d)}</span>
+              <Typography.Text code>{d.appKey}</Typography.Text>
+              {url(d)}
+              <Typography.Text type="secondary">{t('{time}失败，尝试{n}次', { time: formatTime(d.deadAt), n: d.attempts })}</Typography.Text>
+              {error(d)}
+            </Space>
+          ),
+        },
+        { title: t('操作'), width: 100, render: (_: unknown, d: DeadLetterView) => action(d) },
+      ];
+
   return (
     <Card title={t('投递失败')} extra={<Button onClick={() => void load()}>{t('刷新')}</Button>}>
       <Alert style={{ marginBottom: 16 }} type="info" showIcon message={t('重试次数用尽仍未被接收方确认的推送。请接收方排除原因后点“重新投递”：以原幂等键重新推送，接收方不会重复处理。')} />
-      <WideTable<DeadLetterView> rowKey="id" dataSource={data.items} loading={loading} scroll={{ x: 900 }} locale={{ emptyText: t('当前没有投递失败的推送') }}
+      <WideTable<DeadLetterView> rowKey="id" data-testid="dead-letters" dataSource={data.items} loading={loading} scroll={wide ? { x: 980 } : { x: undefined }} locale={{ emptyText: t('当前没有投递失败的推送') }}
         pagination={{ current: page, pageSize: PAGE_SIZE, total: data.total, onChange: setPage, showTotal: (n) => t('共{n}条', { n }) }}
-        columns={[
-          { title: t('系统账号'), width: 150, render: (_: unknown, d: DeadLetterView) => <Typography.Text code>{d.appKey}</Typography.Text> },
-          { title: t('接收地址'), render: (_: unknown, d: DeadLetterView) => d.webhookUrl ?? '—' },
-          { title: t('变更'), width: 200, render: (_: unknown, d: DeadLetterView) => <>{d.event}{d.itemCode ? ` · ${d.itemCode}` : ''}{d.tombstone ? <Tag style={{ marginLeft: 4 }}>tombstone</Tag> : null} <Typography.Text type="secondary">#{d.seq}</Typography.Text></> },
-          { title: t('失败时间'), width: 170, render: (_: unknown, d: DeadLetterView) => formatTime(d.deadAt) },
-          { title: t('尝试次数'), width: 90, render: (_: unknown, d: DeadLetterView) => d.attempts },
-          { title: t('最后错误'), render: (_: unknown, d: DeadLetterView) => <Typography.Text type="danger">{d.lastError ?? '—'}</Typography.Text> },
-          {
-            title: t('操作'),
-            width: 110,
-            render: (_: unknown, d: DeadLetterView) => (
-              <Popconfirm title={t('重新投递这条推送？')} description={t('以原幂等键立即重新推送，尝试次数重新计算。')} okText={t('重新投递')} cancelText={t('取消')} onConfirm={() => replay(d)}>
-                <Button size="small">{t('重新投递')}</Button>
-              </Popconfirm>
-            ),
-          },
-        ]} />
+        columns={columns} />
     </Card>
   );
 }

@@ -1,10 +1,11 @@
 /**
  * 后台任务 (system administrator, credit office): jobs that failed after their last attempt — an
  * import, the end of publicity, maintenance — with their last error; 重试 queues one again
- * (confirmed, audited). Jobs still waiting or retrying are not listed: they need nobody.
+ * (confirmed, audited). Jobs still waiting or retrying are not listed: they need nobody. On a
+ * phone the table is one column of stacked facts and one of actions, not a row of squeezed columns.
  */
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Popconfirm, Typography } from 'antd';
+import { Alert, App, Button, Card, Grid, Popconfirm, Space, Typography } from 'antd';
 import { jobKindLabel, type FailedJobList, type FailedJobView, type JobRetryResult } from '../../../common/jobs-api';
 import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
@@ -43,29 +44,48 @@ export function JobsPage() {
     await load();
   };
 
+  const wide = Grid.useBreakpoint().md !== false;
+  const kind = (j: FailedJobView) => <>{t(jobKindLabel(j.kind))} <Typography.Text type="secondary" code>{j.kind}</Typography.Text></>;
+  const batch = (j: FailedJobView) => (typeof j.payload.batchId === 'string' ? <Typography.Text code>{j.payload.batchId.slice(0, 8)}</Typography.Text> : null);
+  const error = (j: FailedJobView) => <Typography.Text type="danger" style={{ overflowWrap: 'anywhere' }}>{j.lastError ?? '—'}</Typography.Text>;
+  const action = (j: FailedJobView) => (
+    <Popconfirm title={t('重试“{kind}”任务？', { kind: t(jobKindLabel(j.kind)) })} description={t('任务将立即重新排队，尝试次数重新计算。')} okText={t('重试')} cancelText={t('取消')} onConfirm={() => retry(j)}>
+      <Button size="small">{t('重试')}</Button>
+    </Popconfirm>
+  );
+  // Wide: a column per fact, each wide enough to read (the table scrolls inside its card below
+  // their sum). A phone: the facts stacked in one column, the action in another.
+  const columns = wide
+    ? [
+        { title: t('任务'), width: 170, render: (_: unknown, j: FailedJobView) => kind(j) },
+        { title: t('批次'), width: 100, render: (_: unknown, j: FailedJobView) => batch(j) ?? '—' },
+        { title: t('应执行时间'), width: 150, render: (_: unknown, j: FailedJobView) => formatTime(j.dueAt) },
+        { title: t('失败时间'), width: 150, render: (_: unknown, j: FailedJobView) => formatTime(j.failedAt) },
+        { title: t('尝试次数'), width: 80, render: (_: unknown, j: FailedJobView) => `${j.attempts}/${j.maxAttempts}` },
+        { title: t('最后错误'), width: 220, render: (_: unknown, j: FailedJobView) => error(j) },
+        { title: t('操作'), width: 90, render: (_: unknown, j: FailedJobView) => action(j) },
+      ]
+    : [
+        {
+          title: t('任务'),
+          render: (_: unknown, j: FailedJobView) => (
+            <Space orientation="vertical" size={2}>
+              <span>{kind(j)} {batch(j)}</span>
+              <Typography.Text type="secondary">{t('{time}失败，尝试{n}次', { time: formatTime(j.failedAt), n: `${j.attempts}/${j.maxAttempts}` })}</Typography.Text>
+              {error(j)}
+            </Space>
+          ),
+        },
+        { title: t('操作'), width: 84, render: (_: unknown, j: FailedJobView) => action(j) },
+      ];
+
   return (
     <Card title={t('后台任务')} extra={<Button onClick={() => void load()}>{t('刷新')}</Button>}>
       <Alert style={{ marginBottom: 16 }} type="info" showIcon
         message={t('导入、公示期届满下线等后台任务失败后会按间隔自动重试；这里列出重试次数用尽仍失败的任务。排除原因后点“重试”重新排队。')} />
-      <WideTable<FailedJobView> rowKey="id" dataSource={data.items} loading={loading} scroll={{ x: 720 }} locale={{ emptyText: t('当前没有失败的后台任务') }}
+      <WideTable<FailedJobView> rowKey="id" data-testid="failed-jobs" dataSource={data.items} loading={loading} scroll={wide ? { x: 960 } : { x: undefined }} locale={{ emptyText: t('当前没有失败的后台任务') }}
         pagination={{ current: page, pageSize: PAGE_SIZE, total: data.total, onChange: setPage, showTotal: (n) => t('共{n}条', { n }) }}
-        columns={[
-          { title: t('任务'), width: 160, render: (_: unknown, j: FailedJobView) => <>{t(jobKindLabel(j.kind))} <Typography.Text type="secondary" code>{j.kind}</Typography.Text></> },
-          { title: t('批次'), width: 120, render: (_: unknown, j: FailedJobView) => (typeof j.payload.batchId === 'string' ? <Typography.Text code>{j.payload.batchId.slice(0, 8)}</Typography.Text> : '—') },
-          { title: t('应执行时间'), width: 170, render: (_: unknown, j: FailedJobView) => formatTime(j.dueAt) },
-          { title: t('失败时间'), width: 170, render: (_: unknown, j: FailedJobView) => formatTime(j.failedAt) },
-          { title: t('尝试次数'), width: 100, render: (_: unknown, j: FailedJobView) => `${j.attempts}/${j.maxAttempts}` },
-          { title: t('最后错误'), render: (_: unknown, j: FailedJobView) => <Typography.Text type="danger">{j.lastError ?? '—'}</Typography.Text> },
-          {
-            title: t('操作'),
-            width: 90,
-            render: (_: unknown, j: FailedJobView) => (
-              <Popconfirm title={t('重试“{kind}”任务？', { kind: t(jobKindLabel(j.kind)) })} description={t('任务将立即重新排队，尝试次数重新计算。')} okText={t('重试')} cancelText={t('取消')} onConfirm={() => retry(j)}>
-                <Button size="small">{t('重试')}</Button>
-              </Popconfirm>
-            ),
-          },
-        ]} />
+        columns={columns} />
     </Card>
   );
 }
