@@ -82,8 +82,17 @@ describe(`政策法规 API on ${ENGINE}`, () => {
   it('is public, cacheable and revalidated by its ETag; an unknown code is told in Chinese', async () => {
     const r = await p.app.inject('/api/v1/catalog/policies/LAW-ADMIN-PENALTY-2021');
     assert.equal(r.headers['cache-control'], 'public, no-cache');
-    const again = await p.app.inject({ url: '/api/v1/catalog/policies/LAW-ADMIN-PENALTY-2021', headers: { 'if-none-match': String(r.headers.etag) } });
+    const tag = String(r.headers.etag);
+    const ask = (ifNoneMatch: string) => p.app.inject({ url: '/api/v1/catalog/policies/LAW-ADMIN-PENALTY-2021', headers: { 'if-none-match': ifNoneMatch } });
+    const again = await ask(tag);
     assert.equal(again.statusCode, 304);
+    assert.equal(again.headers.etag, tag);
+    // RFC 9110: a list of tags, compared weakly, or `*` — as a browser or a proxy may send it.
+    assert.equal((await ask(`"other", ${tag}`)).statusCode, 304, 'a list naming the tag');
+    assert.equal((await ask(tag.replace(/^W\//, ''))).statusCode, 304, 'the same tag without W/ (weak comparison)');
+    assert.equal((await ask('*')).statusCode, 304);
+    assert.equal((await ask('"other"')).statusCode, 200);
+    assert.equal((await p.app.inject({ url: '/api/v1/catalog/policies', headers: { 'if-none-match': tag } })).statusCode, 200, 'another answer has another tag');
     const missing = await p.app.inject('/api/v1/catalog/policies/LAW-NONE');
     assert.equal(missing.statusCode, 404);
     assert.match(missing.json().error.message, /政策法规中没有代码为「LAW-NONE」的文件/);

@@ -6,7 +6,6 @@
  * here with the next load. The other way round (an entry's instruments) is the entry's own `basis`
  * (GET /api/v1/catalog/measures/{code} …).
  */
-import { hash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -14,6 +13,7 @@ import { cacheControlFor } from '../../../common/classification.js';
 import { chinaToday } from '../../../common/dates.js';
 import type { PolicyDetail, PolicyLevel, PolicyLink, PolicyLinkKind, PolicyList, PolicyRef, PolicyStatus, PolicySummary } from '../../../common/policies-api.js';
 import { AppError } from '../../platform/errors.js';
+import { sendRevalidated } from '../../platform/etag.js';
 import { errorResponses } from '../../platform/http-schemas.js';
 import type { LegalInstrument } from './catalog.schema.js';
 import type { CatalogService } from './catalog.service.js';
@@ -154,13 +154,9 @@ const detailView = summaryView.extend({
   citedBy: z.array(link),
 }) satisfies z.ZodType<PolicyDetail>;
 
-/** Published information: cacheable like the other catalogs, and revalidated by its ETag. */
+/** Published information: cacheable like the other catalogs, and revalidated by its ETag (RFC 9110 If-None-Match). */
 function send<T>(req: FastifyRequest, reply: FastifyReply, schema: z.ZodType<T>, body: T): FastifyReply {
-  const json = JSON.stringify(schema.parse(body));
-  const tag = `W/"${hash('sha256', json, 'base64url').slice(0, 27)}"`;
-  reply.header('etag', tag).header('cache-control', cacheControlFor('public'));
-  if (req.headers['if-none-match'] === tag) return reply.code(304).send();
-  return reply.header('content-type', 'application/json; charset=utf-8').send(json);
+  return sendRevalidated(req, reply, JSON.stringify(schema.parse(body)), cacheControlFor('public'));
 }
 
 export function policiesRoutes(catalog: CatalogService): FastifyPluginAsyncZod {

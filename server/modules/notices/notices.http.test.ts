@@ -146,6 +146,9 @@ describe(`notices on ${ENGINE}`, () => {
     // Revalidated every time: a 304 when nothing changed.
     const again = await p.app.inject({ url: `/api/public/v1/notices/${n.id}`, headers: { 'if-none-match': String(r.headers.etag) } });
     assert.equal(again.statusCode, 304);
+    // RFC 9110: a list of tags, compared weakly.
+    const listed = await p.app.inject({ url: `/api/public/v1/notices/${n.id}`, headers: { 'if-none-match': `"other", ${String(r.headers.etag).replace(/^W\//, '')}` } });
+    assert.equal(listed.statusCode, 304);
     assert.equal(r.headers['cache-control'], 'public, no-cache');
   });
 
@@ -177,6 +180,7 @@ describe(`notices on ${ENGINE}`, () => {
     const file = await p.app.inject(`/api/public/v1/notices/${n.id}/attachments/${att.id}`);
     assert.equal(file.statusCode, 200);
     assert.deepEqual(file.rawPayload, docxFile());
+    assert.equal((await p.app.inject({ url: `/api/public/v1/notices/${n.id}/attachments/${att.id}`, headers: { 'if-none-match': `W/"other", W/${String(file.headers.etag)}` } })).statusCode, 304, 'revalidated by RFC 9110 If-None-Match');
     assert.equal(file.headers['content-disposition'], `attachment; filename="attachment.docx"; filename*=UTF-8''${encodeURIComponent('申请书.docx')}`);
     assert.equal(file.headers['content-type'], 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
     assert.match(String(file.headers['content-security-policy']), /sandbox/);

@@ -5,7 +5,6 @@
  * may keep them but asks again each time (a 304 when nothing changed), so a withdrawn notice is
  * gone from the next page view, not a minute later.
  */
-import { hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -13,6 +12,7 @@ import { z } from 'zod';
 import type { NoticeListView, NoticeView, PublicNotice, PublicNoticeList } from '../../../common/notices-api.js';
 import { findUnsafeCharacter, limitText, normalizeName, revealUnsafe, unsafeReason } from '../../../common/text.js';
 import { AppError } from '../../platform/errors.js';
+import { notModified, sendRevalidated } from '../../platform/etag.js';
 import { errorResponses } from '../../platform/http-schemas.js';
 import { actorOf } from '../audit/index.js';
 import { ALLOWED_TEXT, ATTACHMENT_KINDS } from './notices.files.js';
@@ -65,11 +65,7 @@ const UPLOAD_TYPES = ['application/octet-stream', ...Object.values(ATTACHMENT_KI
 
 /** A public answer: serialized once through its schema, ETag, stored but revalidated each time. */
 function sendPublic<T>(req: FastifyRequest, reply: FastifyReply, schema: z.ZodType<T>, body: T): FastifyReply {
-  const json = JSON.stringify(schema.parse(body));
-  const tag = `W/"${hash('sha256', json, 'base64url').slice(0, 27)}"`;
-  reply.header('etag', tag).header('cache-control', 'public, no-cache');
-  if (req.headers['if-none-match'] === tag) return reply.code(304).send();
-  return reply.header('content-type', 'application/json; charset=utf-8').send(json);
+  return sendRevalidated(req, reply, JSON.stringify(schema.parse(body)), 'public, no-cache');
 }
 
 /** The file as a download, never shown inline: a browser must not render or run what it holds. */
@@ -276,7 +272,7 @@ export function noticesPublicRoutes(deps: { notices: NoticesService }): FastifyP
         const { row, open } = await notices.attachment(req.params.id, req.params.attachmentId, 'public');
         const tag = `"${row.file_id.slice(0, 32)}"`;
         reply.header('etag', tag).header('cache-control', 'public, no-cache');
-        if (req.headers['if-none-match'] === tag) return reply.code(304).send();
+        if (notModified(req.headers['if-none-match'], tag)) return reply.code(304).send();
         return sendFile(reply, row, open());
       },
     );

@@ -3,12 +3,12 @@
  * revalidated (ETag + `cache-control: public, no-cache`), and only organizations are searchable — there is no listing of
  * natural persons by design. Records come only through the public presenter, within their window.
  */
-import { hash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CreditMarker, PortalStatistics, PublicDepartment, PublicRecord, PublicRegion, PublicSubject, PublicityRecord, PublicityResult, RegistrationFacts, SearchCodeCheck, SubjectProfile, SubjectSearchResult } from '../../../common/portal-api.js';
 import { AppError } from '../../platform/errors.js';
+import { sendRevalidated, weakTag } from '../../platform/etag.js';
 import { errorResponses, realDate } from '../../platform/http-schemas.js';
 import type { PortalService } from './portal.service.js';
 import type { SentAnswer } from './profile-cache.js';
@@ -56,13 +56,6 @@ const tab = z.object({ total: z.number(), items: z.array(publicRecord) });
  */
 export const PUBLIC_CACHE_CONTROL = 'public, no-cache';
 
-/** Whether an If-None-Match header names this ETag (weak comparison; a list, or `*`). */
-export function matchesTag(header: string | undefined, tag: string): boolean {
-  if (!header) return false;
-  const opaque = (t: string) => t.trim().replace(/^W\//, '');
-  return header.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(tag));
-}
-
 /**
  * Sends public data, revalidated on every use; a matching If-None-Match gets 304 without the body.
  * The ETag is the hash of the body as sent: it changes exactly when the answer does. The body goes
@@ -75,13 +68,11 @@ function cacheable<T>(req: FastifyRequest, reply: FastifyReply, schema: z.ZodTyp
 
 function answer<T>(schema: z.ZodType<T>, body: T): SentAnswer {
   const json = JSON.stringify(schema.parse(body));
-  return { json, tag: `W/"${hash('sha256', json, 'base64url').slice(0, 27)}"` };
+  return { json, tag: weakTag(json) };
 }
 
 function send(req: FastifyRequest, reply: FastifyReply, { json, tag }: SentAnswer): FastifyReply {
-  reply.header('etag', tag).header('cache-control', PUBLIC_CACHE_CONTROL);
-  if (matchesTag(req.headers['if-none-match'], tag)) return reply.code(304).send();
-  return reply.header('content-type', 'application/json; charset=utf-8').send(json);
+  return sendRevalidated(req, reply, json, PUBLIC_CACHE_CONTROL, tag);
 }
 
 const statistics = z.object({
