@@ -24,7 +24,7 @@ import { loadConfig, type Config } from '../server/platform/config.js';
 import type { KeyMaterial } from '../server/platform/crypto/index.js';
 import { generateSm2KeyPair } from '../server/platform/crypto/sm2.js';
 import { openEngine, type Engine } from '../server/platform/db/engine.js';
-import { migrate } from '../server/platform/db/migrate.js';
+import { MIGRATIONS_DIR, migrate } from '../server/platform/db/migrate.js';
 import type { Principal, Role } from '../server/platform/policy.js';
 
 export const ENGINE = process.env.DATABASE_URL ? 'postgres' : 'pglite';
@@ -102,6 +102,65 @@ export async function freshDatabase(): Promise<{ url: string | undefined; drop: 
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
+    },
+  };
+}
+
+/** A database whose schema is what migration `version` left, for a migration test to write rows the old way. */
+export interface OlderDatabase {
+  engine: Engine<unknown>;
+  /** Its URL on the server (undefined on PGlite). */
+  url: string | undefined;
+  /** Applies the migrations after the current one, up to `version` (all when omitted): the versions applied. */
+  migrateTo(version?: number): Promise<number[]>;
+  /** Closes the engine (the database stays: `drop` removes it). */
+  close(): Promise<void>;
+  /** Closes, then drops the database and the migrations copied for it. */
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh database migrated up to and including `version` (`databaseAt(17)`: as migration 0017 left
+ * it), by the project's own migration files. On PGlite in memory, or in `pgliteDir` when a
+ * platform is to open it afterwards.
+ */
+export async function databaseAt(version: number, opts: { pgliteDir?: string } = {}): Promise<OlderDatabase> {
+  const database = await freshDatabase();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `xy-mig-${String(version).padStart(4, '0')}-`));
+  let engine: Engine<unknown> | undefined;
+  // The files up to `upTo`, copied beside those already applied: the migrator then sees no others.
+  const upTo = async (v: number) => {
+    for (const f of fs.readdirSync(MIGRATIONS_DIR)) {
+      const n = /^(\d{4})_/.exec(f)?.[1];
+      if (n !== undefined && Number(n) <= v && !fs.existsSync(path.join(dir, f))) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
+    }
+    return (await migrate(engine as Engine<unknown>, dir)).map((m) => m.version);
+  };
+  try {
+    engine = await openEngine<unknown>({ databaseUrl: database.url, pgliteDir: database.url ? undefined : opts.pgliteDir });
+    await upTo(version);
+  } catch (err) {
+    await engine?.close().catch(() => {});
+    await database.drop().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const opened = engine;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await opened.close();
+  };
+  return {
+    engine: opened,
+    url: database.url,
+    migrateTo: (v = Number.MAX_SAFE_INTEGER) => upTo(v),
+    close,
+    async drop() {
+      await close();
+      await database.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

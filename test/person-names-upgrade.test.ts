@@ -17,10 +17,8 @@ import { startPlatform, type Database, type Platform } from '../server/app/platf
 import { SubjectsService } from '../server/modules/subjects/index.js';
 import { loadConfig } from '../server/platform/config.js';
 import { FieldCipher } from '../server/platform/crypto/index.js';
-import { openEngine } from '../server/platform/db/engine.js';
-import { MIGRATIONS_DIR, migrate } from '../server/platform/db/migrate.js';
 import { makeIdNumber, makeUscc } from './fixtures.js';
-import { ENGINE, as, freshDatabase, testAuthenticate, testKeyMaterial } from './helpers.js';
+import { ENGINE, as, databaseAt, testAuthenticate, testKeyMaterial, type OlderDatabase } from './helpers.js';
 
 const keyMaterial = testKeyMaterial();
 const cipher = new FieldCipher(keyMaterial);
@@ -32,32 +30,27 @@ const ID = { ouyang: makeIdNumber('350102', '19850612', 71), sun: makeIdNumber('
 
 describe(`upgrading persons' names written before migration 0012, on ${ENGINE}`, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xy-names-upgrade-'));
-  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  let old: OlderDatabase;
   let p: Platform;
   const ids: Record<string, string> = {};
 
   before(async () => {
-    database = await freshDatabase();
-    const old = await openEngine<Database>({ databaseUrl: database.url, pgliteDir: database.url ? undefined : path.join(dir, 'pg') });
+    old = await databaseAt(11, { pgliteDir: path.join(dir, 'pg') });
     try {
-      const oldDir = path.join(dir, 'migrations-0011');
-      fs.mkdirSync(oldDir);
-      for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((f) => f < '0012')) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(oldDir, f));
-      await migrate(old, oldDir);
-      await writeTheOldWay(old.db as Kysely<unknown>);
-      await migrate(old);
+      await writeTheOldWay(old.engine.db as Kysely<unknown>);
+      await old.migrateTo();
       // The subjects' part alone, one row per batch: the process "stops" before the records' part.
-      const subjects = new SubjectsService({ db: old.db, audit: undefined as never, cipher, regionName: () => undefined, industryName: () => undefined });
+      const subjects = new SubjectsService({ db: old.engine.db as Kysely<Database>, audit: undefined as never, cipher, regionName: () => undefined, industryName: () => undefined });
       assert.deepEqual(await subjects.protectLegacyNames(1), { representatives: 2, persons: 4, versions: 2 });
     } finally {
       await old.close();
     }
-    const config = loadConfig({ DATA_DIR: dir, DEMO_DATA: 'off', PORTAL_SEARCH_STALENESS_MS: '0', ...(database.url ? { DATABASE_URL: database.url } : {}) });
+    const config = loadConfig({ DATA_DIR: dir, DEMO_DATA: 'off', PORTAL_SEARCH_STALENESS_MS: '0', ...(old.url ? { DATABASE_URL: old.url } : {}) });
     p = await startPlatform(config, pino({ level: 'silent' }), { keyMaterial, authenticate: testAuthenticate, jobs: false });
   });
   after(async () => {
     await p?.close();
-    await database.drop();
+    await old?.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

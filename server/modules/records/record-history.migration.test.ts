@@ -4,34 +4,19 @@
  * only and updated_at is again when the current version was written.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { ENGINE, freshDatabase } from '../../../test/helpers.js';
-import { openEngine, type Engine } from '../../platform/db/engine.js';
-import { MIGRATIONS_DIR, migrate } from '../../platform/db/migrate.js';
+import { ENGINE, databaseAt, type OlderDatabase } from '../../../test/helpers.js';
 
 describe(`migration 0006 (history of replaced versions) on existing data, ${ENGINE}`, () => {
-  let engine: Engine<unknown>;
-  let drop: () => Promise<void>;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xy-mig-0006-'));
+  let older: OlderDatabase;
   before(async () => {
-    const db = await freshDatabase();
-    drop = db.drop;
-    engine = await openEngine<unknown>({ databaseUrl: db.url });
+    older = await databaseAt(5);
   });
-  after(async () => {
-    await engine.close();
-    await drop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => older?.drop());
 
   it('keeps replaced versions only and restores when the current version was written', async () => {
-    for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((f) => f < '0006')) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
-    await migrate(engine, dir);
-    const db = engine.db;
+    const db = older.engine.db;
     const subject = await sql<{ id: string }>`insert into subject (kind, org_type, name, uscc) values ('organization', 'enterprise', '福州测试贸易有限公司', '91350100MA00000000') returning id`.execute(db);
     const s = subject.rows[0]?.id ?? '';
     // Version 2 written on 2026-03-01, then withdrawn on 2026-05-01 (which moved updated_at).
@@ -44,8 +29,7 @@ describe(`migration 0006 (history of replaced versions) on existing data, ${ENGI
       (${r}, 1, ${s}, '{"CF_NR_FK": "0.5"}', '2026-01-15T00:00:00Z'),
       (${r}, 2, ${s}, '{"CF_NR_FK": "0.8"}', '2026-03-01T00:00:00Z')`.execute(db);
 
-    fs.copyFileSync(path.join(MIGRATIONS_DIR, '0006_record_history.sql'), path.join(dir, '0006_record_history.sql'));
-    assert.deepEqual((await migrate(engine, dir)).map((m) => m.version), [6]);
+    assert.deepEqual(await older.migrateTo(6), [6]);
 
     const versions = await sql<{ version: number }>`select version from record_version where record_id = ${r} order by version`.execute(db);
     assert.deepEqual(versions.rows.map((v) => v.version), [1], 'the current version lives in the record row only');

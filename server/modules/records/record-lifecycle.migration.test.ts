@@ -4,34 +4,19 @@
  * indexes follow the new column, and the statement trigger still tells of other writes.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { ENGINE, freshDatabase } from '../../../test/helpers.js';
-import { openEngine, type Engine } from '../../platform/db/engine.js';
-import { MIGRATIONS_DIR, migrate } from '../../platform/db/migrate.js';
+import { ENGINE, databaseAt, type OlderDatabase } from '../../../test/helpers.js';
 
 describe(`migration 0018 (record lifecycle) on existing data, ${ENGINE}`, () => {
-  let engine: Engine<unknown>;
-  let drop: () => Promise<void>;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xy-mig-0018-'));
+  let older: OlderDatabase;
   before(async () => {
-    const db = await freshDatabase();
-    drop = db.drop;
-    engine = await openEngine<unknown>({ databaseUrl: db.url });
+    older = await databaseAt(17);
   });
-  after(async () => {
-    await engine.close();
-    await drop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => older?.drop());
 
   it('maps every old status and publication to one state and keeps withdrawal reasons as events', async () => {
-    for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((f) => f < '0018')) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
-    await migrate(engine, dir);
-    const db = engine.db;
+    const db = older.engine.db;
     const subject = await sql<{ id: string }>`insert into subject (kind, org_type, name, uscc) values ('organization', 'enterprise', '福州测试贸易有限公司', '91350100MA00000000') returning id`.execute(db);
     const s = subject.rows[0]?.id ?? '';
     const old: [string, string, string, string | null][] = [
@@ -50,8 +35,7 @@ describe(`migration 0018 (record lifecycle) on existing data, ${ENGINE}`, () => 
         values ('CF', 1, ${s}, '113501000000000007', ${`榕市监罚〔2026〕${n}号`}, '2026-01-10', '{}', ${status}, ${publication}, ${reason}, ${reason ? '2026-05-01T00:00:00Z' : null}, '2027-01-10')`.execute(db);
     }
 
-    fs.copyFileSync(path.join(MIGRATIONS_DIR, '0018_record_lifecycle.sql'), path.join(dir, '0018_record_lifecycle.sql'));
-    assert.deepEqual((await migrate(engine, dir)).map((m) => m.version), [18]);
+    assert.deepEqual(await older.migrateTo(18), [18]);
 
     const states = await sql<{ document_number: string; state: string; disputed: boolean }>`select document_number, state, disputed from record order by document_number`.execute(db);
     assert.deepEqual(states.rows.map((r) => [r.document_number.replace(/\D+/g, '').slice(-1), r.state, r.disputed]), [

@@ -4,34 +4,19 @@
  * profile showed; a 个体工商户's operator only as stored masked, a linked representative untouched.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { ENGINE, freshDatabase } from '../../../test/helpers.js';
-import { openEngine, type Engine } from '../../platform/db/engine.js';
-import { MIGRATIONS_DIR, migrate } from '../../platform/db/migrate.js';
+import { ENGINE, databaseAt, type OlderDatabase } from '../../../test/helpers.js';
 
 describe(`migration 0016 (registration facts, representatives named by records) on existing data, ${ENGINE}`, () => {
-  let engine: Engine<unknown>;
-  let drop: () => Promise<void>;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xy-mig-0016-'));
+  let older: OlderDatabase;
   before(async () => {
-    const db = await freshDatabase();
-    drop = db.drop;
-    engine = await openEngine<unknown>({ databaseUrl: db.url });
+    older = await databaseAt(15);
   });
-  after(async () => {
-    await engine.close();
-    await drop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => older?.drop());
 
   it('gives an unlinked organization the name its newest published record gives, and nothing else', async () => {
-    for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((f) => f < '0016')) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
-    await migrate(engine, dir);
-    const db = engine.db;
+    const db = older.engine.db;
     const org = async (name: string, orgType: string, uscc: string, legalRepName: string | null = null) =>
       (await sql<{ id: string }>`insert into subject (kind, org_type, name, uscc, legal_rep_name) values ('organization', ${orgType}, ${name}, ${uscc}, ${legalRepName}) returning id`.execute(db)).rows[0]?.id ?? '';
     const company = await org('福州甲贸易有限公司', 'enterprise', '91350100MA00000001');
@@ -50,8 +35,7 @@ describe(`migration 0016 (registration facts, representatives named by records) 
     await record(clearShop, '2026-02-01', { CF_FRDB: '李阿明' });
     await record(named, '2026-02-01', { CF_FRDB: '别人' });
 
-    fs.copyFileSync(path.join(MIGRATIONS_DIR, '0016_subject_registration.sql'), path.join(dir, '0016_subject_registration.sql'));
-    assert.deepEqual((await migrate(engine, dir)).map((m) => m.version), [16]);
+    assert.deepEqual(await older.migrateTo(16), [16]);
     const names = await sql<{ id: string; legal_rep_name: string | null }>`select id, legal_rep_name from subject`.execute(db);
     const of = (id: string) => names.rows.find((r) => r.id === id)?.legal_rep_name;
     assert.equal(of(company), '王新', 'the newest active, published record naming one');
