@@ -5,7 +5,7 @@
  * module (server/modules/exchange) numbers the rows in commit order, fans them out to subscriptions
  * as signed webhooks and serves them as a pull feed (docs/exchange.md). No personal data here.
  */
-import { sql, type Generated, type Kysely } from 'kysely';
+import { sql, type Generated, type Kysely, type RawBuilder } from 'kysely';
 
 /** One committed change of a lifecycle object, as subscribers and the pull feed see it (no personal data). */
 export interface Change {
@@ -42,36 +42,31 @@ export interface OutboxTables {
 /** Notified (empty payload) by every transaction that appended changes, when it commits. */
 export const OUTBOX_CHANNEL = 'outbox_changed';
 
-/** Rows per INSERT statement: well under PostgreSQL's 65 535 parameters (10 per row). */
-const CHUNK = 1000;
+/**
+ * The changes as one INSERT (any number of rows: each column goes as one array), for a caller that
+ * folds it into its own statement as a data-modifying CTE (the lifecycle's transitions) inside the
+ * transaction that makes the change. With it, the caller selects `wakeDispatchers` in the same
+ * statement. Empty changes: an INSERT of no rows.
+ */
+export function changesInsert(changes: readonly Change[]): RawBuilder<unknown> {
+  const col = <T>(f: (c: Change) => T) => changes.map(f);
+  return sql`
+    insert into change_outbox (subject_id, object_type, object_id, event, from_state, to_state, item_code, visible_before, visible_after, at)
+    select * from unnest(${col((c) => c.subjectId)}::uuid[], ${col((c) => c.objectType)}::text[], ${col((c) => c.objectId)}::text[], ${col((c) => c.event)}::text[],
+      ${col((c) => c.from)}::text[], ${col((c) => c.to)}::text[], ${col((c) => c.itemCode)}::text[], ${col((c) => c.visibleBefore)}::boolean[],
+      ${col((c) => c.visibleAfter)}::boolean[], ${col((c) => c.at.toISOString())}::timestamptz[])`;
+}
 
-/** Writes the changes into the outbox inside the caller's transaction (db must be a transaction). */
+/**
+ * Wakes the dispatchers of every process when the transaction commits (docs/exchange.md); they
+ * also poll, so a lost notification only delays a delivery. An expression for a caller's SELECT.
+ */
+export const wakeDispatchers: RawBuilder<unknown> = sql`pg_notify(${OUTBOX_CHANNEL}, '')`;
+
+/** Writes the changes into the outbox inside the caller's transaction (db must be a transaction): one statement. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the contract: any module's Kysely
 export async function appendChanges(db: Kysely<any>, changes: readonly Change[]): Promise<void> {
   if (!db.isTransaction) throw new Error('appendChanges must run inside the transaction that makes the change');
   if (changes.length === 0) return;
-  const outbox = db as unknown as Kysely<OutboxTables>;
-  for (let i = 0; i < changes.length; i += CHUNK) {
-    await outbox
-      .insertInto('change_outbox')
-      .values(
-        changes.slice(i, i + CHUNK).map((c) => ({
-          subject_id: c.subjectId,
-          object_type: c.objectType,
-          object_id: c.objectId,
-          event: c.event,
-          from_state: c.from,
-          to_state: c.to,
-          item_code: c.itemCode,
-          visible_before: c.visibleBefore,
-          visible_after: c.visibleAfter,
-          at: c.at,
-        })),
-      )
-      .execute();
-  }
-  // Wakes the dispatchers of every process (docs/exchange.md); they also poll, so a lost
-  // notification only delays a delivery.
-  await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
+  await sql`with c as (${changesInsert(changes)}) select ${wakeDispatchers}`.execute(db);
 }
-

@@ -157,6 +157,36 @@ describe(`records: the lifecycle machine on ${ENGINE}`, () => {
     }
   });
 
+  it('quiets the statement trigger for the transition’s own statement only: a later write in the same transaction still says ""', async () => {
+    const r = await newRecord({ publishable: true, ended: false, review: false });
+    const other = await newRecord({ publishable: true, ended: false, review: false });
+    const heard: string[] = [];
+    const unlisten = await p.engine.listen('record_changed', (event, payload) => {
+      if (event === 'notify') heard.push(payload ?? '');
+    });
+    const waitFor = async (what: string) => {
+      for (let i = 0; i < 50 && !heard.includes(what); i++) await new Promise((res) => setTimeout(res, 20));
+    };
+    try {
+      await p.db.transaction().execute(async (trx) => {
+        await new Lifecycle(p.audit).fire(trx as unknown as Kysely<unknown>, RECORD_MACHINE, [r.id], 'dispute', { actor: everyone, at: clock.now() });
+        // Another writer in the same transaction (an operator's SQL, another module's statement).
+        await sql`update record set severity = severity where id = ${other.id}`.execute(trx);
+      });
+      await waitFor('');
+      assert.ok(heard.includes(subjectId), `the transition names its subject (heard ${JSON.stringify(heard)})`);
+      assert.ok(heard.includes(''), `the later write is heard as "anything may have changed" (heard ${JSON.stringify(heard)})`);
+      const setting = await p.db.transaction().execute(async (trx) => {
+        await new Lifecycle(p.audit).fire(trx as unknown as Kysely<unknown>, RECORD_MACHINE, [r.id], 'resolveDispute', { actor: everyone, at: clock.now() });
+        return (await sql<{ v: string | null }>`select current_setting('xinyong.record_change_named', true) as v`.execute(trx)).rows[0]?.v;
+      });
+      assert.notEqual(setting, 'once', 'the trigger consumed the quiet of the transition’s statement');
+      assert.notEqual(setting, 'on');
+    } finally {
+      await unlisten();
+    }
+  });
+
   it('refuses a transition to whom the table does not give it', async () => {
     const r = await newRecord({ publishable: true, ended: false, review: false });
     await assert.rejects(p.records.fire([r.id], 'repair', { actor: actor(['submitter'], 'clerk-x') }), (err: AppError) => err.code === 'FORBIDDEN' && /不能对记录执行「信用修复」/.test(err.message));
@@ -188,9 +218,12 @@ describe(`records: the lifecycle machine on ${ENGINE}`, () => {
     // The outbox refuses this object type (migration 0020's check): the fire fails at its last step.
     const badOutbox = { ...RECORD_MACHINE, objectType: 'not a type!' };
     await assert.rejects(p.db.transaction().execute((trx) => new Lifecycle(p.audit).fire(trx as unknown as Kysely<unknown>, badOutbox, [r.id], 'withdraw', { actor: everyone, at: clock.now(), reason: '撤销' })));
-    // The audit log fails.
-    const failingAudit = { record: async () => { throw new Error('audit down'); } } as unknown as AuditLog;
+    // The audit log fails: refusing to write the row, or its row failing in the database inside the
+    // transition's one statement (a category the table's check refuses).
+    const failingAudit = { record: async () => { throw new Error('audit down'); }, recordStatement: () => { throw new Error('audit down'); } } as unknown as AuditLog;
     await assert.rejects(p.db.transaction().execute((trx) => new Lifecycle(failingAudit).fire(trx as unknown as Kysely<unknown>, RECORD_MACHINE, [r.id], 'withdraw', { actor: everyone, at: clock.now(), reason: '撤销' })), /audit down/);
+    const badRow = { recordStatement: (e: Parameters<AuditLog['recordStatement']>[0]) => p.audit.recordStatement({ ...e, category: 'not a category' as never }) } as unknown as AuditLog;
+    await assert.rejects(p.db.transaction().execute((trx) => new Lifecycle(badRow).fire(trx as unknown as Kysely<unknown>, RECORD_MACHINE, [r.id], 'withdraw', { actor: everyone, at: clock.now(), reason: '撤销' })), /check constraint/);
     assert.equal((await sql<{ state: string }>`select state from record where id = ${r.id}`.execute(p.db)).rows[0]?.state, 'in_publicity');
     assert.equal(await count(), before);
     const outbox = await sql<{ n: number }>`select count(*)::int as n from change_outbox where object_id = ${r.id} and event = 'withdraw'`.execute(p.db);

@@ -3,9 +3,10 @@
  * from one state to another. A machine is data — its transition table and a small adapter naming
  * its tables and reading the facts its guards need — and `fire` is the one function that moves
  * objects by it. In the caller's transaction `fire` locks the objects, checks every one against the
- * table (an event not allowed from an object's state is refused in Chinese), writes the new states
- * in one statement, the event rows, the audit row, the outbox rows, and the change notification
- * naming the subjects. It is set-based: approving a batch of thousands is a handful of statements.
+ * table (an event not allowed from an object's state is refused in Chinese), then writes the new
+ * states, the event rows, the audit row, the outbox rows and the change notification naming the
+ * subjects in one statement (data-modifying CTEs). It is set-based: one record or a batch of ten
+ * thousand is the same two statements, the lock and the write (bench/transitions.ts).
  *
  * Nothing else writes a machine's state, its flags or its event table
  * (server/modules/records/state-writes.test.ts): the one exception is the records upsert, which
@@ -13,7 +14,7 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { AppError } from '../../platform/errors.js';
-import { appendChanges, type Change } from '../../platform/outbox.js';
+import { changesInsert, wakeDispatchers, type Change } from '../../platform/outbox.js';
 import type { Role } from '../../platform/policy.js';
 import type { Actor, AuditLog } from '../audit/index.js';
 
@@ -74,7 +75,12 @@ export interface Machine<S extends string, E extends string, F> {
     eventTable: string;
     /** The event table's column naming the object. */
     eventKey: string;
-    /** The channel told which subjects changed; the setting that quiets the table's own trigger meanwhile. */
+    /**
+     * The channel told which subjects changed; the setting that quiets the table's own statement
+     * trigger meanwhile: 'on' … 'off' around a caller's statements (`quiet`), or 'once', set inside
+     * a fire's one statement, which the trigger must consume (turn off) when it fires at that
+     * statement's end (migration 0023) so later writes in the transaction are heard again.
+     */
     channel: string;
     quietSetting?: string;
     /** The guards' facts for one object in the context of a fire. */
@@ -185,36 +191,59 @@ export class Lifecycle {
       applied.push(appliedOf(machine, o, t, facts));
     }
     if (applied.length === 0) return [];
-    await this.write(trx, machine, applied, ctx);
-    await this.recordApplied(trx, machine, applied, ctx);
+    await this.emit(trx, machine, applied, ctx, this.stateUpdate(machine, applied, ctx));
     return applied;
   }
 
   /**
    * Writes the events, the audit row, the outbox rows and the notification of transitions whose
-   * state the adapter's own statement already wrote (the records upsert routing a new version), or
-   * that `fire` just wrote. Each is checked against the table first.
+   * state the adapter's own statement already wrote (the records upsert routing a new version).
+   * Each is checked against the table first. One statement.
    */
   async recordApplied<S extends string, E extends string, F>(trx: Kysely<unknown>, machine: Machine<S, E, F>, applied: readonly Applied<S, E>[], ctx: FireContext<F>): Promise<void> {
     if (!trx.isTransaction) throw new Error('recordApplied must run inside the transaction that makes the change');
     if (applied.length === 0) return;
-    const a = machine.adapter;
     for (const x of applied) {
       const t = machine.transitions.find((row) => row.event === x.event && row.from === x.from && row.to === x.to);
       if (!t) throw new AppError('STATE_CONFLICT', { id: x.id, from: x.from, event: x.event, to: x.to }, `${machine.noun}不能从「${x.from ? machine.states[x.from] : '无'}」经「${machine.events[x.event]}」变为「${machine.states[x.to]}」`);
       if (!mayFire(t, ctx.actor)) throw new AppError('FORBIDDEN', { event: x.event }, `当前账号不能对${machine.noun}执行「${machine.events[x.event]}」`);
     }
+    await this.emit(trx, machine, applied, ctx);
+  }
+
+  /**
+   * One statement, so a transition costs one round trip after its lock: data-modifying CTEs for
+   * the new states (when `fire` writes them), the event rows, the audit row of each event (the
+   * audit module's own INSERT), the outbox rows (the outbox's own INSERT), and in its SELECT the
+   * notification naming the subjects, the dispatchers' wake-up and the quieting of the table's own
+   * statement trigger for this statement only (`quiet`).
+   */
+  private async emit<S extends string, E extends string, F>(
+    trx: Kysely<unknown>,
+    machine: Machine<S, E, F>,
+    applied: readonly Applied<S, E>[],
+    ctx: FireContext<F>,
+    update?: RawBuilder<unknown>,
+  ): Promise<void> {
+    const a = machine.adapter;
     const actorName = ctx.actor?.name ?? 'system';
-    await sql`
+    const ctes: RawBuilder<unknown>[] = [];
+    if (update) ctes.push(sql`u as (${update})`);
+    ctes.push(sql`e as (
       insert into ${sql.table(a.eventTable)} (${sql.ref(a.eventKey)}, event, from_state, to_state, actor_id, actor_name, reason, reference, at)
-      select t.id, t.event, t.from_state, t.to_state, ${ctx.actor?.id ?? null}, ${actorName}, ${ctx.reason ?? null}, ${ctx.reference ?? null}, ${ctx.at}::timestamptz
+      select t.id, t.event, t.from_state, t.to_state, ${ctx.actor?.id ?? null}::text, ${actorName}::text, ${ctx.reason ?? null}::text, ${ctx.reference ?? null}::text, ${ctx.at.toISOString()}::timestamptz
       from unnest(${applied.map((x) => x.id)}::${sql.raw(a.idType)}[], ${applied.map((x) => x.event)}::text[], ${applied.map((x) => x.from)}::text[], ${applied.map((x) => x.to)}::text[])
         with ordinality as t(id, event, from_state, to_state, n)
-      order by t.n`.execute(trx);
+      order by t.n)`);
 
     // One audit row per event fired (a batch of thousands is one row with its count).
     const byEvent = new Map<E, Applied<S, E>[]>();
-    for (const x of applied) byEvent.set(x.event, [...(byEvent.get(x.event) ?? []), x]);
+    for (const x of applied) {
+      const xs = byEvent.get(x.event);
+      if (xs) xs.push(x);
+      else byEvent.set(x.event, [x]);
+    }
+    let n = 0;
     for (const [event, xs] of byEvent) {
       const emits = machine.transitions.find((row) => row.event === event)?.emits;
       if (!emits) throw new Error(`${machine.objectType}: no transition for ${event}`);
@@ -224,7 +253,7 @@ export class Lifecycle {
         from[x.from ?? 'none'] = (from[x.from ?? 'none'] ?? 0) + 1;
         to[x.to] = (to[x.to] ?? 0) + 1;
       }
-      await this.audit.record(trx, {
+      const row = this.audit.recordStatement({
         category: 'business',
         // The transition table's own code (scripts/audit-events.test.ts reads every `emits: { audit: '…' }`).
         event: emits.audit,
@@ -242,6 +271,7 @@ export class Lifecycle {
           ...(xs.length > 1 ? { ids: xs.slice(0, MAX_AUDITED_IDS).map((x) => x.id), ...(xs.length > MAX_AUDITED_IDS ? { more: xs.length - MAX_AUDITED_IDS } : {}) } : {}),
         },
       });
+      ctes.push(sql`${sql.raw(`a${n++}`)} as (${row})`);
     }
 
     const changes: Change[] = applied
@@ -258,14 +288,22 @@ export class Lifecycle {
         visibleAfter: x.visibleAfter,
         at: ctx.at,
       }));
-    await appendChanges(trx, changes);
+    if (changes.length > 0) ctes.push(sql`c as (${changesInsert(changes)})`);
 
     const subjects = [...new Set(applied.map((x) => x.subjectId))];
-    await sql`select pg_notify(${a.channel}, ${subjects.length > MAX_NAMED_SUBJECTS ? '' : subjects.join(',')})`.execute(trx);
+    const selected: RawBuilder<unknown>[] = [sql`pg_notify(${a.channel}, ${subjects.length > MAX_NAMED_SUBJECTS ? '' : subjects.join(',')})`];
+    if (changes.length > 0) selected.push(wakeDispatchers);
+    if (update) {
+      selected.push(sql`(select count(*) from u)::int as updated`);
+      if (a.quietSetting) selected.push(sql`set_config(${a.quietSetting}, 'once', true)`);
+    }
+    const r = await sql<{ updated?: number }>`with ${sql.join(ctes)} select ${sql.join(selected)}`.execute(trx);
+    // The rows were locked by this transaction: each one is written, or the fire is a bug.
+    if (update && r.rows[0]?.updated !== applied.length) throw new Error(`fire: ${String(r.rows[0]?.updated)} of ${applied.length} objects written`);
   }
 
-  /** The new states (and flags, and the context's further columns) in one statement. */
-  private async write<S extends string, E extends string, F>(trx: Kysely<unknown>, machine: Machine<S, E, F>, applied: readonly Applied<S, E>[], ctx: FireContext<F>): Promise<void> {
+  /** The new states (and flags, and the context's further columns) as one UPDATE, for `emit`. */
+  private stateUpdate<S extends string, E extends string, F>(machine: Machine<S, E, F>, applied: readonly Applied<S, E>[], ctx: FireContext<F>): RawBuilder<unknown> {
     const a = machine.adapter;
     const flagNames = Object.keys(machine.flags);
     const extra = Object.entries(ctx.set ?? {});
@@ -276,18 +314,20 @@ export class Lifecycle {
       ...extra.map(([column, value]) => sql`${sql.ref(column)} = ${value}`),
     ];
     const flagArrays = flagNames.map((f) => sql`${applied.map((x) => x.flagsAfter[f] ?? false)}::boolean[]`);
-    await this.quiet(trx, machine, true);
-    await sql`
+    return sql`
       update ${sql.table(a.table)} o set ${sql.join(assignments)}
       from unnest(${applied.map((x) => x.id)}::${sql.raw(a.idType)}[], ${applied.map((x) => x.to)}::text[]${flagArrays.length > 0 ? sql`, ${sql.join(flagArrays)}` : sql``})
         as v(id, to_state${sql.raw(flagNames.map((_, i) => `, f${i}`).join(''))})
-      where o.id = v.id`.execute(trx);
-    await this.quiet(trx, machine, false);
+      where o.id = v.id
+      returning o.id`;
   }
 
   /**
-   * While the machine writes, the table's own statement trigger (which can only say "anything may
-   * have changed") stays quiet: `recordApplied` names the subjects instead.
+   * Quiets the table's own statement trigger (which can only say "anything may have changed")
+   * while a caller writes states in statements of its own (the records upsert), `recordApplied`
+   * naming the subjects instead; turned off again after them. `fire` needs none of this: its one
+   * statement sets the setting to 'once', which the trigger (migration 0023) consumes at the end
+   * of that statement, so a later write in the same transaction is heard again.
    */
   async quiet<S extends string, E extends string, F>(trx: Kysely<unknown>, machine: Machine<S, E, F>, on: boolean): Promise<void> {
     const setting = machine.adapter.quietSetting;
