@@ -75,8 +75,27 @@ export interface Verification {
   reason?: string;
 }
 
+/**
+ * Whether committed audit rows are being linked into the hash chain (docs/adr/0004), as the
+ * database says — the same answer from every process and after any restart
+ * (GET /api/v1/audit/status; /readyz says `auditChain`).
+ */
+export interface ChainStatus {
+  /** Rows committed and not yet linked. */
+  pending: number;
+  /** When the oldest of them was written; null when none waits. */
+  oldestPendingAt: string | null;
+  /** A row has waited longer than `overdueAfterSeconds`: chaining is failing, or no platform process runs. */
+  overdue: boolean;
+  overdueAfterSeconds: number;
+  /** The last failed chaining pass of any process, kept until a pass succeeds: when, and why. */
+  failure: { at: string; message: string } | null;
+}
+
 /** …and as the API shows it to the audit administrator. */
 export interface VerificationView extends Verification {
   /** Whether the database itself also refuses changes to audit rows; null on the embedded database (no roles). */
   database: { role: string; leastPrivilege: boolean } | null;
+  /** Whether rows are being chained (a failing chainer leaves them `pending`, which is no break). */
+  chaining: ChainStatus;
 }

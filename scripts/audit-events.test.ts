@@ -2,7 +2,7 @@
  * Every audit event code the server writes has a name in words (common/audit-events.ts) and an
  * English one (web/ui/i18n.ts), and no name is kept for a code no longer written. The codes are
  * read from the server's sources the way the audit calls write them: each `.record(…)` /
- * `.recordAlone(…)` call's `event`, a literal, a choice of literals, a template over a choice or
+ * `.recordAlone(…)` / `.recordStatement(…)` call's `event`, a literal, a choice of literals, a template over a choice or
  * over a union type, or a parameter whose callers pass literals. A call this scanner cannot read
  * fails the test rather than slipping through.
  */
@@ -109,12 +109,12 @@ function scanEventCodes(files: ReadonlyMap<string, string>): Scan {
       return found.length > 0 ? found : null;
     };
 
-    for (const call of code.matchAll(/\.(record|recordAlone)\(/g)) {
+    for (const call of code.matchAll(/\.(record|recordAlone|recordStatement)\(/g)) {
       // zod's z.record(…) is no audit call.
       if (/(?<![\w$.])z$/.test(code.slice(0, call.index))) continue;
       const args = balanced(code, call.index + call[0].length, ')').text;
-      // AuditLog.recordAlone hands its event on unchanged.
-      if (/^\s*trx,\s*e\s*$/.test(args) && file.endsWith('audit.service.ts')) continue;
+      // AuditLog.recordAlone and AuditLog.record hand their event on unchanged.
+      if (/^\s*(?:trx,\s*e|event)\s*$/.test(args) && file.endsWith('audit.service.ts')) continue;
       const at = call.index;
       const prop = /(?<![\w$.])event\b\s*(:)?/.exec(args);
       if (!prop || !/\bcategory\s*:/.test(args)) {
@@ -175,6 +175,7 @@ describe('audit event names', () => {
         "async fire(id: string, step: Step) { await audit.record(trx, { category: 'business', event: `notice.${step}`, actor }); }",
         "private register(trx: Trx, event: string, read: Read) { return this.deps.audit.record(trx, { category: 'query', event, actor: read.actor }); }",
         "await this.register(trx, 'query.thing.get', read, { objectId: 'x' });",
+        "const row = this.audit.recordStatement({ category: 'business', event: 'thing.moved', actor });",
         "const s = z.record(z.string(), z.string());",
         '// audit.record(trx, { category: \'security\', event: \'commented.out\' })',
       ].join('\n')],
@@ -186,7 +187,7 @@ describe('audit event names', () => {
     ]);
     const scan = scanEventCodes(sample);
     assert.deepEqual([...scan.codes.keys()].sort(), [
-      'batch.approved', 'batch.rejected', 'department.disable', 'department.enable', 'notice.publish', 'notice.withdraw', 'query.thing.get', 'user.create',
+      'batch.approved', 'batch.rejected', 'department.disable', 'department.enable', 'notice.publish', 'notice.withdraw', 'query.thing.get', 'thing.moved', 'user.create',
     ]);
     assert.equal(scan.problems.length, 3, scan.problems.join('\n'));
     assert.ok(scan.problems.every((x) => x.startsWith('b.ts:')), scan.problems.join('\n'));

@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { QUERY_SUBJECTS_SHOWN, type AuditActorView, type AuditEventView, type QueryRegistrationView, type VerificationView } from '../../../common/audit-api.js';
+import { QUERY_SUBJECTS_SHOWN, type AuditActorView, type AuditEventView, type ChainStatus, type QueryRegistrationView, type VerificationView } from '../../../common/audit-api.js';
 import { errorResponses } from '../../platform/http-schemas.js';
 import { actorOf, type AuditLog } from './audit.service.js';
 import type { AuditTables } from './audit.tables.js';
@@ -227,6 +227,27 @@ export function auditRoutes(
       async (req) => audit.purge(retention(), actorOf(req)),
     );
 
+    const chainStatus = z.object({
+      pending: z.number().int().describe('已提交、尚未链入哈希链的审计记录数'),
+      oldestPendingAt: z.string().nullable().describe('其中最早一条的写入时间'),
+      overdue: z.boolean().describe('有记录等待链接超过 overdueAfterSeconds 秒：链接失败，或没有平台进程在运行'),
+      overdueAfterSeconds: z.number().int(),
+      failure: z.object({ at: z.string(), message: z.string() }).nullable().describe('任一进程最近一次链接失败（时间与原因），直到下一次链接成功'),
+    }) satisfies z.ZodType<ChainStatus>;
+
+    app.get(
+      '/api/v1/audit/status',
+      {
+        config: auditors,
+        schema: {
+          tags: ['audit'],
+          summary: '审计记录链接状态（从数据库读取，各进程、重启后一致）：等待链接的记录数、最早一条的时间、最近一次链接失败',
+          response: { 200: chainStatus, ...errorResponses },
+        },
+      },
+      async () => audit.chainStatus(),
+    );
+
     app.get(
       '/api/v1/audit/verify',
       {
@@ -245,6 +266,7 @@ export function auditRoutes(
               reason: z.string().optional(),
               // Whether the database itself also refuses changes to audit rows (least-privilege role).
               database: z.object({ role: z.string(), leastPrivilege: z.boolean() }).nullable(),
+              chaining: chainStatus,
             }) satisfies z.ZodType<VerificationView>,
             ...errorResponses,
           },
@@ -253,7 +275,7 @@ export function auditRoutes(
       async (req) => {
         const result = await audit.verify();
         await audit.recordAlone({ category: 'security', event: 'audit.verify', actor: actorOf(req), result: result.intact ? 'success' : 'failure', ...(result.reason ? { reason: result.reason } : {}) });
-        return { ...result, database: await databaseRole() };
+        return { ...result, database: await databaseRole(), chaining: await audit.chainStatus() };
       },
     );
   };

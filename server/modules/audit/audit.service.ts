@@ -10,8 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
-import type { Verification } from '../../../common/audit-api.js';
-import { sql, type Kysely } from 'kysely';
+import type { ChainStatus, Verification } from '../../../common/audit-api.js';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { validateIdNumber } from '../../../common/identifiers/index.js';
 import { limitText } from '../../../common/text.js';
 import { eventCodesMatching, searchTerms } from '../../../common/audit-events.js';
@@ -61,12 +61,28 @@ const CHECKPOINT_LOCK = 73788;
 const CHAIN_BATCH = 2000;
 /** A chaining pass starts this soon after a write (ms): rows written meanwhile share it. */
 const CHAIN_DELAY_MS = 2;
+/**
+ * Under sustained writes a process starts its background passes at most this often (ms), each
+ * linking what the interval gathered: a pass is six statements and a commit, and one pass per
+ * audited transaction doubled the cost of a lifecycle transition (bench/transitions.ts).
+ */
+const CHAIN_INTERVAL_MS = 25;
 
 /** What a checkpoint line asserts; MAC'd and SM2-signed. */
 function checkpointStatement(type: 'head' | 'purge', seq: number, hash: string, at: string): string {
   return `${type === 'purge' ? 'purge\n' : ''}${seq}\n${hash}\n${at}`;
 }
 const PURGE_SETTING = 'audit_purged_through';
+/**
+ * The last failed chaining pass of any process ({ at, message }), in the database so that every
+ * process and every later start sees it; removed by the next pass that commits.
+ */
+const CHAIN_FAILURE_SETTING = 'audit_chain_failure';
+/**
+ * A row unlinked for longer than this is overdue: every process chains moments after a write and
+ * again at each checkpoint (every minute), so only failing passes, or no process at all, leave one.
+ */
+const CHAIN_OVERDUE_MS = 120_000;
 
 /** A programming guard: audit rows must never carry an ID number (18- or 15-digit, security.md). */
 function assertNoIdNumbers(value: unknown): void {
@@ -146,46 +162,49 @@ export class AuditLog {
   async record(tx: KyselyLike, event: AuditEvent): Promise<number> {
     // Callers pass their own transaction, typed with their own tables as well as ours.
     const trx = tx as unknown as Kysely<AuditTables>;
+    const inserted = await this.recordStatement(event).execute(trx);
+    const seq = inserted.rows[0]?.seq;
+    if (seq === undefined) throw new Error('audit row not written');
+    return Number(seq);
+  }
+
+  /**
+   * The same row as `record` writes, as one INSERT … RETURNING seq that the caller folds into its
+   * own statement (a data-modifying CTE: `with a as (${audit.recordStatement(e)}) …`), so a change and
+   * its audit row go to the database in one round trip (the lifecycle's transitions,
+   * bench/transitions.ts). The caller must run it in the transaction that makes the change; the
+   * table is still written only by this module's SQL. Throws before anything is sent if the event
+   * may not be written (an ID number in clear): fail closed.
+   */
+  recordStatement(event: AuditEvent): RawBuilder<{ seq: number | string }> {
     // The guard sees the event whole: cut first, an ID number at the cut would slip through as a prefix.
     assertNoIdNumbers([event.reason, event.objectId, event.objectType, event.purpose, event.authorizationRef, event.actor, event.details ?? {}]);
     const e = wellFormed(boundedEvent(event));
-    const details = e.details ?? {};
     // No lock and no chain here: the row is linked after commit by `chain` (docs/adr/0004).
-    const inserted = await trx
-      .insertInto('audit_log')
-      .values({
-        at: this.clock.now(),
-        category: e.category,
-        event: e.event,
-        actor_id: e.actor?.id ?? null,
-        actor_name: e.actor?.name ?? null,
-        actor_roles: [...(e.actor?.roles ?? [])],
-        department_id: e.actor?.departmentId ?? null,
-        ip: e.actor?.ip ?? null,
-        request_id: e.actor?.requestId ?? null,
-        object_type: e.objectType ?? null,
-        object_id: e.objectId ?? null,
-        result: e.result,
-        reason: e.reason ?? null,
-        purpose: e.purpose ?? null,
-        authorization_ref: e.authorizationRef ?? null,
-        result_count: e.resultCount ?? null,
-        details: JSON.stringify(details),
-        chain_pos: null,
-        prev_hash: null,
-        hash: null,
-      })
-      .returning('seq')
-      .executeTakeFirstOrThrow();
-    // The caller commits after this returns: a pass shortly after picks the row up (or the next one does).
+    const row = sql<{ seq: number | string }>`
+      insert into audit_log (at, category, event, actor_id, actor_name, actor_roles, department_id, ip, request_id,
+        object_type, object_id, result, reason, purpose, authorization_ref, result_count, details)
+      values (${this.clock.now().toISOString()}::timestamptz, ${e.category}, ${e.event}, ${e.actor?.id ?? null}::text, ${e.actor?.name ?? null}::text,
+        ${[...(e.actor?.roles ?? [])]}::text[], ${e.actor?.departmentId ?? null}::text, ${e.actor?.ip ?? null}::text, ${e.actor?.requestId ?? null}::text,
+        ${e.objectType ?? null}::text, ${e.objectId ?? null}::text, ${e.result}, ${e.reason ?? null}::text, ${e.purpose ?? null}::text,
+        ${e.authorizationRef ?? null}::text, ${e.resultCount ?? null}::integer, ${JSON.stringify(e.details ?? {})}::jsonb)
+      returning seq`;
+    // The caller commits after running it: a pass shortly after picks the row up (or the next one does).
     this.chainSoon();
-    return inserted.seq;
+    return row;
   }
+
+  /** When this process's last background pass started (performance.now()). */
+  private lastPassAt = -Infinity;
 
   private chainSoon(delay = CHAIN_DELAY_MS): void {
     if (!this.autoChain || this.chainTimer) return;
+    const wait = Math.max(delay, this.lastPassAt + CHAIN_INTERVAL_MS - performance.now());
     this.chainTimer = setTimeout(() => {
       this.chainTimer = undefined;
+      // Turned off meanwhile (`autoChain` false): rows wait for an explicit pass.
+      if (!this.autoChain) return;
+      this.lastPassAt = performance.now();
       this.chain().then(
         () => (this.lastChainError = undefined),
         (err: Error) => {
@@ -193,7 +212,7 @@ export class AuditLog {
           this.lastChainError = err;
         },
       );
-    }, delay);
+    }, wait);
     this.chainTimer.unref();
   }
 
@@ -220,6 +239,9 @@ export class AuditLog {
     this.chaining = pass;
     try {
       return await pass;
+    } catch (err) {
+      await this.noteChainFailure(err as Error);
+      throw err;
     } finally {
       if (this.chaining === pass) this.chaining = undefined;
     }
@@ -232,7 +254,11 @@ export class AuditLog {
         const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${CHECKPOINT_LOCK}) as ok`.execute(trx);
         if (!got.rows[0]?.ok) return -1;
         const pending = await trx.selectFrom('audit_log').selectAll().where('chain_pos', 'is', null).orderBy('seq').limit(CHAIN_BATCH).execute();
-        if (pending.length === 0) return 0;
+        if (pending.length === 0) {
+          // Nothing waits: any failure recorded is over.
+          await sql`delete from app_setting where key = ${CHAIN_FAILURE_SETTING}`.execute(trx);
+          return 0;
+        }
         const head = await this.chainHead(trx);
         let pos = head.seq;
         let prev = head.hash;
@@ -250,7 +276,9 @@ export class AuditLog {
           hashes.push(hash);
           prev = hash;
         }
+        // A pass that commits ends any failure recorded (in the same statement: no extra round trip).
         await sql`
+          with recovered as (delete from app_setting where key = ${CHAIN_FAILURE_SETTING})
           update audit_log a set chain_pos = v.pos, prev_hash = v.prev, hash = v.hash
           from (select unnest(${seqs}::bigint[]) as seq, unnest(${positions}::bigint[]) as pos, unnest(${prevs}::text[]) as prev, unnest(${hashes}::text[]) as hash) v
           where a.seq = v.seq and a.chain_pos is null`.execute(trx);
@@ -264,6 +292,46 @@ export class AuditLog {
       total += linked;
       if (linked < CHAIN_BATCH) return total;
     }
+  }
+
+  /**
+   * Records a failed pass in the database (best effort: a database that cannot be reached cannot
+   * take it, and then the rows it could not link show as overdue once it can).
+   */
+  private async noteChainFailure(err: Error): Promise<void> {
+    const failure = { at: this.clock.now().toISOString(), message: limitText(err.message || String(err), 500) };
+    await putSetting(this.db, CHAIN_FAILURE_SETTING, JSON.stringify(failure)).catch(() => {});
+  }
+
+  /**
+   * Whether rows are being chained, from the database alone: the rows waiting, the oldest one's
+   * age, and the last failure any process recorded. The same answer on every process and after a
+   * restart; it runs no pass itself.
+   */
+  async chainStatus(): Promise<ChainStatus> {
+    const waiting = await this.db
+      .selectFrom('audit_log')
+      .select([sql<number>`count(*)::int`.as('n'), sql<Date | string | null>`min(at)`.as('oldest')])
+      .where('chain_pos', 'is', null)
+      .executeTakeFirstOrThrow();
+    const raw = await getSetting(this.db, CHAIN_FAILURE_SETTING);
+    let failure: ChainStatus['failure'] = null;
+    if (raw) {
+      try {
+        const f = JSON.parse(raw) as { at?: unknown; message?: unknown };
+        failure = { at: String(f.at ?? ''), message: String(f.message ?? '') };
+      } catch {
+        failure = { at: '', message: raw.slice(0, 500) };
+      }
+    }
+    const oldest = waiting.oldest === null ? null : new Date(waiting.oldest);
+    return {
+      pending: waiting.n,
+      oldestPendingAt: oldest?.toISOString() ?? null,
+      overdue: oldest !== null && this.clock.now().getTime() - oldest.getTime() > CHAIN_OVERDUE_MS,
+      overdueAfterSeconds: CHAIN_OVERDUE_MS / 1000,
+      failure,
+    };
   }
 
   /** The last chained row (its position and hash), or where the chain starts: genesis or the purge boundary. */
@@ -382,7 +450,9 @@ export class AuditLog {
    * every committed row; without it, rows still waiting are counted as `pending` and are no break.
    */
   async verify(opts: { chainFirst?: boolean } = {}): Promise<Verification> {
-    if (opts.chainFirst !== false) await this.chain();
+    // A failing chainer is no break of the chain: its rows are counted as pending, and the failure
+    // is recorded for chainStatus.
+    if (opts.chainFirst !== false) await this.chain().catch(() => 0);
     const checkpoints = this.readCheckpoints();
     for (const c of checkpoints) {
       const type = c.type === 'purge' ? 'purge' : 'head';

@@ -5,9 +5,9 @@
  * rows. Both search events by words, resolved to codes on the server (paging and totals stay right).
  */
 import { useEffect, useState, type ReactNode } from 'react';
-import { Alert, Button, Card, DatePicker, Descriptions, Input, Select, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, DatePicker, Descriptions, Grid, Input, Select, Space, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import type { AuditActorView, AuditEventView as AuditEvent, QueryRegistrationView as QueryRegistration, VerificationView as Verification } from '../../../common/audit-api';
+import type { AuditActorView, AuditEventView as AuditEvent, ChainStatus, QueryRegistrationView as QueryRegistration, VerificationView as Verification } from '../../../common/audit-api';
 import { eventLabel } from '../../../common/audit-events';
 import { api, describeError } from '../../ui/api';
 import { inBrackets, t } from '../../ui/i18n';
@@ -100,12 +100,45 @@ function FilterBar({ filters, onChange, placeholder, extra }: { filters: Filters
   );
 }
 
+/**
+ * Whether audit rows are being linked into the chain, as the database says (any process, any
+ * restart): shown only when they are not — a failed pass, or rows waiting too long.
+ */
+function ChainingAlert({ status }: { status: ChainStatus | null }) {
+  if (!status || (!status.failure && !status.overdue)) return null;
+  return (
+    <Alert
+      data-testid="audit-chaining"
+      style={{ marginBottom: 8 }}
+      type="error"
+      showIcon
+      message={t('审计记录未能链入哈希链：{count}条记录等待链接，最早一条写于{at}', { count: status.pending, at: status.oldestPendingAt ? formatTime(status.oldestPendingAt) : '—' })}
+      description={
+        <>
+          {status.failure && <div>{t('最近一次链接失败（{at}）：{message}', { at: status.failure.at ? formatTime(status.failure.at) : '—', message: status.failure.message })}</div>}
+          <div>{t('记录已保存，不会丢失，链接恢复后自动补上。请检查数据库连接和应用角色的权限（npm run db:grant），见运维文档“审计日志”。')}</div>
+        </>
+      }
+    />
+  );
+}
+
 function VerificationCard() {
   const [verification, setVerification] = useState<Verification | null>(null);
+  const [chaining, setChaining] = useState<ChainStatus | null>(null);
   const [error, setError] = useState('');
+  useEffect(() => {
+    let live = true;
+    api<ChainStatus>('GET', '/api/v1/audit/status').then((s) => live && setChaining(s), () => {});
+    return () => {
+      live = false;
+    };
+  }, []);
   const verify = async () => {
     try {
-      setVerification(await api<Verification>('GET', '/api/v1/audit/verify'));
+      const v = await api<Verification>('GET', '/api/v1/audit/verify');
+      setVerification(v);
+      setChaining(v.chaining);
       setError('');
     } catch (err) {
       setError(describeError(err));
@@ -113,6 +146,7 @@ function VerificationCard() {
   };
   return (
     <Card title={t('完整性校验')} extra={<Button onClick={() => void verify()}>{t('校验哈希链')}</Button>}>
+      <ChainingAlert status={chaining} />
       {error && <Alert type="error" showIcon message={error} />}
       {verification ? (
         <Alert
@@ -146,16 +180,21 @@ export function AuditPage() {
   const [filters, setFilters] = useState<Filters>({ words: '', range: null });
   const list = usePage<AuditEvent>('/api/v1/audit/events', filters);
   const change = (f: Filters) => { setFilters(f); list.firstPage(); };
+  // On a phone the filters go under the title (beside it they squeeze it to nothing) and each event
+  // is one stacked row, instead of a table whose columns after 时间 are off-screen.
+  const narrow = Grid.useBreakpoint().md === false;
+  const filterBar = (
+    <FilterBar filters={filters} onChange={change} placeholder={t('事件，如 登录')} extra={
+      <Select allowClear placeholder={t('类别')} aria-label={t('类别')} style={{ width: 120 }} value={filters.category} onChange={(v?: string) => change({ ...filters, category: v })}
+        options={Object.entries(CATEGORY_LABELS).map(([value, label]) => ({ value, label: t(label) }))} />
+    } />
+  );
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <VerificationCard />
-      <Card title={t('审计日志')} extra={
-        <FilterBar filters={filters} onChange={change} placeholder={t('事件，如 登录')} extra={
-          <Select allowClear placeholder={t('类别')} aria-label={t('类别')} style={{ width: 120 }} value={filters.category} onChange={(v?: string) => change({ ...filters, category: v })}
-            options={Object.entries(CATEGORY_LABELS).map(([value, label]) => ({ value, label: t(label) }))} />
-        } />
-      }>
+      <Card title={t('审计日志')} extra={narrow ? undefined : filterBar}>
+        {narrow && <div style={{ marginBottom: 12 }}>{filterBar}</div>}
         {list.error && <Alert type="error" showIcon message={list.error} />}
         <WideTable<AuditEvent>
           rowKey="seq"
@@ -172,7 +211,21 @@ export function AuditPage() {
               <Descriptions.Item label={t('详情')}><code style={{ overflowWrap: 'anywhere' }}>{JSON.stringify(r.details)}</code></Descriptions.Item>
             </Descriptions>
           ) }}
-          columns={[
+          columns={narrow ? [
+            { title: t('审计事件'), key: 'event', render: (_: unknown, r: AuditEvent) => (
+              <div data-testid="audit-event-stacked" style={{ overflowWrap: 'anywhere' }}>
+                <Space wrap size={4}>
+                  <Typography.Text type="secondary">#{r.seq}</Typography.Text>
+                  <Typography.Text type="secondary">{formatTime(r.at)}</Typography.Text>
+                  <Tag>{t(CATEGORY_LABELS[r.category] ?? r.category)}</Tag>
+                  {resultTag(r.result)}
+                </Space>
+                <EventName code={r.event} />
+                <Actor actor={r.actor} />
+                {r.ip && <Typography.Text type="secondary" style={{ fontSize: 12 }}>IP {r.ip}</Typography.Text>}
+              </div>
+            ) },
+          ] : [
             { title: t('序号'), dataIndex: 'seq', width: 80 },
             { title: t('时间（北京时间）'), dataIndex: 'at', render: formatTime, width: 170 },
             { title: t('类别'), dataIndex: 'category', render: (c: string) => t(CATEGORY_LABELS[c] ?? c), width: 90 },
