@@ -1,9 +1,10 @@
 /**
  * Two platform processes on one PostgreSQL agree (issue #13 §2, §4): a record withdrawn through
- * process A is absent from every public GET route of the OpenAPI document on process B on the next
- * request after the change notification arrives (polled for at most 1 s), having been present
- * there before — B's kept profiles, search markers, statistics and directory were warm; and a
- * calendar year or a new catalog item version written by A is what B serves.
+ * process A — and one repaired (信用修复) there — is absent from every public GET route of the
+ * OpenAPI document on process B on the next request after the change notification arrives (polled
+ * for at most 1 s), having been present there before — B's kept profiles, search markers,
+ * statistics and directory were warm; and a calendar year or a new catalog item version written by
+ * A is what B serves.
  *
  * B is a second platform in this test process with its own pool, listening connections, caches
  * and catalog, exactly as a second server process has; its directory's staleness bound is an hour,
@@ -20,6 +21,7 @@ import { sql } from 'kysely';
 import { chinaToday } from '../common/dates.js';
 import { startPlatform, type Platform } from '../server/app/platform.js';
 import { CATALOG_DIR, CatalogService } from '../server/modules/catalog/index.js';
+import type { Submitter } from '../server/modules/collection/index.js';
 import { loadConfig } from '../server/platform/config.js';
 import type { Policy } from '../server/platform/policy.js';
 import { makeUscc, penaltyRow } from './fixtures.js';
@@ -154,26 +156,34 @@ describe(`two platform processes on one database (${ENGINE})`, { skip: ENGINE ==
     await a?.stop();
   });
 
-  it('shows a record withdrawn on A absent from every public GET route on B on the next request', async () => {
+  /** The credit office's account on A (信用办): it withdraws through its route, and repairs (信用修复). */
+  const creditOffice = { id: 'office-1', name: 'office-1', roles: ['creditOffice'], departmentId: null, ip: null, requestId: null };
+  let clerk: Submitter | undefined;
+
+  /**
+   * Publishes a penalty and a permit of the organization on A (decided a few days ago, in publicity
+   * now: the platform's clock is the real one), shows them on every showing public route of B, then
+   * takes them out of publication on A by `remove` and shows each of B's routes without them on
+   * the next request after the notification (within the bound). `n` keeps each round's decisions apart.
+   */
+  async function publishedThenRemoved(n: number, remove: (id: string) => Promise<void>): Promise<void> {
     // B counts first: its figures are kept from now on, and must hear the publication too.
     base = (await getB('/api/public/v1/statistics')).json().inPublicity;
-    // B searches before the organization exists: its directory is loaded, and stale by time for an hour.
-    assert.equal((await getB(`/api/public/v1/subjects?q=${encodeURIComponent(ORG_NAME)}`)).json().total, 0);
-
-    const dept = await a.identity.createDepartment({ name: '福州市市场监督管理局', uscc: DEPT }, setup);
-    await a.collection.setGrants(dept.id, ['CF', 'XK'], setup);
-    const clerk = { actor: { ...setup, id: 'clerk', roles: ['submitter'], departmentId: dept.id }, departmentId: dept.id };
-    // Decided a few days ago, in publicity now (the platform's clock is the real one).
+    if (!clerk) {
+      const dept = await a.identity.createDepartment({ name: '福州市市场监督管理局', uscc: DEPT }, setup);
+      await a.collection.setGrants(dept.id, ['CF', 'XK'], setup);
+      clerk = { actor: { ...setup, id: 'clerk', roles: ['submitter'], departmentId: dept.id }, departmentId: dept.id };
+    }
     const today = chinaToday(Date.now());
     const decided = chinaToday(Date.now() - 5 * 86_400_000);
     const nextYear = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`;
-    shown.penalty.doc = '榕市监罚〔2026〕6601号';
-    shown.permit.doc = '榕食许〔2026〕6601号';
-    const cf = await a.collection.submitRecords(clerk, 'CF', 'two-processes-cf', [
-      penaltyRow(DEPT, 6601, { CF_XDR_MC: ORG_NAME, CF_XDR_SHXYM: ORG, CF_WSH: shown.penalty.doc, CF_JDRQ: decided, CF_YXQ: nextYear }),
+    shown.penalty.doc = `榕市监罚〔2026〕${n}号`;
+    shown.permit.doc = `榕食许〔2026〕${n}号`;
+    const cf = await a.collection.submitRecords(clerk, 'CF', `two-processes-cf-${n}`, [
+      penaltyRow(DEPT, n, { CF_XDR_MC: ORG_NAME, CF_XDR_SHXYM: ORG, CF_WSH: shown.penalty.doc, CF_JDRQ: decided, CF_YXQ: nextYear }),
     ]);
     assert.equal(cf.accepted, 1, JSON.stringify(await a.collection.issues(cf.id, 'rejected', 10, 0)));
-    const xk = await a.collection.submitRecords(clerk, 'XK', 'two-processes-xk', [
+    const xk = await a.collection.submitRecords(clerk, 'XK', `two-processes-xk-${n}`, [
       {
         XK_XDR_MC: ORG_NAME, XK_XDR_LB: '法人及非法人组织', XK_XDR_SHXYM: ORG, XK_FRDB: '陈立',
         XK_XKWS: '食品经营许可决定书', XK_WSH: shown.permit.doc, XK_XKLB: '普通', XK_NR: '食品经营', XK_JDRQ: decided,
@@ -207,22 +217,48 @@ describe(`two platform processes on one database (${ENGINE})`, { skip: ENGINE ==
     const profileTag = String((await getB(`/api/public/v1/subjects/${ORG}`)).headers.etag);
     assert.equal((await getB(`/api/public/v1/subjects/${ORG}`, { 'if-none-match': profileTag })).statusCode, 304, 'an unchanged profile revalidates');
 
-    // Withdrawn through A's credit office route; then each of B's routes asked at once.
-    for (const id of [shown.penalty.id, shown.permit.id]) {
-      const w = await a.app.inject({ method: 'POST', url: `/api/v1/records/${id}/withdraw`, headers: as('creditOffice'), payload: { reason: '决定已被撤销' } });
-      assert.equal(w.statusCode, 204, w.body);
-    }
+    // Taken out of publication on A; then each of B's routes asked at once.
+    for (const id of [shown.penalty.id, shown.permit.id]) await remove(id);
     const stale: string[] = [];
     for (const p of showing) {
       const check = (ROUTES[p] as { shows: (get: Get, s: Shown, b: typeof base) => Promise<boolean> }).shows;
       if (!(await becomesFalse(() => check(getB, shown, base)))) stale.push(p);
     }
-    assert.deepEqual(stale, [], `routes of B still showing the withdrawn record after ${BOUND_MS} ms`);
+    assert.deepEqual(stale, [], `routes of B still showing the record after ${BOUND_MS} ms`);
     // A browser revalidating its kept profile gets the new one, not 304.
     const again = await getB(`/api/public/v1/subjects/${ORG}`, { 'if-none-match': profileTag });
     assert.equal(again.statusCode, 200);
     assert.equal(again.json().penalties.total, 0);
     assert.equal(again.headers['cache-control'], 'public, no-cache');
+  }
+
+  /** The states of this round's penalty and permit, as A's database holds them. */
+  const states = async () =>
+    (await sql<{ state: string }>`select state from record where id = any(${[shown.penalty.id, shown.permit.id]}::uuid[]) order by document_number`.execute(a.db)).rows.map((r) => r.state);
+
+  it('shows a record withdrawn on A absent from every public GET route on B on the next request', async () => {
+    // B searches before the organization exists: its directory is loaded, and stale by time for an hour.
+    assert.equal((await getB(`/api/public/v1/subjects?q=${encodeURIComponent(ORG_NAME)}`)).json().total, 0);
+    // Withdrawn through A's credit office route.
+    await publishedThenRemoved(6601, async (id) => {
+      const w = await a.app.inject({ method: 'POST', url: `/api/v1/records/${id}/withdraw`, headers: as('creditOffice'), payload: { reason: '决定已被撤销' } });
+      assert.equal(w.statusCode, 204, w.body);
+    });
+    assert.deepEqual(await states(), ['withdrawn', 'withdrawn']);
+  });
+
+  it('shows a record repaired on A absent from every public GET route on B on the next request', async () => {
+    // 信用修复 has no route yet (issue #16): the credit office's decision fires the machine's
+    // `repair` through the records module, in one transaction, as the repair workflow will. The
+    // machine lets any record in force be repaired; every output must honour the state whatever its item.
+    await publishedThenRemoved(6611, async (id) => {
+      assert.equal(await a.records.fire([id], 'repair', { actor: creditOffice, reason: '信用修复申请经审核通过', reference: '榕信修〔2026〕6611号' }), 1);
+    });
+    assert.deepEqual(await states(), ['repaired', 'repaired']);
+    // Kept for the department and the subject (已修复), with who repaired it, when and on what.
+    const events = await sql<{ event: string; actor_id: string; reference: string }>`
+      select event, actor_id, reference from record_event where record_id = any(${[shown.penalty.id, shown.permit.id]}::uuid[]) and event = 'repair'`.execute(a.db);
+    assert.deepEqual(events.rows.map((e) => [e.event, e.actor_id, e.reference]), [['repair', 'office-1', '榕信修〔2026〕6611号'], ['repair', 'office-1', '榕信修〔2026〕6611号']]);
   });
 
   it('serves on B the calendar year and the new catalog item version written on A', async () => {

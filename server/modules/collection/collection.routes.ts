@@ -17,6 +17,7 @@ import { errorResponses } from '../../platform/http-schemas.js';
 import type { Role } from '../../platform/policy.js';
 import { actorOf, type AuditLog } from '../audit/index.js';
 import type { CatalogService } from '../catalog/index.js';
+import { consoleAudience } from '../records/index.js';
 import type { BatchRow } from './collection.repo.js';
 import { MAX_API_RECORDS, type CollectionService, type Submitter } from './collection.service.js';
 import { qualityWorkbook } from './quality.js';
@@ -341,7 +342,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
       },
       async (req) => {
         const b = await visibleBatch(req, req.params.id);
-        const r = await deps.collection.batchRecords(b.id, req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
+        const r = await deps.collection.batchRecords(b.id, consoleAudience(req.principal), req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
         return {
           total: r.total,
           items: r.items.map((x) => ({ id: x.id, documentNumber: x.document_number, subjectName: x.subject_name, decisionDate: x.decision_date, state: x.state, disputed: x.disputed, publicityEnd: x.publicity_end, version: x.version })),
@@ -432,7 +433,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
         },
       },
       async (req) => {
-        const { record: r, versions } = await deps.collection.recordHistory(req.params.id, scope(req), actorOf(req));
+        const { record: r, versions } = await deps.collection.recordHistory(req.params.id, consoleAudience(req.principal), actorOf(req));
         return {
           id: r.id, itemCode: r.item_code, documentNumber: r.document_number, decisionDate: r.decision_date, state: r.state, disputed: r.disputed,
           severity: r.severity, publicityStart: r.publicity_start, publicityEnd: r.publicity_end, withdrawnReason: r.withdrawn_reason, version: r.version, versions,

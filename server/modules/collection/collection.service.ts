@@ -19,7 +19,7 @@ import { AppError } from '../../platform/errors.js';
 import { enqueue, settleJob } from '../../platform/jobs.js';
 import type { Actor, AuditLog, KyselyLike } from '../audit/index.js';
 import type { CatalogService, InfoItem } from '../catalog/index.js';
-import { RecordsRepo, partyOfRecord, type Party, type RecordIntake, type RecordTables, type RecordsService } from '../records/index.js';
+import { RecordsRepo, type Audience, type Party, type RecordIntake, type RecordTables, type RecordsService } from '../records/index.js';
 import { maskPersonName } from '../../../common/masking.js';
 import type { SubjectsService } from '../subjects/index.js';
 import { CollectionRepo, type BatchRow, type ChunkProgress } from './collection.repo.js';
@@ -609,39 +609,13 @@ export class CollectionService {
   }
 
   /** 撤销 of the department's own record: the record machine's withdrawal (records.service.ts). */
-  async withdraw(recordId: string, reason: string, actor: Actor, departmentId: string | null): Promise<void> {
-    await this.deps.records.withdraw(recordId, reason, actor, departmentId);
+  async withdraw(recordId: string, reason: string, actor: Actor, departmentId: string): Promise<void> {
+    await this.deps.records.withdraw(recordId, reason, actor, { kind: 'department', departmentId });
   }
 
-  /** A record with every version and what each changed (department-scoped like batches). */
-  async recordHistory(recordId: string, departmentId: string | null, actor: Actor) {
-    const records = recordsRepo(this.deps.db);
-    const record = await records.byId(recordId);
-    if (!record) throw new AppError('NOT_FOUND', { recordId });
-    if (departmentId !== null && record.department_id !== departmentId) {
-      await this.deps.audit.recordAlone({ category: 'security', event: 'access.denied', actor, result: 'denied', objectType: 'record', objectId: recordId, reason: '其他部门的记录' });
-      throw new AppError('FORBIDDEN', undefined, '只能查看本部门报送的记录');
-    }
-    const item = this.deps.catalog.get('infoItem', record.item_code)?.content;
-    const label = (code: string) => item?.fields.find((f) => f.code === code)?.label ?? code;
-    const show = (v: unknown) => (v === undefined ? null : Array.isArray(v) ? v.join('；') : String(v));
-    // Staff see a natural person's name and personal fields masked here, as in every list.
-    const masked = (data: unknown): Record<string, unknown> => {
-      const d = (data ?? {}) as Record<string, unknown>;
-      if (!item) return {};
-      const flat = Object.fromEntries(Object.entries(d).map(([k, v]) => [k, Array.isArray(v) ? v.join('；') : String(v)]));
-      return maskRow(item, flat, partyOfRecord(item, d));
-    };
-    const versions = (await records.versions(recordId)).reverse();
-    const history = versions.map((v, i) => {
-      const before = i === 0 ? {} : masked(versions[i - 1]?.data);
-      const after = masked(v.data);
-      const changes = [...new Set([...Object.keys(before), ...Object.keys(after)])]
-        .filter((k) => show(before[k]) !== show(after[k]))
-        .map((k) => ({ field: k, label: label(k), before: show(before[k]), after: show(after[k]) }));
-      return { version: v.version, changedAt: v.changed_at.toISOString(), batchId: v.batch_id, subjectChanged: i > 0 && versions[i - 1]?.subject_id !== v.subject_id, changes };
-    });
-    return { record, versions: history.reverse() };
+  /** A record with every version and what each changed, department-scoped like batches: the records module's read. */
+  async recordHistory(recordId: string, audience: Audience, actor: Actor) {
+    return this.deps.records.history(recordId, audience, actor);
   }
 
   // ---- reading ------------------------------------------------------------------------------
@@ -663,8 +637,8 @@ export class CollectionService {
    * natural person's name masked, as everywhere staff do not need it whole — and its publication
    * state: what a reviewer approves, and where a clerk withdraws from.
    */
-  async batchRecords(batchId: string, limit: number, offset: number) {
-    const { rows, total } = await recordsRepo(this.deps.db).ofBatch(batchId, limit, offset);
+  async batchRecords(batchId: string, audience: Audience, limit: number, offset: number) {
+    const { rows, total } = await recordsRepo(this.deps.db).ofBatch(batchId, audience, chinaToday(this.deps.clock.now().getTime()), limit, offset);
     const names = await this.deps.subjects.publicNames(rows.map((r) => r.subject_id));
     return { total, items: rows.map((r) => ({ ...r, subject_name: names.get(r.subject_id)?.name ?? null })) };
   }

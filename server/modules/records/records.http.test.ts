@@ -187,6 +187,16 @@ describe(`records: the credit office's browser on ${ENGINE}`, () => {
     assert.equal(noPurpose.statusCode, 400);
   });
 
+  it('shows an enumeration in the record’s content by its code table’s label (许可当前状态 1 → 有效), as the public sees it', async () => {
+    const r = await p.app.inject({ method: 'GET', url: `/api/v1/records/${await idOf('榕食许〔2026〕1号')}`, headers: withPurpose(office()) });
+    assert.equal(r.statusCode, 200, r.body);
+    const d = r.json();
+    const fields = Object.fromEntries(d.fields.map((f: { label: string; value: string }) => [f.label, f.value]));
+    assert.equal(fields['当前状态'], '有效');
+    assert.equal(fields['许可类别'], '普通', 'a value that is its own label stays');
+    assert.equal(d.withdrawnOn, null, 'not withdrawn');
+  });
+
   it('refuses department users, audited: they see their records through their batches', async () => {
     const id = await idOf('榕市监罚〔2026〕1号');
     for (const role of ['submitter', 'reviewer', 'implementer'] as const) {
@@ -229,6 +239,8 @@ describe(`records: the credit office's browser on ${ENGINE}`, () => {
     assert.deepEqual(withdrawn.items.map((r) => [r.documentNumber, r.state]), [['榕环罚〔2026〕202号', 'withdrawn']]);
     const detail = await p.app.inject({ method: 'GET', url: `/api/v1/records/${id}`, headers: withPurpose(office()) });
     assert.equal(detail.json().withdrawnReason, '报送部门错报：该决定已被行政复议撤销');
+    // Its publicity ended with the withdrawal: the day (China time) it was withdrawn, from the withdrawal event.
+    assert.equal(detail.json().withdrawnOn, '2026-11-21');
   });
 
   // Last: it adds ten thousand records the tests above do not expect.

@@ -11,6 +11,14 @@ export interface CreditOfficeNames {
   itemName: (code: string) => string | undefined;
   departmentName: (id: string) => string | undefined;
   subject: (id: string) => Omit<RecordSubjectView, 'id'> | undefined;
+  /** An enumeration value's label from the catalog's code tables (许可当前状态 1 → 有效), if it has one. */
+  enumLabel: (table: string, value: string) => string | undefined;
+}
+
+/** A field of the record's item as the detail needs it: its place, and its code table if it is an enumeration. */
+export interface DetailField {
+  code: string;
+  enum?: string | undefined;
 }
 
 export function presentForCreditOffice(r: BrowseRow, names: CreditOfficeNames): RecordRowView {
@@ -36,12 +44,13 @@ export function presentForCreditOffice(r: BrowseRow, names: CreditOfficeNames): 
 /**
  * A record with its versions (oldest first, each with what it changed, already masked by
  * collection's history) and its current content, which is what the versions add up to, in the
- * order of the item's fields.
+ * order of the item's fields. An enumeration's value is shown as its code table's label (as the
+ * public presenter does); the raw code only when the table has no label for it.
  */
 export function presentDetailForCreditOffice(
-  r: BrowseRow & { withdrawn_reason: string | null },
+  r: BrowseRow & { withdrawn_reason: string | null; withdrawn_on: string | null },
   versions: RecordVersionView[],
-  fieldOrder: readonly string[],
+  itemFields: readonly DetailField[],
   names: CreditOfficeNames,
 ): RecordDetailView {
   const current = new Map<string, { label: string; value: string }>();
@@ -51,10 +60,16 @@ export function presentDetailForCreditOffice(
       else current.set(c.field, { label: c.label, value: c.after });
     }
   }
+  const fieldOrder = itemFields.map((f) => f.code);
+  const enumOf = new Map(itemFields.flatMap((f) => (f.enum ? [[f.code, f.enum] as const] : [])));
   const rank = (f: string) => {
     const i = fieldOrder.indexOf(f);
     return i < 0 ? fieldOrder.length : i;
   };
-  const fields = [...current.entries()].sort(([a], [b]) => rank(a) - rank(b)).map(([field, x]) => ({ field, label: x.label, value: x.value }));
-  return { ...presentForCreditOffice(r, names), withdrawnReason: r.withdrawn_reason, fields, versions };
+  const shown = (field: string, value: string) => {
+    const table = enumOf.get(field);
+    return (table && names.enumLabel(table, value)) || value;
+  };
+  const fields = [...current.entries()].sort(([a], [b]) => rank(a) - rank(b)).map(([field, x]) => ({ field, label: x.label, value: shown(field, x.value) }));
+  return { ...presentForCreditOffice(r, names), withdrawnReason: r.withdrawn_reason, withdrawnOn: r.state === 'withdrawn' ? r.withdrawn_on : null, fields, versions };
 }

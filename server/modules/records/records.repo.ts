@@ -3,7 +3,8 @@ import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { RecordStateName } from '../../../common/records-api.js';
 import { prepared } from '../../platform/db/prepared.js';
 import type { RecordTables } from './records.tables.js';
-import { REVISABLE_STATES } from './records.workflow.js';
+import { REVISABLE_STATES, SUBJECT_STATES, type Audience } from './records.workflow.js';
+import { publicToday as standingPublicToday, readStandings } from './standing.js';
 
 export type CopyCsv = (table: string, columns: string[], csv: string) => Promise<void>;
 
@@ -73,31 +74,42 @@ export interface PublicRecordRow {
 
 const PUBLIC_COLUMNS = ['id', 'item_code', 'subject_id', 'department_id', 'document_number', 'decision_date', 'data', 'severity', 'publicity_start', 'publicity_end', 'disputed'] as const;
 
-/** Who is looking: the public for now; the subject itself, its department, a credit check next. */
-export type Audience = 'public';
+export type { Audience } from './records.workflow.js';
 
 /**
- * THE visibility rule, as SQL over `record`: what this audience may see of a record today. Every
- * public read (profile, search markers, 双公示 lists and pages, figures) goes through it, so what
- * withdrawn, repaired and disputed mean is said once. Public: in publicity (a withdrawn or
- * repaired record never is), inside its window (the nightly end of publicity may not have run
- * yet), not a minor's; a disputed record stays shown, with its mark. The same rule in code, for
- * the outbox's tombstones: publiclyVisible (records.workflow.ts). Which items are public at all is
- * the catalog's (the caller passes them).
+ * THE visibility rule, as SQL over `record`: what this audience may see of a record today
+ * (issue #13 §2). Every read of records goes through it — the public ones (profile, search markers,
+ * 双公示 lists and pages, figures), the console's (the credit office's browser, a department's
+ * batches and record histories), what the subject and a credit check will read — so what
+ * withdrawn, repaired and disputed mean to each audience is said once:
+ * - public, and a system account checking credit: in publicity (a withdrawn or repaired record
+ *   never is), inside its window (the nightly end of publicity may not have run yet), not a
+ *   minor's, of an item the catalog discloses to it (`items`); disputed shown with its mark.
+ * - the subject itself: its own records in force, publicity ended included, and repaired ones
+ *   (marked 已修复); never withdrawn ones (SUBJECT_STATES says why).
+ * - the providing department: every record it provided, in any state.
+ * - the credit office: every record.
+ * The same rule in code is `visibleTo` (records.workflow.ts); visibility.test.ts holds both to a
+ * table of every state × mark × window × audience.
  */
 export function visibleNow(audience: Audience, today: string): Expression<SqlBool> {
-  switch (audience) {
+  switch (audience.kind) {
     case 'public':
-      return sql<SqlBool>`(state = 'in_publicity' and not subject_minor and (publicity_start is null or publicity_start <= ${today}::date) and (publicity_end is null or publicity_end >= ${today}::date))`;
+    case 'system':
+      // `items` may be a prepared statement's placeholder: passed on as one parameter, never copied.
+      return sql<SqlBool>`(state = 'in_publicity' and not subject_minor and (publicity_start is null or publicity_start <= ${today}::date) and (publicity_end is null or publicity_end >= ${today}::date) and item_code = any(${audience.items}::text[]))`;
+    case 'subject':
+      return sql<SqlBool>`(subject_id = ${audience.subjectId}::uuid and state in (${sql.join(SUBJECT_STATES.map((x) => sql.lit(x)))}))`;
+    case 'department':
+      return sql<SqlBool>`(department_id = ${audience.departmentId}::uuid)`;
+    case 'creditOffice':
+      return sql<SqlBool>`true`;
   }
 }
 
 /** Public today, of these items (visibleNow). */
 function publicToday(db: Kysely<RecordTables>, today: string, itemCodes: string[]) {
-  return db
-    .selectFrom('record')
-    .where(visibleNow('public', today))
-    .where('item_code', '=', sql<string>`any(${itemCodes}::text[])`);
+  return db.selectFrom('record').where(visibleNow({ kind: 'public', items: itemCodes }, today));
 }
 
 /** A subject's public records, the newest `perItem` of each item, each row with its item's full count. */
@@ -145,8 +157,11 @@ export interface PublicListQuery {
   offset: number;
 }
 
-/** The credit office's browse over every department's records (records.service.ts). */
+/** The records browser's query (records.service.ts): what its audience sees, filtered. */
 export interface BrowseQuery {
+  /** Whose eyes (visibleNow): the credit office's browser sees every department's records. */
+  audience: Audience;
+  today: string;
   /** The subjects a subject filter found; an empty list finds nothing. */
   subjectIds?: readonly string[] | undefined;
   /** 决定文书号 in full or its beginning. */
@@ -170,6 +185,8 @@ export type BrowseRow = Awaited<ReturnType<RecordsRepo['browse']>>['rows'][numbe
 
 /** Why a withdrawn record was withdrawn: its last withdrawal's reason (record_event). */
 const withdrawnReason = sql<string | null>`(select e.reason from record_event e where e.record_id = record.id and e.to_state = 'withdrawn' order by e.id desc limit 1)`.as('withdrawn_reason');
+/** When it was withdrawn (the day, China time): its last withdrawal event; publicity ended then. */
+const withdrawnOn = sql<string | null>`(select (e.at at time zone 'Asia/Shanghai')::date::text from record_event e where e.record_id = record.id and e.to_state = 'withdrawn' order by e.id desc limit 1)`.as('withdrawn_on');
 
 export function csvField(v: string): string {
   return `"${v.replace(/"/g, '""')}"`;
@@ -275,9 +292,9 @@ export class RecordsRepo {
       .execute();
   }
 
-  /** The records whose current version a batch wrote, by document number, with their total. */
-  async ofBatch(batchId: string, limit: number, offset: number) {
-    const q = this.db.selectFrom('record').where('batch_id', '=', batchId);
+  /** The records whose current version a batch wrote that this audience sees, by document number, with their total. */
+  async ofBatch(batchId: string, audience: Audience, today: string, limit: number, offset: number) {
+    const q = this.db.selectFrom('record').where('batch_id', '=', batchId).where(visibleNow(audience, today));
     const [rows, total] = await Promise.all([
       q.select(['id', 'subject_id', 'document_number', 'decision_date', 'state', 'disputed', 'publicity_end', 'version']).orderBy('document_number').limit(limit).offset(offset).execute(),
       q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
@@ -285,11 +302,13 @@ export class RecordsRepo {
     return { rows, total: total.n };
   }
 
-  async byId(id: string) {
+  /** A record and whether this audience may see it (`visible`): the caller tells "not yours" from "none". */
+  async byId(id: string, audience: Audience, today: string) {
     return this.db
       .selectFrom('record')
       .select(['id', 'item_code', 'department_id', 'subject_id', 'document_number', 'decision_date', 'state', 'disputed', 'severity', 'publicity_start', 'publicity_end', 'version'])
       .select(withdrawnReason)
+      .select(sql<boolean>`${visibleNow(audience, today)}`.as('visible'))
       .where('id', '=', id)
       .executeTakeFirst();
   }
@@ -379,9 +398,27 @@ export class RecordsRepo {
 
   /**
    * A subject's public records, newest decision first: at most `perItem` of each item, each with
-   * how many the item has in all (a prepared statement: every profile view runs it).
+   * how many the item has in all: from its standing (one read by key), or from the records when it
+   * holds too many.
    */
   async publicOfSubject(subjectId: string, today: string, itemCodes: readonly string[], perItem: number): Promise<(PublicRecordRow & { item_total: number })[]> {
+    // The subject's standing (standing.ts) answers by key; one that holds too many asks the records.
+    const standing = (await readStandings(this.db, [subjectId])).get(subjectId);
+    if (!standing) return [];
+    if (standing.overflow) return (await publicOfSubject(this.db, subjectId, today, [...itemCodes], perItem)) as (PublicRecordRow & { item_total: number })[];
+    const visible = standingPublicToday(standing, today, itemCodes);
+    const totals = new Map<string, number>();
+    for (const r of visible) totals.set(r.item_code, (totals.get(r.item_code) ?? 0) + 1);
+    const shown = new Map<string, number>();
+    return visible.flatMap((r) => {
+      const n = (shown.get(r.item_code) ?? 0) + 1;
+      shown.set(r.item_code, n);
+      return n <= perItem ? [{ ...r, item_total: totals.get(r.item_code) ?? 0 }] : [];
+    });
+  }
+
+  /** publicOfSubject from the record table itself, always: what the standing is tested against. */
+  async publicOfSubjectFromRecords(subjectId: string, today: string, itemCodes: readonly string[], perItem: number): Promise<(PublicRecordRow & { item_total: number })[]> {
     return (await publicOfSubject(this.db, subjectId, today, [...itemCodes], perItem)) as (PublicRecordRow & { item_total: number })[];
   }
 
@@ -391,7 +428,20 @@ export class RecordsRepo {
    */
   async publicCounts(subjectIds: readonly string[], today: string, itemCodes: readonly string[]): Promise<{ subject_id: string; item_code: string; n: number }[]> {
     if (subjectIds.length === 0) return [];
-    return publicCountsOf(this.db, [...subjectIds], today, [...itemCodes]);
+    const standings = await readStandings(this.db, subjectIds);
+    const out: { subject_id: string; item_code: string; n: number }[] = [];
+    const overflowing: string[] = [];
+    for (const s of standings.values()) {
+      if (s.overflow) {
+        overflowing.push(s.subjectId);
+        continue;
+      }
+      const counts = new Map<string, number>();
+      for (const r of standingPublicToday(s, today, itemCodes)) counts.set(r.item_code, (counts.get(r.item_code) ?? 0) + 1);
+      for (const [item_code, n] of counts) out.push({ subject_id: s.subjectId, item_code, n });
+    }
+    if (overflowing.length > 0) out.push(...(await publicCountsOf(this.db, overflowing, today, [...itemCodes])));
+    return out;
   }
 
   /** 双公示 browsing: one item's public records, filtered, newest decision first, with the total. */
@@ -426,7 +476,7 @@ export class RecordsRepo {
    * them) walks the decision-date index through every record looking for a subject's four.
    */
   async browse(q: BrowseQuery) {
-    let narrowed = this.db.selectFrom('record').select(BROWSE_COLUMNS);
+    let narrowed = this.db.selectFrom('record').select(BROWSE_COLUMNS).where(visibleNow(q.audience, q.today));
     if (q.subjectIds) narrowed = q.subjectIds.length > 0 ? narrowed.where('subject_id', '=', sql<string>`any(${[...q.subjectIds]}::uuid[])`) : narrowed.where(sql<boolean>`false`);
     // A prefix, matched literally: % and _ typed in a document number are not wildcards.
     if (q.documentNumber) narrowed = narrowed.where('document_number', 'like', `${q.documentNumber.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
@@ -447,9 +497,9 @@ export class RecordsRepo {
     return { rows, total: Math.min(counted.n, q.countUpTo), capped: counted.n > q.countUpTo };
   }
 
-  /** One record as the browse shows it, with its reason if withdrawn. */
-  async browseOne(id: string) {
-    return this.db.selectFrom('record').select([...BROWSE_COLUMNS]).select(withdrawnReason).where('id', '=', id).executeTakeFirst();
+  /** One record as the browse shows it to this audience, with its reason if withdrawn. */
+  async browseOne(id: string, audience: Audience, today: string) {
+    return this.db.selectFrom('record').select([...BROWSE_COLUMNS]).select([withdrawnReason, withdrawnOn]).where('id', '=', id).where(visibleNow(audience, today)).executeTakeFirst();
   }
 
   /** One record of an item, if the public may see it today (the same rule as every public list). */
@@ -457,12 +507,20 @@ export class RecordsRepo {
     return (await this.publicToday(today, [itemCode]).select(PUBLIC_COLUMNS).where('id', '=', id).executeTakeFirst()) as PublicRecordRow | undefined;
   }
 
-  async forSubject(subjectId: string) {
+  /**
+   * What this audience may see of a subject today (issue #13 §2), newest decision first: every
+   * record the rule lets it see, each with its state (已修复 is the subject's and the department's
+   * mark of a repaired record) and its 异议处理中 mark. Which fields of each it is shown is the
+   * audience's presenter's.
+   */
+  async ofSubject(subjectId: string, audience: Audience, today: string) {
     return this.db
       .selectFrom('record')
-      .select(['id', 'item_code', 'item_version', 'document_number', 'decision_date', 'data', 'state', 'disputed', 'version'])
+      .select(['id', 'item_code', 'item_version', 'subject_id', 'department_id', 'document_number', 'decision_date', 'data', 'state', 'disputed', 'severity', 'publicity_start', 'publicity_end', 'version'])
       .where('subject_id', '=', subjectId)
+      .where(visibleNow(audience, today))
       .orderBy('decision_date', 'desc')
+      .orderBy('id')
       .execute();
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The credit office's records browser (信息记录): search every department's records, open one with
- * its versions, withdraw (撤销) a wrong one. Only the credit office: a department sees its own
- * records through its batches (collection). Reads state a purpose (x-query-purpose, the
+ * its versions, withdraw (撤销) a wrong one. Only the credit office, whose audience (visibleNow)
+ * sees every department's records: a department sees its own through its batches (collection). Reads state a purpose (x-query-purpose, the
  * QUERY_PURPOSE code table) and are registered; a read without one is refused and registered too.
  * The search is POST: what is typed for a subject may be a person's name or ID number, which must
  * not travel in a URL.
@@ -16,6 +16,7 @@ import { errorResponses, realDate } from '../../platform/http-schemas.js';
 import type { Role } from '../../platform/policy.js';
 import { actorOf, type AuditLog } from '../audit/index.js';
 import type { RegisteredRead } from '../subjects/index.js';
+import { consoleAudience } from './records.policy.js';
 import type { RecordsService } from './records.service.js';
 
 const PURPOSE_HEADER = 'x-query-purpose';
@@ -44,6 +45,7 @@ const rowView = z.object({
 
 const detailView = rowView.extend({
   withdrawnReason: z.string().nullable(),
+  withdrawnOn: z.string().nullable(),
   fields: z.array(z.object({ field: z.string(), label: z.string(), value: z.string() })),
   versions: z.array(z.object({
     version: z.number().int(), changedAt: z.string(), batchId: z.string().nullable(), subjectChanged: z.boolean(),
@@ -96,7 +98,7 @@ export function recordsRoutes(deps: RecordsRouteDeps): FastifyPluginAsyncZod {
           response: { 200: z.object({ total: z.number().int(), totalCapped: z.boolean(), items: z.array(rowView) }) satisfies z.ZodType<RecordSearchView>, ...errorResponses },
         },
       },
-      async (req) => deps.records.search(req.body, await purposeOf(req)),
+      async (req) => deps.records.search(req.body, await purposeOf(req), consoleAudience(req.principal)),
     );
 
     app.get(
@@ -111,7 +113,7 @@ export function recordsRoutes(deps: RecordsRouteDeps): FastifyPluginAsyncZod {
           response: { 200: detailView, ...errorResponses },
         },
       },
-      async (req) => deps.records.detail(req.params.id, await purposeOf(req)),
+      async (req) => deps.records.detail(req.params.id, await purposeOf(req), consoleAudience(req.principal)),
     );
 
     app.post(
@@ -131,7 +133,7 @@ export function recordsRoutes(deps: RecordsRouteDeps): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        await deps.records.withdraw(req.params.id, req.body.reason, actorOf(req), null);
+        await deps.records.withdraw(req.params.id, req.body.reason, actorOf(req), consoleAudience(req.principal));
         return reply.code(204).send(null);
       },
     );

@@ -9,8 +9,11 @@
  * subject, decision document number, item, department, state and decision dates, paged on the
  * server; one record with its versions. Every read states a purpose and is registered in the query
  * register with the read itself (the subjects shown, never what was typed: it may be a person's
- * name or ID number). The version history, masked as collection masks rows, is handed in by the
- * composition root.
+ * name or ID number).
+ *
+ * A record's version history — every version and what each changed, personal values masked as
+ * collection masks the rows it keeps (the mask is handed in by the composition root) — is read
+ * here too, for the credit office's browser and for a department's own records.
  */
 import type { Kysely } from 'kysely';
 import { chinaToday } from '../../../common/dates.js';
@@ -19,13 +22,14 @@ import { RECORD_STATE_LABELS, type RecordDetailView, type RecordSearchView, type
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { Actor, AuditLog, KyselyLike } from '../audit/index.js';
-import type { CatalogService } from '../catalog/index.js';
+import type { CatalogService, InfoItem } from '../catalog/index.js';
 import type { RegisteredRead, SubjectsService } from '../subjects/index.js';
 import { Lifecycle, type Applied } from './lifecycle.js';
+import { partyOfRecord, type Party } from './party-names.js';
 import { presentDetailForCreditOffice, presentForCreditOffice, type CreditOfficeNames } from './records.presenter.js';
 import { RecordsRepo, type RecordSubmission } from './records.repo.js';
 import type { RecordTables } from './records.tables.js';
-import { RECORD_MACHINE, routeOf, type RecordEvent, type RecordFacts } from './records.workflow.js';
+import { RECORD_MACHINE, itemsDisclosedTo, routeOf, type Audience, type RecordEvent, type RecordFacts } from './records.workflow.js';
 
 /**
  * A subject filter may stand for at most this many subjects (an audit row lists as many, the
@@ -58,8 +62,11 @@ export interface RecordsDeps {
   subjects: SubjectsService;
   departments: () => Promise<{ id: string; name: string }[]>;
   clock: Clock;
-  /** Collection's version history of any department's record, personal values masked. */
-  history: (recordId: string, actor: Actor) => Promise<{ versions: RecordVersionView[] }>;
+  /**
+   * A record's content as staff see it: personal values masked (collection's mask of the rows it
+   * keeps, so a version reads as its batch's rows read).
+   */
+  maskData: (item: InfoItem, data: Readonly<Record<string, string>>, party: Party) => Record<string, string>;
 }
 
 /** What a department sent for one record, as collection validated it, with the rule's verdict. */
@@ -87,7 +94,28 @@ export class RecordsService {
 
   /** Items whose records the public may see (the catalog's disclosure), for the outbox's visibility. */
   private publicItems(): ReadonlySet<string> {
-    return new Set(this.deps.catalog.list('infoItem').filter((i) => i.content.disclosure === 'public').map((i) => i.content.code));
+    return new Set(itemsDisclosedTo('public', this.deps.catalog.list('infoItem').map((i) => i.content)));
+  }
+
+  // ---- the visibility rule's audiences (records.workflow.ts, visibleNow) ----------------------
+
+  /** The public, with the items the catalog discloses to it. */
+  publicAudience(): Audience {
+    return { kind: 'public', items: itemsDisclosedTo('public', this.deps.catalog.list('infoItem').map((i) => i.content)) };
+  }
+
+  /** A system account checking credit (应查必查), with the items the catalog shares for it. */
+  systemAudience(accountId: string): Audience {
+    return { kind: 'system', accountId, items: itemsDisclosedTo('system', this.deps.catalog.list('infoItem').map((i) => i.content)) };
+  }
+
+  /**
+   * What this audience may see of this subject as of now (issue #13 §2): the one answer lists,
+   * credit checks, repair and objections read a subject's records by. Each row carries its state
+   * (已修复 for a repaired one the subject or department sees) and its 异议处理中 mark.
+   */
+  async ofSubject(subjectId: string, audience: Audience) {
+    return repo(this.deps.db).ofSubject(subjectId, audience, this.today());
   }
 
   // ---- the lifecycle ------------------------------------------------------------------------
@@ -178,12 +206,12 @@ export class RecordsService {
   /**
    * 撤销: the decision was revoked or changed; the record leaves publication at once (行政处罚法
    * Art. 48: within 3 days) and stays out. A department withdraws its own records
-   * (`departmentId`); the credit office any (null).
+   * (its department's audience: what it sees is what it provided); the credit office any.
    */
-  async withdraw(recordId: string, reason: string, actor: Actor, departmentId: string | null): Promise<void> {
-    const record = await repo(this.deps.db).byId(recordId);
+  async withdraw(recordId: string, reason: string, actor: Actor, by: Audience): Promise<void> {
+    const record = await repo(this.deps.db).byId(recordId, by, this.today());
     if (!record) throw new AppError('NOT_FOUND', { recordId }, '该记录不存在，无法撤销：请刷新列表后再试');
-    if (departmentId !== null && record.department_id !== departmentId) {
+    if (!record.visible) {
       await this.deps.audit.recordAlone({ category: 'security', event: 'access.denied', actor, result: 'denied', objectType: 'record', objectId: recordId, reason: '其他部门的记录' });
       throw new AppError('FORBIDDEN', undefined, '只能撤销本部门报送的记录');
     }
@@ -238,7 +266,8 @@ export class RecordsService {
 
   // ---- the credit office's browser ----------------------------------------------------------
 
-  async search(f: RecordFilter, read: RegisteredRead): Promise<RecordSearchView> {
+  /** Records this audience sees (the credit office: every department's), filtered, one page; registered. */
+  async search(f: RecordFilter, read: RegisteredRead, audience: Audience): Promise<RecordSearchView> {
     const offset = (f.page - 1) * f.pageSize;
     if (offset >= MAX_BROWSE_ROWS) {
       throw new AppError('QUERY_TOO_BROAD', { maxRows: MAX_BROWSE_ROWS }, `只能翻阅前${MAX_BROWSE_ROWS}条结果：请加上信息项、部门、状态或日期等条件缩小范围`);
@@ -249,7 +278,7 @@ export class RecordsService {
     const subjectIds = f.subject?.trim() ? await this.subjectIds(f.subject.trim(), read) : undefined;
     const documentNumber = f.documentNumber?.trim() || undefined;
     const { rows, total, capped } = await this.deps.db.transaction().execute(async (trx) => {
-      const found = await repo(trx).browse({ subjectIds, documentNumber, itemCode: f.itemCode, departmentId: f.departmentId, state: f.state, from: f.from, to: f.to, limit: f.pageSize, offset, countUpTo: MAX_BROWSE_ROWS });
+      const found = await repo(trx).browse({ audience, today: this.today(), subjectIds, documentNumber, itemCode: f.itemCode, departmentId: f.departmentId, state: f.state, from: f.from, to: f.to, limit: f.pageSize, offset, countUpTo: MAX_BROWSE_ROWS });
       // Which subjects were shown and which filters were used; never the text typed for a subject
       // (a name, an ID number) nor a document number (someone may type an ID number there too).
       const filters = { itemCode: f.itemCode, departmentId: f.departmentId, state: f.state, from: f.from, to: f.to, bySubject: subjectIds !== undefined, byDocumentNumber: documentNumber !== undefined };
@@ -264,16 +293,57 @@ export class RecordsService {
   }
 
   /** One record, its current content and every version; registered before it is shown. */
-  async detail(id: string, read: RegisteredRead): Promise<RecordDetailView> {
+  async detail(id: string, read: RegisteredRead, audience: Audience): Promise<RecordDetailView> {
     const row = await this.deps.db.transaction().execute(async (trx) => {
-      const r = await repo(trx).browseOne(id);
+      const r = await repo(trx).browseOne(id, audience, this.today());
       if (!r) throw new AppError('NOT_FOUND', { recordId: id }, '该记录不存在');
       await this.register(trx, 'query.record.get', read, { objectId: id, resultCount: 1, details: { subjectIds: [r.subject_id] } });
       return r;
     });
-    const { versions } = await this.deps.history(id, read.actor);
-    const order = this.deps.catalog.get('infoItem', row.item_code)?.content.fields.map((x) => x.code) ?? [];
-    return presentDetailForCreditOffice(row, versions, order, await this.names([row.subject_id]));
+    const versions = await this.versions(id, row.item_code);
+    const itemFields = (this.deps.catalog.get('infoItem', row.item_code)?.content.fields ?? []).map((x) => ({ code: x.code, enum: x.type === 'enum' ? x.enum : undefined }));
+    return presentDetailForCreditOffice(row, versions, itemFields, await this.names([row.subject_id]));
+  }
+
+  // ---- history ------------------------------------------------------------------------------
+
+  /**
+   * A record with every version and what each changed, newest first, if this audience sees it: a
+   * department its own records, in any state (another's is refused and the refusal audited); the
+   * credit office any.
+   */
+  async history(recordId: string, audience: Audience, actor: Actor) {
+    const record = await repo(this.deps.db).byId(recordId, audience, this.today());
+    if (!record) throw new AppError('NOT_FOUND', { recordId });
+    if (!record.visible) {
+      await this.deps.audit.recordAlone({ category: 'security', event: 'access.denied', actor, result: 'denied', objectType: 'record', objectId: recordId, reason: '其他部门的记录' });
+      throw new AppError('FORBIDDEN', undefined, '只能查看本部门报送的记录');
+    }
+    return { record, versions: await this.versions(recordId, record.item_code) };
+  }
+
+  /** Each version with the fields it changed against the one before (masked), newest first. */
+  private async versions(recordId: string, itemCode: string): Promise<RecordVersionView[]> {
+    const item = this.deps.catalog.get('infoItem', itemCode)?.content;
+    const label = (code: string) => item?.fields.find((f) => f.code === code)?.label ?? code;
+    const show = (v: unknown) => (v === undefined ? null : Array.isArray(v) ? v.join('；') : String(v));
+    // Staff see a natural person's name and personal fields masked here, as in every list.
+    const masked = (data: unknown): Record<string, unknown> => {
+      const d = (data ?? {}) as Record<string, unknown>;
+      if (!item) return {};
+      const flat = Object.fromEntries(Object.entries(d).map(([k, v]) => [k, Array.isArray(v) ? v.join('；') : String(v)]));
+      return this.deps.maskData(item, flat, partyOfRecord(item, d));
+    };
+    const versions = (await repo(this.deps.db).versions(recordId)).reverse();
+    const history = versions.map((v, i): RecordVersionView => {
+      const before = i === 0 ? {} : masked(versions[i - 1]?.data);
+      const after = masked(v.data);
+      const changes = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+        .filter((k) => show(before[k]) !== show(after[k]))
+        .map((k) => ({ field: k, label: label(k), before: show(before[k]), after: show(after[k]) }));
+      return { version: v.version, changedAt: v.changed_at.toISOString(), batchId: v.batch_id, subjectChanged: i > 0 && versions[i - 1]?.subject_id !== v.subject_id, changes };
+    });
+    return history.reverse();
   }
 
   /**
@@ -318,6 +388,7 @@ export class RecordsService {
     const departmentNames = new Map(departments.map((d) => [d.id, d.name]));
     return {
       itemName: (code) => this.deps.catalog.get('infoItem', code)?.content.name,
+      enumLabel: (table, value) => this.deps.catalog.get('codeTable', table)?.content.values.find((v) => v.value === value)?.label,
       departmentName: (id) => departmentNames.get(id),
       subject: (id) => {
         const s = subjects.get(id);

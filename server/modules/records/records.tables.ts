@@ -46,4 +46,12 @@ export interface RecordTables {
     batch_id: string | null;
     changed_at: Generated<Date>;
   };
+  /** Kept by the record table's triggers (migration 0022); read by standing.ts. */
+  subject_standing: {
+    subject_id: string;
+    records: ColumnType<unknown, string, string>;
+    overflow: Generated<boolean>;
+    disputed: Generated<number>;
+    updated_at: Generated<Date>;
+  };
 }

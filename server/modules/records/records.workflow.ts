@@ -88,19 +88,98 @@ export const RECORD_TRANSITIONS: readonly T[] = [
   })),
 ];
 
+// ---- the visibility rule, in code (its SQL form: visibleNow, records.repo.ts) ----------------
+
 /**
- * Public now: in publicity, within its window, not a minor's, of a publicly disclosed item. A
- * disputed record stays shown, with its mark (the objections issue decides otherwise if the law
- * says so); withdrawn and repaired records never. The SQL form is `visibleNow` (records.repo.ts).
+ * Who is looking (issue #13 §2). Every output reads records as one of these; `visibleNow`
+ * (records.repo.ts) is the rule as SQL, `visibleTo` the same rule in code.
+ * - public: the portal, the open API, exports, figures, the outbox's tombstones.
+ * - subject: the subject itself (its own records, repaired ones kept and marked 已修复).
+ * - department: the providing department (谁产生、谁负责): every record it provided, in any state.
+ * - creditOffice: the credit office, which runs the platform: everything.
+ * - system: a system account checking credit (应查必查): what may be shared for the check.
+ * `items` are the catalog items disclosed to that audience (itemsDisclosedTo): the catalog, not
+ * the code, says which items are public and which are shared.
+ */
+export type Audience =
+  | { kind: 'public'; items: readonly string[] }
+  | { kind: 'subject'; subjectId: string }
+  | { kind: 'department'; departmentId: string }
+  | { kind: 'creditOffice' }
+  | { kind: 'system'; accountId: string; items: readonly string[] };
+
+/**
+ * The states a subject sees its own records in: every state a record in force can be in (公示中,
+ * 不公示, 公示期满) and 已修复 — a repaired record stays the subject's, marked, so it knows what
+ * was repaired. Not 已撤销: a withdrawn record is a decision revoked, changed or found void, which
+ * has no legal effect and so is not the subject's credit information any more; showing it to the
+ * subject as its own would say otherwise (the department and the credit office keep it, with its
+ * reason). Not 待审核 or 已退回 either: the department has not put that version in force yet.
+ */
+export const SUBJECT_STATES: readonly RecordStateName[] = [...IN_FORCE, 'repaired'];
+
+/** What the visibility rule reads of a record. */
+export interface RecordSeen {
+  state: RecordStateName;
+  subjectId: string;
+  departmentId: string | null;
+  itemCode: string;
+  subjectMinor: boolean;
+  publicityStart: string | null;
+  publicityEnd: string | null;
+}
+
+/**
+ * Shown or shared today, of any item: in publicity (a withdrawn or repaired record never is; a
+ * 不公示 record's rule keeps it out: a minor penalty, a permit no longer in force), inside its
+ * window (publicity period; a permit's validity — the nightly end of publicity may not have run
+ * yet), not a minor's (seed 001 §10: a minor is never exposed, and an automatic check must not
+ * feed measures from a minor's record). A disputed record is neither hidden nor shown by its mark.
+ */
+function inForceToday(r: Pick<RecordSeen, 'state' | 'subjectMinor' | 'publicityStart' | 'publicityEnd'>, today: string): boolean {
+  return r.state === 'in_publicity' && !r.subjectMinor && (r.publicityStart === null || r.publicityStart <= today) && (r.publicityEnd === null || r.publicityEnd >= today);
+}
+
+/** THE visibility rule in code: may this audience see this record today (the SQL form: visibleNow). */
+export function visibleTo(audience: Audience, r: RecordSeen, today: string): boolean {
+  switch (audience.kind) {
+    case 'public':
+    case 'system':
+      return inForceToday(r, today) && audience.items.includes(r.itemCode);
+    case 'subject':
+      return r.subjectId === audience.subjectId && SUBJECT_STATES.includes(r.state);
+    case 'department':
+      return r.departmentId === audience.departmentId;
+    case 'creditOffice':
+      return true;
+  }
+}
+
+/** What the catalog says of an item's disclosure (公开属性) and sharing (共享范围). */
+export interface ItemDisclosure {
+  code: string;
+  disclosure: 'public' | 'authorizedQuery' | 'governmentSharing';
+  sharingScope: 'unconditional' | 'conditional' | 'none';
+}
+
+/**
+ * The items whose records an audience that depends on the catalog may see. Public: 社会公开 items.
+ * A credit check: items the catalog shares (无条件 or 有条件共享: the check's registered purpose,
+ * a department performing its duties, is the condition) and that are not 授权查询 only (those need
+ * the subject's own authorization, which a check by an approval system does not carry).
+ */
+export function itemsDisclosedTo(kind: 'public' | 'system', items: readonly ItemDisclosure[]): string[] {
+  return items
+    .filter((i) => (kind === 'public' ? i.disclosure === 'public' : i.sharingScope !== 'none' && i.disclosure !== 'authorizedQuery'))
+    .map((i) => i.code);
+}
+
+/**
+ * Public now (visibleTo for the public, with the item set the caller holds; null: every item):
+ * what the outbox's tombstones and the subject standing (standing.ts) use.
  */
 export function publiclyVisible(state: RecordStateName, f: RecordFacts): boolean {
-  return (
-    state === 'in_publicity' &&
-    !f.subjectMinor &&
-    (f.publicItems === null || (f.itemCode !== null && f.publicItems.has(f.itemCode))) &&
-    (f.publicityStart === null || f.publicityStart <= f.today) &&
-    (f.publicityEnd === null || f.publicityEnd >= f.today)
-  );
+  return (f.publicItems === null || (f.itemCode !== null && f.publicItems.has(f.itemCode))) && inForceToday({ state, ...f }, f.today);
 }
 
 export const RECORD_MACHINE: Machine<RecordStateName, RecordEvent, RecordFacts> = {
