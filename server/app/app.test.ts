@@ -16,7 +16,7 @@ describe(`HTTP platform on ${ENGINE}`, () => {
     assert.deepEqual((await p.app.inject('/healthz')).json(), { status: 'ok' });
     const ready = await p.app.inject('/readyz');
     assert.equal(ready.statusCode, 200);
-    assert.deepEqual(ready.json(), { status: 'ready', engine: ENGINE, migrationsPending: 0 });
+    assert.deepEqual(ready.json(), { status: 'ready', engine: ENGINE, migrationsPending: 0, auditChain: 'ok' });
   });
 
   it('serves an OpenAPI 3 document in which every API route has request and response schemas', async () => {

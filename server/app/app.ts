@@ -138,6 +138,10 @@ export function installPolicy(app: FastifyInstance, opts: PolicyOptions): Regist
   return routes;
 }
 
+/** ok: audit rows are linked; failing: a pass failed or rows wait overdue; unknown: the database did not answer. */
+export type AuditChainHealth = 'ok' | 'failing' | 'unknown';
+const auditChainHealth = z.enum(['ok', 'failing', 'unknown']).describe('审计记录链接：ok 正常；failing 链接失败或积压；unknown 数据库不可达');
+
 export interface AppDeps {
   config: Pick<Config, 'trustProxy' | 'codeValidateRateLimit' | 'portalRateLimit' | 'portalExportRateLimit' | 'portalExportMaxRows' | 'importMaxBytes' | 'uploadRateLimit'>;
   logger: Logger;
@@ -153,8 +157,11 @@ export interface AppDeps {
   exchange: ExchangeService;
   /** 后台任务: the failed jobs and their retry. */
   jobs: JobRunner;
-  /** Readiness: database reachable and no migration pending. */
-  ready: () => Promise<{ database: boolean; migrationsPending: number; engine: string }>;
+  /**
+   * Readiness: database reachable and no migration pending. `auditChain`: whether audit rows are
+   * being linked into the hash chain (docs/operations.md → Audit log); said, never a reason for 503.
+   */
+  ready: () => Promise<{ database: boolean; migrationsPending: number; engine: string; auditChain: AuditChainHealth }>;
   authenticate?: Authenticate;
   identity: IdentityService;
   signed: SignedRequests;
@@ -312,17 +319,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       config: { policy: { public: true } },
       schema: {
         tags: ['health'],
-        summary: '就绪检查：数据库可达且迁移已全部执行',
+        summary: '就绪检查：数据库可达且迁移已全部执行；auditChain 说明审计记录是否正常链入哈希链（failing：链接失败或积压，详见审计管理员的完整性校验；不影响就绪）',
         response: {
-          200: z.object({ status: z.literal('ready'), engine: z.string(), migrationsPending: z.number() }),
-          503: z.object({ status: z.literal('not ready'), engine: z.string(), database: z.boolean(), migrationsPending: z.number() }),
+          200: z.object({ status: z.literal('ready'), engine: z.string(), migrationsPending: z.number(), auditChain: auditChainHealth }),
+          503: z.object({ status: z.literal('not ready'), engine: z.string(), database: z.boolean(), migrationsPending: z.number(), auditChain: auditChainHealth }),
         },
       },
     },
     async (_req, reply) => {
       const r = await deps.ready();
-      if (r.database && r.migrationsPending === 0) return { status: 'ready' as const, engine: r.engine, migrationsPending: 0 };
-      return reply.code(503).send({ status: 'not ready' as const, engine: r.engine, database: r.database, migrationsPending: r.migrationsPending });
+      if (r.database && r.migrationsPending === 0) return { status: 'ready' as const, engine: r.engine, migrationsPending: 0, auditChain: r.auditChain };
+      return reply.code(503).send({ status: 'not ready' as const, engine: r.engine, database: r.database, migrationsPending: r.migrationsPending, auditChain: r.auditChain });
     },
   );
 

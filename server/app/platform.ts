@@ -24,7 +24,7 @@ import { migrate, pendingMigrations } from '../platform/db/migrate.js';
 import { checkDatabaseRole } from './least-privilege.js';
 import { JobRunner, type JobTables } from '../platform/jobs.js';
 import { FileVault } from '../platform/crypto/file-vault.js';
-import { CollectionService, IMPORT_JOB, type CollectionTables } from '../modules/collection/index.js';
+import { CollectionService, IMPORT_JOB, maskRow, type CollectionTables } from '../modules/collection/index.js';
 import { PortalService } from '../modules/portal/index.js';
 import { NoticesService, demoNotices, type NoticeTables } from '../modules/notices/index.js';
 import { ExchangeService, type ExchangeTables } from '../modules/exchange/index.js';
@@ -157,8 +157,8 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     await protectLegacyPersonNames(engine.db, subjects, catalog, log);
     // Jobs are enqueued from the start on; the runner's timer starts once the app is ready.
     const jobs = new JobRunner(engine.db as unknown as Kysely<JobTables>, clock, log, config.jobs);
-    // Records own their lifecycle; collection hands records to them. The version history shown in
-    // the credit office's browser is collection's (masked as rows are), reached once both exist.
+    // Records own their lifecycle and history; collection hands records to them. A version's
+    // content is masked as collection masks the rows it keeps.
     const records: RecordsService = new RecordsService({
       db: engine.db,
       audit,
@@ -166,7 +166,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       subjects,
       clock,
       departments: () => identity.departments(),
-      history: (id, actor) => collection.recordHistory(id, null, actor),
+      maskData: maskRow,
     });
     const collection: CollectionService = new CollectionService({
       jobEnqueued: () => jobs.wake(),
@@ -260,9 +260,10 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       ready: async () => {
         try {
           await engine.ping();
-          return { database: true, migrationsPending: (await pendingMigrations(engine)).length, engine: engine.kind };
+          const chain = await audit.chainStatus();
+          return { database: true, migrationsPending: (await pendingMigrations(engine)).length, engine: engine.kind, auditChain: chain.failure || chain.overdue ? ('failing' as const) : ('ok' as const) };
         } catch {
-          return { database: false, migrationsPending: -1, engine: engine.kind };
+          return { database: false, migrationsPending: -1, engine: engine.kind, auditChain: 'unknown' as const };
         }
       },
     });
