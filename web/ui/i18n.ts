@@ -886,7 +886,6 @@ export const EN: Readonly<Record<string, string>> = {
   '主体（主体ID或统一社会信用代码）': 'Subject (subject id or USCC)',
   '以原幂等键立即重新推送，尝试次数重新计算。': 'It is sent again now under its original idempotency key, with its attempts counted afresh.',
   '信息项代码（如CF）': 'Catalog item code (e.g. CF)',
-  '删除“{name}”的订阅？': 'Delete the subscription of “{name}”?',
   '删除后不再推送，尚未投递的也不再投递。': 'Nothing more is sent, including what has not been delivered yet.',
   '变更': 'Change',
   '只拉取': 'Pull only',
@@ -898,7 +897,6 @@ export const EN: Readonly<Record<string, string>> = {
   '当前没有投递失败的推送': 'No failed deliveries',
   '待投递/已投递/投递失败': 'Pending / delivered / failed',
   '恢复': 'Resume',
-  '恢复“{name}”的订阅？': 'Resume the subscription of “{name}”?',
   '投递失败': 'Failed deliveries',
   '接收地址': 'Webhook URL',
   '接收地址（https；不填则只能拉取）': 'Webhook URL (https; leave empty for pull only)',
@@ -908,10 +906,8 @@ export const EN: Readonly<Record<string, string>> = {
   '新建时间': 'Created',
   '新建订阅': 'New subscription',
   '暂停': 'Pause',
-  '暂停“{name}”的订阅？': 'Pause the subscription of “{name}”?',
   '暂停期间的变更在恢复后依次推送。': 'Changes made while paused are sent in order on resuming.',
   '有权获得的全部变更': 'Every change it is entitled to',
-  '系统账号订阅信息变更：平台把每条变更签名后推送到接收地址（按主体保序、失败自动重试），撤销等不再公开的变更以删除通知（tombstone）推送；不填接收地址的只能拉取。': 'System accounts subscribe to changes: each change is signed and sent to the webhook URL (in order per subject, retried when it fails); what stops being public, such as a withdrawal, is sent as a tombstone. Without a webhook URL the account pulls.',
   '订阅范围': 'Scope',
   '请填写主体': 'Enter the subject',
   '请填写信息项代码': 'Enter the catalog item code',
@@ -952,6 +948,33 @@ export const EN: Readonly<Record<string, string>> = {
   记录信用修复: 'Record repaired',
   标记记录异议: 'Record marked as disputed',
   记录异议办结: 'Objection to a record decided',
+  // lifecycle-leftovers begin
+  '审计记录未能链入哈希链：{count}条记录等待链接，最早一条写于{at}': 'Audit records are not being linked into the hash chain: {count} waiting, the oldest written at {at}',
+  '最近一次链接失败（{at}）：{message}': 'Last failed linking ({at}): {message}',
+  '记录已保存，不会丢失，链接恢复后自动补上。请检查数据库连接和应用角色的权限（npm run db:grant），见运维文档“审计日志”。':
+    'The records are saved and nothing is lost; they are linked once linking works again. Check the database connection and the application role’s grants (npm run db:grant); see “Audit log” in the operations guide.',
+  // lifecycle-leftovers end
+  // exchange-backlog-and-ui begin
+  '系统账号：{name}': 'System account: {name}',
+  '订阅范围：{scope}': 'Scope: {scope}',
+  '接收地址：{url}': 'Webhook URL: {url}',
+  '接收方式：只拉取': 'Delivery: pull only',
+  '暂停这项订阅？': 'Pause this subscription?',
+  '恢复这项订阅？': 'Resume this subscription?',
+  '删除这项订阅？': 'Delete this subscription?',
+  '暂停期间的变更将依次推送。': 'The changes made while it was paused are sent in order.',
+  '订阅|subscription': 'Subscription',
+  '系统账号订阅信息变更：平台把每条变更签名后推送到接收地址（按主体保序、失败自动重试）；撤销等使信息不再公开的变更作为“删除通知”推送，接收方应删除所持有的该条信息；不填接收地址的只能拉取。':
+    'System accounts subscribe to changes: each change is signed and sent to the webhook URL (in order per subject, retried when it fails); a change that makes information no longer public, such as a withdrawal, is sent as a “removal notice”, and the receiver deletes what it holds of it. Without a webhook URL the account pulls.',
+  删除通知: 'Removal notice',
+  '变更#{seq}（{event}）推送到{url}': 'Change #{seq} ({event}) to {url}',
+  '推送|delivery': 'Delivery',
+  '{time}失败，尝试{n}次': 'Failed at {time} after {n} attempts',
+  // exchange-backlog-and-ui end
+  // records-console-walk-fixes begin
+  '（已于{date}撤销）': ' (ended by the withdrawal on {date})',
+  审计事件: 'Audit event',
+  // records-console-walk-fixes end
   // shared web client
   '请求失败（{status}）': 'Request failed ({status})',
 };
