@@ -73,6 +73,8 @@ export interface RecordVersionView {
 
 export interface RecordDetailView extends RecordRowView {
   withdrawnReason: string | null;
+  /** The day (China time) it was withdrawn, while it is withdrawn: its publicity ended that day. */
+  withdrawnOn: string | null;
   /** The current content, field by field in the item's order (personal values masked). */
   fields: { field: string; label: string; value: string }[];
   versions: RecordVersionView[];

@@ -121,6 +121,18 @@ describe(`the audit viewer in a real browser on ${ENGINE}`, () => {
     await page.getByTestId('scroll-hint').waitFor();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 375, `the page itself does not scroll sideways (${width} px)`);
+    // 审计日志 on a phone: its title readable (the filters go under it), each event one stacked row, all on screen.
+    await page.goto(`${base}/console/#/audit`);
+    const stacked = page.getByTestId('audit-event-stacked');
+    await stacked.first().waitFor();
+    const title = await page.locator('.ant-card-head-title').filter({ hasText: '审计日志' }).boundingBox();
+    assert.ok(title && title.width >= 56, `the title 审计日志 is readable (${title?.width} px wide)`);
+    const first = await stacked.first().boundingBox();
+    assert.ok(first && first.x >= 0 && first.x + first.width <= 375, `the stacked event is on screen (${first && first.x}–${first && first.x + first.width} px)`);
+    assert.match(await stacked.first().innerText(), /#\d+[\s\S]*\d{4}-\d{2}-\d{2}[\s\S]*(成功|失败|拒绝)[\s\S]*[a-z_]+\.[a-z_.]+/);
+    assert.equal(await page.getByTestId('scroll-hint').count(), 0, 'nothing off-screen to scroll to');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-audit-phone.png'), fullPage: true });
+    await page.goto(`${base}/console/#/queries`);
 
     // A search that found many subjects: at 1366 px the register still fits its card, 查询目的 on screen.
     await p.collection.submitRecords({ actor: { ...SETUP, id: 'clerk', roles: ['submitter'], departmentId }, departmentId }, 'CF', 'audit-e2e-2', [2, 3, 4, 5, 6].map((n) => penaltyRow(DEPT_USCC, n)));

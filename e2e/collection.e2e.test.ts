@@ -194,6 +194,17 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     const content = await small.locator('.ant-layout-content').evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
     assert.ok(content.scroll <= content.client, `the content fits the screen (${content.scroll} > ${content.client})`);
     await small.screenshot({ path: path.join(ARTIFACTS, 'collection-batches-375.png'), fullPage: true });
+    // A written record's versions on the phone: each field with 原值 and 新值 under it, the new value on screen.
+    await small.getByTestId('batch-table').getByRole('row').filter({ hasText: '处罚信息.csv' }).click();
+    const smallDetail = small.getByTestId('batch-detail');
+    await smallDetail.getByRole('tab', { name: '写入的记录' }).click();
+    await smallDetail.getByTestId('batch-records').locator('tbody tr.ant-table-row').first().getByRole('button', { name: '详情' }).click();
+    const smallChange = small.getByTestId('record-detail').getByTestId('version-change').first();
+    await smallChange.waitFor();
+    assert.match(await smallChange.innerText(), /原值：—\s*新值：\S/);
+    const newValue = await smallChange.locator('div').last().boundingBox();
+    assert.ok(newValue && newValue.x >= 0 && newValue.x + newValue.width <= 375, `新值 is on screen at 375 px (${JSON.stringify(newValue)})`);
+    await small.screenshot({ path: path.join(ARTIFACTS, 'collection-record-versions-375.png'), fullPage: true });
     // The department's own 归集质量: no department filter (the server keeps it to the department).
     await small.goto(`${base}/console/#/quality`);
     await small.getByTestId('quality-table').getByRole('row').filter({ hasText: DEPT_NAME }).waitFor();

@@ -29,6 +29,8 @@ describe(`records browser in a real browser on ${ENGINE}`, () => {
   let browser: Browser | undefined;
   let base = '';
   let password = '';
+  let permitPassword = '';
+  let deptA = '';
   const available = browserAvailable;
 
   before(async () => {
@@ -42,7 +44,9 @@ describe(`records browser in a real browser on ${ENGINE}`, () => {
     const b = await p.identity.createDepartment({ name: '福州市生态环境局', uscc: B_USCC }, setup);
     const office = await p.identity.createDepartment({ name: '福州市发展和改革委员会', uscc: makeUscc('11', '350100', 803) }, setup);
     password = (await p.identity.createUser({ username: 'xin.yong', displayName: '信用办', departmentId: office.id, roles: ['creditOffice'] }, setup)).oneTimePassword;
-    await p.collection.setGrants(a.id, ['CF'], setup);
+    permitPassword = (await p.identity.createUser({ username: 'xin.yong2', displayName: '信用办二', departmentId: office.id, roles: ['creditOffice'] }, setup)).oneTimePassword;
+    deptA = a.id;
+    await p.collection.setGrants(a.id, ['CF', 'XK'], setup);
     await p.collection.setGrants(b.id, ['CF'], setup);
     const clerk = (departmentId: string) => ({ actor: { ...setup, id: `clerk-${departmentId}`, roles: ['submitter'], departmentId }, departmentId });
     await p.collection.submitRecords(clerk(a.id), 'CF', 'e2e-records-a', [
@@ -109,6 +113,9 @@ describe(`records browser in a real browser on ${ENGINE}`, () => {
     await page.getByLabel('主体').fill(`${A_USCC.slice(0, 17)}${A_USCC.endsWith('1') ? '2' : '1'}`);
     await page.getByRole('button', { name: '查 询' }).or(page.getByRole('button', { name: '查询' })).click();
     assert.match(await page.getByTestId('records-error').innerText(), /既不是有效的统一社会信用代码（第18位校验码应为/);
+    // A refused search shows no rows: the previous search's row is not this search's answer.
+    await table.getByRole('button', { name: '榕市监罚〔2026〕3号' }).waitFor({ state: 'detached' });
+    assert.equal(await table.getByText('榕').count(), 0, 'no rows under a refused search');
     await page.getByRole('button', { name: '重 置' }).or(page.getByRole('button', { name: '重置' })).click();
     await page.getByText('共4条').waitFor();
 
@@ -133,6 +140,10 @@ describe(`records browser in a real browser on ${ENGINE}`, () => {
     assert.equal(await detail.getByTestId('record-withdrawn-reason').innerText(), '报送有误：该决定已被行政复议撤销');
     assert.ok(await detail.getByText('已撤销').isVisible());
     assert.equal(await page.getByTestId('record-withdraw').count(), 0, 'nothing left to withdraw');
+    // Its publicity ended with the withdrawal, on the day of the withdrawal event.
+    const withdrawnOn = (await sql<{ on: string }>`select (e.at at time zone 'Asia/Shanghai')::date::text as on from record_event e join record r on r.id = e.record_id
+      where r.document_number = '榕环罚〔2026〕9号' and e.to_state = 'withdrawn'`.execute(p.db)).rows[0]?.on;
+    assert.match(await detail.getByTestId('record-publicity').innerText(), new RegExp(`~ \\d{4}-\\d{2}-\\d{2}（已于${withdrawnOn}撤销）$`));
     await page.screenshot({ path: path.join(ARTIFACTS, 'records-withdrawn.png'), fullPage: true });
 
     const record = await sql<{ id: string; state: string }>`select id, state from record where document_number = '榕环罚〔2026〕9号'`.execute(p.db);
@@ -155,6 +166,43 @@ describe(`records browser in a real browser on ${ENGINE}`, () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'records-phone.png'), fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+
+    // The versions on a phone: each field with its old and new value under it, the new one on screen.
+    await table.getByRole('button', { name: '榕环罚〔2026〕9号' }).click();
+    await detail.waitFor();
+    await settled(page);
+    const change = detail.getByTestId('record-version').first().getByTestId('version-change');
+    assert.match(await change.innerText(), /罚款金额\(万元\)\s*原值：0\.5\s*新值：0\.8/);
+    const after = await change.getByText('0.8').boundingBox();
+    assert.ok(after && after.x >= 0 && after.x + after.width <= 375, `新值 is on screen at 375 px (${after && after.x}–${after && after.x + after.width} px)`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'records-versions-phone.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('shows a permit’s 当前状态 by its label, not its code', async (t) => {
+    if (!available) return t.skip(`chromium not installed at ${CHROMIUM}`);
+    await p.collection.submitRecords({ actor: { id: 'clerk-permit', name: 'clerk-permit', roles: ['submitter'], departmentId: deptA, ip: null, requestId: null }, departmentId: deptA }, 'XK', 'e2e-records-xk', [{
+      XK_XDR_MC: '福州许可1餐饮有限公司', XK_XDR_LB: '法人及非法人组织', XK_XDR_SHXYM: makeUscc('91', '350100', 20_001), XK_FRDB: '王五',
+      XK_XKWS: '食品经营许可决定书', XK_WSH: '榕食许〔2026〕1号', XK_XKLB: '普通', XK_NR: '食品经营', XK_JDRQ: '2026-05-01',
+      XK_YXQZ: '2026-05-01', XK_YXQZI: '2031-04-30', XK_XKJG: '福州市市场监督管理局', XK_XKJGDM: A_USCC, XK_ZT: '1',
+      XK_LYDW: '福州市市场监督管理局', XK_LYDWDM: A_USCC,
+    }]);
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await firstSignIn(page, base, 'xin.yong2', permitPassword);
+    await page.getByRole('menuitem', { name: '信息记录' }).click();
+    const ask = page.getByRole('dialog', { name: '说明查询目的' });
+    await ask.waitFor();
+    await settled(page);
+    await ask.getByLabel('查询目的').click();
+    await page.getByTitle('数据质量核对').click();
+    await ask.getByRole('button', { name: '确 定' }).or(ask.getByRole('button', { name: '确定' })).click();
+    await ask.waitFor({ state: 'hidden' });
+    await page.getByTestId('records-table').getByRole('button', { name: '榕食许〔2026〕1号' }).click();
+    const fields = page.getByTestId('record-fields');
+    await fields.waitFor();
+    const state = fields.locator('tr').filter({ hasText: '当前状态' });
+    assert.equal((await state.locator('td').innerText()).trim(), '有效');
     await context.close();
   });
 });

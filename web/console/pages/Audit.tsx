@@ -199,6 +199,8 @@ export function AuditPage() {
         <WideTable<AuditEvent>
           rowKey="seq"
           size="small"
+          // Stacked rows wrap within the screen instead of growing to their content's width.
+          {...(narrow ? { scroll: { x: '100%' } } : {})}
             dataSource={list.rows}
           loading={list.loading}
           pagination={list.pagination}

@@ -116,7 +116,12 @@ export function RecordsPage({ me }: { me: Me }) {
         setResult(r);
         setError('');
       })
-      .catch((err) => live && setError(describeError(err)))
+      .catch((err) => {
+        if (!live) return;
+        // A refused search shows no rows: the previous ones are not this search's answer.
+        setResult(null);
+        setError(describeError(err));
+      })
       .finally(() => live && setLoading(false));
     return () => {
       live = false;
@@ -271,7 +276,12 @@ function RecordDrawer({ id, purpose, onClose, onWithdrawn }: { id: string | null
             <Descriptions.Item label={t('报送部门')}>{r.departmentName ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('决定日期')}>{r.decisionDate}</Descriptions.Item>
             <Descriptions.Item label={t('状态')}><StateTag r={r} /></Descriptions.Item>
-            <Descriptions.Item label={t('公示期')}>{r.publicityStart ?? '—'} ~ {r.publicityEnd ?? t('长期')}</Descriptions.Item>
+            <Descriptions.Item label={t('公示期')}>
+              <span data-testid="record-publicity">
+                {r.publicityStart ?? '—'} ~ {r.publicityEnd ?? t('长期')}
+                {r.state === 'withdrawn' && r.withdrawnOn && t('（已于{date}撤销）', { date: r.withdrawnOn })}
+              </span>
+            </Descriptions.Item>
             {r.withdrawnReason && <Descriptions.Item label={t('撤销理由')}><span data-testid="record-withdrawn-reason">{r.withdrawnReason}</span></Descriptions.Item>}
           </Descriptions>
           <Typography.Title level={5} style={{ marginTop: 8 }}>{t('当前内容（第{n}版）', { n: r.version })}</Typography.Title>
