@@ -70,12 +70,18 @@ export interface DeadLetterView {
   webhookUrl: string | null;
   seq: number;
   subjectId: string;
+  /** What changed: 'record' and the record's id (a list entry later). */
+  objectType: string;
+  objectId: string;
   event: string;
   itemCode: string | null;
   tombstone: boolean;
   attempts: number;
   lastStatus: number | null;
+  /** Why the last attempt failed, in Chinese. */
   lastError: string | null;
+  /** The technical detail behind it (an error code, an HTTP status), for the receiver's operators. */
+  lastErrorDetail: string | null;
   createdAt: string;
   deadAt: string;
 }

@@ -50,6 +50,7 @@ describe(`数据订阅, 投递失败 and 后台任务 in a real browser on ${ENG
   let jobBroken = true;
   let jobRuns = 0;
   const available = browserAvailable;
+  const setupActor: Actor = { id: 'e2e-setup', name: 'e2e-setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
 
   before(async () => {
     if (!available) {
@@ -58,7 +59,7 @@ describe(`数据订阅, 投递失败 and 后台任务 in a real browser on ${ENG
     }
     // The runner and the dispatcher on their timers; two attempts per delivery (1 s apart), then dead.
     p = await startTestPlatform({ authenticate: null, jobs: true, env: { EXCHANGE_ALLOW_HTTP_LOCAL: 'on', EXCHANGE_MAX_ATTEMPTS: '2', EXCHANGE_TIMEOUT_MS: '2000' } });
-    const setup: Actor = { id: 'e2e-setup', name: 'e2e-setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
+    const setup = setupActor;
     const office = await p.identity.createDepartment({ name: '福州市发展和改革委员会', uscc: makeUscc('11', '350100', 1301) }, setup);
     password = (await p.identity.createUser({ username: 'xin.yong', displayName: '信用办', departmentId: office.id, roles: ['creditOffice'] }, setup)).oneTimePassword;
     const account = await p.signed.create({ name: ACCOUNT, departmentId: office.id }, setup);
@@ -119,11 +120,15 @@ describe(`数据订阅, 投递失败 and 后台任务 in a real browser on ${ENG
     await dialog.waitFor();
     await settled(page);
     await chooseAccount();
-    await url.fill('ftp://x');
+    // The cloud metadata address (an internal address) is refused under the field, in Chinese.
+    await url.fill('https://169.254.169.254/latest');
     await dialog.getByRole('button', { name: twoChars('保存') }).click();
     const explain = dialog.locator('.ant-form-item-explain-error');
     await explain.waitFor();
-    assert.equal(await explain.innerText(), '接收地址须使用https，不能是「ftp」');
+    assert.equal(await explain.innerText(), '接收地址「169.254.169.254」是本机或内网地址，平台不向这类地址推送：请填写接收单位对外提供的https地址');
+    await url.fill('ftp://x');
+    await dialog.getByRole('button', { name: twoChars('保存') }).click();
+    await page.waitForFunction(() => document.querySelector('.ant-form-item-explain-error')?.textContent === '接收地址须使用https，不能是「ftp」');
     // Cancelled, it opens empty next time.
     await dialog.getByRole('button', { name: twoChars('取消') }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -156,7 +161,11 @@ describe(`数据订阅, 投递失败 and 后台任务 in a real browser on ${ENG
     // 投递失败: listed with the receiver's answer; replayed once the receiver is back, applied once.
     await page.getByRole('menuitem', { name: '投递失败' }).click();
     const dead = page.getByTestId('dead-letters').getByRole('row').filter({ hasText: appKey });
-    await dead.getByText('接收方返回HTTP 500').waitFor();
+    // The reason in Chinese, the status kept as the technical detail; the change in words, with its subject and record.
+    await dead.getByText('接收方的系统出错，未能接收').waitFor();
+    assert.equal(await dead.getByTestId('error-detail').innerText(), '技术信息：HTTP 500');
+    await dead.getByText('撤销记录 · CF').waitFor();
+    await dead.getByText(`主体${subject.slice(0, 8)}，记录e2e-1 · #`, { exact: false }).waitFor();
     await dead.getByText('删除通知').waitFor();
     await onPhone(context, 'dead-letters', appKey);
     await page.screenshot({ path: path.join(ARTIFACTS, 'exchange-dead-letters.png'), fullPage: true });
@@ -164,7 +173,7 @@ describe(`数据订阅, 投递失败 and 后台任务 in a real browser on ${ENG
     await dead.getByRole('button', { name: '重新投递' }).click();
     const replay = page.locator('.ant-popconfirm').filter({ hasText: '重新投递这条推送？' });
     await replay.waitFor();
-    assert.match(await replay.innerText(), new RegExp(`推送到${receiver!.url.replace(/[.?]/g, '\\$&')}`));
+    assert.ok((await replay.getByTestId('replay-confirm').innerText()).includes(`“撤销记录”（主体${subject.slice(0, 8)}，记录e2e-1）推送到${receiver!.url}`));
     await settled(page);
     await replay.getByRole('button', { name: '重新投递' }).click();
     await page.getByText('已重新投递（已记入审计日志）').waitFor();
@@ -188,6 +197,7 @@ describe(`数据订阅, 投递失败 and 后台任务 in a real browser on ${ENG
     assert.ok(named.includes(`接收地址：${receiver!.url}`), named);
     await settled(page);
     await pause.getByRole('button', { name: twoChars('暂停') }).click();
+    await page.getByText('已暂停（已记入审计日志）').waitFor();
     await row.getByText('已暂停').waitFor();
     assert.equal((await p.exchange.list())[0]?.status, 'paused');
     // 删除 names it too; going back changes nothing.
@@ -198,6 +208,22 @@ describe(`数据订阅, 投递失败 and 后台任务 in a real browser on ${ENG
     await settled(page);
     await remove.getByRole('button', { name: twoChars('取消') }).click();
     await remove.waitFor({ state: 'hidden' });
+    // 恢复 says so (clicked once the 删除 confirmation has finished closing).
+    await settled(page);
+    await row.getByRole('button', { name: twoChars('恢复') }).click();
+    const resume = page.locator('.ant-popconfirm').filter({ hasText: '恢复这项订阅？' });
+    await resume.waitFor();
+    await settled(page);
+    // Its primary button (恢 复), clicked once visible and still.
+    await resume.locator('.ant-popconfirm-buttons .ant-btn-primary').click();
+    await page.getByText('已恢复（已记入审计日志）').waitFor();
+    await row.getByText('推送中').waitFor();
+    // A pull-only subscription pushes nothing: it shows 可拉取, not 推送中.
+    await p.exchange.create({ appKey, filter: 'all' }, setupActor);
+    await page.getByRole('button', { name: twoChars('刷新') }).click();
+    const pull = page.getByTestId('subscriptions').getByRole('row').filter({ hasText: '只拉取' });
+    await pull.getByText('可拉取').waitFor();
+    assert.equal(await pull.getByText('推送中').count(), 0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'exchange-subscriptions.png'), fullPage: true });
 
     // 后台任务: a job that failed for good, with its error; retried once its cause is removed, it runs.
@@ -212,14 +238,20 @@ describe(`数据订阅, 投递失败 and 后台任务 in a real browser on ${ENG
     await job.getByRole('button', { name: twoChars('重试') }).click();
     const retry = page.locator('.ant-popconfirm').filter({ hasText: '任务将立即重新排队' });
     await retry.waitFor();
+    // The confirmation names the job: its kind, when it failed, its attempts and its last error.
+    const facts = await retry.getByTestId('job-confirm').innerText();
+    assert.match(facts, new RegExp(`任务：${JOB_KIND.replace('.', '\\.')}`));
+    assert.match(facts, /失败，尝试1\/1次/);
+    assert.match(facts, /最后错误：报表目录不可写/);
     await settled(page);
     await retry.getByRole('button', { name: twoChars('重试') }).click();
     await page.getByText('已重新排队（已记入审计日志）').waitFor();
     await until('the retried job ran', async () => jobRuns === 2 && (await p.jobs.failedJobs(10, 0)).total === 0);
     await page.getByRole('button', { name: twoChars('刷新') }).click();
     await page.getByText('当前没有失败的后台任务').waitFor();
-    for (const event of ['exchange.subscription.create', 'exchange.delivery.replay', 'exchange.subscription.pause']) {
-      assert.equal((await p.audit.list({ event, limit: 10, offset: 0 })).total, 1, event);
+    // Two subscriptions made (one in the browser, the pull-only one beside it), each action once.
+    for (const [event, n] of [['exchange.subscription.create', 2], ['exchange.delivery.replay', 1], ['exchange.subscription.pause', 1], ['exchange.subscription.resume', 1]] as const) {
+      assert.equal((await p.audit.list({ event, limit: 10, offset: 0 })).total, n, event);
     }
     await context.close();
   });

@@ -967,7 +967,6 @@ export const EN: Readonly<Record<string, string>> = {
   '系统账号订阅信息变更：平台把每条变更签名后推送到接收地址（按主体保序、失败自动重试）；撤销等使信息不再公开的变更作为“删除通知”推送，接收方应删除所持有的该条信息；不填接收地址的只能拉取。':
     'System accounts subscribe to changes: each change is signed and sent to the webhook URL (in order per subject, retried when it fails); a change that makes information no longer public, such as a withdrawal, is sent as a “removal notice”, and the receiver deletes what it holds of it. Without a webhook URL the account pulls.',
   删除通知: 'Removal notice',
-  '变更#{seq}（{event}）推送到{url}': 'Change #{seq} ({event}) to {url}',
   '推送|delivery': 'Delivery',
   '{time}失败，尝试{n}次': 'Failed at {time} after {n} attempts',
   // exchange-backlog-and-ui end
@@ -975,6 +974,20 @@ export const EN: Readonly<Record<string, string>> = {
   '（已于{date}撤销）': ' (ended by the withdrawal on {date})',
   审计事件: 'Audit event',
   // records-console-walk-fixes end
+  // exchange-walk-fixes begin
+  可拉取: 'Pullable',
+  '已暂停（已记入审计日志）': 'Paused (recorded in the audit log)',
+  '已恢复（已记入审计日志）': 'Resumed (recorded in the audit log)',
+  '已删除（已记入审计日志）': 'Deleted (recorded in the audit log)',
+  '主体{subject}，{object}': 'subject {subject}, {object}',
+  '记录{id}': 'record {id}',
+  '技术信息：{detail}': 'Technical detail: {detail}',
+  '“{event}”（{about}）推送到{url}': '“{event}” ({about}) to {url}',
+  '批次：{file}（{item}，{time}报送）': 'Batch: {file} ({item}, sent {time})',
+  '批次：{id}': 'Batch: {id}',
+  '任务：{kind}': 'Job: {kind}',
+  '最后错误：{error}': 'Last error: {error}',
+  // exchange-walk-fixes end
   // shared web client
   '请求失败（{status}）': 'Request failed ({status})',
 };

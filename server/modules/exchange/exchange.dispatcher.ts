@@ -14,6 +14,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Logger } from 'pino';
 import type { Clock } from '../../platform/clock.js';
+import { allowed, bareHost, guardedLookup, hostKind, InternalAddressError, type Resolve } from './exchange.address.js';
 import type { ClaimedDelivery, ExchangeRepo } from './exchange.repo.js';
 import { webhookBody } from './exchange.presenter.js';
 
@@ -32,6 +33,10 @@ export interface DispatcherOptions {
   maxBackoffMs: number;
   /** How often to look for work when nothing wakes the loop. */
   pollMs: number;
+  /** EXCHANGE_ALLOW_HTTP_LOCAL: deliveries may go to a loopback address (never to other internal ones). */
+  allowLoopback: boolean;
+  /** How host names are resolved before the checked connection (tests stand in a resolver). */
+  resolve?: Resolve;
 }
 
 export const DEFAULT_DISPATCH: DispatcherOptions = {
@@ -43,16 +48,34 @@ export const DEFAULT_DISPATCH: DispatcherOptions = {
   backoffMs: 1_000,
   maxBackoffMs: 3_600_000,
   pollMs: 1_000,
+  allowLoopback: false,
 };
 
 // Connections kept open between deliveries (node:http: about twice the rate of fetch here).
 const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }) };
 
-/** One POST: the status, 'timeout', or why it could not be sent. Redirects are not followed. */
-export function postOnce(url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<number | 'timeout' | { error: string }> {
+/** Which addresses a POST may reach (exchange.address.ts). */
+export interface AddressGuard {
+  allowLoopback: boolean;
+  resolve?: Resolve | undefined;
+}
+
+/**
+ * One POST: the status, 'timeout', or why it could not be sent (with the error's code). Redirects
+ * are not followed. The host is checked against the guard: a literal address here, a name on each
+ * of its resolved addresses, and the socket connects to the address that was checked.
+ */
+export function postOnce(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, guard: AddressGuard): Promise<number | 'timeout' | { error: string; code?: string }> {
   return new Promise((resolve) => {
+    const host = bareHost(url.hostname);
+    if (!allowed(hostKind(url.hostname), guard.allowLoopback)) {
+      const err = new InternalAddressError(host, host);
+      resolve({ error: err.message, code: err.code });
+      return;
+    }
     const client = url.protocol === 'https:' ? https : http;
-    const req = client.request(url, { method: 'POST', headers, agent: agents[url.protocol as 'http:' | 'https:'] }, (res) => {
+    const lookup = guardedLookup(guard.allowLoopback, guard.resolve);
+    const req = client.request(url, { method: 'POST', headers, agent: agents[url.protocol as 'http:' | 'https:'], lookup }, (res) => {
       // Read to the end: the connection goes back to the pool.
       res.resume();
       res.on('end', () => {
@@ -68,12 +91,54 @@ export function postOnce(url: URL, headers: Record<string, string>, body: string
       req.destroy();
       resolve('timeout');
     }, timeoutMs);
-    req.on('error', (err) => {
+    req.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      resolve({ error: err.message });
+      resolve(err.code ? { error: err.message, code: err.code } : { error: err.message });
     });
     req.end(body);
   });
+}
+
+const CERTIFICATE = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS/;
+
+/**
+ * Why a delivery failed, in a sentence for the credit office, then the technical code in
+ * `（技术信息：…）` — the presenter splits it off (exchange.presenter.ts `splitError`).
+ */
+export function failureText(failure: number | { error: string; code?: string | undefined }): string {
+  if (typeof failure === 'number') {
+    const sentence =
+      failure === 401 || failure === 403
+        ? '接收方拒绝了平台的身份：请对方核对系统账号的密钥和验签方法'
+        : failure === 404
+          ? '接收方没有这个接收路径：请核对接收地址'
+          : failure === 413
+            ? '接收方认为推送内容过大'
+            : failure === 429
+              ? '接收方要求放慢推送，稍后自动重试'
+              : failure >= 500
+                ? '接收方的系统出错，未能接收'
+                : failure >= 300 && failure < 400
+                  ? '接收方要求转到其他地址，平台不跟随转向：请核对接收地址'
+                  : '接收方未接受推送';
+    return `${sentence}（技术信息：HTTP ${failure}）`;
+  }
+  const code = failure.code ?? '';
+  const sentence =
+    code === 'EXCHANGE_INTERNAL_ADDRESS'
+      ? '接收地址指向本机或内网地址，平台不向这类地址推送：请填写接收单位对外提供的https地址'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME'
+        ? '找不到接收地址中的域名：请核对接收地址，或请对方检查域名解析'
+        : code === 'ECONNREFUSED'
+          ? '接收方拒绝连接：对方的接收程序可能未启动'
+          : code === 'ETIMEDOUT' || code === 'ENETUNREACH' || code === 'EHOSTUNREACH'
+            ? '连接接收方超时或网络不通'
+            : code === 'ECONNRESET' || code === 'EPIPE'
+              ? '接收方中断了连接'
+              : CERTIFICATE.test(code)
+                ? '接收方的https证书无效（过期、自签或与域名不符）'
+                : '无法连接接收方';
+  return `${sentence}（技术信息：${code ? `${code} ` : ''}${failure.error}）`.slice(0, 1000);
 }
 
 export interface SignFn {
@@ -188,10 +253,10 @@ export class Dispatcher {
       'x-nonce': nonce,
       'x-signature': this.sign(secret, 'POST', `${url.pathname}${url.search}`, body, timestamp, nonce),
     };
-    const status = await postOnce(url, headers, body, this.options.timeoutMs);
+    const status = await postOnce(url, headers, body, this.options.timeoutMs, { allowLoopback: this.options.allowLoopback, resolve: this.options.resolve });
     if (typeof status === 'number' && status >= 200 && status < 300) return { ok: true };
-    if (typeof status === 'number') return { ok: false, status, error: `接收方返回HTTP ${status}` };
-    return { ok: false, status: null, error: status === 'timeout' ? `接收方${this.options.timeoutMs}毫秒内未应答` : `无法连接接收方：${status.error}` };
+    if (typeof status === 'number') return { ok: false, status, error: failureText(status) };
+    return { ok: false, status: null, error: status === 'timeout' ? `接收方${this.options.timeoutMs}毫秒内未应答` : failureText(status) };
   }
 
   /** Wakes the loop now (a commit appended changes). */

@@ -155,7 +155,8 @@ describe(`exchange: outbox, subscriptions, webhooks and the pull feed on ${ENGIN
     assert.ok(dead, 'listed as 投递失败');
     assert.equal(dead.attempts, 3);
     assert.equal(dead.lastStatus, 500);
-    assert.match(dead.lastError ?? '', /HTTP 500/);
+    assert.equal(dead.lastError, '接收方的系统出错，未能接收', 'a sentence for the credit office');
+    assert.equal(dead.lastErrorDetail, 'HTTP 500', 'the status kept as the technical detail');
 
     down = false;
     const replay = await p.app.inject({ method: 'POST', url: `/api/v1/exchange/dead-letters/${dead.id}/replay`, headers: office });
@@ -205,7 +206,12 @@ describe(`exchange: outbox, subscriptions, webhooks and the pull feed on ${ENGIN
       assert.equal(r.json().error.code, 'SUBSCRIPTION_INVALID');
       assert.match(r.json().error.message, pattern);
     };
-    await refuse({ webhookUrl: 'http://receiver.example.gov.cn/hook' }, /须使用https；http只允许本机/);
+    // One thing said: https (and, with EXCHANGE_ALLOW_HTTP_LOCAL=on, http for this host's receiver).
+    await refuse({ webhookUrl: 'http://receiver.example.gov.cn/hook' }, /^不能保存订阅：接收地址须使用https（本机的接收程序可用http）$/);
+    // The setting allows loopback only: every other internal address stays refused.
+    for (const internal of ['https://10.0.0.1/hook', 'https://169.254.169.254/latest', 'https://[fc00::1]/hook', 'http://192.168.1.1/hook']) {
+      await refuse({ webhookUrl: internal }, /是本机或内网地址，平台不向这类地址推送/);
+    }
     await refuse({ webhookUrl: 'ftp://127.0.0.1/hook' }, /须使用https，不能是「ftp」/);
     // However short: what to type, not a length.
     await refuse({ webhookUrl: 'ftp://x' }, /^不能保存订阅：接收地址须使用https，不能是「ftp」$/);

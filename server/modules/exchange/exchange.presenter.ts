@@ -55,13 +55,22 @@ export function deadLetterView(d: DeadLetterRow): DeadLetterView {
     webhookUrl: d.webhook_url,
     seq: Number(d.seq),
     subjectId: d.subject_id,
+    objectType: d.object_type,
+    objectId: d.object_id,
     event: d.event,
     itemCode: d.item_code,
     tombstone: d.visible_before && !d.visible_after,
     attempts: d.attempts,
     lastStatus: d.last_status,
-    lastError: d.last_error,
+    ...splitError(d.last_error),
     createdAt: iso(d.created_at),
     deadAt: iso(d.dead_at),
   };
+}
+
+/** The dispatcher's `sentence（技术信息：detail）` (exchange.dispatcher.ts `failureText`) as its two parts. */
+export function splitError(error: string | null): { lastError: string | null; lastErrorDetail: string | null } {
+  if (error === null) return { lastError: null, lastErrorDetail: null };
+  const m = /^([\s\S]*?)（技术信息：([\s\S]*)）$/.exec(error);
+  return m ? { lastError: m[1]!, lastErrorDetail: m[2]! } : { lastError: error, lastErrorDetail: null };
 }

@@ -42,6 +42,8 @@ export interface DeadLetterRow {
   webhook_url: string | null;
   seq: number;
   subject_id: string;
+  object_type: string;
+  object_id: string;
   event: string;
   item_code: string | null;
   visible_before: boolean;
@@ -297,7 +299,7 @@ export class ExchangeRepo {
   async deadLetters(limit: number, offset: number): Promise<{ rows: DeadLetterRow[]; total: number }> {
     const total = await this.db.selectFrom('exchange_delivery').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'dead').executeTakeFirst();
     const r = await sql<DeadLetterRow>`
-      select d.id, d.subscription_id, s.app_key, s.webhook_url, d.seq, d.subject_id, c.event, c.item_code, c.visible_before, c.visible_after,
+      select d.id, d.subscription_id, s.app_key, s.webhook_url, d.seq, d.subject_id, c.object_type, c.object_id, c.event, c.item_code, c.visible_before, c.visible_after,
              d.attempts, d.last_status, d.last_error, d.created_at, d.dead_at
       from exchange_delivery d
       join exchange_subscription s on s.id = d.subscription_id

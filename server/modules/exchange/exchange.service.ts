@@ -10,6 +10,7 @@ import type { ChangeFeed, DeadLetterList, ExchangeAccountView, SubscriptionFilte
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { Actor, AuditLog } from '../audit/index.js';
+import { bareHost, hostKind } from './exchange.address.js';
 import { DEFAULT_DISPATCH, Dispatcher, type DispatcherOptions, type SignFn } from './exchange.dispatcher.js';
 import { changeView, deadLetterView, subscriptionView } from './exchange.presenter.js';
 import { ExchangeRepo } from './exchange.repo.js';
@@ -30,7 +31,7 @@ export interface ExchangeDeps {
   findSubject: (idOrUscc: string) => Promise<string | undefined>;
   /** Whether a catalog item (or list type) code exists. */
   itemExists: (code: string) => boolean;
-  /** EXCHANGE_ALLOW_HTTP_LOCAL: plain http to 127.0.0.1/localhost (tests, a receiver on the same host). */
+  /** EXCHANGE_ALLOW_HTTP_LOCAL: webhooks (http or https) to this host's loopback (tests, a receiver on the same host). */
   allowHttpLocal: boolean;
   dispatch?: Partial<DispatcherOptions>;
 }
@@ -45,7 +46,6 @@ export interface SubscriptionInput {
 
 type SubscriptionAction = 'resume' | 'pause' | 'delete';
 
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const refused = (message: string, path: string) => new AppError('SUBSCRIPTION_INVALID', [{ in: 'body', path, message }], `不能保存订阅：${message}`);
 const notFound = () => new AppError('NOT_FOUND', undefined, '该订阅不存在或已删除');
 
@@ -55,10 +55,15 @@ export class ExchangeService {
 
   constructor(private readonly deps: ExchangeDeps) {
     this.repo = new ExchangeRepo(deps.db);
-    this.dispatcher = new Dispatcher(this.repo, deps.secrets, deps.sign, deps.clock, deps.log, { ...DEFAULT_DISPATCH, ...deps.dispatch });
+    this.dispatcher = new Dispatcher(this.repo, deps.secrets, deps.sign, deps.clock, deps.log, { ...DEFAULT_DISPATCH, allowLoopback: deps.allowHttpLocal, ...deps.dispatch });
   }
 
-  /** https anywhere; http only to this host and only when the setting allows it; never credentials in the URL. */
+  /**
+   * https to another organization's system; never credentials in the URL; never this host or an
+   * internal address written as such (loopback, RFC 1918, fc00::/7, link-local, unspecified, CGNAT,
+   * `localhost`) — the dispatcher checks the resolved address again at each delivery
+   * (exchange.address.ts). EXCHANGE_ALLOW_HTTP_LOCAL=on allows loopback, over http too.
+   */
   checkWebhookUrl(raw: string): string {
     let url: URL;
     try {
@@ -66,15 +71,16 @@ export class ExchangeService {
     } catch {
       throw refused(`接收地址「${raw.slice(0, 100)}」不是有效的网址`, '/webhookUrl');
     }
+    const local = this.deps.allowHttpLocal;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refused(`接收地址须使用https，不能是「${url.protocol.replace(':', '')}」`, '/webhookUrl');
     if (url.username || url.password) throw refused('接收地址不能含有用户名或密码：身份由请求签名证明', '/webhookUrl');
     if (url.hash) throw refused('接收地址不能含有「#」片段', '/webhookUrl');
-    if (url.protocol === 'https:') return url.toString();
-    if (url.protocol === 'http:') {
-      if (!LOCAL_HOSTS.has(url.hostname)) throw refused('接收地址须使用https；http只允许本机（127.0.0.1或localhost）', '/webhookUrl');
-      if (!this.deps.allowHttpLocal) throw refused('接收地址须使用https；本机http地址须由运维设置EXCHANGE_ALLOW_HTTP_LOCAL=on后才能使用', '/webhookUrl');
-      return url.toString();
+    const kind = hostKind(url.hostname);
+    if (kind === 'internal' || (kind === 'loopback' && !local)) {
+      throw refused(`接收地址「${bareHost(url.hostname)}」是本机或内网地址，平台不向这类地址推送：请填写接收单位对外提供的https地址`, '/webhookUrl');
     }
-    throw refused(`接收地址须使用https，不能是「${url.protocol.replace(':', '')}」`, '/webhookUrl');
+    if (url.protocol === 'http:' && kind !== 'loopback') throw refused(local ? '接收地址须使用https（本机的接收程序可用http）' : '接收地址须使用https', '/webhookUrl');
+    return url.toString();
   }
 
   async accounts(): Promise<ExchangeAccountView[]> {

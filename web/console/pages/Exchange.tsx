@@ -6,6 +6,7 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { Alert, App, Button, Card, Form, Grid, Input, Modal, Popconfirm, Select, Space, Tag, Typography } from 'antd';
+import { eventLabel } from '../../../common/audit-events';
 import type { DeadLetterList, DeadLetterView, ExchangeAccountView, SubscriptionFilter, SubscriptionList, SubscriptionView } from '../../../common/exchange-api';
 import { ApiError, api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
@@ -15,6 +16,17 @@ import { WideTable } from '../../ui/WideTable';
 // Labels in the current language (fixed for the life of the page, see ui/i18n.ts).
 const FILTERS: Record<SubscriptionFilter, string> = { all: t('有权获得的全部变更'), subject: t('一个主体'), item: t('一个信息项') };
 const STATUS: Record<string, { label: string; color: string }> = { active: { label: t('推送中'), color: 'green' }, paused: { label: t('已暂停'), color: 'orange' }, deleted: { label: t('已删除'), color: 'default' } };
+// A pull-only subscription pushes nothing: active, it can be pulled.
+const PULL_STATUS: Record<string, { label: string; color: string }> = { ...STATUS, active: { label: t('可拉取'), color: 'blue' } };
+const statusOf = (s: SubscriptionView) => (s.webhookUrl ? STATUS : PULL_STATUS)[s.status];
+const DONE: Record<'pause' | 'resume' | 'delete', string> = { pause: t('已暂停（已记入审计日志）'), resume: t('已恢复（已记入审计日志）'), delete: t('已删除（已记入审计日志）') };
+
+/** A change's event in words: the record lifecycle's audit label (common/audit-events.ts), else its code. */
+function changeLabel(objectType: string, event: string): string {
+  const code = `${objectType}.${event.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
+  const label = eventLabel(code);
+  return label === code ? event : t(label);
+}
 
 interface CreateForm {
   appKey: string;
@@ -78,7 +90,7 @@ export function SubscriptionsPage() {
     try {
       if (action === 'delete') await api('DELETE', `/api/v1/exchange/subscriptions/${s.id}`);
       else await api('POST', `/api/v1/exchange/subscriptions/${s.id}/${action}`, {});
-      message.success(t('已保存（已记入审计日志）'));
+      message.success(DONE[action]);
     } catch (err) {
       message.error(describeError(err));
     }
@@ -106,7 +118,7 @@ export function SubscriptionsPage() {
     }
   };
 
-  const status = (s: SubscriptionView) => <Tag color={STATUS[s.status]?.color}>{STATUS[s.status]?.label ?? s.status}</Tag>;
+  const status = (s: SubscriptionView) => <Tag color={statusOf(s)?.color}>{statusOf(s)?.label ?? s.status}</Tag>;
   const counts = (s: SubscriptionView) => `${s.pending} / ${s.delivered} / ${s.dead}`;
   const actions = (s: SubscriptionView) => (
     <Space orientation={wide ? 'horizontal' : 'vertical'}>
@@ -218,11 +230,24 @@ export function DeadLettersPage() {
   };
 
   const wide = Grid.useBreakpoint().md !== false;
-  const change = (d: DeadLetterView) => <>{d.event}{d.itemCode ? ` · ${d.itemCode}` : ''}{d.tombstone ? <Tag style={{ marginLeft: 4 }}>{t('删除通知')}</Tag> : null} <Typography.Text type="secondary">#{d.seq}</Typography.Text></>;
+  // What the change was about: its event in words, the information item, the subject and the record.
+  const about = (d: DeadLetterView) => t('主体{subject}，{object}', { subject: d.subjectId.slice(0, 8), object: d.objectType === 'record' ? t('记录{id}', { id: d.objectId.slice(0, 8) }) : `${d.objectType} ${d.objectId.slice(0, 8)}` });
+  const change = (d: DeadLetterView) => (
+    <Space orientation="vertical" size={0}>
+      <span>{changeLabel(d.objectType, d.event)}{d.itemCode ? ` · ${d.itemCode}` : ''}{d.tombstone ? <Tag style={{ marginLeft: 4 }}>{t('删除通知')}</Tag> : null}</span>
+      <Typography.Text type="secondary">{about(d)} · #{d.seq}</Typography.Text>
+    </Space>
+  );
   const url = (d: DeadLetterView) => <span style={{ overflowWrap: 'anywhere' }}>{d.webhookUrl ?? '—'}</span>;
-  const error = (d: DeadLetterView) => <Typography.Text type="danger" style={{ overflowWrap: 'anywhere' }}>{d.lastError ?? '—'}</Typography.Text>;
+  // The reason in a sentence; the technical detail (error code, HTTP status) below it for the receiver's operators.
+  const error = (d: DeadLetterView) => (
+    <Space orientation="vertical" size={0}>
+      <Typography.Text type="danger" style={{ overflowWrap: 'anywhere' }}>{d.lastError ?? '—'}</Typography.Text>
+      {d.lastErrorDetail ? <Typography.Text type="secondary" style={{ overflowWrap: 'anywhere', fontSize: 12 }} data-testid="error-detail">{t('技术信息：{detail}', { detail: d.lastErrorDetail })}</Typography.Text> : null}
+    </Space>
+  );
   const action = (d: DeadLetterView) => (
-    <Popconfirm title={t('重新投递这条推送？')} description={<div style={{ maxWidth: 320, overflowWrap: 'anywhere' }}>{t('变更#{seq}（{event}）推送到{url}', { seq: d.seq, event: d.event, url: d.webhookUrl ?? '—' })}<br />{t('以原幂等键立即重新推送，尝试次数重新计算。')}</div>} okText={t('重新投递')} cancelText={t('取消')} onConfirm={() => replay(d)}>
+    <Popconfirm title={t('重新投递这条推送？')} description={<div style={{ maxWidth: 320, overflowWrap: 'anywhere' }} data-testid="replay-confirm">{t('“{event}”（{about}）推送到{url}', { event: changeLabel(d.objectType, d.event), about: about(d), url: d.webhookUrl ?? '—' })}<br />{t('以原幂等键立即重新推送，尝试次数重新计算。')}</div>} okText={t('重新投递')} cancelText={t('取消')} onConfirm={() => replay(d)}>
       <Button size="small">{t('重新投递')}</Button>
     </Popconfirm>
   );

@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Grid, Popconfirm, Space, Typography } from 'antd';
+import type { BatchView } from '../../../common/collection-api';
 import { jobKindLabel, type FailedJobList, type FailedJobView, type JobRetryResult } from '../../../common/jobs-api';
 import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
@@ -13,6 +14,40 @@ import { formatTime } from '../../ui/labels';
 import { WideTable } from '../../ui/WideTable';
 
 const PAGE_SIZE = 20;
+
+/**
+ * Which job a retry confirmation is about: its kind, what it works on (an import's file and item,
+ * read from the batch when the caller may see it, else the batch's id), when it failed, its attempts.
+ */
+function JobFacts({ j }: { j: FailedJobView }) {
+  const batchId = typeof j.payload.batchId === 'string' ? j.payload.batchId : null;
+  const [batch, setBatch] = useState<BatchView | null>(null);
+  useEffect(() => {
+    if (!batchId) return;
+    let live = true;
+    api<BatchView>('GET', `/api/v1/collection/batches/${batchId}`).then(
+      (b) => live && setBatch(b),
+      () => {}, // not visible to this role or gone: the batch id says it
+    );
+    return () => {
+      live = false;
+    };
+  }, [batchId]);
+  const target = batch
+    ? t('批次：{file}（{item}，{time}报送）', { file: batch.fileName ?? t('接口报送'), item: batch.itemName, time: formatTime(batch.createdAt) })
+    : batchId
+      ? t('批次：{id}', { id: batchId.slice(0, 8) })
+      : null;
+  return (
+    <div style={{ maxWidth: 320, overflowWrap: 'anywhere' }} data-testid="job-confirm">
+      <div>{t('任务：{kind}', { kind: t(jobKindLabel(j.kind)) })}</div>
+      {target ? <div>{target}</div> : null}
+      <div>{t('{time}失败，尝试{n}次', { time: formatTime(j.failedAt), n: `${j.attempts}/${j.maxAttempts}` })}</div>
+      {j.lastError ? <div>{t('最后错误：{error}', { error: j.lastError })}</div> : null}
+      <div style={{ marginTop: 4 }}>{t('任务将立即重新排队，尝试次数重新计算。')}</div>
+    </div>
+  );
+}
 
 export function JobsPage() {
   const { message } = App.useApp();
@@ -49,7 +84,7 @@ export function JobsPage() {
   const batch = (j: FailedJobView) => (typeof j.payload.batchId === 'string' ? <Typography.Text code>{j.payload.batchId.slice(0, 8)}</Typography.Text> : null);
   const error = (j: FailedJobView) => <Typography.Text type="danger" style={{ overflowWrap: 'anywhere' }}>{j.lastError ?? '—'}</Typography.Text>;
   const action = (j: FailedJobView) => (
-    <Popconfirm title={t('重试“{kind}”任务？', { kind: t(jobKindLabel(j.kind)) })} description={t('任务将立即重新排队，尝试次数重新计算。')} okText={t('重试')} cancelText={t('取消')} onConfirm={() => retry(j)}>
+    <Popconfirm title={t('重试“{kind}”任务？', { kind: t(jobKindLabel(j.kind)) })} description={<JobFacts j={j} />} okText={t('重试')} cancelText={t('取消')} onConfirm={() => retry(j)}>
       <Button size="small">{t('重试')}</Button>
     </Popconfirm>
   );
