@@ -46,3 +46,16 @@ export async function firstSignIn(page: Page, base: string, username: string, on
   await page.getByRole('button', { name: '我已保存，进入系统' }).click();
   await page.getByTestId('current-user').waitFor();
 }
+
+/**
+ * Resolves once no antd motion is running (a dialog, popconfirm, drawer or dropdown opening or
+ * closing: `ant-zoom-*`, `ant-zoom-big-*`, `ant-fade-*`, `ant-slide-up-*`, `ant-move-*` … with
+ * `-appear`, `-enter` or `-leave`). A click during an opening animation can be lost.
+ */
+export function settled(page: Page): Promise<unknown> {
+  return page.waitForFunction(() =>
+    ![...document.querySelectorAll('[class*="-appear"], [class*="-enter"], [class*="-leave"]')].some((el) =>
+      [...el.classList].some((c) => /^ant-[a-z-]+-(appear|enter|leave)$/.test(c)),
+    ),
+  );
+}

@@ -18,7 +18,7 @@ import { sql } from 'kysely';
 import type { Browser, Locator } from 'playwright-core';
 import type { Actor } from '../server/modules/audit/index.js';
 import { makeUscc, penaltyRow } from '../test/fixtures.js';
-import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser } from './browser.js';
+import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser, settled } from './browser.js';
 import { ENGINE, startTestPlatform, type TestPlatform } from '../test/helpers.js';
 
 // The department's own code: every row's data source (CF_SJLYDM) must be the submitting department.
@@ -227,17 +227,16 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     assert.equal(await page.getByTestId('grants-save').isDisabled(), true, 'nothing to save yet');
     // A click during the dialog's opening animation can leave antd's modal mask stuck on a busy
     // machine (the leave animation never ends): click once it has opened, go on once it has gone.
-    const settled = () => page.waitForFunction(() => !document.querySelector('.ant-zoom-appear, .ant-zoom-enter, .ant-zoom-leave, .ant-fade-appear, .ant-fade-enter, .ant-fade-leave'));
     // Grant 行政许可 too, through the page; the change is listed for confirmation first.
     await cell('XK', '行政许可信息').check();
     await page.getByTestId('grants-save').click();
     const confirm = page.getByRole('dialog').filter({ hasText: '保存报送目录的变更？' });
     await confirm.getByText(`${DEPT_NAME}：开通行政许可信息（XK）`).waitFor();
-    await settled();
+    await settled(page);
     await confirm.getByRole('button', { name: '确认保存' }).click();
     await page.getByText('报送目录已保存（已记入审计日志）').waitFor();
     assert.deepEqual((await p.collection.grants(departmentId)).sort(), ['CF', 'XK']);
-    await settled();
+    await settled(page);
     await page.screenshot({ path: path.join(ARTIFACTS, 'collection-grants.png'), fullPage: true });
     // Taking an item away is asked once more, by name; going back changes nothing.
     await cell('XK', '行政许可信息').uncheck();
@@ -245,10 +244,10 @@ describe(`collection console in a real browser on ${ENGINE}`, () => {
     const ask = page.getByRole('dialog').filter({ hasText: '保存报送目录的变更？' });
     await ask.getByText(`${DEPT_NAME}：取消行政许可信息（XK）`).waitFor();
     await ask.getByText('取消后，该部门不能再报送这些信息项').waitFor();
-    await settled();
+    await settled(page);
     await ask.getByRole('button', { name: /^返\s*回$/ }).click();
     await ask.waitFor({ state: 'hidden' });
-    await settled();
+    await settled(page);
     assert.deepEqual((await p.collection.grants(departmentId)).sort(), ['CF', 'XK'], 'nothing saved');
     await cell('XK', '行政许可信息').check();
 

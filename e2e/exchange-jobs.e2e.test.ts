@@ -12,13 +12,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import type { Actor } from '../server/modules/audit/index.js';
 import { enqueue } from '../server/platform/jobs.js';
 import { appendChanges } from '../server/platform/outbox.js';
 import { makeUscc } from '../test/fixtures.js';
 import { startReceiver, type Receiver } from '../test/webhook-receiver.js';
-import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser } from './browser.js';
+import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser, settled } from './browser.js';
 import { ENGINE, startTestPlatform, type TestPlatform } from '../test/helpers.js';
 
 const ACCOUNT = '省公共信用信息平台';
@@ -28,7 +28,6 @@ const JOB_KIND = 'e2e.report';
 const twoChars = (label: string) => new RegExp(`^${[...label].join('\\s?')}$`);
 
 /** No antd opening or closing animation is running (a click during one can be lost). */
-const settled = (page: Page) => page.waitForFunction(() => !document.querySelector('.ant-zoom-appear, .ant-zoom-enter, .ant-zoom-leave, .ant-fade-appear, .ant-fade-enter, .ant-fade-leave, .ant-slide-up-appear, .ant-slide-up-enter, .ant-slide-up-leave'));
 
 /** Until `check` holds (the dispatcher and the job runner work on their own timers). */
 async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {

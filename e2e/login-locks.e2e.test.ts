@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser } from './browser.js';
+import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser, settled } from './browser.js';
 import { makeUscc } from '../test/fixtures.js';
 import { ENGINE, startTestPlatform, type TestPlatform } from '../test/helpers.js';
 
@@ -58,7 +58,7 @@ describe(`sign-in locks in the console on ${ENGINE}`, () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByText(`解除账户“王五（wang.wu）”在“${ATTACKER}”的登录锁定？`).waitFor();
     // A click during the dialog's opening animation can be lost on a busy machine: click once it has opened.
-    await page.waitForFunction(() => !document.querySelector('.ant-zoom-appear, .ant-zoom-enter, .ant-fade-appear, .ant-fade-enter'));
+    await settled(page);
     await dialog.getByRole('button', { name: '解 除' }).or(dialog.getByRole('button', { name: '解除' })).click();
     await dialog.getByText('请填写解除理由（至少2个字）').waitFor(); // a reason is required
     await dialog.getByLabel('解除理由').fill('已电话核实为本人输错密码');

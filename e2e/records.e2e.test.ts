@@ -12,17 +12,16 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Actor } from '../server/modules/audit/index.js';
 import { makeIdNumber, makeUscc, penaltyRow } from '../test/fixtures.js';
-import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser } from './browser.js';
+import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser, settled } from './browser.js';
 import { ENGINE, startTestPlatform, type TestPlatform } from '../test/helpers.js';
 
 const A_USCC = makeUscc('11', '350100', 801);
 const B_USCC = makeUscc('11', '350100', 802);
 
 /** No antd opening or closing animation is running (a click during one can be lost). */
-const settled = (page: Page) => page.waitForFunction(() => !document.querySelector('.ant-zoom-appear, .ant-zoom-enter, .ant-zoom-leave, .ant-fade-appear, .ant-fade-enter, .ant-fade-leave, .ant-slide-up-appear, .ant-slide-up-enter, .ant-slide-up-leave'));
 
 describe(`records browser in a real browser on ${ENGINE}`, () => {
   let p: TestPlatform;

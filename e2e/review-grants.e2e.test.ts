@@ -11,17 +11,16 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Actor } from '../server/modules/audit/index.js';
 import { makeUscc, penaltyRow } from '../test/fixtures.js';
-import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser } from './browser.js';
+import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser, settled } from './browser.js';
 import { ENGINE, startTestPlatform, type TestPlatform } from '../test/helpers.js';
 
 const MARKET = { name: '福州市市场监督管理局', uscc: makeUscc('11', '350100', 631) };
 const ECOLOGY = { name: '福州市生态环境局', uscc: makeUscc('11', '350100', 632) };
 
 /** antd's dialogs animate: click once one has opened, go on once it has gone (a busy machine can leave a mask stuck otherwise). */
-const settled = (page: Page) => page.waitForFunction(() => !document.querySelector('.ant-zoom-appear, .ant-zoom-enter, .ant-zoom-leave, .ant-fade-appear, .ant-fade-enter, .ant-fade-leave'));
 
 describe(`review per item and the grants matrix in a real browser on ${ENGINE}`, () => {
   let p: TestPlatform;
