@@ -227,6 +227,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       const departments = await registerDemoDepartments(identity, collection, demoDepartments(catalog.regions(), o.seed));
       demo = await engine.bulkLoad((copy) => generateDemo(copy, cipher, catalog.regions(), { ...o, until, parallel: 1, departments, publication: demoPublication(catalog, collection, until) }));
       await notices.addDemo(demoNotices(clock.now()), { id: 'system', name: '演示数据', roles: ['creditOffice'], departmentId: null, ip: null, requestId: null });
+      await registerDemoSystemAccount(signed, exchange, departments);
       await putSetting(engine.db, 'demo_loaded', new Date().toISOString());
       log.info({ persons: demo.persons, organizations: demo.organizations, records: demo.records }, 'demo data loaded (first start)');
     }
@@ -371,6 +372,24 @@ export async function registerDemoDepartments(identity: IdentityService, collect
     out.push({ ...d, id: created.id });
   }
   return out;
+}
+
+/**
+ * The demo's system account (an approval system) with one pull-only subscription to every change it
+ * is entitled to, so 系统账号 and 数据订阅 show a row on first start. Its secret is generated here and
+ * dropped: it is in no file and no log; an operator who needs one creates a new system account in the
+ * console (README → Demo data). One already registered under the same name is used as it is.
+ */
+export async function registerDemoSystemAccount(signed: SignedRequests, exchange: ExchangeService, departments: readonly DemoDepartment[]): Promise<string | null> {
+  const home = departments.find((d) => d.name.endsWith('住房和城乡建设局')) ?? departments[0];
+  if (!home?.id) return null;
+  const name = `${home.name.endsWith('住房和城乡建设局') ? home.name.slice(0, -'住房和城乡建设局'.length) : ''}公共资源交易中心审批系统`;
+  const actor = { id: 'system', name: '演示数据', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
+  const appKey = (await signed.list()).find((a) => a.name === name)?.appKey ?? (await signed.create({ name, departmentId: home.id }, actor)).appKey;
+  if (!(await exchange.list(appKey)).some((s) => s.status !== 'deleted')) {
+    await exchange.create({ appKey, filter: 'all', webhookUrl: null }, { ...actor, roles: ['creditOffice'] });
+  }
+  return appKey;
 }
 
 /** Demo records get their severity and publicity window exactly as collected records do. */

@@ -22,6 +22,7 @@ import { DeadLettersPage, SubscriptionsPage } from './pages/Exchange';
 import { ReviewPage } from './pages/Review';
 import { SecurityPolicyPage } from './pages/SecurityPolicy';
 import { SubmitPage } from './pages/Submit';
+import { SystemAccountsPage } from './pages/SystemAccounts';
 import { UsersPage } from './pages/Users';
 
 // Loaded when first opened: its charts bring echarts, which the other pages do without.
@@ -52,6 +53,7 @@ const PAGES: Page[] = [
   { key: 'quality', label: t('归集质量'), group: t('数据归集'), roles: ['creditOffice', 'submitter', 'reviewer'], render: (me) => <QualityPage me={me} /> },
   { key: 'departments', label: t('部门'), group: t('系统管理'), roles: ['sysAdmin'], render: () => <DepartmentsPage /> },
   { key: 'users', label: t('用户'), group: t('系统管理'), roles: ['sysAdmin', 'secAdmin'], render: (me) => <UsersPage me={me} /> },
+  { key: 'system-accounts', label: t('系统账号|page'), group: t('系统管理'), roles: ['sysAdmin'], render: () => <SystemAccountsPage /> },
   { key: 'jobs', label: t('后台任务'), group: t('系统管理'), roles: ['sysAdmin', 'creditOffice'], render: () => <JobsPage /> },
   { key: 'security', label: t('密码与会话策略'), group: t('安全策略'), roles: ['secAdmin'], render: () => <SecurityPolicyPage /> },
   { key: 'login-locks', label: t('登录锁定'), group: t('安全策略'), roles: ['secAdmin'], render: () => <LoginLocksPage /> },

@@ -988,6 +988,22 @@ export const EN: Readonly<Record<string, string>> = {
   '任务：{kind}': 'Job: {kind}',
   '最后错误：{error}': 'Last error: {error}',
   // exchange-walk-fixes end
+  // system-accounts-page begin
+  '系统账号|page': 'System accounts',
+  '新增系统账号|action': 'New system account',
+  'AppKey：': 'AppKey: ',
+  创建时间: 'Created',
+  '如：某市公共资源交易中心审批系统': 'e.g. the approval system of a city public resources trading centre',
+  '审批系统、实施部门的业务系统和上级平台用系统账号调用平台的签名接口；信用办在「数据订阅」中为其订阅信息变更。':
+    "Approval systems, implementing departments' systems and the upper-level platform call the platform's signed API with a system account; the credit office subscribes them to changes under “Subscriptions”.",
+  '密钥：': 'Secret: ',
+  '系统账号「{name}」已新增。密钥只显示这一次，关闭后无法再查看：请立即复制，安全地交给对接方。':
+    'System account “{name}” created. The secret is shown this once and cannot be seen again after closing: copy it now and hand it to the integrator securely.',
+  '请输入系统名称（2–100字）': 'Enter the system’s name (2–100 characters)',
+  请选择系统所属部门: 'Choose the department the system belongs to',
+  '遗失密钥时，请新增一个系统账号并在「数据订阅」中改用它。': 'If the secret is lost, create a new system account and use it under “Subscriptions” instead.',
+  '部门停用后，其系统账号随即不能调用接口。': "Once its department is disabled, a system account can no longer call the API.",
+  // system-accounts-page end
   // shared web client
   '请求失败（{status}）': 'Request failed ({status})',
 };

@@ -71,6 +71,25 @@ describe(`demo data on ${ENGINE}`, () => {
     for (const c of ['罚款', '没收违法所得', '责令停产停业', '暂扣许可证件', '吊销许可证件', '降低资质等级']) if ((await total(c)) > 0) shown.push(c);
     assert.ok(shown.length >= 5, `categories in publicity: ${shown.join('、')}`);
   });
+
+  it('registers one system account with a pull-only subscription to all its changes, its secret kept nowhere', async () => {
+    const accounts = await p.signed.list();
+    assert.equal(accounts.length, 1, JSON.stringify(accounts));
+    const account = accounts[0];
+    assert.ok(account);
+    assert.equal(account.name, '杭州市公共资源交易中心审批系统');
+    assert.equal(account.status, 'active');
+    const department = (await p.identity.departments()).find((d) => d.id === account.departmentId);
+    assert.equal(department?.name, '杭州市住房和城乡建设局');
+    const subscriptions = await p.exchange.list();
+    assert.deepEqual(subscriptions.map((s) => ({ appKey: s.appKey, filter: s.filter, webhookUrl: s.webhookUrl, status: s.status })), [{ appKey: account.appKey, filter: 'all', webhookUrl: null, status: 'active' }]);
+    // The credit office's 新建订阅 list offers it, and the secret appears in no audit row.
+    assert.ok((await p.exchange.accounts()).some((a) => a.appKey === account.appKey));
+    const secret = (await p.signed.activeSecrets([account.appKey])).get(account.appKey);
+    assert.ok(secret && secret.length >= 32, 'a secret was generated at seed time');
+    const audit = await sql<{ details: unknown }>`select details from audit_log`.execute(p.db);
+    assert.ok(!JSON.stringify(audit.rows).includes(secret), 'the secret is in no audit row');
+  });
 });
 
 describe('demo generator', () => {

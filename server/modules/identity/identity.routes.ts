@@ -361,7 +361,7 @@ export function identityRoutes(identity: IdentityService, signed: SignedRequests
         schema: {
           tags: ['admin'],
           summary: '系统账号列表',
-          response: { 200: z.array(z.object({ appKey: z.string(), name: z.string(), departmentId: z.string(), roles: z.array(role), status: z.enum(['active', 'disabled']) })), ...errorResponses },
+          response: { 200: z.array(z.object({ appKey: z.string(), name: z.string(), departmentId: z.string(), roles: z.array(role), status: z.enum(['active', 'disabled']), createdAt: z.string() })), ...errorResponses },
         },
       },
       async () => signed.list(),

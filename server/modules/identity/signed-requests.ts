@@ -57,9 +57,9 @@ export class SignedRequests {
     return { appKey, secret };
   }
 
-  async list(): Promise<{ appKey: string; name: string; departmentId: string; roles: Role[]; status: 'active' | 'disabled' }[]> {
-    const rows = await this.db.selectFrom('system_account').select(['app_key', 'name', 'department_id', 'roles', 'status']).orderBy('name').execute();
-    return rows.map((r) => ({ appKey: r.app_key, name: r.name, departmentId: r.department_id, roles: r.roles, status: r.status }));
+  async list(): Promise<{ appKey: string; name: string; departmentId: string; roles: Role[]; status: 'active' | 'disabled'; createdAt: string }[]> {
+    const rows = await this.db.selectFrom('system_account').select(['app_key', 'name', 'department_id', 'roles', 'status', 'created_at']).orderBy('name').execute();
+    return rows.map((r) => ({ appKey: r.app_key, name: r.name, departmentId: r.department_id, roles: r.roles, status: r.status, createdAt: new Date(r.created_at).toISOString() }));
   }
 
   /**
