@@ -78,7 +78,8 @@ create trigger record_standing_update after update on record
 create trigger record_standing_delete after delete on record
   referencing old table as old_rows for each statement execute function record_standing_deleted();
 
--- Today's records, in one pass.
+-- Today's records, in one pass: the rebuild's aggregate over the whole table (a call of the function with every
+-- subject would insert, lock and update a million rows instead of inserting them).
 insert into subject_standing (subject_id, records, overflow, disputed)
 select c.subject_id, case when c.n > 400 then '[]'::jsonb else c.records end, c.n > 400, c.disputed
 from (

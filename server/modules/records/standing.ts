@@ -11,23 +11,12 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { prepared } from '../../platform/db/prepared.js';
+import type { PublicRecordRow } from './records.repo.js';
 import type { RecordTables } from './records.tables.js';
 import { publiclyVisible } from './records.workflow.js';
 
-/** A record as the standing holds it: the columns the public presenter reads. */
-export interface StandingRecord {
-  id: string;
-  item_code: string;
-  subject_id: string;
-  department_id: string | null;
-  document_number: string;
-  decision_date: string;
-  data: Record<string, unknown>;
-  severity: 'positive' | 'minor' | 'general' | 'serious' | null;
-  publicity_start: string | null;
-  publicity_end: string | null;
-  disputed: boolean;
-}
+/** A record as the standing holds it: the columns the public presenter reads (the live query's row). */
+export type StandingRecord = PublicRecordRow;
 
 export interface Standing {
   subjectId: string;
