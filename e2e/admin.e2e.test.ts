@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser } from './browser.js';
+import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser, settled } from './browser.js';
 import { makeUscc } from '../test/fixtures.js';
 import { ENGINE, startTestPlatform, type TestPlatform } from '../test/helpers.js';
 
@@ -67,6 +67,7 @@ describe(`administration of departments, accounts and roles in the console on ${
     assert.equal((await p.identity.departments()).length, 1, 'nothing was saved');
     await dialog.getByLabel('统一社会信用代码').fill(makeUscc('11', '330106', 8802));
     await dialog.getByLabel('上级部门').click();
+    await settled(page); // the option list has opened: a click on it while it slides in can be lost
     await page.getByTitle('杭州市市场监督管理局').click();
     await button(dialog, '保存').click();
     await dialog.waitFor({ state: 'hidden' });
@@ -150,8 +151,10 @@ describe(`administration of departments, accounts and roles in the console on ${
     assert.equal(await page.getByText('将用户 张三（zhangsan）的角色由').count(), 0, 'no confirmation for an account without a role');
 
     await dialog.getByLabel('角色').click();
+    await settled(page); // the option list has opened: a click on it while it slides in can be lost
     await page.getByTitle('审核员').click();
     await dialog.getByText('审核员', { exact: true }).filter({ visible: true }).first().waitFor();
+    await settled(page); // the option list has opened: a click on it while it slides in can be lost
     await page.getByTitle('数据报送员').click();
     await dialog.getByText('数据报送员', { exact: true }).filter({ visible: true }).first().waitFor();
     await dialog.locator('.ant-modal-title').click(); // closes the list without closing the dialog

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator } from 'playwright-core';
 import type { Actor } from '../server/modules/audit/index.js';
 import { makeUscc, penaltyRow } from '../test/fixtures.js';
-import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser } from './browser.js';
+import { ARTIFACTS, CHROMIUM, browserAvailable, firstSignIn, launchBrowser, settled } from './browser.js';
 import { ENGINE, startTestPlatform, type TestPlatform } from '../test/helpers.js';
 
 const box = async (l: Locator) => {
@@ -68,10 +68,12 @@ describe(`console in a real browser on ${ENGINE}`, () => {
       // still opening can be lost, and the form would then be refused for an empty field.
       if (department) {
         await dialog.getByLabel('部门').click();
+        await settled(page); // the option list has opened: a click on it while it slides in can be lost
         await page.getByTitle('杭州市市场监督管理局').click();
         await dialog.getByText('杭州市市场监督管理局', { exact: true }).filter({ visible: true }).first().waitFor();
       }
       await dialog.getByLabel('角色').click();
+      await settled(page); // the option list has opened: a click on it while it slides in can be lost
       await page.getByTitle(role).click();
       await dialog.getByText(role, { exact: true }).filter({ visible: true }).first().waitFor(); // the list itself is outside the dialog
       // Closes the role list by clicking the dialog's title, not with Escape, which would close the

@@ -113,6 +113,7 @@ describe(`数据订阅, 投递失败 and 后台任务 in a real browser on ${ENG
     const url = dialog.getByLabel('接收地址（https；不填则只能拉取）');
     const chooseAccount = async () => {
       await dialog.getByLabel('系统账号').click();
+      await settled(page); // the option list has opened: a click on it while it slides in can be lost
       await page.getByTitle(`${ACCOUNT} · ${appKey}`).click();
     };
     await page.getByRole('button', { name: '新建订阅' }).click();

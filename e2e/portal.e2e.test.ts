@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Actor } from '../server/modules/audit/index.js';
 import { makeIdNumber, makeUscc, penaltyRow } from '../test/fixtures.js';
-import { ARTIFACTS, CHROMIUM, browserAvailable, launchBrowser } from './browser.js';
+import { ARTIFACTS, CHROMIUM, browserAvailable, launchBrowser, settled } from './browser.js';
 import { cutPlaceholders, textPastEdge } from './layout.js';
 import { ENGINE, startTestPlatform, type TestPlatform } from '../test/helpers.js';
 
@@ -146,6 +146,7 @@ describe(`public portal in a real browser on ${ENGINE}`, () => {
     for (const leak of [PERSON, '小明', PERSON_ID, PERSON_ID.slice(6, 14)]) assert.ok(!html.includes(leak), `${leak} must not appear`);
     // The department filter: chosen from the list, kept in the address and in the export.
     await page.getByLabel('数据来源部门').click();
+    await settled(page); // the option list has opened: a click on it while it slides in can be lost
     await page.getByTitle('福州市市场监督管理局').click();
     await page.waitForFunction(() => window.location.hash.includes('department='));
     await table.getByRole('cell', { name: '欧阳**' }).waitFor();

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { sql } from 'kysely';
 import type { Actor } from '../server/modules/audit/index.js';
 import { makeIdNumber, makeUscc, penaltyRow } from '../test/fixtures.js';
-import { ARTIFACTS, CHROMIUM, browserAvailable, launchBrowser } from './browser.js';
+import { ARTIFACTS, CHROMIUM, browserAvailable, launchBrowser, settled } from './browser.js';
 import { brokenDates, cutPlaceholders, textPastEdge } from './layout.js';
 import { ENGINE, startTestPlatform, type TestPlatform } from '../test/helpers.js';
 
@@ -97,6 +97,7 @@ describe(`双公示 in a real browser on ${ENGINE}`, () => {
     assert.ok(!(await table.innerText()).includes('恒达'));
     // The category, chosen from the catalog's code table: only the one with confiscation.
     await page.getByLabel('类别').click();
+    await settled(page); // the option list has opened: a click on it while it slides in can be lost
     await page.getByTitle('没收违法所得').click();
     await page.waitForFunction(() => window.location.hash.includes('category='));
     await page.getByText('共1条').waitFor();

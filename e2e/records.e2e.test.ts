@@ -79,6 +79,7 @@ describe(`records browser in a real browser on ${ENGINE}`, () => {
     assert.equal(await page.getByTestId('records-table').getByRole('row').filter({ hasText: '榕' }).count(), 0, 'no records before the purpose');
     await settled(page);
     await ask.getByLabel('查询目的').click();
+    await settled(page); // the option list has opened: a click on it while it slides in can be lost
     await page.getByTitle('数据质量核对').click();
     await ask.getByText('数据质量核对', { exact: true }).filter({ visible: true }).first().waitFor();
     await ask.getByRole('button', { name: '确 定' }).or(ask.getByRole('button', { name: '确定' })).click();
@@ -194,6 +195,7 @@ describe(`records browser in a real browser on ${ENGINE}`, () => {
     await ask.waitFor();
     await settled(page);
     await ask.getByLabel('查询目的').click();
+    await settled(page); // the option list has opened: a click on it while it slides in can be lost
     await page.getByTitle('数据质量核对').click();
     await ask.getByRole('button', { name: '确 定' }).or(ask.getByRole('button', { name: '确定' })).click();
     await ask.waitFor({ state: 'hidden' });

@@ -154,6 +154,7 @@ describe(`review per item and the grants matrix in a real browser on ${ENGINE}`,
 
     // The department filter narrows the rows.
     await page.getByLabel('部门').click();
+    await settled(page); // the option list has opened: a click on it while it slides in can be lost
     await page.getByTitle(ECOLOGY.name).click();
     await page.keyboard.press('Escape');
     await marketCf.waitFor({ state: 'detached' });

@@ -59,6 +59,7 @@ describe(`系统账号 in the console on ${ENGINE}`, () => {
     await settled(page);
     await dialog.getByLabel('名称').fill(ACCOUNT);
     await dialog.getByLabel('部门').click();
+    await settled(page); // the option list has opened: a click on it while it slides in can be lost
     await page.getByTitle(DEPARTMENT).click();
     await button(dialog, '保存').click();
     await dialog.waitFor({ state: 'hidden' });
