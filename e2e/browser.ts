@@ -49,7 +49,7 @@ export async function firstSignIn(page: Page, base: string, username: string, on
 
 /**
  * Resolves once no antd overlay motion is running (a dialog, popconfirm, drawer or dropdown opening
- * or closing: `ant-zoom-*`, `ant-zoom-big-*`, `ant-fade-*`, `ant-slide-*`, `ant-move-*` with
+ * or closing: `ant-zoom-*`, `ant-zoom-big-*`, `ant-fade-*`, `ant-slide-*`, `ant-move-*`, a drawer's panel and mask, with
  * `-appear`, `-enter` or `-leave`). A click during an opening animation can be lost. Only overlay
  * motions count: a button's loading icon may keep its leave class, invisible, for good.
  */
@@ -57,7 +57,7 @@ export function settled(page: Page): Promise<unknown> {
   return page.waitForFunction(() =>
     ![...document.querySelectorAll('[class*="-appear"], [class*="-enter"], [class*="-leave"]')].some(
       (el) =>
-        [...el.classList].some((c) => /^ant-(zoom|zoom-big|zoom-big-fast|zoom-up|fade|slide-up|slide-down|move-up|move-down|move-left|move-right)-(appear|enter|leave)$/.test(c)) &&
+        [...el.classList].some((c) => /^ant-(zoom|zoom-big|zoom-big-fast|zoom-up|fade|slide-up|slide-down|move-up|move-down|move-left|move-right|drawer-panel-motion-(left|right|top|bottom)|drawer-mask-motion)-(appear|enter|leave)$/.test(c)) &&
         // A popup closed earlier may keep its last motion class while hidden: it is in nobody's way.
         el.getClientRects().length > 0 &&
         getComputedStyle(el).visibility !== 'hidden',
