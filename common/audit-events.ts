@@ -34,6 +34,9 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   'department.disable': '停用部门',
   'department.enable': '启用部门',
   'system_account.create': '新增系统账号',
+  'system_account.disable': '停用系统账号',
+  'system_account.enable': '启用系统账号',
+  'system_account.secret_reset': '重置系统账号密钥',
   'policy.update': '修改安全策略',
   // the audit log itself
   'audit.read': '查阅审计日志',

@@ -49,6 +49,8 @@ export interface SubscriptionView {
   itemCode: string | null;
   webhookUrl: string | null;
   status: SubscriptionStatus;
+  /** False while the system account is disabled: nothing is delivered, deliveries are held until it is enabled. */
+  accountActive: boolean;
   /** The last change (seq) fanned out to deliveries. */
   cursor: number;
   pending: number;

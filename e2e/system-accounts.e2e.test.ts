@@ -4,7 +4,8 @@
  * it is not shown again, in no URL and no browser storage, gone after a reload — while the account
  * stays listed (name, department, AppKey, status, created). On a phone (375 px) the page does not
  * scroll sideways. The credit office has no such menu entry (the page says 无权访问) and finds the
- * new account in 数据订阅 → 新建订阅. Skipped without chromium, except in CI (REQUIRE_BROWSER=1).
+ * new account in 数据订阅 → 新建订阅. The administrator disables and enables it again and gives it a
+ * new secret, each confirmed in a dialog naming it. Skipped without chromium, except in CI (REQUIRE_BROWSER=1).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -90,6 +91,48 @@ describe(`系统账号 in the console on ${ENGINE}`, () => {
     await page.reload();
     await row.waitFor();
     assert.equal(await page.getByTestId('one-time-secret').count(), 0, 'the secret is not shown again');
+
+    // 停用: confirmed in a dialog naming the account, with a reason; audited; its signed requests refused.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await button(row, '停用').click();
+    const disabling = page.getByRole('dialog', { name: `停用系统账号「${ACCOUNT}」？` });
+    await disabling.waitFor();
+    await settled(page);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-system-account-disable.png') });
+    assert.match(await disabling.innerText(), new RegExp(`${account.appKey}[\\s\\S]*签名请求随即被拒绝`));
+    await disabling.getByLabel('理由').fill('对接方系统迁移');
+    await button(disabling, '停用').click();
+    await disabling.waitFor({ state: 'hidden' });
+    await page.getByTestId('system-account-result').filter({ hasText: `已停用系统账号「${ACCOUNT}」` }).waitFor();
+    await row.filter({ hasText: '停用' }).getByRole('button', { name: /启\s?用/ }).waitFor();
+    assert.equal((await p.signed.list())[0]?.status, 'disabled');
+    assert.equal((await p.audit.list({ event: 'system_account.disable', limit: 1, offset: 0 })).rows[0]?.reason, '对接方系统迁移');
+    await button(row, '启用').click();
+    const enabling = page.getByRole('dialog', { name: `启用系统账号「${ACCOUNT}」？` });
+    await enabling.waitFor();
+    await settled(page);
+    await enabling.getByLabel('理由').fill('迁移完成');
+    await button(enabling, '启用').click();
+    await enabling.waitFor({ state: 'hidden' });
+    await row.getByRole('button', { name: /停\s?用/ }).waitFor();
+    assert.equal((await p.signed.list())[0]?.status, 'active');
+
+    // 重置密钥: confirmed naming the account; the new secret shown once, the old one gone.
+    await button(row, '重置密钥').click();
+    const renewing = page.getByRole('dialog', { name: `重置系统账号「${ACCOUNT}」的密钥？` });
+    await renewing.waitFor();
+    await settled(page);
+    await renewing.getByLabel('理由').fill('密钥疑似泄露');
+    await button(renewing, '重置密钥').click();
+    await renewing.waitFor({ state: 'hidden' });
+    const renewed = page.getByTestId('system-account-secret');
+    await renewed.waitFor();
+    assert.match(await renewed.innerText(), /密钥已重置，原密钥已失效。新密钥只显示这一次/);
+    const newSecret = (await page.getByTestId('one-time-secret').innerText()).trim();
+    assert.notEqual(newSecret, secret);
+    assert.equal((await p.signed.activeSecrets([account.appKey])).get(account.appKey), newSecret, 'the secret shown is the account’s new one');
+    const storedAfter = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }]));
+    assert.ok(!storedAfter.includes(newSecret) && !page.url().includes(newSecret), 'nor in storage or the URL');
     await admin.close();
 
     // The credit office: no such page, and the new account in 新建订阅.

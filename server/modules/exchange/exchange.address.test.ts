@@ -7,7 +7,7 @@ import { ManualClock } from '../../platform/clock.js';
 import { appendChanges } from '../../platform/outbox.js';
 import { as, ENGINE, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
 import { startReceiver, type Receiver } from '../../../test/webhook-receiver.js';
-import { addressKind, guardedLookup, type Resolve } from './exchange.address.js';
+import { addressKind, guardedLookup, singleLabel, type Resolve } from './exchange.address.js';
 import { postOnce } from './exchange.dispatcher.js';
 import type { ExchangeTables } from './exchange.tables.js';
 
@@ -74,6 +74,24 @@ describe(`exchange: webhooks never go to this host or an internal network (EXCHA
       const res = await save(url);
       assert.equal(res.statusCode, 201, `${url}: ${res.body}`);
     }
+  });
+
+  it('refuses a host of one label (no dot): not a public address but a name completed inside this network', async () => {
+    for (const [url, host] of [['https://x', 'x'], ['https://x/hook', 'x'], ['https://INTRANET:8443/hook', 'intranet'], ['https://receiver./hook', 'receiver'], ['https://ｘ/hook', 'x']] as const) {
+      const res = await save(url);
+      assert.equal(res.statusCode, 422, `${url}: ${res.body}`);
+      const { error } = res.json() as { error: { code: string; message: string; details: { path: string }[] } };
+      assert.equal(error.code, 'SUBSCRIPTION_INVALID', url);
+      assert.equal(error.message, `不能保存订阅：接收地址「${host}」不是完整的域名，平台只向接收单位对外提供的地址推送：请填写完整的域名，如https://api.example.gov.cn/hook`, url);
+      assert.deepEqual(error.details.map((d) => d.path), ['/webhookUrl'], url);
+    }
+    assert.equal(singleLabel('x'), true);
+    assert.equal(singleLabel('x.'), true);
+    assert.equal(singleLabel('gov.cn'), false);
+    assert.equal(singleLabel('[2001:db8::1]'), false, 'an IPv6 address has no dot and is judged as an address');
+    assert.equal(singleLabel('localhost'), false, 'loopback, which EXCHANGE_ALLOW_HTTP_LOCAL decides');
+    // A public IPv6 address is saved.
+    assert.equal((await save('https://[2001:db8::1]/hook')).statusCode, 201);
   });
 
   it('says one thing of http: https, and no setting named to the credit office', async () => {

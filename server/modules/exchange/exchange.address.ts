@@ -55,6 +55,16 @@ export function hostKind(hostname: string): AddressKind {
   return isIP(host) ? addressKind(host) : 'public';
 }
 
+/**
+ * A host name of one label (`x`, `intranet`, `x.` — no dot inside): not an address on the public
+ * network but a name the resolver completes with its own search domains, i.e. a machine of the
+ * platform's own network. `localhost` is loopback (hostKind), and an IP address is judged as one.
+ */
+export function singleLabel(hostname: string): boolean {
+  const host = bareHost(hostname);
+  return host !== '' && !isIP(host) && !host.includes('.') && hostKind(hostname) !== 'loopback';
+}
+
 export function allowed(kind: AddressKind, allowLoopback: boolean): boolean {
   return kind === 'public' || (kind === 'loopback' && allowLoopback);
 }

@@ -248,6 +248,93 @@ describe(`exchange: outbox, subscriptions, webhooks and the pull feed on ${ENGIN
     await remove(pullOnly.id);
   });
 
+  it('refuses a second subscription identical to a live one, naming the one that exists', async () => {
+    const first = await subscribe({ filter: 'item', itemCode: 'ＣＦ' });
+    assert.equal(first.itemCode, 'CF', 'a full-width code finds the catalog item');
+    const again = async (body: Record<string, unknown>) => p.app.inject({ method: 'POST', url: '/api/v1/exchange/subscriptions', headers: office, payload: { appKey, ...body } });
+    const twice = await again({ filter: 'item', itemCode: 'cf' });
+    assert.equal(twice.statusCode, 409, twice.body);
+    assert.equal(twice.json().error.code, 'DUPLICATE');
+    assert.match(twice.json().error.message, /^不能保存订阅：系统账号「上级平台」已有相同的订阅（订阅信息项CF、只拉取，office-1于\d{4}-\d{2}-\d{2} \d{2}:\d{2}新建），再订一次会重复收到每条变更$/);
+    assert.deepEqual((twice.json().error.details as { path: string }[]).map((d) => d.path), ['/appKey'], 'said under 系统账号 in the console');
+    // Another delivery, or another filter, is another subscription.
+    const pushed = await subscribe({ filter: 'item', itemCode: 'CF', webhookUrl: 'https://receiver.example.gov.cn/hook' });
+    const everything = await subscribe({ filter: 'all' });
+    const samePush = await again({ filter: 'item', itemCode: ' cf ', webhookUrl: 'https://RECEIVER.example.gov.cn/hook' });
+    assert.equal(samePush.statusCode, 409, samePush.body);
+    assert.match(samePush.json().error.message, /推送到https:\/\/receiver\.example\.gov\.cn\/hook/);
+    // A paused one still counts, and the refusal says it can be resumed; a deleted one does not.
+    await p.app.inject({ method: 'POST', url: `/api/v1/exchange/subscriptions/${first.id}/pause`, headers: office });
+    assert.match((await again({ filter: 'item', itemCode: 'CF' })).json().error.message, /已有相同的订阅（已暂停，可恢复它）/);
+    await remove(first.id);
+    const anew = await subscribe({ filter: 'item', itemCode: 'CF' });
+    for (const id of [anew.id, pushed.id, everything.id]) await remove(id);
+  });
+
+  it('an item code is read as the catalog writes it; an unknown one is refused by name', async () => {
+    const lower = await subscribe({ filter: 'item', itemCode: 'xk' });
+    assert.equal(lower.itemCode, 'XK');
+    await remove(lower.id);
+    const unknown = await p.app.inject({ method: 'POST', url: '/api/v1/exchange/subscriptions', headers: office, payload: { appKey, filter: 'item', itemCode: 'ｎｏｐｅ' } });
+    assert.equal(unknown.statusCode, 422, unknown.body);
+    assert.equal(unknown.json().error.message, '不能保存订阅：目录中没有信息项「ｎｏｐｅ」：请填写信用信息目录中的信息项代码，如CF');
+    assert.deepEqual((unknown.json().error.details as { path: string }[]).map((d) => d.path), ['/itemCode']);
+  });
+
+  it('a disabled system account receives nothing: deliveries held, not lost, the pull feed refused; enabling it sends them in order', async () => {
+    const admin = as('sysAdmin', 'admin-1');
+    const r = await receiver();
+    const sub = await subscribe({ filter: 'all', webhookUrl: r.url });
+    const s = randomUUID();
+    // One change already fanned out to a delivery, not yet sent, when the account is disabled.
+    await commit([change(s, 1)]);
+    await p.exchange.repo.sequence();
+    await p.exchange.repo.fanOut(sub.id, clock.now(), 100);
+    const disabled = await p.app.inject({ method: 'POST', url: `/api/v1/system-accounts/${appKey}/disable`, headers: admin, payload: { reason: '对接方系统迁移' } });
+    assert.equal(disabled.statusCode, 200, disabled.body);
+    // Whatever fails below, the tests after this one find the account working.
+    const restore = async () => {
+      if ((await p.signed.list()).find((a) => a.appKey === appKey)?.status === 'disabled') await p.signed.setStatus(appKey, 'active', '测试结束', { id: 'setup', name: 'setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null });
+    };
+    try {
+      const live = (await p.exchange.list(appKey)).length;
+      assert.deepEqual((await p.audit.list({ event: 'system_account.disable', limit: 1, offset: 0 })).rows[0]?.details, { name: '上级平台', subscriptions: live });
+      // Another subject too: nothing of its own holds it back but the account.
+      const u = randomUUID();
+      await commit([change(s, 2), change(u, 1, { event: 'withdraw', visibleBefore: true, visibleAfter: false })]);
+      // Hours pass, past every back-off and beyond the attempts allowed (3): nothing is sent and nothing dies.
+      for (let i = 0; i < 5; i++) {
+        await p.exchange.dispatcher.drain();
+        clock.advance(3_600_000);
+      }
+      assert.equal(r.received.length, 0, 'nothing sent to a disabled account');
+      const held = (await p.exchange.list()).find((x) => x.id === sub.id)!;
+      assert.equal(held.accountActive, false);
+      assert.equal(held.dead, 0, 'nothing lost as 投递失败');
+      const feed = await signedGet('/api/v1/exchange/changes?since=0&limit=1');
+      assert.equal(feed.statusCode, 401);
+      assert.match(feed.json().error.message, /^系统账号「上级平台」已被平台停用/);
+      // The credit office's resume does not release what the account may not receive.
+      await p.app.inject({ method: 'POST', url: `/api/v1/exchange/subscriptions/${sub.id}/pause`, headers: office });
+      await p.app.inject({ method: 'POST', url: `/api/v1/exchange/subscriptions/${sub.id}/resume`, headers: office });
+      await p.exchange.dispatcher.drain();
+      assert.equal(r.received.length, 0, 'still held after pause and resume');
+
+      const enabled = await p.app.inject({ method: 'POST', url: `/api/v1/system-accounts/${appKey}/enable`, headers: admin, payload: { reason: '迁移完成' } });
+      assert.equal(enabled.statusCode, 200, enabled.body);
+      await settle();
+      assert.equal(r.applied.length, 3, 'every change held meanwhile, once');
+      assert.deepEqual(r.applied.filter((x) => x.change.subjectId === s).map((x) => x.change.objectId), [1, 2].map((n) => `${s.slice(0, 8)}-${n}`), 'in order');
+      assert.deepEqual(r.applied.filter((x) => x.change.subjectId === u).map((x) => x.tombstone), [true]);
+      assert.ok(r.received.every((x) => x.verified));
+      assert.equal((await p.exchange.list()).find((x) => x.id === sub.id)?.accountActive, true);
+      assert.equal((await signedGet('/api/v1/exchange/changes?since=0&limit=1')).statusCode, 200, 'the pull feed answers again');
+    } finally {
+      await restore();
+    }
+    await remove(sub.id);
+  });
+
   it('the pull feed gives the entitled changes after a cursor, in commit order, tombstones included', async () => {
     const start = await present();
     const head = await signedGet(`/api/v1/exchange/changes?since=${start}&limit=10`);

@@ -37,6 +37,7 @@ export function subscriptionView(s: SubscriptionRow & { pending: number; dead: n
     itemCode: s.item_code,
     webhookUrl: s.webhook_url,
     status: s.status,
+    accountActive: s.account_active,
     cursor: Number(s.cursor_seq),
     pending: s.pending,
     dead: s.dead,

@@ -19,6 +19,8 @@ const SEQUENCE_BATCH = 10_000;
  * which would otherwise read them on every lease and lease none of them. Resuming makes them due.
  */
 const HELD = new Date('9999-12-31T00:00:00Z');
+/** Advisory lock class for saving one account's subscriptions (with hashtext(app_key)). */
+const SUBSCRIPTION_LOCK = 2_020_894_831;
 
 /**
  * What a system account may receive: a change of what is, or was, public. A change that never
@@ -74,7 +76,7 @@ function claimStatement(now: Date, leaseUntil: Date, limit: number, token: strin
               select e.seq from exchange_delivery e
               where e.subscription_id = d2.subscription_id and e.subject_id = d2.subject_id and e.status = 'pending'
               order by e.seq limit 1)
-            and (select s.status = 'active' and s.webhook_url is not null from exchange_subscription s where s.id = d2.subscription_id)
+            and (select s.status = 'active' and s.account_active and s.webhook_url is not null from exchange_subscription s where s.id = d2.subscription_id)
           order by d2.due_at, d2.seq
           limit ${limit}
           for update of d2 skip locked) picked
@@ -139,7 +141,7 @@ export class ExchangeRepo {
 
   // ---- subscriptions -------------------------------------------------------------------------
 
-  async createSubscription(db: Kysely<ExchangeTables>, row: Omit<SubscriptionRow, 'id' | 'cursor_seq' | 'status'>): Promise<SubscriptionRow> {
+  async createSubscription(db: Kysely<ExchangeTables>, row: Omit<SubscriptionRow, 'id' | 'cursor_seq' | 'status' | 'account_active'>): Promise<SubscriptionRow> {
     // A subscription starts at the present: what is already numbered is not re-sent to it.
     const high = await sql<{ m: number | null }>`select max(seq) as m from change_outbox`.execute(db);
     return db
@@ -147,6 +149,52 @@ export class ExchangeRepo {
       .values({ ...row, status: 'active', cursor_seq: Number(high.rows[0]?.m ?? 0) })
       .returningAll()
       .executeTakeFirstOrThrow();
+  }
+
+  /**
+   * A live subscription of the account with the same filter and the same delivery (the same
+   * webhook URL, or both pull only): a second one would send every change twice. Called after
+   * `lockAccount`, so two saves of the same subscription at once cannot both find none.
+   */
+  async sameSubscription(db: Kysely<ExchangeTables>, row: Pick<SubscriptionRow, 'app_key' | 'filter_kind' | 'subject_id' | 'item_code' | 'webhook_url'>): Promise<SubscriptionRow | undefined> {
+    return db
+      .selectFrom('exchange_subscription')
+      .selectAll()
+      .where('app_key', '=', row.app_key)
+      .where('status', '<>', 'deleted')
+      .where('filter_kind', '=', row.filter_kind)
+      .where(sql<boolean>`subject_id is not distinct from ${row.subject_id}::uuid`)
+      .where(sql<boolean>`item_code is not distinct from ${row.item_code}::text`)
+      .where(sql<boolean>`webhook_url is not distinct from ${row.webhook_url}::text`)
+      .orderBy('created_at')
+      .executeTakeFirst();
+  }
+
+  /** Serializes the saves of one account's subscriptions, to the end of the transaction. */
+  async lockAccount(db: Kysely<ExchangeTables>, appKey: string): Promise<void> {
+    await sql`select pg_advisory_xact_lock(${SUBSCRIPTION_LOCK}, hashtext(${appKey}))`.execute(db);
+  }
+
+  /**
+   * The account disabled (`active` false) or enabled again, in the transaction that changes it: its
+   * subscriptions' rows (locked here, so a fan-out in progress finishes first or sees the change),
+   * and their pending deliveries held, or — of the subscriptions not paused — due now. Returns the
+   * subscriptions changed.
+   */
+  async setAccountActive(db: Kysely<ExchangeTables>, appKey: string, active: boolean, now: Date): Promise<number> {
+    const subs = await db
+      .updateTable('exchange_subscription')
+      .set({ account_active: active })
+      .where('app_key', '=', appKey)
+      .where('status', '<>', 'deleted')
+      .where('account_active', '=', !active)
+      .returning(['id', 'status'])
+      .execute();
+    for (const sub of subs) {
+      if (active && sub.status !== 'active') continue; // still paused: held until resumed
+      await this.holdDeliveries(db, sub.id, !active, now);
+    }
+    return subs.length;
   }
 
   async subscription(db: Kysely<ExchangeTables>, id: string, forUpdate = false): Promise<SubscriptionRow | undefined> {
@@ -199,6 +247,7 @@ export class ExchangeRepo {
         .selectAll()
         .where('id', '=', subscriptionId)
         .where('status', '=', 'active')
+        .where('account_active', '=', true)
         .where('webhook_url', 'is not', null)
         .forUpdate()
         .skipLocked()
@@ -220,7 +269,7 @@ export class ExchangeRepo {
   }
 
   async webhookSubscriptionIds(): Promise<string[]> {
-    const rows = await this.db.selectFrom('exchange_subscription').select('id').where('status', '=', 'active').where('webhook_url', 'is not', null).execute();
+    const rows = await this.db.selectFrom('exchange_subscription').select('id').where('status', '=', 'active').where('account_active', '=', true).where('webhook_url', 'is not', null).execute();
     return rows.map((r) => r.id);
   }
 
@@ -310,14 +359,14 @@ export class ExchangeRepo {
     return { rows: r.rows, total: Number(total?.n ?? 0) };
   }
 
-  /** A dead delivery due again now (once resumed, if its subscription is paused), with its attempts counted afresh; the same id (idempotency key). */
+  /** A dead delivery due again now (once resumed, if its subscription is paused or its account disabled), with its attempts counted afresh; the same id (idempotency key). */
   async replay(db: Kysely<ExchangeTables>, id: string, now: Date): Promise<{ id: string; subscription_id: string; seq: number } | undefined> {
     return db
       .updateTable('exchange_delivery')
       .set({
         status: 'pending',
         attempts: 0,
-        due_at: sql<Date>`case when (select s.status from exchange_subscription s where s.id = exchange_delivery.subscription_id) = 'active' then ${now}::timestamptz else ${HELD}::timestamptz end`,
+        due_at: sql<Date>`case when (select s.status = 'active' and s.account_active from exchange_subscription s where s.id = exchange_delivery.subscription_id) then ${now}::timestamptz else ${HELD}::timestamptz end`,
         dead_at: null,
         lease_until: null,
         lease_token: null,

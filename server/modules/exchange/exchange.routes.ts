@@ -34,6 +34,7 @@ const subscription = z.object({
   itemCode: z.string().nullable(),
   webhookUrl: z.string().nullable(),
   status: z.enum(['active', 'paused', 'deleted']),
+  accountActive: z.boolean().describe('false：系统账号已停用，不推送，待投递的保留到重新启用'),
   cursor: z.number().int(),
   pending: z.number().int(),
   dead: z.number().int(),

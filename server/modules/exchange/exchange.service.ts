@@ -10,7 +10,8 @@ import type { ChangeFeed, DeadLetterList, ExchangeAccountView, SubscriptionFilte
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { Actor, AuditLog } from '../audit/index.js';
-import { bareHost, hostKind } from './exchange.address.js';
+import { toHalfWidth } from '../../../common/identifiers/index.js';
+import { bareHost, hostKind, singleLabel } from './exchange.address.js';
 import { DEFAULT_DISPATCH, Dispatcher, type DispatcherOptions, type SignFn } from './exchange.dispatcher.js';
 import { changeView, deadLetterView, subscriptionView } from './exchange.presenter.js';
 import { ExchangeRepo } from './exchange.repo.js';
@@ -49,6 +50,25 @@ type SubscriptionAction = 'resume' | 'pause' | 'delete';
 const refused = (message: string, path: string) => new AppError('SUBSCRIPTION_INVALID', [{ in: 'body', path, message }], `不能保存订阅：${message}`);
 const notFound = () => new AppError('NOT_FOUND', undefined, '该订阅不存在或已删除');
 
+/**
+ * A catalog item code as people type it (`cf`, `ＣＦ`, ` CF `): half-width, upper case. The
+ * catalog's codes are upper-case ASCII (catalog.schema.ts).
+ */
+export function normalizeItemCode(raw: string): string {
+  return toHalfWidth(raw).trim().toUpperCase();
+}
+
+const FILTER_WORDS: Record<SubscriptionFilter, string> = { all: '有权获得的全部变更', subject: '主体', item: '信息项' };
+
+/** A subscription named as the console names it: what it subscribes to, where it goes, since when. */
+function describeSubscription(s: { filter_kind: SubscriptionFilter; subject_id: string | null; item_code: string | null; webhook_url: string | null; created_at: Date; created_by: string }): string {
+  const scope = s.filter_kind === 'all' ? FILTER_WORDS.all : `${FILTER_WORDS[s.filter_kind]}${s.subject_id ?? s.item_code ?? ''}`;
+  const where = s.webhook_url ? `推送到${s.webhook_url}` : '只拉取';
+  // China time (UTC+8), as the console shows times.
+  const at = new Date(s.created_at.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return `订阅${scope}、${where}，${s.created_by}于${at}新建`;
+}
+
 export class ExchangeService {
   readonly repo: ExchangeRepo;
   readonly dispatcher: Dispatcher;
@@ -78,6 +98,9 @@ export class ExchangeService {
     const kind = hostKind(url.hostname);
     if (kind === 'internal' || (kind === 'loopback' && !local)) {
       throw refused(`接收地址「${bareHost(url.hostname)}」是本机或内网地址，平台不向这类地址推送：请填写接收单位对外提供的https地址`, '/webhookUrl');
+    }
+    if (singleLabel(url.hostname)) {
+      throw refused(`接收地址「${bareHost(url.hostname)}」不是完整的域名，平台只向接收单位对外提供的地址推送：请填写完整的域名，如https://api.example.gov.cn/hook`, '/webhookUrl');
     }
     if (url.protocol === 'http:' && kind !== 'loopback') throw refused(local ? '接收地址须使用https（本机的接收程序可用http）' : '接收地址须使用https', '/webhookUrl');
     return url.toString();
@@ -114,13 +137,21 @@ export class ExchangeService {
       if (!subjectId) throw refused(`没有找到主体「${input.subject.slice(0, 40)}」`, '/subject');
     } else if (input.filter === 'item') {
       if (!input.itemCode) throw refused('按信息项订阅须填写信息项代码', '/itemCode');
-      if (!this.deps.itemExists(input.itemCode)) throw refused(`目录中没有信息项「${input.itemCode.slice(0, 40)}」`, '/itemCode');
-      itemCode = input.itemCode;
+      const code = normalizeItemCode(input.itemCode);
+      if (!this.deps.itemExists(code)) throw refused(`目录中没有信息项「${input.itemCode.trim().slice(0, 40)}」：请填写信用信息目录中的信息项代码，如CF`, '/itemCode');
+      itemCode = code;
     }
     const webhookUrl = input.webhookUrl ? this.checkWebhookUrl(input.webhookUrl) : null;
     const now = this.deps.clock.now();
     const id = await this.deps.db.transaction().execute(async (trx) => {
-      const row = await this.repo.createSubscription(trx, { app_key: account.appKey, filter_kind: input.filter, subject_id: subjectId, item_code: itemCode, webhook_url: webhookUrl, created_by: actor.name, created_at: now, updated_at: now });
+      const wanted = { app_key: account.appKey, filter_kind: input.filter, subject_id: subjectId, item_code: itemCode, webhook_url: webhookUrl };
+      await this.repo.lockAccount(trx, account.appKey);
+      const same = await this.repo.sameSubscription(trx, wanted);
+      if (same) {
+        const status = same.status === 'paused' ? '（已暂停，可恢复它）' : '';
+        throw new AppError('DUPLICATE', [{ in: 'body', path: '/appKey', message: `系统账号「${account.name}」已有相同的订阅${status}：${describeSubscription(same)}` }], `不能保存订阅：系统账号「${account.name}」已有相同的订阅${status}（${describeSubscription(same)}），再订一次会重复收到每条变更`);
+      }
+      const row = await this.repo.createSubscription(trx, { ...wanted, created_by: actor.name, created_at: now, updated_at: now });
       await this.deps.audit.record(trx, {
         category: 'business',
         event: 'exchange.subscription.create',
@@ -145,11 +176,23 @@ export class ExchangeService {
       if (sub.status === to) return;
       const now = this.deps.clock.now();
       await this.repo.setStatus(trx, id, to, now);
-      if ((sub.status === 'active') !== (to === 'active')) await this.repo.holdDeliveries(trx, id, to !== 'active', now);
+      // Resumed while its account is disabled: still held, until the account is enabled.
+      if ((sub.status === 'active') !== (to === 'active') && sub.account_active) await this.repo.holdDeliveries(trx, id, to !== 'active', now);
       await this.deps.audit.record(trx, { category: 'business', event: `exchange.subscription.${action}`, actor, result: 'success', objectType: 'subscription', objectId: id, details: { appKey: sub.app_key, from: sub.status, to } });
     });
     if (to === 'active') this.dispatcher.poke();
     return to === 'deleted' ? null : this.get(id);
+  }
+
+  /**
+   * A system account disabled or enabled (identity's SignedRequests.setStatus calls this inside its
+   * transaction): a disabled account's subscriptions deliver nothing — nothing fanned out, pending
+   * deliveries held — and enabling it sends what came meanwhile, in order (paused ones stay paused).
+   */
+  async accountStatusChanged(trx: Kysely<unknown>, appKey: string, active: boolean): Promise<number> {
+    const changed = await this.repo.setAccountActive(trx as unknown as Kysely<ExchangeTables>, appKey, active, this.deps.clock.now());
+    if (active && changed > 0) this.dispatcher.poke();
+    return changed;
   }
 
   /**

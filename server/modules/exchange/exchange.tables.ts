@@ -11,6 +11,8 @@ export interface ExchangeTables extends OutboxTables {
     item_code: string | null;
     webhook_url: string | null;
     status: 'active' | 'paused' | 'deleted';
+    /** False while the system account is disabled: nothing fanned out, deliveries held (migration 0026). */
+    account_active: Generated<boolean>;
     cursor_seq: number;
     created_by: string;
     created_at: Date;

@@ -12,7 +12,7 @@ import { errorResponses } from '../../platform/http-schemas.js';
 import { ALL_ROLES, type Authenticate, type Role } from '../../platform/policy.js';
 import { actorOf } from '../audit/index.js';
 import type { IdentityService, StepResult } from './identity.service.js';
-import type { SignedRequests } from './signed-requests.js';
+import type { SignedRequests, SystemAccountView } from './signed-requests.js';
 import { securityPolicySchema } from './security-policy.js';
 import type { DepartmentView, LoginLockView, UserView } from '../../../common/identity-api.js';
 import type { SignInEventView } from '../../../common/sign-in-api.js';
@@ -98,6 +98,14 @@ const departmentView = z.object({
   version: z.number(),
 }) satisfies z.ZodType<DepartmentView>;
 const idParams = z.object({ id: z.string().uuid() });
+const systemAccountView = z.object({
+  appKey: z.string(),
+  name: z.string(),
+  departmentId: z.string(),
+  roles: z.array(role),
+  status: z.enum(['active', 'disabled']).describe('disabled：已停用，签名请求被拒绝，推送暂存到重新启用'),
+  createdAt: z.string(),
+}) satisfies z.ZodType<SystemAccountView>;
 
 // Field-level messages: a refusal reads as a sentence about what the person did, not as a schema rule.
 // Names and reasons go into the audit log, which refuses an ID number in clear: said here, not as a 500.
@@ -361,7 +369,7 @@ export function identityRoutes(identity: IdentityService, signed: SignedRequests
         schema: {
           tags: ['admin'],
           summary: '系统账号列表',
-          response: { 200: z.array(z.object({ appKey: z.string(), name: z.string(), departmentId: z.string(), roles: z.array(role), status: z.enum(['active', 'disabled']), createdAt: z.string() })), ...errorResponses },
+          response: { 200: z.array(systemAccountView), ...errorResponses },
         },
       },
       async () => signed.list(),
@@ -381,6 +389,45 @@ export function identityRoutes(identity: IdentityService, signed: SignedRequests
       async (req, reply) => {
         reply.header('cache-control', 'no-store');
         return reply.code(201).send(await signed.create(req.body, actorOf(req)));
+      },
+    );
+
+    const appKeyParams = z.object({ appKey: z.string().min(1).max(64, 'AppKey最多64个字符').describe('系统账号的AppKey（xy_开头）') });
+    for (const [action, status] of [['disable', 'disabled'], ['enable', 'active']] as const) {
+      app.post(
+        `/api/v1/system-accounts/:appKey/${action}`,
+        {
+          config: sysAdmin,
+          schema: {
+            tags: ['admin'],
+            summary:
+              action === 'disable'
+                ? '停用系统账号（须说明理由）：其签名请求随即被拒绝，拉取和推送停止；推送暂存，重新启用后依次送达'
+                : '启用系统账号（须说明理由）：停用期间暂存的推送依次送达',
+            params: appKeyParams,
+            body: reasonBody,
+            response: { 200: systemAccountView, ...errorResponses },
+          },
+        },
+        async (req) => signed.setStatus(req.params.appKey, status, req.body.reason, actorOf(req)),
+      );
+    }
+
+    app.post(
+      '/api/v1/system-accounts/:appKey/secret',
+      {
+        config: sysAdmin,
+        schema: {
+          tags: ['admin'],
+          summary: '重置系统账号的密钥（须说明理由；返回一次性显示的新密钥，原密钥随即失效）',
+          params: appKeyParams,
+          body: reasonBody,
+          response: { 200: z.object({ appKey: z.string(), secret: z.string() }), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        reply.header('cache-control', 'no-store');
+        return signed.newSecret(req.params.appKey, req.body.reason, actorOf(req));
       },
     );
 

@@ -3,5 +3,5 @@ export { identityRoutes, sessionAuthenticate, SESSION_COOKIE } from './identity.
 export { DEFAULT_SECURITY_POLICY, type SecurityPolicy } from './security-policy.js';
 export { totpAt, stepOf } from './totp.js';
 export type { IdentityTables } from './identity.tables.js';
-export { SignedRequests, sign, stringToSign, REPLAY_WINDOW_MS } from './signed-requests.js';
+export { SignedRequests, sign, stringToSign, REPLAY_WINDOW_MS, type AccountStatusListener, type SystemAccountView } from './signed-requests.js';
 export { TotpFactor, type SecondFactor, type Enrolment } from './second-factor.js';

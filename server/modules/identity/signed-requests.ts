@@ -36,7 +36,24 @@ export function sign(secret: string, method: string, pathAndQuery: string, body:
   return hmacSm3(Buffer.from(secret, 'utf8'), stringToSign(method, pathAndQuery, body, timestamp, nonce)).toString('hex');
 }
 
+/**
+ * Told, inside the transaction that disables or enables a system account, whether the account may
+ * receive again (the exchange holds or releases its deliveries: docs/exchange.md).
+ */
+export type AccountStatusListener = (trx: Kysely<unknown>, appKey: string, active: boolean) => Promise<unknown>;
+
+export interface SystemAccountView {
+  appKey: string;
+  name: string;
+  departmentId: string;
+  roles: Role[];
+  status: 'active' | 'disabled';
+  createdAt: string;
+}
+
 export class SignedRequests {
+  private readonly listeners: AccountStatusListener[] = [];
+
   constructor(
     private readonly db: Kysely<IdentityTables>,
     private readonly audit: AuditLog,
@@ -57,9 +74,59 @@ export class SignedRequests {
     return { appKey, secret };
   }
 
-  async list(): Promise<{ appKey: string; name: string; departmentId: string; roles: Role[]; status: 'active' | 'disabled'; createdAt: string }[]> {
+  async list(): Promise<SystemAccountView[]> {
     const rows = await this.db.selectFrom('system_account').select(['app_key', 'name', 'department_id', 'roles', 'status', 'created_at']).orderBy('name').execute();
-    return rows.map((r) => ({ appKey: r.app_key, name: r.name, departmentId: r.department_id, roles: r.roles, status: r.status, createdAt: new Date(r.created_at).toISOString() }));
+    return rows.map(accountView);
+  }
+
+  /** Called in the transaction of every disable / enable (the composition root wires the exchange). */
+  onStatusChange(listener: AccountStatusListener): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * 停用 / 启用 with a reason. A disabled account's signed requests are refused (verify) and the
+   * exchange delivers nothing to it, holding what comes meanwhile (the listeners, same
+   * transaction); enabling it sends that, in order. Audited in the same transaction.
+   */
+  async setStatus(appKey: string, status: 'active' | 'disabled', reason: string, actor: Actor): Promise<SystemAccountView> {
+    return this.db.transaction().execute(async (trx) => {
+      const account = await trx.selectFrom('system_account').selectAll().where('app_key', '=', appKey).forUpdate().executeTakeFirst();
+      if (!account) throw new AppError('NOT_FOUND', undefined, `没有AppKey为「${appKey.slice(0, 64)}」的系统账号`);
+      const verb = status === 'disabled' ? '停用' : '启用';
+      const refusal = `不能${verb}系统账号「${account.name}」`;
+      if (account.status === status) throw new AppError('USER_INVALID', [{ code: 'STATUS_UNCHANGED', message: `该系统账号已是${verb}状态` }], `${refusal}：它已是${verb}状态`);
+      if (status === 'active') {
+        const d = await trx.selectFrom('department').select(['name', 'status']).where('id', '=', account.department_id).executeTakeFirst();
+        if (d?.status !== 'active') throw new AppError('USER_INVALID', [{ code: 'DEPARTMENT_DISABLED', message: `所属部门「${d?.name ?? ''}」已停用：请先启用该部门` }], `${refusal}：所属部门「${d?.name ?? ''}」已停用，请先启用该部门`);
+      }
+      const updated = await trx.updateTable('system_account').set({ status }).where('app_key', '=', appKey).returningAll().executeTakeFirstOrThrow();
+      let subscriptions = 0;
+      for (const listener of this.listeners) {
+        const n = await listener(trx as unknown as Kysely<unknown>, appKey, status === 'active');
+        if (typeof n === 'number') subscriptions += n;
+      }
+      await this.audit.record(trx, { category: 'security', event: `system_account.${status === 'disabled' ? 'disable' : 'enable'}`, actor, result: 'success', reason, objectType: 'systemAccount', objectId: appKey, details: { name: account.name, subscriptions } });
+      return accountView(updated);
+    });
+  }
+
+  /**
+   * 重置密钥: a new secret, returned once; the old one stops working when this commits (every
+   * request and every webhook signature is checked against the stored one). Audited without
+   * either secret.
+   */
+  async newSecret(appKey: string, reason: string, actor: Actor): Promise<{ appKey: string; secret: string }> {
+    const secret = randomBytes(32).toString('base64url');
+    await this.db.transaction().execute(async (trx) => {
+      const account = await trx.selectFrom('system_account').select(['name', 'status']).where('app_key', '=', appKey).forUpdate().executeTakeFirst();
+      if (!account) throw new AppError('NOT_FOUND', undefined, `没有AppKey为「${appKey.slice(0, 64)}」的系统账号`);
+      await trx.updateTable('system_account').set({ secret_enc: this.cipher.encrypt(secret) }).where('app_key', '=', appKey).execute();
+      // Nonces seen under the old secret go with it: nothing signed with it is accepted again anyway.
+      await trx.deleteFrom('request_nonce').where('app_key', '=', appKey).execute();
+      await this.audit.record(trx, { category: 'security', event: 'system_account.secret_reset', actor, result: 'success', reason, objectType: 'systemAccount', objectId: appKey, details: { name: account.name, status: account.status } });
+    });
+    return { appKey, secret };
   }
 
   /**
@@ -90,25 +157,32 @@ export class SignedRequests {
 
   /** Checks key, clock window, signature and nonce; the nonce is consumed only by a valid request. */
   async verify(h: SignedHeaders, method: string, pathAndQuery: string, body: Buffer, ip: string | null, requestId: string | null): Promise<Principal> {
-    const deny = async (reason: string): Promise<never> => {
+    const deny = async (reason: string, message?: string): Promise<never> => {
       await this.audit.recordAlone({ category: 'security', event: 'auth.signed_request', actor: { id: h.appKey.slice(0, 64), name: 'system', roles: ['system'], departmentId: null, ip, requestId }, result: 'denied', reason });
-      throw new AppError('SIGNATURE_INVALID');
+      throw new AppError('SIGNATURE_INVALID', undefined, message);
     };
     const account = await this.db.selectFrom('system_account').selectAll().where('app_key', '=', h.appKey).executeTakeFirst();
-    if (!account || account.status !== 'active') return deny('unknown or disabled app key');
-    // A disabled department's systems stop with its people (IdentityService.setDepartmentStatus).
-    const department = await this.db.selectFrom('department').select('status').where('id', '=', account.department_id).executeTakeFirst();
-    if (department?.status !== 'active') return deny('department disabled');
+    if (!account) return deny('unknown app key');
     const ts = Number(h.timestamp);
     if (!/^\d{9,11}$/.test(h.timestamp) || Math.abs(this.clock.now().getTime() - ts * 1000) > REPLAY_WINDOW_MS) return deny('timestamp outside the 5-minute window');
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(h.nonce)) return deny('malformed nonce');
     const expected = sign(this.cipher.decrypt(account.secret_enc), method, pathAndQuery, body, h.timestamp, h.nonce);
     const given = Buffer.from(h.signature, 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected, 'utf8'))) return deny('bad signature');
+    // Only a caller holding the secret learns why a correctly signed request is refused: to anyone
+    // else a disabled account looks like any wrong signature.
+    if (account.status !== 'active') return deny('system account disabled', `系统账号「${account.name}」已被平台停用，签名请求一律拒绝：请联系平台的系统管理员`);
+    // A disabled department's systems stop with its people (IdentityService.setDepartmentStatus).
+    const department = await this.db.selectFrom('department').select(['name', 'status']).where('id', '=', account.department_id).executeTakeFirst();
+    if (department?.status !== 'active') return deny('department disabled', `系统账号「${account.name}」所属的部门「${department?.name ?? ''}」已停用，签名请求一律拒绝：请联系平台的系统管理员`);
     const now = this.clock.now();
     await this.db.deleteFrom('request_nonce').where('seen_at', '<', new Date(now.getTime() - 2 * REPLAY_WINDOW_MS)).execute();
     const fresh = await this.db.insertInto('request_nonce').values({ app_key: h.appKey, nonce: h.nonce, seen_at: now }).onConflict((oc) => oc.doNothing()).returning('nonce').executeTakeFirst();
     if (!fresh) return deny('replayed nonce');
     return { kind: 'system', id: account.app_key, name: account.name, roles: account.roles, departmentId: account.department_id, stage: 'full' };
   }
+}
+
+function accountView(r: { app_key: string; name: string; department_id: string; roles: Role[]; status: 'active' | 'disabled'; created_at: Date }): SystemAccountView {
+  return { appKey: r.app_key, name: r.name, departmentId: r.department_id, roles: r.roles, status: r.status, createdAt: new Date(r.created_at).toISOString() };
 }

@@ -118,7 +118,13 @@ export function SubscriptionsPage() {
     }
   };
 
-  const status = (s: SubscriptionView) => <Tag color={statusOf(s)?.color}>{statusOf(s)?.label ?? s.status}</Tag>;
+  // A disabled account's subscription sends nothing whatever its own status: said first.
+  const status = (s: SubscriptionView) => (
+    <>
+      {!s.accountActive && <Tag color="red" title={t('系统账号已停用：不推送、不能拉取，变更暂存到重新启用')}>{t('账号已停用')}</Tag>}
+      <Tag color={statusOf(s)?.color}>{statusOf(s)?.label ?? s.status}</Tag>
+    </>
+  );
   const counts = (s: SubscriptionView) => `${s.pending} / ${s.delivered} / ${s.dead}`;
   const actions = (s: SubscriptionView) => (
     <Space orientation={wide ? 'horizontal' : 'vertical'}>
@@ -184,7 +190,7 @@ export function SubscriptionsPage() {
             </Form.Item>
           )}
           {filter === 'item' && (
-            <Form.Item name="itemCode" label={t('信息项代码（如CF）')} rules={[{ required: true, message: t('请填写信息项代码') }]}>
+            <Form.Item name="itemCode" label={t('信息项代码（如CF）')} rules={[{ required: true, message: t('请填写信息项代码') }]} extra={t('大小写、全角半角均可，如cf即CF')}>
               <Input />
             </Form.Item>
           )}
