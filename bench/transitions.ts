@@ -11,6 +11,9 @@
  * and the same loop again with the audit chainer paused, its rows then linked in one go (its share).
  * Records belong to subjects of four records each (a subject's read model, migration 0022, is rebuilt
  * by the record table's statement trigger on every write, for the subjects written).
+ * Then the same W-writer loop through the transition queue (server/modules/records/transition-queue.ts):
+ * each writer still submits one record's transition and awaits it, and concurrent ones commit as a
+ * group — transitions/s, its ratio to the bare loop, the average group, round trips per transition.
  *
  *   DATABASE_URL=postgres://… npm run bench:transitions -- [--seconds 3] [--writers 1,4,16] [--records 2000] [--batch 10000]
  *   npm run bench:transitions                                                (embedded PGlite)
@@ -23,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { AuditLog, type Actor } from '../server/modules/audit/index.js';
-import { Lifecycle, RECORD_MACHINE } from '../server/modules/records/index.js';
+import { Lifecycle, RECORD_MACHINE, TransitionQueue } from '../server/modules/records/index.js';
 import { systemClock } from '../server/platform/clock.js';
 import { openEngine } from '../server/platform/db/engine.js';
 import { migrate } from '../server/platform/db/migrate.js';
@@ -74,6 +77,7 @@ try {
   const auditDb: Kysely<unknown> = pool ? new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }) : engine.db;
   const audit = new AuditLog(auditDb as never, systemClock, path.join(dir, 'checkpoints.jsonl'), randomBytes(32));
   const lifecycle = new Lifecycle(audit);
+  const queue = new TransitionQueue(db, lifecycle, RECORD_MACHINE);
   const actor: Actor = { id: 'bench', name: 'bench', roles: ['creditOffice'], departmentId: null, ip: null, requestId: null };
   // Each writer owns its slice of records, so writers never wait on each other's row locks.
   const disputed = new Map<string, boolean>();
@@ -97,10 +101,12 @@ try {
   /** Server CPU seconds between two readings: per process, a process new since the first counted whole. */
   const serverCpuSince = (before: Map<number, number>, now: Map<number, number>) => [...now].reduce((sum, [pid, s]) => sum + s - (before.get(pid) ?? 0), 0);
 
-  interface Run { perSecond: number; roundTrips: number; wallUs: number; nodeUs: number; serverUs: number }
+  interface Run { perSecond: number; roundTrips: number; wallUs: number; nodeUs: number; serverUs: number; group: number }
   // deferred: the lifecycle with the audit chainer paused during the run (rows linked after it, timed apart).
-  const run = async (writers: number, mode: 'bare' | 'lifecycle' | 'deferred'): Promise<Run> => {
+  // queue: each writer submits its one transition to the transition queue (its own transaction no more).
+  const run = async (writers: number, mode: 'bare' | 'lifecycle' | 'deferred' | 'queue'): Promise<Run> => {
     audit.autoChain = mode !== 'deferred';
+    const groups0 = { ...queue.stats };
     const until = performance.now() + seconds * 1000;
     let commits = 0;
     const server0 = await serverCpu();
@@ -113,7 +119,8 @@ try {
         for (let n = 0; performance.now() < until; n++) {
           const id = mine[n % mine.length] as string;
           const on = !(disputed.get(id) ?? false);
-          await db.transaction().execute(async (trx) => {
+          if (mode === 'queue') await queue.submit([id], on ? 'dispute' : 'resolveDispute', { actor, at: new Date(), facts: { today: '2026-11-21' } });
+          else await db.transaction().execute(async (trx) => {
             if (mode === 'bare') {
               await sql`update record set disputed = ${on} where id = ${id}`.execute(trx);
               await sql`insert into bench_event (record_id, event, at) values (${id}, ${on ? 'dispute' : 'resolveDispute'}, now())`.execute(trx);
@@ -131,12 +138,15 @@ try {
     const roundTrips = (statements - statements0) / commits;
     const server = serverCpuSince(server0, await serverCpu());
     audit.autoChain = true;
-    return { perSecond: commits / wall, roundTrips, wallUs: (wall * 1e6 * writers) / commits, nodeUs: (node.user + node.system) / commits, serverUs: (server * 1e6) / commits };
+    // Transitions per transaction: 1 but through the queue, where it is the average group.
+    const group = mode === 'queue' ? (queue.stats.submissions - groups0.submissions) / Math.max(queue.stats.groups - groups0.groups, 1) : 1;
+    return { perSecond: commits / wall, roundTrips, wallUs: (wall * 1e6 * writers) / commits, nodeUs: (node.user + node.system) / commits, serverUs: (server * 1e6) / commits, group };
   };
 
   const engineName = url ? 'PostgreSQL' : 'PGlite';
   console.log(`record transitions on ${engineName}, ${seconds} s per run, ${recordCount} records (transitions/s, one per transaction)`);
   console.log('bare: UPDATE record (one row) + INSERT into an event table; lifecycle: fire() — state, record_event, audit row, outbox row, notification');
+  console.log('through the queue: the same writers, each awaiting its one transition, committed in groups by the transition queue');
   console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log('writers | bare UPDATE+INSERT | lifecycle | ratio | round trips bare / lifecycle | per transaction, bare / lifecycle: wall × writers, Node CPU, server CPU (µs)');
   const us = (x: number) => x.toFixed(0);
@@ -158,6 +168,12 @@ try {
     console.log(
       `${''.padStart(7)} | chaining paused: ${deferred.perSecond.toFixed(0)}/s (${(deferred.perSecond / bare.perSecond).toFixed(2)}), per transaction ${us(deferred.wallUs)}, ${us(deferred.nodeUs)}, ${us(deferred.serverUs)} µs; ` +
         `then ${linked} rows chained at ${us(chainUs)} µs each`,
+    );
+    // The same writers through the transition queue: one transition each, committed in groups.
+    const queued = await run(w, 'queue');
+    console.log(
+      `${''.padStart(7)} | through the queue: ${queued.perSecond.toFixed(0)}/s (${(queued.perSecond / bare.perSecond).toFixed(2)} of bare, ${(queued.perSecond / fired.perSecond).toFixed(2)}× lifecycle), ` +
+        `${queued.group.toFixed(1)} transitions per transaction, ${pool ? queued.roundTrips.toFixed(2) : 'n/a'} round trips per transition; per transition ${us(queued.wallUs)}, ${us(queued.nodeUs)}, ${us(queued.serverUs)} µs`,
     );
   }
   const t = performance.now();

@@ -6,7 +6,9 @@
  * table (an event not allowed from an object's state is refused in Chinese), then writes the new
  * states, the event rows, the audit row, the outbox rows and the change notification naming the
  * subjects in one statement (data-modifying CTEs). It is set-based: one record or a batch of ten
- * thousand is the same two statements, the lock and the write (bench/transitions.ts).
+ * thousand is the same two statements, the lock and the write (bench/transitions.ts). Its steps —
+ * `lock`, `plan` (the check, writing nothing), `statement` and `write` — are also what the
+ * transition queue (transition-queue.ts) runs for a group of concurrent fires in one transaction.
  *
  * Nothing else writes a machine's state, its flags or its event table
  * (server/modules/records/state-writes.test.ts): the one exception is the records upsert, which
@@ -121,6 +123,13 @@ export interface Applied<S extends string, E extends string> {
   visibleAfter: boolean;
 }
 
+/** One lifecycle statement, built and not yet sent (`Lifecycle.statement`, `Lifecycle.write`). */
+export interface LifecycleWrite {
+  query: RawBuilder<{ updated?: number }>;
+  /** How many objects its state UPDATE must write (none: the states were written by the caller). */
+  updates?: number;
+}
+
 /** Subjects named in one notification; more and the payload is '' (anything may have changed). */
 const MAX_NAMED_SUBJECTS = 100;
 /** Objects listed in an audit row; more are counted. */
@@ -163,23 +172,43 @@ export class Lifecycle {
     ctx: FireContext<F>,
   ): Promise<Applied<S, E>[]> {
     if (!trx.isTransaction) throw new Error('fire must run inside the transaction that makes the change');
+    const objects = await this.lock(trx, machine, ids);
+    const applied = this.plan(machine, objects, ids, event, ctx);
+    if (applied.length === 0) return [];
+    await this.write(trx, this.statement(machine, applied, ctx));
+    return applied;
+  }
+
+  /**
+   * Reads and locks these objects (`SELECT … FOR UPDATE`), in id order, so two fires — or a fire and
+   * a group of the transition queue — over overlapping objects lock them in the same order.
+   */
+  async lock<S extends string, E extends string, F>(trx: Kysely<unknown>, machine: Machine<S, E, F>, ids: readonly string[]): Promise<Map<string, Current<S>>> {
     const a = machine.adapter;
     const wanted = [...new Set(ids)].sort();
-    if (wanted.length === 0) return [];
+    if (wanted.length === 0) return new Map();
     const flagNames = Object.keys(machine.flags);
     const columns = [...new Set(['id', 'state', a.subjectColumn, ...(a.itemColumn ? [a.itemColumn] : []), ...flagNames, ...a.factColumns])];
-    // In id order, so two fires over overlapping objects lock them in the same order.
     const rows = await sql<Record<string, unknown>>`
       select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(a.table)}
       where id = any(${wanted}::${sql.raw(a.idType)}[]) order by id for update`.execute(trx);
-    if (rows.rows.length < wanted.length && ctx.onRefused !== 'skip') {
-      const found = new Set(rows.rows.map((r) => String(r.id)));
-      throw new AppError('NOT_FOUND', { ids: wanted.filter((x) => !found.has(x)).slice(0, 20) }, `要处理的${machine.noun}不存在：请刷新后再试`);
+    return new Map(rows.rows.map((r) => [String(r.id), currentOf(machine, r)]));
+  }
+
+  /**
+   * Checks one fire against the objects as locked: the transitions it applies, in id order, or the
+   * refusal a user reads (not found, not allowed from this state, not for this account). Writes
+   * nothing; `fire` and each submission of a transition queue's group are checked by it alone.
+   */
+  plan<S extends string, E extends string, F>(machine: Machine<S, E, F>, objects: ReadonlyMap<string, Current<S>>, ids: readonly string[], event: E, ctx: FireContext<F>): Applied<S, E>[] {
+    const wanted = [...new Set(ids)].sort();
+    const found = wanted.flatMap((id) => objects.get(id) ?? []);
+    if (found.length < wanted.length && ctx.onRefused !== 'skip') {
+      throw new AppError('NOT_FOUND', { ids: wanted.filter((x) => !objects.has(x)).slice(0, 20) }, `要处理的${machine.noun}不存在：请刷新后再试`);
     }
     const applied: Applied<S, E>[] = [];
-    for (const r of rows.rows) {
-      const o = currentOf(machine, r);
-      const facts = a.facts(o, ctx.facts ?? {});
+    for (const o of found) {
+      const facts = machine.adapter.facts(o, ctx.facts ?? {});
       const t = Lifecycle.resolve(machine, o.state, o.flags, event, facts);
       if (!t) {
         if (ctx.onRefused === 'skip') continue;
@@ -190,9 +219,24 @@ export class Lifecycle {
       }
       applied.push(appliedOf(machine, o, t, facts));
     }
-    if (applied.length === 0) return [];
-    await this.emit(trx, machine, applied, ctx, this.stateUpdate(machine, applied, ctx));
     return applied;
+  }
+
+  /**
+   * The one statement writing checked transitions (`plan`): new states, events, audit row, outbox
+   * rows, notification. Built in Node before anything is sent, so an audit row that may not be
+   * written (an ID number in the reason) throws here, with the transaction still sound.
+   */
+  statement<S extends string, E extends string, F>(machine: Machine<S, E, F>, applied: readonly Applied<S, E>[], ctx: FireContext<F>): LifecycleWrite {
+    return this.emitStatement(machine, applied, ctx, this.stateUpdate(machine, applied, ctx));
+  }
+
+  /** Sends a statement built by `statement` in the caller's transaction. */
+  async write(trx: Kysely<unknown>, w: LifecycleWrite): Promise<void> {
+    if (!trx.isTransaction) throw new Error('a transition must be written inside the transaction that makes the change');
+    const r = await w.query.execute(trx);
+    // The rows were locked by this transaction: each one is written, or the fire is a bug.
+    if (w.updates !== undefined && r.rows[0]?.updated !== w.updates) throw new Error(`fire: ${String(r.rows[0]?.updated)} of ${w.updates} objects written`);
   }
 
   /**
@@ -218,13 +262,16 @@ export class Lifecycle {
    * notification naming the subjects, the dispatchers' wake-up and the quieting of the table's own
    * statement trigger for this statement only (`quiet`).
    */
-  private async emit<S extends string, E extends string, F>(
-    trx: Kysely<unknown>,
+  private async emit<S extends string, E extends string, F>(trx: Kysely<unknown>, machine: Machine<S, E, F>, applied: readonly Applied<S, E>[], ctx: FireContext<F>): Promise<void> {
+    await this.write(trx, this.emitStatement(machine, applied, ctx));
+  }
+
+  private emitStatement<S extends string, E extends string, F>(
     machine: Machine<S, E, F>,
     applied: readonly Applied<S, E>[],
     ctx: FireContext<F>,
     update?: RawBuilder<unknown>,
-  ): Promise<void> {
+  ): LifecycleWrite {
     const a = machine.adapter;
     const actorName = ctx.actor?.name ?? 'system';
     const ctes: RawBuilder<unknown>[] = [];
@@ -297,9 +344,7 @@ export class Lifecycle {
       selected.push(sql`(select count(*) from u)::int as updated`);
       if (a.quietSetting) selected.push(sql`set_config(${a.quietSetting}, 'once', true)`);
     }
-    const r = await sql<{ updated?: number }>`with ${sql.join(ctes)} select ${sql.join(selected)}`.execute(trx);
-    // The rows were locked by this transaction: each one is written, or the fire is a bug.
-    if (update && r.rows[0]?.updated !== applied.length) throw new Error(`fire: ${String(r.rows[0]?.updated)} of ${applied.length} objects written`);
+    return { query: sql<{ updated?: number }>`with ${sql.join(ctes)} select ${sql.join(selected)}`, ...(update ? { updates: applied.length } : {}) };
   }
 
   /** The new states (and flags, and the context's further columns) as one UPDATE, for `emit`. */
