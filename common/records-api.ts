@@ -62,11 +62,33 @@ export interface RecordSearchView {
   items: RecordRowView[];
 }
 
-/** One version of a record and what it changed (personal values masked). */
+/**
+ * Where a version came from: the batch (报送批次) that sent it, who submitted that batch and for
+ * which department.
+ */
+export interface RecordVersionSource {
+  batchId: string;
+  /** The uploaded file's name; null for a batch sent through the API (接口报送). */
+  fileName: string | null;
+  /** The submitting account as people know it (李四（li.si）), or a system account's name. */
+  submittedBy: string | null;
+  departmentId: string;
+  departmentName: string | null;
+  /** When the batch was submitted (ISO). */
+  submittedAt: string;
+}
+
+/**
+ * One version of a record and what it changed (personal values masked; an enumeration by its code
+ * table's label, as in the record's current content).
+ */
 export interface RecordVersionView {
   version: number;
+  /** When this version was received (written), ISO. */
   changedAt: string;
   batchId: string | null;
+  /** Null for a version loaded without a batch (the demo data, a migration of old records). */
+  source: RecordVersionSource | null;
   subjectChanged: boolean;
   changes: { field: string; label: string; before: string | null; after: string | null }[];
 }

@@ -187,7 +187,7 @@ const FRAMEWORK_MESSAGES: Record<string, string> = {
 
 const PLACES: Record<string, string> = { querystring: '查询参数', params: '路径参数', body: '请求内容', headers: '请求头' };
 
-/** 「请求参数不符合要求：查询参数「from」：日期「2026-02-30」不存在」: what, where and why, the first of them. */
+/** 「请求参数不符合要求：查询参数「from」「2026-02-30」不是有效日期（2月没有30日）」: what, where and why, the first of them. */
 function validationMessage(details: { in?: string | undefined; path: string; message?: string | undefined }[]): string {
   const first = details[0];
   if (!first) return ERRORS.VALIDATION_FAILED.zh;

@@ -6,6 +6,7 @@ import { api, setCsrfToken } from '../ui/api';
 import { t } from '../ui/i18n';
 import { LangSwitch } from '../ui/LangSwitch';
 import { ROLE_LABELS } from '../ui/labels';
+import { PAGE_ROLES } from './access';
 import { Login } from './Login';
 import type { Me, NextStep } from './session';
 import { AuditPage, QueriesPage } from './pages/Audit';
@@ -49,12 +50,12 @@ const PAGES: Page[] = [
   { key: 'records', label: t('信息记录'), group: t('数据归集'), roles: ['creditOffice'], render: (me) => <RecordsPage me={me} /> },
   { key: 'notices', label: t('信用动态'), group: t('门户内容'), roles: ['creditOffice'], render: () => <NoticesPage /> },
   { key: 'subscriptions', label: t('数据订阅'), group: t('数据共享'), roles: ['creditOffice'], render: () => <SubscriptionsPage /> },
-  { key: 'dead-letters', label: t('投递失败'), group: t('数据共享'), roles: ['creditOffice'], render: () => <DeadLettersPage /> },
+  { key: 'dead-letters', label: t('投递失败'), group: t('数据共享'), roles: [...PAGE_ROLES['dead-letters']], render: () => <DeadLettersPage /> },
   { key: 'quality', label: t('归集质量'), group: t('数据归集'), roles: ['creditOffice', 'submitter', 'reviewer'], render: (me) => <QualityPage me={me} /> },
   { key: 'departments', label: t('部门'), group: t('系统管理'), roles: ['sysAdmin'], render: () => <DepartmentsPage /> },
   { key: 'users', label: t('用户'), group: t('系统管理'), roles: ['sysAdmin', 'secAdmin'], render: (me) => <UsersPage me={me} /> },
   { key: 'system-accounts', label: t('系统账号|page'), group: t('系统管理'), roles: ['sysAdmin'], render: () => <SystemAccountsPage /> },
-  { key: 'jobs', label: t('后台任务'), group: t('系统管理'), roles: ['sysAdmin', 'creditOffice'], render: () => <JobsPage /> },
+  { key: 'jobs', label: t('后台任务'), group: t('系统管理'), roles: [...PAGE_ROLES.jobs], render: () => <JobsPage /> },
   { key: 'security', label: t('密码与会话策略'), group: t('安全策略'), roles: ['secAdmin'], render: () => <SecurityPolicyPage /> },
   { key: 'login-locks', label: t('登录锁定'), group: t('安全策略'), roles: ['secAdmin'], render: () => <LoginLocksPage /> },
   { key: 'audit', label: t('审计日志'), group: t('安全审计'), roles: ['auditAdmin'], render: () => <AuditPage /> },
@@ -80,10 +81,13 @@ function useNarrow(): boolean {
  */
 const THEME = { components: { Table: { colorSplit: 'rgba(0, 0, 0, 0.18)' } } };
 
+/** The page a hash names: #/batches?batch=… is 报送批次 (the page reads what follows 「?」 itself). */
+const routeOf = (hash: string) => hash.replace(/^#\/?/, '').split('?')[0] || 'home';
+
 function useHashRoute(): string {
-  const [hash, setHash] = useState(() => window.location.hash.replace(/^#\/?/, '') || 'home');
+  const [hash, setHash] = useState(() => routeOf(window.location.hash));
   useEffect(() => {
-    const on = () => setHash(window.location.hash.replace(/^#\/?/, '') || 'home');
+    const on = () => setHash(routeOf(window.location.hash));
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);

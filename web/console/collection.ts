@@ -15,6 +15,12 @@ export interface Department {
 
 export const batchUrl = (id: string) => `/api/v1/collection/batches/${id}`;
 
+/** The console's link to a batch: 报送批次 with its drawer open (App.tsx routes by the part before 「?」). */
+export const batchHref = (id: string) => `#/batches?batch=${encodeURIComponent(id)}`;
+
+/** The batch a 报送批次 link names (batchHref), if the address carries one. */
+export const batchInHash = (hash: string): string | null => new URLSearchParams(hash.split('?')[1] ?? '').get('batch');
+
 /** Catalog item code → name (「行政处罚信息」), for pickers and for grants listed by code only. */
 export function useInfoItems(): { code: string; name: string }[] {
   const [items, setItems] = useState<{ code: string; name: string }[]>([]);

@@ -156,7 +156,7 @@ describe(`calendar API on ${ENGINE}`, () => {
     // A date that does not exist is said so, not passed to the database.
     const impossible = await p.app.inject({ method: 'PUT', url: '/api/v1/calendar/years/2027', payload: { ...body, noticeDate: '2026-02-30', holidays: [{ name: 'x', off: ['2027-02-30', '2027-03-02'] }] }, headers: as('creditOffice') });
     assert.equal(impossible.statusCode, 400, impossible.body);
-    assert.match(impossible.json().error.message, /日期「2026-02-30」不存在/);
+    assert.match(impossible.json().error.message, /「2026-02-30」不是有效日期（2月没有30日）/);
     const weekday = await p.app.inject({ method: 'PUT', url: '/api/v1/calendar/years/2027', payload: { ...body, holidays: [{ name: 'x', off: ['2027-10-01', '2027-10-07'], work: ['2027-09-29'] }] }, headers: as('creditOffice') });
     assert.equal(weekday.statusCode, 422);
     assert.match(weekday.json().error.details[0].message, /应为周六或周日/);

@@ -1,11 +1,11 @@
 /** Shapes of the reviewable data files in catalog/. Unknown keys are refused to catch typos. */
 import { z } from 'zod';
-import { isRealDate } from '../../../common/dates.js';
+import { isRealDate, whyNotADate } from '../../../common/dates.js';
 
 const isoDate = z
   .union([z.string(), z.date()])
   .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
-  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为YYYY-MM-DD').refine(isRealDate, { error: (iss) => `日期「${String(iss.input)}」不存在：请检查月份和该月的天数` }));
+  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为YYYY-MM-DD').refine(isRealDate, { error: (iss) => `「${String(iss.input)}」不是有效日期（${whyNotADate(String(iss.input)) ?? '请检查月份和该月的天数'}）` }));
 
 export const verification = z.enum(['verified', 'recalled']);
 

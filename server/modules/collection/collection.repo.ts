@@ -48,6 +48,16 @@ export class CollectionRepo {
     return this.db.selectFrom('import_batch').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Batches as a record's versions name them: file, submitter, department, when. */
+  async sources(ids: readonly string[]) {
+    if (ids.length === 0) return [];
+    return this.db
+      .selectFrom('import_batch')
+      .select(['id', 'file_name', 'submitted_by_display', 'submitted_by_name', 'department_id', 'created_at'])
+      .where('id', 'in', [...ids])
+      .execute();
+  }
+
   /** The batch and its resume point, locked for the chunk that continues it. */
   async lockBatch(id: string): Promise<BatchRow | undefined> {
     return this.db.selectFrom('import_batch').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();

@@ -17,7 +17,7 @@ import { errorResponses } from '../../platform/http-schemas.js';
 import type { Role } from '../../platform/policy.js';
 import { actorOf, type AuditLog } from '../audit/index.js';
 import type { CatalogService } from '../catalog/index.js';
-import { consoleAudience } from '../records/index.js';
+import { consoleAudience, recordVersionView } from '../records/index.js';
 import type { BatchRow } from './collection.repo.js';
 import { MAX_API_RECORDS, type CollectionService, type Submitter } from './collection.service.js';
 import { qualityWorkbook } from './quality.js';
@@ -331,6 +331,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
           response: {
             200: z.object({
               total: z.number(),
+              replacedLater: z.number().int().describe('本批次写入、已被后续批次更新的记录数（列在后续批次下，故新增加更新可多于本列表）'),
               items: z.array(z.object({
                 id: z.string(), documentNumber: z.string(), subjectName: z.string().nullable(), decisionDate: z.string(),
                 state: z.enum(RECORD_STATES), disputed: z.boolean(), publicityEnd: z.string().nullable(), version: z.number(),
@@ -345,6 +346,7 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
         const r = await deps.collection.batchRecords(b.id, consoleAudience(req.principal), req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
         return {
           total: r.total,
+          replacedLater: r.replacedLater,
           items: r.items.map((x) => ({ id: x.id, documentNumber: x.document_number, subjectName: x.subject_name, decisionDate: x.decision_date, state: x.state, disputed: x.disputed, publicityEnd: x.publicity_end, version: x.version })),
         };
       },
@@ -422,11 +424,9 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
           response: {
             200: z.object({
               id: z.string(), itemCode: z.string(), documentNumber: z.string(), decisionDate: z.string(), state: z.enum(RECORD_STATES), disputed: z.boolean(),
-              severity: z.string().nullable(), publicityStart: z.string().nullable(), publicityEnd: z.string().nullable(), withdrawnReason: z.string().nullable(), version: z.number(),
-              versions: z.array(z.object({
-                version: z.number(), changedAt: z.string(), batchId: z.string().nullable(), subjectChanged: z.boolean(),
-                changes: z.array(z.object({ field: z.string(), label: z.string(), before: z.string().nullable(), after: z.string().nullable() })),
-              })),
+              severity: z.string().nullable(), publicityStart: z.string().nullable(), publicityEnd: z.string().nullable(), withdrawnReason: z.string().nullable(),
+              withdrawnOn: z.string().nullable().describe('撤销日期（北京时间），仅在已撤销时'), version: z.number(),
+              versions: z.array(recordVersionView),
             }),
             ...errorResponses,
           },
@@ -436,7 +436,8 @@ export function collectionRoutes(deps: CollectionRouteDeps): FastifyPluginAsyncZ
         const { record: r, versions } = await deps.collection.recordHistory(req.params.id, consoleAudience(req.principal), actorOf(req));
         return {
           id: r.id, itemCode: r.item_code, documentNumber: r.document_number, decisionDate: r.decision_date, state: r.state, disputed: r.disputed,
-          severity: r.severity, publicityStart: r.publicity_start, publicityEnd: r.publicity_end, withdrawnReason: r.withdrawn_reason, version: r.version, versions,
+          severity: r.severity, publicityStart: r.publicity_start, publicityEnd: r.publicity_end, withdrawnReason: r.withdrawn_reason,
+          withdrawnOn: r.state === 'withdrawn' ? r.withdrawn_on : null, version: r.version, versions,
         };
       },
     );

@@ -19,7 +19,7 @@ import { AppError } from '../../platform/errors.js';
 import { enqueue, settleJob } from '../../platform/jobs.js';
 import type { Actor, AuditLog, KyselyLike } from '../audit/index.js';
 import type { CatalogService, InfoItem } from '../catalog/index.js';
-import { RecordsRepo, type Audience, type Party, type RecordIntake, type RecordTables, type RecordsService } from '../records/index.js';
+import { RecordsRepo, type Audience, type BatchSource, type Party, type RecordIntake, type RecordTables, type RecordsService } from '../records/index.js';
 import { maskPersonName } from '../../../common/masking.js';
 import type { SubjectsService } from '../subjects/index.js';
 import { CollectionRepo, type BatchRow, type ChunkProgress } from './collection.repo.js';
@@ -624,6 +624,12 @@ export class CollectionService {
     return this.repo.batch(id);
   }
 
+  /** The batches a record's versions came from (records name them in a version's history). */
+  async batchSources(ids: readonly string[]): Promise<Map<string, BatchSource>> {
+    const rows = await this.repo.sources(ids);
+    return new Map(rows.map((b) => [b.id, { fileName: b.file_name, submittedBy: b.submitted_by_display ?? b.submitted_by_name, departmentId: b.department_id, submittedAt: b.created_at }]));
+  }
+
   async list(q: { departmentId?: string | undefined; itemCode?: string | undefined; reviewStatus?: 'pending' | undefined; limit: number; offset: number }) {
     return this.repo.list(q);
   }
@@ -638,9 +644,13 @@ export class CollectionService {
    * state: what a reviewer approves, and where a clerk withdraws from.
    */
   async batchRecords(batchId: string, audience: Audience, limit: number, offset: number) {
-    const { rows, total } = await recordsRepo(this.deps.db).ofBatch(batchId, audience, chinaToday(this.deps.clock.now().getTime()), limit, offset);
+    const today = chinaToday(this.deps.clock.now().getTime());
+    const [{ rows, total }, replacedLater] = await Promise.all([
+      recordsRepo(this.deps.db).ofBatch(batchId, audience, today, limit, offset),
+      recordsRepo(this.deps.db).replacedSinceBatch(batchId, audience, today),
+    ]);
     const names = await this.deps.subjects.publicNames(rows.map((r) => r.subject_id));
-    return { total, items: rows.map((r) => ({ ...r, subject_name: names.get(r.subject_id)?.name ?? null })) };
+    return { total, replacedLater, items: rows.map((r) => ({ ...r, subject_name: names.get(r.subject_id)?.name ?? null })) };
   }
 
   /** The error workbook of a batch: rejected rows, masked, with what to fix. */

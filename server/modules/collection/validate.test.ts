@@ -73,6 +73,16 @@ describe('penalty rows (CF)', () => {
 
   it('checks types, lengths, code tables and identifiers', () => {
     expectProblem(cf(penaltyRow(PROVIDER, 4, { CF_JDRQ: '2026-02-30' })), 'DATE_INVALID', 'CF_JDRQ');
+    // The impossible part is named, not only the format to write.
+    const dateMessage = (v: string) => {
+      const r = cf(penaltyRow(PROVIDER, 4, { CF_JDRQ: v }));
+      return r.ok ? '' : (r.problems.find((x) => x.field === 'CF_JDRQ')?.message ?? '');
+    };
+    assert.match(dateMessage('2026-02-30'), /「2026-02-30」不是有效日期（2月没有30日）/);
+    assert.match(dateMessage('2026年4月31日'), /不是有效日期（4月没有31日）/);
+    assert.match(dateMessage('2025-02-29'), /不是有效日期（2025年不是闰年，2月没有29日）/);
+    assert.match(dateMessage('1900-01-01'), /不是有效日期（1900年早于1949年，请核对年份）/);
+    assert.match(dateMessage('明天'), /不是有效日期（应为YYYY-MM-DD）/);
     expectProblem(cf(penaltyRow(PROVIDER, 4, { CF_NR_FK: '5000元' })), 'DECIMAL_INVALID', 'CF_NR_FK');
     expectProblem(cf(penaltyRow(PROVIDER, 4, { CF_NR_FK: '-1' })), 'DECIMAL_RANGE', 'CF_NR_FK');
     expectProblem(cf(penaltyRow(PROVIDER, 4, { CF_XDR_LB: '公司' })), 'ENUM_INVALID', 'CF_XDR_LB');

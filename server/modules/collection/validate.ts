@@ -11,6 +11,7 @@
  * masked in its field and wherever the row's text repeats it (ADR 0002), in accepted and in
  * rejected rows alike.
  */
+import { dateParts, whyNotADate } from '../../../common/dates.js';
 import { maskIdNumber, normalizeCode, toHalfWidth, validateIdNumber, validateUscc, type RegionLookup } from '../../../common/identifiers/index.js';
 import { maskPersonName } from '../../../common/masking.js';
 import type { RowProblem } from '../../../common/collection-api.js';
@@ -86,6 +87,12 @@ export function parseDate(raw: string): string | null {
   const date = new Date(Date.UTC(y, mo - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || y < 1949) return null;
   return date.toISOString().slice(0, 10);
+}
+
+/** A real date before 1949 (parseDate refuses those): said as such, not as a misspelt date. */
+function dateTooEarly(raw: string): string | null {
+  const y = dateParts(toHalfWidth(raw))?.[0];
+  return y !== undefined && y < 1949 ? `${y}年早于1949年，请核对年份` : null;
 }
 
 function isLongTerm(raw: string): boolean {
@@ -252,7 +259,8 @@ export function rowValidator(ctx: ValidationContext): (raw: Readonly<Record<stri
           if (f.type === 'dateOrLongTerm' && isLongTerm(value)) data[f.code] = LONG_TERM;
           else {
             const d = parseDate(value);
-            if (d === null) fail(problems, isPerson, f, value, 'DATE_INVALID', `「${quoted(value)}」不是有效日期（应为YYYY-MM-DD${f.type === 'dateOrLongTerm' ? '，长期有效填“长期”' : ''}）`);
+            // Written as a date but impossible (2026-02-30): say which part; otherwise how to write one.
+            if (d === null) fail(problems, isPerson, f, value, 'DATE_INVALID', `「${quoted(value)}」不是有效日期（${whyNotADate(toHalfWidth(value)) ?? dateTooEarly(value) ?? `应为YYYY-MM-DD${f.type === 'dateOrLongTerm' ? '，长期有效填“长期”' : ''}`}）`);
             else data[f.code] = d;
           }
           break;

@@ -42,10 +42,33 @@ export function presentForCreditOffice(r: BrowseRow, names: CreditOfficeNames): 
 }
 
 /**
+ * How a field's stored value reads: an enumeration's value as its code table's label (许可当前状态
+ * 1 → 有效), each of a multiple choice's values (kept joined by 「；」) alike; the raw code only when
+ * the table has no label for it. The one labelling of record values for staff: a record's current
+ * content and both sides of every version's changes (原值 / 新值) go through it.
+ */
+export function valueLabeller(itemFields: readonly DetailField[], enumLabel: CreditOfficeNames['enumLabel']): (field: string, value: string) => string {
+  const enumOf = new Map(itemFields.flatMap((f) => (f.enum ? [[f.code, f.enum] as const] : [])));
+  return (field, value) => {
+    const table = enumOf.get(field);
+    if (!table) return value;
+    const whole = enumLabel(table, value);
+    if (whole) return whole;
+    return value.includes('；') ? value.split('；').map((v) => enumLabel(table, v) || v).join('；') : value;
+  };
+}
+
+/** Versions with their changed values labelled (valueLabeller), for every audience that reads them. */
+export function presentVersions(versions: readonly RecordVersionView[], itemFields: readonly DetailField[], enumLabel: CreditOfficeNames['enumLabel']): RecordVersionView[] {
+  const shown = valueLabeller(itemFields, enumLabel);
+  const label = (field: string, v: string | null) => (v === null ? null : shown(field, v));
+  return versions.map((v) => ({ ...v, changes: v.changes.map((c) => ({ ...c, before: label(c.field, c.before), after: label(c.field, c.after) })) }));
+}
+
+/**
  * A record with its versions (oldest first, each with what it changed, already masked by
  * collection's history) and its current content, which is what the versions add up to, in the
- * order of the item's fields. An enumeration's value is shown as its code table's label (as the
- * public presenter does); the raw code only when the table has no label for it.
+ * order of the item's fields. Values read as valueLabeller says, in the content and the versions.
  */
 export function presentDetailForCreditOffice(
   r: BrowseRow & { withdrawn_reason: string | null; withdrawn_on: string | null },
@@ -61,15 +84,17 @@ export function presentDetailForCreditOffice(
     }
   }
   const fieldOrder = itemFields.map((f) => f.code);
-  const enumOf = new Map(itemFields.flatMap((f) => (f.enum ? [[f.code, f.enum] as const] : [])));
   const rank = (f: string) => {
     const i = fieldOrder.indexOf(f);
     return i < 0 ? fieldOrder.length : i;
   };
-  const shown = (field: string, value: string) => {
-    const table = enumOf.get(field);
-    return (table && names.enumLabel(table, value)) || value;
-  };
+  const shown = valueLabeller(itemFields, names.enumLabel);
   const fields = [...current.entries()].sort(([a], [b]) => rank(a) - rank(b)).map(([field, x]) => ({ field, label: x.label, value: shown(field, x.value) }));
-  return { ...presentForCreditOffice(r, names), withdrawnReason: r.withdrawn_reason, withdrawnOn: r.state === 'withdrawn' ? r.withdrawn_on : null, fields, versions };
+  return {
+    ...presentForCreditOffice(r, names),
+    withdrawnReason: r.withdrawn_reason,
+    withdrawnOn: r.state === 'withdrawn' ? r.withdrawn_on : null,
+    fields,
+    versions: presentVersions(versions, itemFields, names.enumLabel),
+  };
 }

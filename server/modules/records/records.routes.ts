@@ -10,7 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { holdsIdNumber } from '../../../common/identifiers/index.js';
-import { RECORD_STATES, RECORD_STATE_LABELS, type RecordDetailView, type RecordRowView, type RecordSearchView } from '../../../common/records-api.js';
+import { RECORD_STATES, RECORD_STATE_LABELS, type RecordDetailView, type RecordRowView, type RecordSearchView, type RecordVersionView } from '../../../common/records-api.js';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses, realDate } from '../../platform/http-schemas.js';
 import type { Role } from '../../platform/policy.js';
@@ -43,14 +43,28 @@ const rowView = z.object({
   version: z.number().int(),
 }) satisfies z.ZodType<RecordRowView>;
 
+/** A version as both views of a record's history answer it (信息记录 here, 报送批次 in collection). */
+export const recordVersionView = z.object({
+  version: z.number().int(),
+  changedAt: z.string().describe('该版本的接收时间'),
+  batchId: z.string().nullable(),
+  source: z.object({
+    batchId: z.string(),
+    fileName: z.string().nullable().describe('报送文件名；接口报送为空'),
+    submittedBy: z.string().nullable().describe('提交人'),
+    departmentId: z.string(),
+    departmentName: z.string().nullable(),
+    submittedAt: z.string(),
+  }).nullable().describe('该版本来自的报送批次；无批次载入的记录（演示数据、历史数据迁移）为空'),
+  subjectChanged: z.boolean(),
+  changes: z.array(z.object({ field: z.string(), label: z.string(), before: z.string().nullable(), after: z.string().nullable() })),
+}) satisfies z.ZodType<RecordVersionView>;
+
 const detailView = rowView.extend({
   withdrawnReason: z.string().nullable(),
   withdrawnOn: z.string().nullable(),
   fields: z.array(z.object({ field: z.string(), label: z.string(), value: z.string() })),
-  versions: z.array(z.object({
-    version: z.number().int(), changedAt: z.string(), batchId: z.string().nullable(), subjectChanged: z.boolean(),
-    changes: z.array(z.object({ field: z.string(), label: z.string(), before: z.string().nullable(), after: z.string().nullable() })),
-  })),
+  versions: z.array(recordVersionView),
 }) satisfies z.ZodType<RecordDetailView>;
 
 const searchBody = z.object({

@@ -18,7 +18,7 @@
 import type { Kysely } from 'kysely';
 import { chinaToday } from '../../../common/dates.js';
 import { normalizeCode, validateIdNumber, validateUscc } from '../../../common/identifiers/index.js';
-import { RECORD_STATE_LABELS, type RecordDetailView, type RecordSearchView, type RecordStateName, type RecordVersionView } from '../../../common/records-api.js';
+import { RECORD_STATE_LABELS, type RecordDetailView, type RecordSearchView, type RecordStateName, type RecordVersionSource, type RecordVersionView } from '../../../common/records-api.js';
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { Actor, AuditLog, KyselyLike } from '../audit/index.js';
@@ -26,10 +26,11 @@ import type { CatalogService, InfoItem } from '../catalog/index.js';
 import type { RegisteredRead, SubjectsService } from '../subjects/index.js';
 import { Lifecycle, type Applied } from './lifecycle.js';
 import { partyOfRecord, type Party } from './party-names.js';
-import { presentDetailForCreditOffice, presentForCreditOffice, type CreditOfficeNames } from './records.presenter.js';
+import { presentDetailForCreditOffice, presentForCreditOffice, presentVersions, type CreditOfficeNames, type DetailField } from './records.presenter.js';
 import { RecordsRepo, type RecordSubmission } from './records.repo.js';
 import type { RecordTables } from './records.tables.js';
 import { RECORD_MACHINE, itemsDisclosedTo, routeOf, type Audience, type RecordEvent, type RecordFacts } from './records.workflow.js';
+import { TransitionQueue } from './transition-queue.js';
 
 /**
  * A subject filter may stand for at most this many subjects (an audit row lists as many, the
@@ -67,6 +68,20 @@ export interface RecordsDeps {
    * keeps, so a version reads as its batch's rows read).
    */
   maskData: (item: InfoItem, data: Readonly<Record<string, string>>, party: Party) => Record<string, string>;
+  /**
+   * The batches versions came from, as collection keeps them (file, submitter, department, time):
+   * collection owns batches, and is handed in by the composition root. Without it a version names
+   * only its batch id.
+   */
+  batchSources?: (batchIds: readonly string[]) => Promise<Map<string, BatchSource>>;
+}
+
+/** A batch as a version's history names it (collection's batch, read through `batchSources`). */
+export interface BatchSource {
+  fileName: string | null;
+  submittedBy: string | null;
+  departmentId: string;
+  submittedAt: Date;
 }
 
 /** What a department sent for one record, as collection validated it, with the rule's verdict. */
@@ -83,9 +98,15 @@ type RecordApplied = Applied<RecordStateName, RecordEvent>;
 
 export class RecordsService {
   private readonly lifecycle: Lifecycle;
+  /**
+   * One-record fires whose transaction holds nothing else (withdrawals, repair, objection marks):
+   * concurrent ones commit together (transition-queue.ts).
+   */
+  private readonly transitions: TransitionQueue<RecordStateName, RecordEvent, RecordFacts>;
 
   constructor(private readonly deps: RecordsDeps) {
     this.lifecycle = new Lifecycle(deps.audit);
+    this.transitions = new TransitionQueue(deps.db as unknown as Kysely<unknown>, this.lifecycle, RECORD_MACHINE);
   }
 
   private today(): string {
@@ -216,26 +237,25 @@ export class RecordsService {
       throw new AppError('FORBIDDEN', undefined, '只能撤销本部门报送的记录');
     }
     if (!reason.trim()) throw new AppError('VALIDATION_FAILED', [{ field: 'reason', message: '撤销须说明理由' }]);
-    await this.deps.db.transaction().execute(async (trx) => {
-      await this.lifecycle.fire(trx as unknown as Kysely<unknown>, RECORD_MACHINE, [recordId], 'withdraw', {
-        actor, at: this.deps.clock.now(), reason: reason.trim(), reference: record.document_number,
-        facts: { today: this.today(), publicItems: this.publicItems() },
-        auditDetails: { itemCode: record.item_code, documentNumber: record.document_number },
-      });
+    // Its own transaction, shared with concurrent fires (the transition queue); refused alone.
+    await this.transitions.submit([recordId], 'withdraw', {
+      actor, at: this.deps.clock.now(), reason: reason.trim(), reference: record.document_number,
+      facts: { today: this.today(), publicItems: this.publicItems() },
+      auditDetails: { itemCode: record.item_code, documentNumber: record.document_number },
     });
   }
 
   /**
    * Any other transition of one or more records by an account or the platform (信用修复, 异议 marks):
-   * what the repair and objection workflows will call. `reference` is their case number.
+   * what the repair and objection workflows will call. `reference` is their case number. In a
+   * transaction of its own, shared with concurrent fires (the transition queue): all of these
+   * records move or none, and a refusal here fails only this call.
    */
   async fire(ids: readonly string[], event: RecordEvent, ctx: { actor: Actor | null; reason?: string; reference?: string }): Promise<number> {
-    return this.deps.db.transaction().execute(async (trx) => {
-      const applied = await this.lifecycle.fire(trx as unknown as Kysely<unknown>, RECORD_MACHINE, ids, event, {
-        actor: ctx.actor, at: this.deps.clock.now(), reason: ctx.reason, reference: ctx.reference, facts: { today: this.today(), publicItems: this.publicItems() },
-      });
-      return applied.length;
+    const applied = await this.transitions.submit(ids, event, {
+      actor: ctx.actor, at: this.deps.clock.now(), reason: ctx.reason, reference: ctx.reference, facts: { today: this.today(), publicItems: this.publicItems() },
     });
+    return applied.length;
   }
 
   /** The scheduled end of publicity: every record in publicity past its last day, in one transition. */
@@ -301,8 +321,7 @@ export class RecordsService {
       return r;
     });
     const versions = await this.versions(id, row.item_code);
-    const itemFields = (this.deps.catalog.get('infoItem', row.item_code)?.content.fields ?? []).map((x) => ({ code: x.code, enum: x.type === 'enum' ? x.enum : undefined }));
-    return presentDetailForCreditOffice(row, versions, itemFields, await this.names([row.subject_id]));
+    return presentDetailForCreditOffice(row, versions, this.itemFields(row.item_code), await this.names([row.subject_id]));
   }
 
   // ---- history ------------------------------------------------------------------------------
@@ -319,7 +338,26 @@ export class RecordsService {
       await this.deps.audit.recordAlone({ category: 'security', event: 'access.denied', actor, result: 'denied', objectType: 'record', objectId: recordId, reason: '其他部门的记录' });
       throw new AppError('FORBIDDEN', undefined, '只能查看本部门报送的记录');
     }
-    return { record, versions: await this.versions(recordId, record.item_code) };
+    const versions = await this.versions(recordId, record.item_code);
+    return { record, versions: presentVersions(versions, this.itemFields(record.item_code), this.enumLabel) };
+  }
+
+  /** An item's fields as the presenter labels them: each enumeration (single or multiple) with its code table. */
+  private itemFields(itemCode: string): DetailField[] {
+    return (this.deps.catalog.get('infoItem', itemCode)?.content.fields ?? []).map((x) => ({ code: x.code, enum: x.type === 'enum' || x.type === 'multiEnum' ? x.enum : undefined }));
+  }
+
+  private readonly enumLabel: CreditOfficeNames['enumLabel'] = (table, value) => this.deps.catalog.get('codeTable', table)?.content.values.find((v) => v.value === value)?.label;
+
+  /** Where each batch came from (file, submitter, department by name), for the versions it wrote. */
+  private async sources(batchIds: readonly string[]): Promise<Map<string, RecordVersionSource>> {
+    const ids = [...new Set(batchIds)];
+    if (ids.length === 0 || !this.deps.batchSources) return new Map();
+    const [batches, departments] = await Promise.all([this.deps.batchSources(ids), this.deps.departments()]);
+    const departmentName = new Map(departments.map((d) => [d.id, d.name]));
+    return new Map([...batches].map(([id, b]) => [id, {
+      batchId: id, fileName: b.fileName, submittedBy: b.submittedBy, departmentId: b.departmentId, departmentName: departmentName.get(b.departmentId) ?? null, submittedAt: b.submittedAt.toISOString(),
+    }]));
   }
 
   /** Each version with the fields it changed against the one before (masked), newest first. */
@@ -335,13 +373,15 @@ export class RecordsService {
       return this.deps.maskData(item, flat, partyOfRecord(item, d));
     };
     const versions = (await repo(this.deps.db).versions(recordId)).reverse();
+    const sources = await this.sources(versions.flatMap((v) => (v.batch_id ? [v.batch_id] : [])));
     const history = versions.map((v, i): RecordVersionView => {
       const before = i === 0 ? {} : masked(versions[i - 1]?.data);
       const after = masked(v.data);
       const changes = [...new Set([...Object.keys(before), ...Object.keys(after)])]
         .filter((k) => show(before[k]) !== show(after[k]))
         .map((k) => ({ field: k, label: label(k), before: show(before[k]), after: show(after[k]) }));
-      return { version: v.version, changedAt: v.changed_at.toISOString(), batchId: v.batch_id, subjectChanged: i > 0 && versions[i - 1]?.subject_id !== v.subject_id, changes };
+      const source = v.batch_id ? (sources.get(v.batch_id) ?? null) : null;
+      return { version: v.version, changedAt: v.changed_at.toISOString(), batchId: v.batch_id, source, subjectChanged: i > 0 && versions[i - 1]?.subject_id !== v.subject_id, changes };
     });
     return history.reverse();
   }
@@ -388,7 +428,7 @@ export class RecordsService {
     const departmentNames = new Map(departments.map((d) => [d.id, d.name]));
     return {
       itemName: (code) => this.deps.catalog.get('infoItem', code)?.content.name,
-      enumLabel: (table, value) => this.deps.catalog.get('codeTable', table)?.content.values.find((v) => v.value === value)?.label,
+      enumLabel: this.enumLabel,
       departmentName: (id) => departmentNames.get(id),
       subject: (id) => {
         const s = subjects.get(id);

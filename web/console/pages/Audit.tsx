@@ -10,9 +10,10 @@ import type { Dayjs } from 'dayjs';
 import type { AuditActorView, AuditEventView as AuditEvent, ChainStatus, QueryRegistrationView as QueryRegistration, VerificationView as Verification } from '../../../common/audit-api';
 import { eventLabel } from '../../../common/audit-events';
 import { api, describeError } from '../../ui/api';
-import { inBrackets, t } from '../../ui/i18n';
+import { colon, inBrackets, t } from '../../ui/i18n';
 import { CATEGORY_LABELS, RESULT_LABELS, ROLE_LABELS, formatTime } from '../../ui/labels';
 import { WideTable } from '../../ui/WideTable';
+import { auditChanges } from '../audit-details';
 
 /** 张三（数据报送员、审核员）; the name alone when the actor has no roles. */
 function actorText(actor: AuditActorView): string {
@@ -210,6 +211,14 @@ export function AuditPage() {
               <Descriptions.Item label={t('原因')}>{r.reason ?? '—'}</Descriptions.Item>
               {r.category === 'query' && <Descriptions.Item label={t('查询目的')}>{r.purpose ?? '—'}</Descriptions.Item>}
               <Descriptions.Item label={t('授权书编号')}>{r.authorizationRef ?? '—'}</Descriptions.Item>
+              {auditChanges(r.details).map((c) => (
+                <Descriptions.Item key={c.label} label={c.label}>
+                  <div data-testid="audit-change" style={{ overflowWrap: 'anywhere' }}>
+                    <div><Typography.Text type="secondary">{t('原值')}{colon()}</Typography.Text>{c.before}</div>
+                    <div><Typography.Text type="secondary">{t('新值')}{colon()}</Typography.Text>{c.after}</div>
+                  </div>
+                </Descriptions.Item>
+              ))}
               <Descriptions.Item label={t('详情')}><code style={{ overflowWrap: 'anywhere' }}>{JSON.stringify(r.details)}</code></Descriptions.Item>
             </Descriptions>
           ) }}
@@ -264,9 +273,14 @@ export function QueriesPage() {
   const [filters, setFilters] = useState<Filters>({ words: '', range: null });
   const list = usePage<QueryRegistration>('/api/v1/audit/queries', filters);
   const change = (f: Filters) => { setFilters(f); list.firstPage(); };
+  // As on 审计日志: on a phone the filters go under the title, which beside them wrapped a
+  // character a line (or was cut) at 375 px.
+  const narrow = Grid.useBreakpoint().md === false;
+  const filterBar = <FilterBar filters={filters} onChange={change} placeholder={t('查询，如 检索主体')} />;
 
   return (
-    <Card title={t('查询登记')} extra={<FilterBar filters={filters} onChange={change} placeholder={t('查询，如 检索主体')} />}>
+    <Card title={t('查询登记')} extra={narrow ? undefined : filterBar} data-testid="queries-card">
+      {narrow && <div style={{ marginBottom: 12 }}>{filterBar}</div>}
       <Typography.Paragraph type="secondary">
         {t('查询非公开信息须说明查询目的，每次查询登记在此：谁、何时、以什么目的查询了哪些主体或记录，看到几条结果。自然人姓名遮蔽显示。')}
       </Typography.Paragraph>

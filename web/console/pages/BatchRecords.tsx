@@ -11,7 +11,7 @@ import { WITHDRAWABLE_STATES, type RecordStateName } from '../../../common/recor
 import { WideTable } from '../../ui/WideTable';
 import { batchUrl, type BatchView } from '../collection';
 import { RecordStateTag } from './RecordStateTag';
-import { RecordVersions } from './RecordVersions';
+import { RecordVersions, type VersionShown } from './RecordVersions';
 
 interface BatchRecord {
   id: string;
@@ -33,8 +33,10 @@ interface RecordDetail {
   publicityStart: string | null;
   publicityEnd: string | null;
   withdrawnReason: string | null;
+  /** The day (China time) it was withdrawn, while it is withdrawn. */
+  withdrawnOn: string | null;
   version: number;
-  versions: { version: number; changedAt: string; changes: { field: string; label: string; before: string | null; after: string | null }[] }[];
+  versions: VersionShown[];
 }
 
 const PAGE_SIZE = 20;
@@ -44,7 +46,7 @@ function StateTags({ state, disputed }: { state: RecordStateName; disputed: bool
 }
 
 /** A record's state and its versions, each with what it changed. */
-function RecordModal({ id, onClose }: { id: string | null; onClose: () => void }) {
+function RecordModal({ id, batchId, onClose }: { id: string | null; batchId: string; onClose: () => void }) {
   const [r, setR] = useState<RecordDetail | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
@@ -67,10 +69,17 @@ function RecordModal({ id, onClose }: { id: string | null; onClose: () => void }
           <Descriptions size="small" column={1} bordered>
             <Descriptions.Item label={t('状态')}><StateTags state={r.state} disputed={r.disputed} /></Descriptions.Item>
             <Descriptions.Item label={t('决定日期')}>{r.decisionDate}</Descriptions.Item>
-            <Descriptions.Item label={t('公示期')}>{r.publicityStart ?? '—'} ~ {r.publicityEnd ?? t('长期')}</Descriptions.Item>
+            {/* A withdrawn record has no publicity period any more: the day it ended is what is left of it. */}
+            <Descriptions.Item label={t('公示期')}>
+              <span data-testid="record-publicity">
+                {r.state === 'withdrawn'
+                  ? (r.withdrawnOn ? t('已撤销（{date}）', { date: r.withdrawnOn }) : t('已撤销'))
+                  : `${r.publicityStart ?? '—'} ~ ${r.publicityEnd ?? t('长期')}`}
+              </span>
+            </Descriptions.Item>
             {r.withdrawnReason && <Descriptions.Item label={t('撤销理由')}>{r.withdrawnReason}</Descriptions.Item>}
           </Descriptions>
-          <RecordVersions versions={r.versions} />
+          <RecordVersions versions={r.versions} batchId={batchId} />
         </Space>
       )}
     </Modal>
@@ -79,7 +88,7 @@ function RecordModal({ id, onClose }: { id: string | null; onClose: () => void }
 
 export function BatchRecords({ batch, canWithdraw }: { batch: BatchView; canWithdraw: boolean }) {
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ total: number; items: BatchRecord[] } | null>(null);
+  const [data, setData] = useState<{ total: number; replacedLater: number; items: BatchRecord[] } | null>(null);
   const [error, setError] = useState('');
   const [open, setOpen] = useState<string | null>(null);
   const [withdrawing, setWithdrawing] = useState<BatchRecord | null>(null);
@@ -88,7 +97,7 @@ export function BatchRecords({ batch, canWithdraw }: { batch: BatchView; canWith
 
   useEffect(() => {
     let live = true;
-    api<{ total: number; items: BatchRecord[] }>('GET', `${batchUrl(batch.id)}/records?page=${page}&pageSize=${PAGE_SIZE}`)
+    api<{ total: number; replacedLater: number; items: BatchRecord[] }>('GET', `${batchUrl(batch.id)}/records?page=${page}&pageSize=${PAGE_SIZE}`)
       .then((r) => {
         if (!live) return;
         setData(r);
@@ -100,6 +109,12 @@ export function BatchRecords({ batch, canWithdraw }: { batch: BatchView; canWith
     };
     // Read again as the batch imports (its rows arrive), after a withdrawal and on another page.
   }, [batch.id, batch.status, batch.rowsDone, page, reload]);
+
+  // Another batch opened (a version's batch link): this one's record is no longer the one asked for.
+  useEffect(() => {
+    setOpen(null);
+    setPage(1);
+  }, [batch.id]);
 
   const withdraw = async () => {
     if (!withdrawing) return;
@@ -117,6 +132,14 @@ export function BatchRecords({ batch, canWithdraw }: { batch: BatchView; canWith
   return (
     <>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 8 }} />}
+      {/* 新增 and 更新 count the versions this batch wrote; a record is listed under the batch its
+          current version came from, so one replaced since is listed under the later batch. */}
+      {data && (
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }} data-testid="batch-records-note">
+          {t('本批次新增{created}条、更新{updated}条记录；列出当前版本来自本批次的{n}条。', { n: data.total, created: batch.created, updated: batch.updated })}
+          {data.replacedLater > 0 && t('另有{n}条已被后续批次更新，列在后续批次下（见该记录的版本记录）。', { n: data.replacedLater })}
+        </Typography.Paragraph>
+      )}
       <WideTable<BatchRecord> data-testid="batch-records" rowKey="id" size="small" scroll={{ x: 640 }} dataSource={data?.items ?? []}
         pagination={{ current: page, pageSize: PAGE_SIZE, total: data?.total ?? 0, showSizeChanger: false, onChange: setPage, size: 'small' }}
         columns={[
@@ -133,7 +156,7 @@ export function BatchRecords({ batch, canWithdraw }: { batch: BatchView; canWith
             ),
           },
         ]} />
-      <RecordModal id={open} onClose={() => setOpen(null)} />
+      <RecordModal id={open} batchId={batch.id} onClose={() => setOpen(null)} />
       <Modal open={withdrawing !== null} title={t('撤销记录：{doc}', { doc: withdrawing?.documentNumber ?? '' })} okText={t('撤销')} okButtonProps={{ danger: true, disabled: !reason.trim() }}
         onOk={() => void withdraw()} onCancel={() => { setWithdrawing(null); setReason(''); }}>
         <Space direction="vertical" style={{ width: '100%' }}>

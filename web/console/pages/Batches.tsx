@@ -5,7 +5,7 @@ import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
 import { formatTime } from '../../ui/labels';
 import { WideTable } from '../../ui/WideTable';
-import { useDepartments, useInfoItems, type BatchView } from '../collection';
+import { batchInHash, useDepartments, useInfoItems, type BatchView } from '../collection';
 import type { Me } from '../session';
 import { BatchDrawer, BatchProgress, ReviewTag, StatusTag } from './BatchParts';
 
@@ -19,8 +19,23 @@ export function BatchesPage({ me }: { me: Me }) {
   const [pageSize, setPageSize] = useState(20);
   const [departmentId, setDepartmentId] = useState<string>();
   const [itemCode, setItemCode] = useState<string>();
-  const [open, setOpen] = useState<string | null>(null);
+  // A link from a record's versions (#/batches?batch=…) opens that batch.
+  const [open, setOpen] = useState<string | null>(() => batchInHash(window.location.hash));
   const [error, setError] = useState('');
+  useEffect(() => {
+    const on = () => {
+      const id = batchInHash(window.location.hash);
+      if (id) setOpen(id);
+    };
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  const close = () => {
+    setOpen(null);
+    // Closed, the address names the page again: a reload does not reopen the batch.
+    if (batchInHash(window.location.hash)) window.history.replaceState(null, '', '#/batches');
+    void load();
+  };
 
   const load = useCallback(async () => {
     const q = new URLSearchParams({ page: String(page), pageSize: String(pageSize), ...(departmentId ? { departmentId } : {}), ...(itemCode ? { itemCode } : {}) });
@@ -86,7 +101,7 @@ export function BatchesPage({ me }: { me: Me }) {
         ]}
       />
       <BatchDrawer batchId={open} departmentName={creditOffice ? departmentName : undefined}
-        canWithdraw={me.user.roles.some((r) => r === 'submitter' || r === 'reviewer')} onClose={() => { setOpen(null); void load(); }} />
+        canWithdraw={me.user.roles.some((r) => r === 'submitter' || r === 'reviewer')} onClose={close} />
     </Card>
   );
 }

@@ -6,12 +6,15 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Alert, Badge, Card, Descriptions, Space, Spin, Tag, Typography } from 'antd';
 import type { AuditEventView } from '../../../common/audit-api';
+import type { DeadLetterList } from '../../../common/exchange-api';
+import type { FailedJobList } from '../../../common/jobs-api';
 import type { LoginLockView, Role, UserView } from '../../../common/identity-api';
 import type { SignInEventView } from '../../../common/sign-in-api';
 import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
 import { ROLE_LABELS, formatTime } from '../../ui/labels';
 import { WideTable } from '../../ui/WideTable';
+import { mayOpen } from '../access';
 import { useDepartments, type BatchView, type QualityReport } from '../collection';
 import type { Me } from '../session';
 
@@ -232,6 +235,36 @@ function PendingAccounts() {
   return <QueueCard title={t('尚未完成首次登录的账户')} testId="queue-accounts" queue={queue} error={error} empty={t('所有账户都已完成首次登录')} link={{ href: '#/users', text: t('查看用户列表') }} />;
 }
 
+/** 后台任务 (the credit office, the system administrator): jobs that stopped after their last attempt. */
+function FailedJobs() {
+  const { data, error } = useLoaded(() => api<FailedJobList>('GET', `/api/v1/jobs/failed?page=1&pageSize=${SHOWN}`));
+  const queue = data && {
+    total: data.total,
+    entries: data.items.map((j) => ({
+      key: String(j.id),
+      href: '#/jobs',
+      text: t(j.kindLabel),
+      detail: joined([t('{time}失败，尝试{n}次', { time: formatTime(j.failedAt), n: j.attempts }), j.lastError ?? '']),
+    })),
+  };
+  return <QueueCard title={t('失败的后台任务')} testId="queue-jobs" queue={queue} error={error} empty={t('没有失败的后台任务')} link={{ href: '#/jobs', text: t('查看后台任务') }} />;
+}
+
+/** 投递失败 (the credit office): webhook deliveries no receiver acknowledged within their attempts. */
+function DeadLetters() {
+  const { data, error } = useLoaded(() => api<DeadLetterList>('GET', `/api/v1/exchange/dead-letters?page=1&pageSize=${SHOWN}`));
+  const queue = data && {
+    total: data.total,
+    entries: data.items.map((d) => ({
+      key: d.id,
+      href: '#/dead-letters',
+      text: d.webhookUrl ?? d.appKey,
+      detail: joined([t('{time}失败，尝试{n}次', { time: formatTime(d.deadAt), n: d.attempts }), d.lastError ?? '']),
+    })),
+  };
+  return <QueueCard title={t('投递失败的推送')} testId="queue-dead-letters" queue={queue} error={error} empty={t('没有投递失败的推送')} link={{ href: '#/dead-letters', text: t('查看投递失败') }} />;
+}
+
 /** A sign-in attempt's outcome: success is the password's (a second factor follows it). */
 const SIGN_IN_RESULT: Record<SignInEventView['result'], { text: string; color: string }> = {
   success: { text: t('密码验证通过'), color: 'green' },
@@ -294,6 +327,9 @@ export function HomePage({ me }: { me: Me }) {
   if (has('secAdmin')) parts.push({ key: 'locks', node: <SignInPauses /> });
   if (has('auditAdmin')) parts.push({ key: 'chain', node: <ChainStatus /> });
   if (has('sysAdmin')) parts.push({ key: 'accounts', node: <PendingAccounts /> });
+  // Only where the page the card links to opens for this account (the menu's own rule).
+  if (mayOpen('jobs', me.user.roles)) parts.push({ key: 'jobs', node: <FailedJobs /> });
+  if (mayOpen('dead-letters', me.user.roles)) parts.push({ key: 'dead-letters', node: <DeadLetters /> });
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={4} style={{ margin: 0 }}>{t('工作台')}</Typography.Title>

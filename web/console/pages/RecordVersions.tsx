@@ -4,12 +4,18 @@
  * so the new value is never off-screen.
  */
 import { Grid, Tag, Typography } from 'antd';
+import type { RecordVersionSource } from '../../../common/records-api';
 import { colon, t } from '../../ui/i18n';
+import { formatTime } from '../../ui/labels';
 import { WideTable } from '../../ui/WideTable';
+import { batchHref } from '../collection';
 
 export interface VersionShown {
   version: number;
+  /** When the version was received (written). */
   changedAt: string;
+  /** The batch it came from, who submitted it and for which department; null when loaded without a batch. */
+  source: RecordVersionSource | null;
   /** Only the records browser knows it (a later version named another party). */
   subjectChanged?: boolean;
   changes: { field: string; label: string; before: string | null; after: string | null }[];
@@ -29,12 +35,35 @@ function Stacked({ changes }: { changes: VersionShown['changes'] }) {
   );
 }
 
-export function RecordVersions({ versions, testId }: { versions: VersionShown[]; testId?: string }) {
+/**
+ * Where a version came from: when it was received, who submitted it for which department, and its
+ * batch — a link to it, or 「本批次」 when the version is shown inside that batch already.
+ */
+function Source({ v, batchId }: { v: VersionShown; batchId: string | undefined }) {
+  const s = v.source;
+  const batch = s && (s.batchId === batchId
+    ? <span>{t('本批次')}</span>
+    : <a href={batchHref(s.batchId)} data-testid="version-batch">{s.fileName ?? t('接口报送')}</a>);
+  return (
+    <div data-testid="version-source" style={{ fontSize: 12, overflowWrap: 'anywhere' }}>
+      <Typography.Text type="secondary">
+        {t('接收于{time}', { time: formatTime(v.changedAt) })}
+        {s
+          ? `${t('；')}${t('提交人：{name}（{department}）', { name: s.submittedBy ?? '—', department: s.departmentName ?? '—' })}${t('；')}${t('报送批次：')}`
+          : `${t('；')}${t('未经报送批次载入（演示数据或历史数据迁移）')}`}
+      </Typography.Text>
+      {batch}
+    </div>
+  );
+}
+
+export function RecordVersions({ versions, testId, batchId }: { versions: VersionShown[]; testId?: string; batchId?: string }) {
   const narrow = Grid.useBreakpoint().md === false;
   return versions.map((v) => (
-    <div key={v.version} data-testid={testId}>
-      <Typography.Text strong>{t('第{n}版', { n: v.version })}</Typography.Text> <Typography.Text type="secondary">{v.changedAt.slice(0, 10)}</Typography.Text>
+    <div key={v.version} data-testid={testId} style={{ marginBottom: 8 }}>
+      <Typography.Text strong>{t('第{n}版', { n: v.version })}</Typography.Text>
       {v.subjectChanged && <Tag color="orange" style={{ marginInlineStart: 8 }}>{t('行政相对人已变更')}</Tag>}
+      <Source v={v} batchId={batchId} />
       {v.changes.length > 0 && (narrow ? <Stacked changes={v.changes} /> : (
         <WideTable size="small" pagination={false} rowKey="field" dataSource={v.changes} scroll={{ x: 560 }}
           columns={[
