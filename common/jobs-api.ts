@@ -6,6 +6,7 @@ export const JOB_KIND_LABELS: Readonly<Record<string, string>> = {
   'publicity.end': '公示期届满下线',
   'imports.orphans': '清理遗留上传文件',
   'audit.purge': '审计日志到期清理',
+  'portal.profiles': '生成门户信用主体页面',
 };
 
 export const jobKindLabel = (kind: string): string => JOB_KIND_LABELS[kind] ?? kind;

@@ -59,6 +59,8 @@ export interface Platform {
   records: RecordsService;
   /** 数据订阅, webhooks and the pull feed (docs/exchange.md). */
   exchange: ExchangeService;
+  /** The public portal's answers (search, profiles as stored, 双公示). */
+  portal: PortalService;
   close(): Promise<void>;
 }
 
@@ -167,6 +169,8 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       clock,
       departments: () => identity.departments(),
       maskData: maskRow,
+      // Collection keeps the batches versions came from; it is built next, and asked only later.
+      batchSources: (ids) => collection.batchSources(ids),
     });
     const collection: CollectionService = new CollectionService({
       jobEnqueued: () => jobs.wake(),
@@ -184,7 +188,10 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       sourceRefKey: cipher.deriveKey('error workbook references'),
     });
 
-    const portal = new PortalService({ db: engine.db, catalog, subjects, clock, departments: () => identity.departments(), profileCache: config.portalProfileCache });
+    const portal = new PortalService({
+      db: engine.db, catalog, subjects, clock, departments: () => identity.departments(), profileCache: config.portalProfileCache, version: VERSION,
+      onError: (err) => log.error({ err: { message: err.message } }, 'storing built profiles failed'),
+    });
     // Every process hears every change (docs/operations.md → Several processes): kept profiles,
     // markers and figures are dropped, and the directory of organizations reads what changed,
     // on each change of records or organizations committed by any process (profile-cache.ts).
@@ -216,6 +223,8 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       allowHttpLocal: config.exchange.allowHttpLocal,
       dispatch: { timeoutMs: config.exchange.timeoutMs, maxAttempts: config.exchange.maxAttempts },
     });
+    // A system account disabled or enabled: its deliveries held or released in the same transaction.
+    signed.onStatusChange((trx, appKey, active) => exchange.accountStatusChanged(trx, appKey, active));
 
     // Synthetic penalties must never appear on a production server by accident: `auto` loads the
     // demo only into the embedded database; a server needs DEMO_DATA=on. All rows or none.
@@ -284,6 +293,10 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
     // Publicity ends the day after its last day: due at each midnight (China time), and at once
     // after downtime (the job waiting in the table is then overdue).
     jobs.register({ kind: 'publicity.end', next: nextChinaMidnight, run: () => records.endExpiredPublicity() });
+    // Organizations' profiles as sent, stored for the first request on any process (migration 0025):
+    // at start, and every few minutes for what changed by date or by catalog or department name
+    // (a change of records or of the organization drops its stored profile in its own transaction).
+    jobs.register({ kind: 'portal.profiles', next: (at) => new Date(at.getTime() + 5 * 60_000), run: () => portal.storeProfiles() });
     // Upload files left by a crash (partial, or never checked) go within an hour of start and hourly.
     jobs.register({ kind: 'imports.orphans', next: (at) => new Date(at.getTime() + 3_600_000), run: () => collection.removeOrphanFiles() });
     if (config.auditPurge === 'daily') {
@@ -328,9 +341,11 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       collection,
       records,
       exchange,
+      portal,
       async close() {
         clearInterval(checkpointTimer);
         await exchange.dispatcher.stop();
+        await portal.stop();
         await unlistenOutbox();
         await jobs.stop();
         await app.close();

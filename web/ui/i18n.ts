@@ -927,6 +927,7 @@ export const EN: Readonly<Record<string, string>> = {
   数据导入: 'Import',
   公示期届满下线: 'End of publicity',
   清理遗留上传文件: 'Remove orphaned upload files',
+  生成门户信用主体页面: "Build the portal's organization profiles",
   审计日志到期清理: 'Audit log retention purge',
   当前没有失败的后台任务: 'No failed background jobs',
   '已重新排队（已记入审计日志）': 'Queued again (recorded in the audit log)',
@@ -1001,9 +1002,52 @@ export const EN: Readonly<Record<string, string>> = {
     'System account “{name}” created. The secret is shown this once and cannot be seen again after closing: copy it now and hand it to the integrator securely.',
   '请输入系统名称（2–100字）': 'Enter the system’s name (2–100 characters)',
   请选择系统所属部门: 'Choose the department the system belongs to',
-  '遗失密钥时，请新增一个系统账号并在「数据订阅」中改用它。': 'If the secret is lost, create a new system account and use it under “Subscriptions” instead.',
   '部门停用后，其系统账号随即不能调用接口。': "Once its department is disabled, a system account can no longer call the API.",
   // system-accounts-page end
+  // system-accounts-status begin
+  停用系统账号: 'System account disabled',
+  启用系统账号: 'System account enabled',
+  重置系统账号密钥: 'System account secret reset',
+  重置密钥: 'New secret',
+  '停用系统账号「{name}」？': 'Disable system account “{name}”?',
+  '启用系统账号「{name}」？': 'Enable system account “{name}”?',
+  '停用后，「{name}」（AppKey {appKey}）的签名请求随即被拒绝，变更拉取和推送停止；停用期间的变更暂存，重新启用后依次推送。':
+    'Once disabled, the signed requests of “{name}” (AppKey {appKey}) are refused at once and its change feed and webhooks stop; changes made meanwhile are held and sent in order once it is enabled again.',
+  '启用后，「{name}」（AppKey {appKey}）可以再次调用签名接口，停用期间暂存的变更依次推送（已暂停的订阅仍暂停）。':
+    '“{name}” (AppKey {appKey}) can call the signed API again, and the changes held while it was disabled are sent in order (paused subscriptions stay paused).',
+  '如：对接方系统下线或迁移': 'e.g. the integrator’s system is retired or moved',
+  '已停用系统账号「{name}」（已记入审计日志）。': 'System account “{name}” disabled (recorded in the audit log).',
+  '已启用系统账号「{name}」（已记入审计日志）。': 'System account “{name}” enabled (recorded in the audit log).',
+  '重置系统账号「{name}」的密钥？': 'Give system account “{name}” a new secret?',
+  '「{name}」（AppKey {appKey}）的原密钥随即失效：对接方换用新密钥前，其签名请求被拒绝，推送也改用新密钥签名。新密钥只显示一次。':
+    'The current secret of “{name}” (AppKey {appKey}) stops working at once: its signed requests are refused until the integrator uses the new one, and webhooks are signed with the new one. The new secret is shown once.',
+  '如：密钥疑似泄露': 'e.g. the secret may have leaked',
+  '系统账号「{name}」的密钥已重置，原密钥已失效。新密钥只显示这一次，关闭后无法再查看：请立即复制，安全地交给对接方。':
+    'System account “{name}” has a new secret and the old one no longer works. The new secret is shown this once and cannot be seen again after closing: copy it now and hand it to the integrator securely.',
+  '遗失密钥时，可在列表中为该系统账号重置密钥。': 'If the secret is lost, give the account a new secret from the list.',
+  '系统账号已停用：不推送、不能拉取，变更暂存到重新启用': 'The system account is disabled: nothing is sent or pulled; changes are held until it is enabled again',
+  账号已停用: 'Account disabled',
+  '大小写、全角半角均可，如cf即CF': 'Upper or lower case, full- or half-width: cf is CF',
+  // system-accounts-status end
+  // console-walk-leftovers begin
+  本批次: 'This batch',
+  '接收于{time}': 'Received {time}',
+  '提交人：{name}（{department}）': 'Submitted by {name} ({department})',
+  '报送批次：': 'Batch: ',
+  '未经报送批次载入（演示数据或历史数据迁移）': 'loaded without a batch (demo data or a migration of older records)',
+  '已撤销（{date}）': 'Withdrawn ({date})',
+  '本批次新增{created}条、更新{updated}条记录；列出当前版本来自本批次的{n}条。':
+    'This batch created {created} records and updated {updated}; listed are the {n} whose current version came from it.',
+  '另有{n}条已被后续批次更新，列在后续批次下（见该记录的版本记录）。':
+    ' Another {n} have since been updated by later batches and are listed under those (see the record’s versions).',
+  失败的后台任务: 'Failed background jobs',
+  没有失败的后台任务: 'No failed background jobs',
+  查看后台任务: 'View background jobs',
+  投递失败的推送: 'Failed deliveries',
+  没有投递失败的推送: 'No failed deliveries',
+  查看投递失败: 'View failed deliveries',
+  '（无）': '(none)',
+  // console-walk-leftovers end
   // shared web client
   '请求失败（{status}）': 'Request failed ({status})',
 };

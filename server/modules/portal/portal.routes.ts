@@ -6,11 +6,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CreditMarker, PortalStatistics, PublicDepartment, PublicRecord, PublicRegion, PublicSubject, PublicityRecord, PublicityResult, RegistrationFacts, SearchCodeCheck, SubjectProfile, SubjectSearchResult } from '../../../common/portal-api.js';
+import type { CreditMarker, PortalStatistics, PublicDepartment, PublicRegion, PublicityRecord, PublicityResult, SearchCodeCheck, SubjectSearchResult } from '../../../common/portal-api.js';
 import { AppError } from '../../platform/errors.js';
-import { sendRevalidated, weakTag } from '../../platform/etag.js';
+import { sendRevalidated } from '../../platform/etag.js';
 import { errorResponses, realDate } from '../../platform/http-schemas.js';
 import type { PortalService } from './portal.service.js';
+import { answer, profile, publicRecord, publicSubject } from './portal.schemas.js';
 import type { SentAnswer } from './profile-cache.js';
 
 export interface PortalRouteDeps {
@@ -24,30 +25,6 @@ const page = z.coerce.number().int().min(1).max(1000).default(1);
 const pageSize = z.coerce.number().int().min(1).max(50).default(10);
 const ORG_TYPES = ['enterprise', 'individualBusiness', 'publicInstitution', 'socialOrganization', 'governmentBody', 'other'] as const;
 
-const publicSubject = z.object({
-  id: z.string(),
-  kind: z.enum(['organization', 'person']),
-  orgType: z.string().nullable(),
-  name: z.string(),
-  uscc: z.string().nullable(),
-  legalRepresentative: z.object({ name: z.string() }).nullable(),
-  region: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
-  industry: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
-  status: z.string(),
-}) satisfies z.ZodType<PublicSubject>;
-const publicRecord = z.object({
-  id: z.string(),
-  itemCode: z.string(),
-  itemName: z.string(),
-  documentNumber: z.string(),
-  decisionDate: z.string(),
-  publicityEnd: z.string().nullable(),
-  source: z.string().nullable(),
-  basis: z.string().nullable(),
-  disputed: z.boolean(),
-  fields: z.array(z.object({ code: z.string(), label: z.string(), value: z.string(), unit: z.string().optional() })),
-}) satisfies z.ZodType<PublicRecord>;
-const tab = z.object({ total: z.number(), items: z.array(publicRecord) });
 
 /**
  * How public answers may be cached: kept by browsers and proxies, but asked again every time
@@ -66,10 +43,6 @@ function cacheable<T>(req: FastifyRequest, reply: FastifyReply, schema: z.ZodTyp
   return send(req, reply, answer(schema, body));
 }
 
-function answer<T>(schema: z.ZodType<T>, body: T): SentAnswer {
-  const json = JSON.stringify(schema.parse(body));
-  return { json, tag: weakTag(json) };
-}
 
 function send(req: FastifyRequest, reply: FastifyReply, { json, tag }: SentAnswer): FastifyReply {
   return sendRevalidated(req, reply, json, PUBLIC_CACHE_CONTROL, tag);
@@ -94,15 +67,6 @@ const codeCheck = z.object({
   registered: z.boolean(),
 }) satisfies z.ZodType<SearchCodeCheck>;
 const searchResult = z.object({ items: z.array(publicSubject.extend({ markers: z.array(marker) })), total: z.number(), totalCapped: z.boolean(), code: codeCheck.nullable() }) satisfies z.ZodType<SubjectSearchResult>;
-const registration = z.object({
-  establishmentDate: z.string().nullable(), address: z.string().nullable(), status: z.string().nullable(), registeredCapital: z.string().nullable(), businessScope: z.string().nullable(),
-}) satisfies z.ZodType<RegistrationFacts>;
-const profile = z.object({
-  subject: publicSubject,
-  usccParts: z.record(z.string(), z.unknown()).nullable(),
-  registration,
-  permits: tab, penalties: tab,
-}) satisfies z.ZodType<SubjectProfile>;
 const publicityRecord = publicRecord.extend({ subject: z.object({ name: z.string(), uscc: z.string().nullable() }) }) satisfies z.ZodType<PublicityRecord>;
 const publicityResult = z.object({ items: z.array(publicityRecord), total: z.number() }) satisfies z.ZodType<PublicityResult>;
 
@@ -178,7 +142,7 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncZod {
       },
       async (req, reply) => {
         // Built, checked and serialized once; sent again as kept until something in it changes.
-        const a = await deps.portal.profileAnswer(req.params.uscc, (p) => answer(profile, p));
+        const a = await deps.portal.profileAnswer(req.params.uscc);
         if (a === undefined) throw new AppError('NOT_FOUND', undefined, deps.portal.notFoundMessage(req.params.uscc));
         return send(req, reply, a);
       },

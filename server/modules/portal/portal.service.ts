@@ -3,16 +3,21 @@
  * publicized records, and 双公示 browsing. Everything leaves through the public presenters
  * (subjects: presentForPublic; records: presentPublicRecord) and only within publicity windows.
  */
+import { createHash } from 'node:crypto';
+import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { chinaToday } from '../../../common/dates.js';
 import type { CreditMarker, PublicityRecord, PortalStatistics, PublicDepartment, PublicRegion, PublicSubject, RegistrationFacts, SubjectProfile, SubjectSearchResult } from '../../../common/portal-api.js';
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { CatalogService, InfoItem } from '../catalog/index.js';
-import { RecordsRepo, type RecordTables } from '../records/index.js';
+import { RecordsRepo, type PublicRecordRow, type RecordTables } from '../records/index.js';
 import type { OrgType, SubjectsService } from '../subjects/index.js';
 import type { Listener, ListenEvent } from '../../platform/db/engine.js';
 import { ProfileCache, type SentAnswer } from './profile-cache.js';
+import { serializeProfile } from './portal.schemas.js';
+import type { PortalTables } from './portal.tables.js';
+import { PublicProfiles, type ProfileToStore } from './public-profiles.js';
 import { presentPublicRecord, publicFields, type EnumLabel, type PublicRecordView } from './public-record.js';
 
 export interface PortalDeps {
@@ -27,6 +32,10 @@ export interface PortalDeps {
   departments: () => Promise<{ id: string; name: string; uscc: string; status: 'active' | 'disabled' }[]>;
   /** Profiles kept as sent, at most this many; 0 keeps none. */
   profileCache: number;
+  /** The platform's version: a stored profile built by another version is built again (its format may differ). */
+  version?: string;
+  /** Where a failed background build of stored profiles is told (never personal data). */
+  onError?: (err: Error) => void;
 }
 
 /** The 双公示 items: permits and penalties. */
@@ -40,6 +49,12 @@ const MARKERS_PER_PROFILE = 10;
 /** Markers depend on records, the day and the items, not on the organization's entry: one basis for all. */
 const MARKERS_BASIS = {};
 const NOTHING_HELD: RegistrationFacts = { establishmentDate: null, address: null, status: null, registeredCapital: null, businessScope: null };
+/** Raise when what a stored profile holds changes without a catalog, registry or version change. */
+const PROFILE_FORMAT = 1;
+/** Profiles built and stored per read of their sources (a background pass yields to requests between). */
+const STORE_CHUNK = 100;
+/** Profiles built for requests are stored after this pause, together. */
+const STORE_AFTER_MS = 200;
 
 export interface PublicityFilter {
   departmentId?: string | undefined;
@@ -104,6 +119,15 @@ export class PortalService {
   /** Search results' markers per organization, kept like profiles: until records change. */
   private readonly markers: ProfileCache<CreditMarker[]>;
   private registry: Registry | undefined;
+  /** Profiles as sent, stored in the database (public-profiles.ts). */
+  private readonly stored: PublicProfiles;
+  /** Bumped by catalogChanged(): the stored profiles' basis is worked out again. */
+  private catalogGeneration = 0;
+  private storedBasisMemo: { registry: Registry; catalogGeneration: number; value: string } | undefined;
+  /** Organizations whose profile a request built: stored after STORE_AFTER_MS. */
+  private readonly toStore = new Set<string>();
+  private storeTimer: NodeJS.Timeout | undefined;
+  private readonly storing = new Set<Promise<unknown>>();
   /**
    * For Engine.listen(RECORD_CHANGES_CHANNEL, …): kept profiles and markers of the subjects a change
    * names are dropped (all of them when it names none), and the figures with them.
@@ -114,6 +138,7 @@ export class PortalService {
 
   constructor(private readonly deps: PortalDeps) {
     this.records = new RecordsRepo(deps.db);
+    this.stored = new PublicProfiles(deps.db as unknown as Kysely<PortalTables>);
     this.profiles = new ProfileCache(deps.profileCache);
     this.markers = new ProfileCache(deps.profileCache * MARKERS_PER_PROFILE);
     this.recordEvent = (event, payload) => {
@@ -125,6 +150,7 @@ export class PortalService {
 
   /** The catalog was reloaded (another process changed it): figures counted under the old one go. */
   catalogChanged(): void {
+    this.catalogGeneration++;
     this.figuresGeneration++;
     this.figures = undefined;
   }
@@ -278,11 +304,12 @@ export class PortalService {
   }
 
   /**
-   * An organization's profile as sent, `serialize`d by the caller (its response schema, its ETag);
-   * undefined when no organization has this code. A profile asked for again is sent as kept, as
-   * long as nothing it was built from has changed (profile-cache.ts).
+   * An organization's profile as sent (its JSON and ETag); undefined when no organization has this
+   * code. Asked for again on this process, it is sent as kept while nothing it was built from has
+   * changed (profile-cache.ts); asked for the first time, it is read as stored (public-profiles.ts),
+   * or built, sent, and stored a moment later for the next request on any process.
    */
-  async profileAnswer(uscc: string, serialize: (profile: SubjectProfile) => SentAnswer): Promise<SentAnswer | undefined> {
+  async profileAnswer(uscc: string): Promise<SentAnswer | undefined> {
     const found = await this.deps.subjects.publicByUscc(uscc);
     if (!found) return undefined;
     const today = this.today();
@@ -291,16 +318,27 @@ export class PortalService {
     const kept = this.profiles.get(found.id, basis);
     if (kept !== undefined) return kept;
     const ticket = this.profiles.ticket();
-    const answer = serialize(await this.profile(found.id, found.present(), today, registry));
+    let answer = await this.stored.read(found.id, this.storedBasis(registry), today);
+    if (answer === undefined) {
+      const { view, parts } = found.present();
+      const [records, registration] = await Promise.all([
+        this.records.publicOfSubject(found.id, today, this.publicityItems(), PROFILE_LIMIT),
+        this.deps.subjects.publicRegistration(found.id),
+      ]);
+      answer = serializeProfile(this.presentProfile(view, parts, registration ?? NOTHING_HELD, records, registry));
+      this.storeSoon(found.id);
+    }
     this.profiles.put(found.id, basis, ticket, answer);
     return answer;
   }
 
-  private async profile(id: string, found: { view: PublicSubject; parts: unknown }, today: string, registry: Registry): Promise<SubjectProfile> {
-    const items = Object.values(PUBLICITY_ITEMS).flatMap((c) => (this.item(c) ? [c] : []));
-    // Side by side: on PostgreSQL two pooled connections, so a profile waits for the longer read only.
-    const [rows, registration] = await Promise.all([this.records.publicOfSubject(id, today, items, PROFILE_LIMIT), this.deps.subjects.publicRegistration(id)]);
-    const subject = { kind: 'organization' as const, individualBusiness: found.view.orgType === 'individualBusiness' };
+  /** The 双公示 items the public may see (a profile's tabs). */
+  private publicityItems(): string[] {
+    return Object.values(PUBLICITY_ITEMS).flatMap((c) => (this.item(c) ? [c] : []));
+  }
+
+  private presentProfile(view: PublicSubject, parts: unknown, registration: RegistrationFacts, rows: (PublicRecordRow & { item_total: number })[], registry: Registry): SubjectProfile {
+    const subject = { kind: 'organization' as const, individualBusiness: view.orgType === 'individualBusiness' };
     const tab = (code: string) => {
       const item = this.item(code);
       const mine = rows.filter((r) => r.item_code === code);
@@ -308,18 +346,106 @@ export class PortalService {
       // The total counts every record in publicity, also those past the first PROFILE_LIMIT shown.
       return { total: views.length === 0 ? 0 : (mine[0]?.item_total ?? views.length), items: views };
     };
-    const permits = tab(PUBLICITY_ITEMS.permits);
-    const penalties = tab(PUBLICITY_ITEMS.penalties);
     return {
       // The legal representative as the search list shows it: the organization's own (subjects.resolve.ts).
-      subject: found.view,
-      usccParts: found.parts as Record<string, unknown> | null,
-      registration: registration ?? NOTHING_HELD,
-      permits,
-      penalties,
+      subject: view,
+      usccParts: parts as Record<string, unknown> | null,
+      registration,
+      permits: tab(PUBLICITY_ITEMS.permits),
+      penalties: tab(PUBLICITY_ITEMS.penalties),
       // No list entries yet (red/black/watch lists are the next capability): the profile has no list tabs
       // rather than empty ones that would say "not listed" without anyone having checked.
     };
+  }
+
+  /**
+   * What a stored profile must have been built from to be sent: the catalog items and code tables
+   * it reads (by version), the department names, the platform version and the answer's format.
+   */
+  private storedBasis(registry: Registry): string {
+    const memo = this.storedBasisMemo;
+    if (memo && memo.registry === registry && memo.catalogGeneration === this.catalogGeneration) return memo.value;
+    const items = Object.values(PUBLICITY_ITEMS).map((c) => this.deps.catalog.get('infoItem', c));
+    const tables = items.flatMap((i) => (i?.content.disclosure === 'public' ? i.content.fields.flatMap((f) => (f.type === 'enum' && f.enum ? [[f.enum, this.deps.catalog.get('codeTable', f.enum)?.version ?? null]] : [])) : []));
+    const value = createHash('sha256')
+      .update(JSON.stringify([PROFILE_FORMAT, this.deps.version ?? '', items.map((i) => (i ? [i.content.code, i.version, i.content.disclosure] : null)), tables, registry.signature]))
+      .digest('base64url');
+    this.storedBasisMemo = { registry, catalogGeneration: this.catalogGeneration, value };
+    return value;
+  }
+
+  private storeSoon(subjectId: string): void {
+    this.toStore.add(subjectId);
+    if (this.storeTimer) return;
+    this.storeTimer = setTimeout(() => {
+      this.storeTimer = undefined;
+      const ids = [...this.toStore].slice(0, STORE_CHUNK * 10);
+      for (const id of ids) this.toStore.delete(id);
+      if (this.toStore.size > 0) this.storeSoon([...this.toStore][0] as string);
+      const storing = this.storeProfilesOf(ids)
+        .catch((err: Error) => this.deps.onError?.(err))
+        .finally(() => this.storing.delete(storing));
+      this.storing.add(storing);
+    }, STORE_AFTER_MS);
+    this.storeTimer.unref();
+  }
+
+  /**
+   * Builds and stores the profiles of these organizations, from the database as it is after their
+   * generations were read (public-profiles.ts: an answer raced by a change is not stored). Returns
+   * how many were stored. A subject with more records than its standing holds is not stored.
+   */
+  async storeProfilesOf(ids: readonly string[]): Promise<number> {
+    let stored = 0;
+    for (let i = 0; i < ids.length; i += STORE_CHUNK) {
+      const chunk = ids.slice(i, i + STORE_CHUNK);
+      const today = this.today();
+      const registry = await this.departmentRegistry();
+      const basis = this.storedBasis(registry);
+      const generations = await this.stored.generations(chunk);
+      const [sources, records] = await Promise.all([this.deps.subjects.publicProfileParts(chunk), this.records.publicOfSubjects(chunk, today, this.publicityItems(), PROFILE_LIMIT)]);
+      const profiles: ProfileToStore[] = [];
+      for (const id of chunk) {
+        const source = sources.get(id);
+        const r = records.get(id);
+        if (!source || !r || r.through === undefined) continue;
+        const answer = serializeProfile(this.presentProfile(source.view, source.parts, source.registration, r.rows, registry));
+        profiles.push({ subjectId: id, generation: generations.get(id), answer, basis, validFrom: today, validUntil: r.through });
+      }
+      stored += await this.stored.store(profiles);
+      await yieldToRequests();
+    }
+    return stored;
+  }
+
+  /**
+   * One pass over every organization whose stored profile is missing or no longer holds (a change,
+   * a new day past a window, a new catalog version or department name): the recurring job
+   * `portal.profiles`. Built in chunks, yielding to requests between them.
+   */
+  async storeProfiles(): Promise<{ built: number }> {
+    let built = 0;
+    for (let after: string | null = null; ; ) {
+      const basis = this.storedBasis(await this.departmentRegistry());
+      const ids = await this.stored.toBuild(after, basis, this.today(), STORE_CHUNK);
+      if (ids.length === 0) break;
+      built += await this.storeProfilesOf(ids);
+      after = ids[ids.length - 1] as string;
+    }
+    return { built };
+  }
+
+  /** Profiles built for requests and not stored yet are left to the next pass; a store under way ends first. */
+  async stop(): Promise<void> {
+    clearTimeout(this.storeTimer);
+    this.storeTimer = undefined;
+    this.toStore.clear();
+    await Promise.all(this.storing);
+  }
+
+  /** Organizations without a stored profile that holds now (what the next pass builds). */
+  async profilesUnbuilt(): Promise<number> {
+    return this.stored.unbuilt(this.storedBasis(await this.departmentRegistry()), this.today());
   }
 
   /**

@@ -4,7 +4,7 @@ import type { RecordStateName } from '../../../common/records-api.js';
 import { prepared } from '../../platform/db/prepared.js';
 import type { RecordTables } from './records.tables.js';
 import { REVISABLE_STATES, SUBJECT_STATES, type Audience } from './records.workflow.js';
-import { publicToday as standingPublicToday, readStandings } from './standing.js';
+import { publicToday as standingPublicToday, readStandings, unchangedThrough as standingUnchangedThrough } from './standing.js';
 
 export type CopyCsv = (table: string, columns: string[], csv: string) => Promise<void>;
 
@@ -307,7 +307,7 @@ export class RecordsRepo {
     return this.db
       .selectFrom('record')
       .select(['id', 'item_code', 'department_id', 'subject_id', 'document_number', 'decision_date', 'state', 'disputed', 'severity', 'publicity_start', 'publicity_end', 'version'])
-      .select(withdrawnReason)
+      .select([withdrawnReason, withdrawnOn])
       .select(sql<boolean>`${visibleNow(audience, today)}`.as('visible'))
       .where('id', '=', id)
       .executeTakeFirst();
@@ -367,6 +367,22 @@ export class RecordsRepo {
       .execute();
   }
 
+  /**
+   * How many records this batch wrote a version of that a later batch has since replaced (the
+   * replaced version is history now, so the record is listed under the later batch): why a
+   * batch's 新增 + 更新 can exceed the records listed under it.
+   */
+  async replacedSinceBatch(batchId: string, audience: Audience, today: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('record')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where((eb) => eb.exists(eb.selectFrom('record_version as v').select('v.version').whereRef('v.record_id', '=', 'record.id').where('v.batch_id', '=', batchId)))
+      .where((eb) => eb.or([eb('record.batch_id', 'is', null), eb('record.batch_id', '!=', batchId)]))
+      .where(visibleNow(audience, today))
+      .executeTakeFirstOrThrow();
+    return r.n;
+  }
+
   // ---- public (the portal) ----------------------------------------------------------------------
 
   /**
@@ -402,19 +418,39 @@ export class RecordsRepo {
    * holds too many.
    */
   async publicOfSubject(subjectId: string, today: string, itemCodes: readonly string[], perItem: number): Promise<(PublicRecordRow & { item_total: number })[]> {
-    // The subject's standing (standing.ts) answers by key; one that holds too many asks the records.
-    const standing = (await readStandings(this.db, [subjectId])).get(subjectId);
-    if (!standing) return [];
-    if (standing.overflow) return (await publicOfSubject(this.db, subjectId, today, [...itemCodes], perItem)) as (PublicRecordRow & { item_total: number })[];
-    const visible = standingPublicToday(standing, today, itemCodes);
-    const totals = new Map<string, number>();
-    for (const r of visible) totals.set(r.item_code, (totals.get(r.item_code) ?? 0) + 1);
-    const shown = new Map<string, number>();
-    return visible.flatMap((r) => {
-      const n = (shown.get(r.item_code) ?? 0) + 1;
-      shown.set(r.item_code, n);
-      return n <= perItem ? [{ ...r, item_total: totals.get(r.item_code) ?? 0 }] : [];
-    });
+    return (await this.publicOfSubjects([subjectId], today, itemCodes, perItem)).get(subjectId)?.rows ?? [];
+  }
+
+  /**
+   * publicOfSubject for many subjects in one read of their standings, each with the last day its
+   * answer holds (`through`: the day before a window in it ends or another begins; null when none
+   * does). A subject whose standing overflows is read from the records, and has no `through`
+   * (undefined: not worked out, so not to be kept by date).
+   */
+  async publicOfSubjects(subjectIds: readonly string[], today: string, itemCodes: readonly string[], perItem: number): Promise<Map<string, { rows: (PublicRecordRow & { item_total: number })[]; through: string | null | undefined }>> {
+    const out = new Map<string, { rows: (PublicRecordRow & { item_total: number })[]; through: string | null | undefined }>();
+    // The subjects' standings (standing.ts) answer by key; one that holds too many asks the records.
+    const standings = await readStandings(this.db, subjectIds);
+    for (const id of subjectIds) {
+      const standing = standings.get(id);
+      if (!standing) {
+        out.set(id, { rows: [], through: null });
+      } else if (standing.overflow) {
+        out.set(id, { rows: (await publicOfSubject(this.db, id, today, [...itemCodes], perItem)) as (PublicRecordRow & { item_total: number })[], through: undefined });
+      } else {
+        const visible = standingPublicToday(standing, today, itemCodes);
+        const totals = new Map<string, number>();
+        for (const r of visible) totals.set(r.item_code, (totals.get(r.item_code) ?? 0) + 1);
+        const shown = new Map<string, number>();
+        const rows = visible.flatMap((r) => {
+          const n = (shown.get(r.item_code) ?? 0) + 1;
+          shown.set(r.item_code, n);
+          return n <= perItem ? [{ ...r, item_total: totals.get(r.item_code) ?? 0 }] : [];
+        });
+        out.set(id, { rows, through: standingUnchangedThrough(standing, today, itemCodes) });
+      }
+    }
+    return out;
   }
 
   /** publicOfSubject from the record table itself, always: what the standing is tested against. */

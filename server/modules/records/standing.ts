@@ -52,3 +52,30 @@ export function publicToday(s: Standing, today: string, itemCodes: readonly stri
     }),
   );
 }
+
+/**
+ * The last day the public sees the same records of this standing as today (publicToday): the day
+ * before the first window among them ends after today or another begins; null when no window will
+ * (long-term publicity, or nothing in publicity). What a kept answer built today holds through.
+ */
+export function unchangedThrough(s: Standing, today: string, itemCodes: readonly string[]): string | null {
+  const items = new Set(itemCodes);
+  let through: string | null = null;
+  const earlier = (day: string) => {
+    if (through === null || day < through) through = day;
+  };
+  for (const r of s.records) {
+    if (!items.has(r.item_code)) continue;
+    const start = r.publicity_start;
+    const end = r.publicity_end;
+    if (start !== null && start > today) earlier(dayBefore(start));
+    else if (end !== null && end >= today) earlier(end);
+  }
+  return through;
+}
+
+function dayBefore(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}

@@ -142,6 +142,16 @@ export class SubjectsRepo {
     return (await publicByUscc(this.db, uscc))[0];
   }
 
+  /** Organizations by id with what the public presenter shows and their registration facts. */
+  async publicWithRegistration(ids: string[]): Promise<(PublicRow & RegistrationColumns)[]> {
+    if (ids.length === 0) return [];
+    return this.publicRows()
+      .select(REGISTRATION_COLUMNS.map((c) => `s.${c}` as const))
+      .where('s.id', '=', sql<string>`any(${ids}::uuid[])`)
+      .where('s.kind', '=', 'organization')
+      .execute();
+  }
+
   private publicRows() {
     return publicRows(this.db);
   }

@@ -446,6 +446,16 @@ export class SubjectsService {
     return { id: row.id, source: row as object, present: () => ({ view: this.presentPublic(row), parts: validateUscc(code, this.deps.regionName).parts }) };
   }
 
+  /**
+   * Organizations by id as their profile shows them — header, USCC parts and registration facts —
+   * read from the database (not the directory, which may be a moment behind): what the portal's
+   * stored profiles are built from, after reading the generation they are built at.
+   */
+  async publicProfileParts(ids: readonly string[]) {
+    const rows = await this.repo.publicWithRegistration([...ids]);
+    return new Map(rows.map((row) => [row.id, { view: this.presentPublic(row), parts: row.uscc ? validateUscc(row.uscc, this.deps.regionName).parts : null, registration: presentRegistration(row) }]));
+  }
+
   countOrganizations(): Promise<number> {
     return this.repo.countOrganizations();
   }
