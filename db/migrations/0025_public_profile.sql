@@ -28,8 +28,6 @@ create table public_profile (
   valid_until      date,
   built_at         timestamptz
 );
--- What the background pass builds first: rows without an answer.
-create index public_profile_unbuilt on public_profile (subject_id) where answer is null;
 
 -- These subjects' profiles changed: a new generation, the stored answer dropped. A row is created
 -- for an organization without one, so a build that began before this change (and found no row)

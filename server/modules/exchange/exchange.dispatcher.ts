@@ -159,6 +159,9 @@ export function backoff(attempts: number, o: Pick<DispatcherOptions, 'backoffMs'
   return Math.min(o.maxBackoffMs, o.backoffMs * 2 ** Math.max(0, Math.min(attempts - 1, 30)));
 }
 
+/** How soon a delivery whose account is disabled is looked at again (it costs no attempt). */
+const UNSENDABLE_RETRY_MS = 60_000;
+
 export class Dispatcher {
   private running: Promise<unknown> = Promise.resolve();
   private stopped = true;
@@ -188,13 +191,15 @@ export class Dispatcher {
     const secrets = await this.secrets(deliveries.map((d) => d.appKey));
     const ok: string[] = [];
     const failed: { d: ClaimedDelivery; status: number | null; error: string }[] = [];
+    const unsendable: ClaimedDelivery[] = [];
     let next = 0;
     const worker = async () => {
       while (next < deliveries.length) {
         const d = deliveries[next++]!;
         const secret = secrets.get(d.appKey);
         if (secret === undefined) {
-          failed.push({ d, status: null, error: '系统账号已停用或不存在' });
+          // Its account (or the account's department) was disabled after the claim: not an attempt.
+          unsendable.push(d);
           continue;
         }
         const outcome = await this.post(d, secret);
@@ -205,6 +210,7 @@ export class Dispatcher {
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, deliveries.length) }, worker));
     const done = this.clock.now();
     await this.repo.delivered(ok, token, 200, done);
+    for (const d of unsendable) await this.repo.unsendable(d.id, token, new Date(done.getTime() + UNSENDABLE_RETRY_MS));
     result.delivered = ok.length;
     for (const f of failed) {
       const retryAt = new Date(done.getTime() + backoff(f.d.attempts, this.options));

@@ -18,6 +18,7 @@ describe(`exchange: outbox, subscriptions, webhooks and the pull feed on ${ENGIN
   let secret: string;
   const receivers: Receiver[] = [];
   let behave: (r: { key: string; body: WebhookBody; seen: number }) => Behaviour = () => 'ok';
+  let deptId = '';
 
   before(async () => {
     // Staff through the test header; system accounts through real signed requests.
@@ -27,6 +28,7 @@ describe(`exchange: outbox, subscriptions, webhooks and the pull feed on ${ENGIN
     real.auth = sessionAuthenticate(p.identity, p.signed);
     const actor = { id: 'setup', name: 'setup', roles: ['sysAdmin'], departmentId: null, ip: null, requestId: null };
     const dept = await p.identity.createDepartment({ name: '杭州市行政审批局', uscc: '91350100M000100Y43' }, actor);
+    deptId = dept.id;
     ({ appKey, secret } = await p.signed.create({ name: '上级平台', departmentId: dept.id }, actor));
   });
   after(async () => {
@@ -332,6 +334,30 @@ describe(`exchange: outbox, subscriptions, webhooks and the pull feed on ${ENGIN
     } finally {
       await restore();
     }
+    await remove(sub.id);
+  });
+
+  it('a delivery whose account’s department is disabled waits without spending its attempts, and goes once the department is enabled', async () => {
+    const setup = { id: 'setup', name: 'setup', roles: ['sysAdmin' as const], departmentId: null, ip: null, requestId: null };
+    const r = await receiver();
+    const sub = await subscribe({ filter: 'all', webhookUrl: r.url });
+    const s = randomUUID();
+    await commit([change(s, 1)]);
+    await p.identity.setDepartmentStatus(deptId, 'disabled', '机构调整', setup);
+    try {
+      // Hours pass, far beyond the attempts allowed (3): nothing is sent and nothing dies.
+      for (let i = 0; i < 6; i++) {
+        await p.exchange.dispatcher.drain();
+        clock.advance(3_600_000);
+      }
+      assert.equal(r.received.length, 0);
+      assert.equal((await p.exchange.list()).find((x) => x.id === sub.id)?.dead, 0, 'nothing lost as 投递失败');
+    } finally {
+      await p.identity.setDepartmentStatus(deptId, 'active', '调整完成', setup);
+    }
+    await settle();
+    assert.equal(r.applied.length, 1);
+    assert.equal(r.applied[0]?.change.objectId, `${s.slice(0, 8)}-1`);
     await remove(sub.id);
   });
 

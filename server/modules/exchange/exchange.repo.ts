@@ -345,6 +345,20 @@ export class ExchangeRepo {
     return r.rows[0]?.status === 'dead' ? 'dead' : 'retry';
   }
 
+  /**
+   * A claimed delivery that could not be sent for want of a secret (its account or the account's
+   * department disabled meanwhile): back to pending, the attempt its claim counted given back, so
+   * however long the account stays off, nothing becomes a dead letter for it.
+   */
+  async unsendable(id: string, token: string, retryAt: Date): Promise<void> {
+    await sql`
+      update exchange_delivery set
+        attempts = greatest(attempts - 1, 0),
+        due_at = case when due_at = ${HELD}::timestamptz then due_at else ${retryAt}::timestamptz end, lease_until = null, lease_token = null,
+        last_error = ${'系统账号或其所属部门已停用：暂不投递，启用后继续'}
+      where id = ${id} and lease_token = ${token}`.execute(this.db);
+  }
+
   async deadLetters(limit: number, offset: number): Promise<{ rows: DeadLetterRow[]; total: number }> {
     const total = await this.db.selectFrom('exchange_delivery').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'dead').executeTakeFirst();
     const r = await sql<DeadLetterRow>`

@@ -127,7 +127,8 @@ export class PortalService {
   /** Organizations whose profile a request built: stored after STORE_AFTER_MS. */
   private readonly toStore = new Set<string>();
   private storeTimer: NodeJS.Timeout | undefined;
-  private readonly storing = new Set<Promise<unknown>>();
+  private storing: Promise<unknown> | undefined;
+  private stopped = false;
   /**
    * For Engine.listen(RECORD_CHANGES_CHANNEL, …): kept profiles and markers of the subjects a change
    * names are dropped (all of them when it names none), and the figures with them.
@@ -360,32 +361,39 @@ export class PortalService {
 
   /**
    * What a stored profile must have been built from to be sent: the catalog items and code tables
-   * it reads (by version), the department names, the platform version and the answer's format.
+   * it reads (by version), the industry and region names, the department names, the platform
+   * version and the answer's format.
    */
   private storedBasis(registry: Registry): string {
     const memo = this.storedBasisMemo;
     if (memo && memo.registry === registry && memo.catalogGeneration === this.catalogGeneration) return memo.value;
     const items = Object.values(PUBLICITY_ITEMS).map((c) => this.deps.catalog.get('infoItem', c));
     const tables = items.flatMap((i) => (i?.content.disclosure === 'public' ? i.content.fields.flatMap((f) => (f.type === 'enum' && f.enum ? [[f.enum, this.deps.catalog.get('codeTable', f.enum)?.version ?? null]] : [])) : []));
+    // The header names the organization's industry and region by the catalog's tables too.
+    const names = [this.deps.catalog.get('codeTable', 'INDUSTRY')?.version ?? null, this.deps.catalog.regions()];
     const value = createHash('sha256')
-      .update(JSON.stringify([PROFILE_FORMAT, this.deps.version ?? '', items.map((i) => (i ? [i.content.code, i.version, i.content.disclosure] : null)), tables, registry.signature]))
+      .update(JSON.stringify([PROFILE_FORMAT, this.deps.version ?? '', items.map((i) => (i ? [i.content.code, i.version, i.content.disclosure] : null)), tables, names, registry.signature]))
       .digest('base64url');
     this.storedBasisMemo = { registry, catalogGeneration: this.catalogGeneration, value };
     return value;
   }
 
+  /** Stores what requests built, a moment later, one store at a time (none once stopped). */
   private storeSoon(subjectId: string): void {
+    if (this.stopped) return;
     this.toStore.add(subjectId);
-    if (this.storeTimer) return;
+    if (this.storeTimer || this.storing) return;
     this.storeTimer = setTimeout(() => {
       this.storeTimer = undefined;
       const ids = [...this.toStore].slice(0, STORE_CHUNK * 10);
       for (const id of ids) this.toStore.delete(id);
-      if (this.toStore.size > 0) this.storeSoon([...this.toStore][0] as string);
-      const storing = this.storeProfilesOf(ids)
+      this.storing = this.storeProfilesOf(ids)
         .catch((err: Error) => this.deps.onError?.(err))
-        .finally(() => this.storing.delete(storing));
-      this.storing.add(storing);
+        .finally(() => {
+          this.storing = undefined;
+          const next = this.toStore.values().next();
+          if (!next.done) this.storeSoon(next.value);
+        });
     }, STORE_AFTER_MS);
     this.storeTimer.unref();
   }
@@ -393,7 +401,7 @@ export class PortalService {
   /**
    * Builds and stores the profiles of these organizations, from the database as it is after their
    * generations were read (public-profiles.ts: an answer raced by a change is not stored). Returns
-   * how many were stored. A subject with more records than its standing holds is not stored.
+   * how many were stored.
    */
   async storeProfilesOf(ids: readonly string[]): Promise<number> {
     let stored = 0;
@@ -408,9 +416,10 @@ export class PortalService {
       for (const id of chunk) {
         const source = sources.get(id);
         const r = records.get(id);
-        if (!source || !r || r.through === undefined) continue;
+        if (!source || !r) continue;
         const answer = serializeProfile(this.presentProfile(source.view, source.parts, source.registration, r.rows, registry));
-        profiles.push({ subjectId: id, generation: generations.get(id), answer, basis, validFrom: today, validUntil: r.through });
+        // A subject with more records than its standing holds: for today only (its windows were not worked out).
+        profiles.push({ subjectId: id, generation: generations.get(id), answer, basis, validFrom: today, validUntil: r.through === undefined ? today : r.through });
       }
       stored += await this.stored.store(profiles);
       await yieldToRequests();
@@ -437,10 +446,11 @@ export class PortalService {
 
   /** Profiles built for requests and not stored yet are left to the next pass; a store under way ends first. */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.storeTimer);
     this.storeTimer = undefined;
     this.toStore.clear();
-    await Promise.all(this.storing);
+    await this.storing;
   }
 
   /** Organizations without a stored profile that holds now (what the next pass builds). */

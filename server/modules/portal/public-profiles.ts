@@ -58,8 +58,8 @@ export class PublicProfiles {
   }
 
   /**
-   * Stores the answers whose generation still stands (a change committed since raised it: that
-   * answer is dropped; one still uncommitted is waited for, then compared). Returns how many.
+   * Stores the answers whose generation still stands (a change committed since raised it, one under
+   * way holds the row: either way that answer is dropped). Returns how many.
    */
   async store(profiles: readonly ProfileToStore[]): Promise<number> {
     const at = new Date();
@@ -67,14 +67,21 @@ export class PublicProfiles {
     const fresh = profiles.filter((p) => p.generation === undefined);
     let stored = 0;
     if (existing.length > 0) {
+      // A row locked by a change under way is skipped, not waited for: that change drops its answer
+      // anyway, and a store never holds up (or deadlocks with) the business transaction.
       const r = await sql`
+        with free as (
+          select subject_id from public_profile
+          where subject_id = any(${existing.map((p) => p.subjectId)}::uuid[])
+          order by subject_id for update skip locked
+        )
         update public_profile p
         set answer = v.answer, tag = v.tag, basis = v.basis, valid_from = v.valid_from, valid_until = v.valid_until,
             built_generation = v.generation, built_at = ${at}
         from unnest(${existing.map((p) => p.subjectId)}::uuid[], ${existing.map((p) => p.generation)}::bigint[], ${existing.map((p) => p.answer.json)}::text[],
                     ${existing.map((p) => p.answer.tag)}::text[], ${existing.map((p) => p.basis)}::text[], ${existing.map((p) => p.validFrom)}::date[],
                     ${existing.map((p) => p.validUntil)}::date[]) as v(subject_id, generation, answer, tag, basis, valid_from, valid_until)
-        where p.subject_id = v.subject_id and p.generation = v.generation`.execute(this.db);
+        where p.subject_id = v.subject_id and p.generation = v.generation and p.subject_id in (select subject_id from free)`.execute(this.db);
       stored += Number(r.numAffectedRows ?? 0);
     }
     if (fresh.length > 0) {
@@ -104,7 +111,7 @@ export class PublicProfiles {
     return (await q.orderBy('subject_id').limit(limit).execute()).map((r) => r.subject_id);
   }
 
-  /** How many organizations have no answer that holds now (the pass's remaining work; /readyz and the bench). */
+  /** How many organizations have no answer that holds now (the pass's remaining work; tests and the bench). */
   async unbuilt(basis: string, today: string): Promise<number> {
     const r = await sql<{ n: number }>`
       select count(*)::int as n from public_profile

@@ -183,7 +183,7 @@ export class Lifecycle {
    * Reads and locks these objects (`SELECT … FOR UPDATE`), in id order, so two fires — or a fire and
    * a group of the transition queue — over overlapping objects lock them in the same order.
    */
-  async lock<S extends string, E extends string, F>(trx: Kysely<unknown>, machine: Machine<S, E, F>, ids: readonly string[]): Promise<Map<string, Current<S>>> {
+  async lock<S extends string, E extends string, F>(trx: Kysely<unknown>, machine: Machine<S, E, F>, ids: readonly string[], opts: { skipLocked?: boolean } = {}): Promise<Map<string, Current<S>>> {
     const a = machine.adapter;
     const wanted = [...new Set(ids)].sort();
     if (wanted.length === 0) return new Map();
@@ -191,7 +191,7 @@ export class Lifecycle {
     const columns = [...new Set(['id', 'state', a.subjectColumn, ...(a.itemColumn ? [a.itemColumn] : []), ...flagNames, ...a.factColumns])];
     const rows = await sql<Record<string, unknown>>`
       select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(a.table)}
-      where id = any(${wanted}::${sql.raw(a.idType)}[]) order by id for update`.execute(trx);
+      where id = any(${wanted}::${sql.raw(a.idType)}[]) order by id for update${sql.raw(opts.skipLocked ? ' skip locked' : '')}`.execute(trx);
     return new Map(rows.rows.map((r) => [String(r.id), currentOf(machine, r)]));
   }
 

@@ -247,15 +247,16 @@ export class RecordsService {
 
   /**
    * Any other transition of one or more records by an account or the platform (信用修复, 异议 marks):
-   * what the repair and objection workflows will call. `reference` is their case number. In a
-   * transaction of its own, shared with concurrent fires (the transition queue): all of these
-   * records move or none, and a refusal here fails only this call.
+   * what the repair and objection workflows will call. `reference` is their case number. In the
+   * caller's transaction `trx`, or in one of its own shared with concurrent fires (the transition
+   * queue): all of these records move or none, and a refusal here fails only this call.
    */
-  async fire(ids: readonly string[], event: RecordEvent, ctx: { actor: Actor | null; reason?: string; reference?: string }): Promise<number> {
-    const applied = await this.transitions.submit(ids, event, {
-      actor: ctx.actor, at: this.deps.clock.now(), reason: ctx.reason, reference: ctx.reference, facts: { today: this.today(), publicItems: this.publicItems() },
-    });
-    return applied.length;
+  async fire(ids: readonly string[], event: RecordEvent, ctx: { actor: Actor | null; reason?: string; reference?: string }, trx?: KyselyLike): Promise<number> {
+    const fire = { actor: ctx.actor, at: this.deps.clock.now(), reason: ctx.reason, reference: ctx.reference, facts: { today: this.today(), publicItems: this.publicItems() } };
+    // In the caller's transaction (a repair decision with its case row): fired there, never queued —
+    // a caller holding its own locks must not wait for a group that may wait for them.
+    if (trx) return (await this.lifecycle.fire(trx as unknown as Kysely<unknown>, RECORD_MACHINE, ids, event, fire)).length;
+    return (await this.transitions.submit(ids, event, fire)).length;
   }
 
   /** The scheduled end of publicity: every record in publicity past its last day, in one transition. */

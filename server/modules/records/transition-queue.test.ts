@@ -2,7 +2,8 @@
  * The transition queue on a real database: concurrent fires commit in fewer transactions than there
  * are fires (the `xmin` of their event rows: one per transaction), each caller gets its own
  * transitions, a refused fire fails alone with a lone fire's Chinese refusal, two fires on one
- * record apply in order, and a failing group transaction fails all its fires and writes nothing.
+ * record apply in order, a failing group's fires are tried again each alone (only the one at fault
+ * fails), and a record another transaction holds waits alone while the others go through.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -176,8 +177,8 @@ describe(`records: the transition queue on ${ENGINE}`, () => {
     assert.deepEqual((await eventsOf(two)).map((e) => e.event), ['dispute', 'resolveDispute']);
   });
 
-  it('fails every fire of a group whose transaction fails, and writes nothing of it', async () => {
-    const [a, b, c] = await newRecords(3) as [string, string, string];
+  it('tries each fire of a failed group again alone: only the one at fault fails, and nothing of the group is half-written', async () => {
+    const [a, b, c, d] = await newRecords(4) as [string, string, string, string];
     // The database refuses the audit row of one context (a category its check refuses): the
     // statement fails inside the group's transaction, after the other context's statement ran.
     const badFor = (reason: string) => ({
@@ -189,20 +190,46 @@ describe(`records: the transition queue on ${ENGINE}`, () => {
       q.submit([b], 'withdraw', ctx('坏的理由')),
       q.submit([c], 'repair', ctx('好的理由', actor(['submitter'], 'clerk-q'))),
     ]);
-    assert.deepEqual(settled.map((s) => s.status), ['rejected', 'rejected', 'rejected']);
-    const [ea, eb, ec] = settled.map((s) => (s.status === 'rejected' ? (s.reason as Error) : undefined));
-    assert.match(ea?.message ?? '', /check constraint/);
-    assert.equal(eb, ea, 'the group’s error');
+    assert.deepEqual(settled.map((s) => s.status), ['fulfilled', 'rejected', 'rejected']);
+    const [, eb, ec] = settled.map((s) => (s.status === 'rejected' ? (s.reason as Error) : undefined));
+    assert.match(eb?.message ?? '', /check constraint/, 'the fire at fault fails with the database’s refusal');
     assert.match(ec?.message ?? '', /^当前账号不能对记录执行「信用修复」/, 'a refused fire keeps its own refusal');
-    for (const id of [a, b, c]) {
+    // The one not at fault committed alone, in a transaction of its own; the others wrote nothing.
+    assert.deepEqual(await stateOf(a), { state: 'withdrawn', disputed: false });
+    assert.deepEqual((await eventsOf(a)).map((e) => e.event), ['withdraw']);
+    for (const id of [b, c]) {
       assert.deepEqual(await stateOf(id), { state: 'in_publicity', disputed: false });
       assert.deepEqual(await eventsOf(id), []);
       assert.deepEqual(await outboxOf(id), []);
     }
-    const audit = await sql<{ n: number }>`select count(*)::int as n from audit_log where reason in ('好的理由', '坏的理由')`.execute(p.db);
-    assert.equal(audit.rows[0]?.n, 0);
+    const audit = await sql<{ reason: string; n: number }>`select reason, count(*)::int as n from audit_log where reason in ('好的理由', '坏的理由') group by reason`.execute(p.db);
+    assert.deepEqual(audit.rows, [{ reason: '好的理由', n: 1 }]);
     // The queue goes on: the next group commits.
-    assert.equal((await q.submit([a], 'withdraw', ctx('好的理由'))).length, 1);
-    assert.deepEqual(await stateOf(a), { state: 'withdrawn', disputed: false });
+    assert.equal((await q.submit([d], 'withdraw', ctx('好的理由'))).length, 1);
+    assert.deepEqual(await stateOf(d), { state: 'withdrawn', disputed: false });
+  });
+
+  // PGlite has one connection: a transaction held open outside the queue would hold up every statement.
+  it('lets fires on other records through while another transaction holds one, which waits alone', { skip: ENGINE === 'pglite' }, async () => {
+    const [x, y] = await newRecords(2) as [string, string];
+    const q = queue();
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let locked = () => {};
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const outside = p.db.transaction().execute(async (trx) => {
+      await sql`select id from record where id = ${x} for update`.execute(trx);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const fx = q.submit([x], 'dispute', ctx('异议受理（被占用）'));
+    const fy = q.submit([y], 'dispute', ctx('异议受理（被占用）'));
+    assert.equal((await fy).length, 1, 'the free record’s fire commits while the other is held');
+    assert.deepEqual(await stateOf(x), { state: 'in_publicity', disputed: false });
+    release();
+    await outside;
+    assert.equal((await fx).length, 1);
+    assert.deepEqual(await stateOf(x), { state: 'in_publicity', disputed: true });
   });
 });

@@ -77,8 +77,28 @@ export class TransitionQueue<S extends string, E extends string, F> {
   }
 
   private async drain(): Promise<void> {
-    while (this.waiting.length > 0) await this.run(this.take());
-    this.running = false;
+    try {
+      while (this.waiting.length > 0) await this.run(this.take());
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
+   * One submission in a transaction of its own (Lifecycle.fire), beside the queue: one whose object
+   * another transaction holds (it waits for it alone, not the whole queue), and each member of a
+   * group whose transaction failed (only the one at fault fails). A deadlock or serialization
+   * failure is tried once more.
+   */
+  private alone(s: Submission<S, E, F>, retry = true): void {
+    this.db
+      .transaction()
+      .execute((trx) => this.lifecycle.fire(trx, this.machine, s.ids, s.event, s.ctx))
+      .then(s.resolve, (err: unknown) => {
+        const code = (err as { code?: unknown }).code;
+        if (retry && (code === '40P01' || code === '40001')) this.alone(s, false);
+        else s.reject(err);
+      });
   }
 
   /** The next group: waiting submissions in order, up to `maxObjects` objects (at least one submission). */
@@ -95,13 +115,21 @@ export class TransitionQueue<S extends string, E extends string, F> {
   }
 
   /** One group in one transaction; settles every submission of it, never throws. */
-  private async run(group: Submission<S, E, F>[]): Promise<void> {
+  private async run(all: Submission<S, E, F>[]): Promise<void> {
     this.stats.groups++;
-    this.stats.submissions += group.length;
+    this.stats.submissions += all.length;
     const outcome = new Map<Submission<S, E, F>, Applied<S, E>[] | { refused: unknown }>();
+    let group = all;
     try {
       await this.db.transaction().execute(async (trx) => {
-        const locked = await this.lifecycle.lock(trx, this.machine, group.flatMap((s) => s.ids));
+        // Objects another transaction holds are skipped, not waited for: their submissions go alone,
+        // so one long lock elsewhere holds up only the fires that need it.
+        const locked = await this.lifecycle.lock(trx, this.machine, group.flatMap((s) => s.ids), { skipLocked: true });
+        const held = group.filter((s) => s.ids.some((id) => !locked.has(id)));
+        if (held.length > 0) {
+          for (const s of held) this.alone(s);
+          group = group.filter((s) => !held.includes(s));
+        }
         // A statement that cannot be built (its audit row refused in Node, before anything is sent)
         // fails its members alone; the rest is checked again without them, from the state as locked.
         const failedAlone = new Map<Submission<S, E, F>, unknown>();
@@ -119,11 +147,18 @@ export class TransitionQueue<S extends string, E extends string, F> {
         }
       });
     } catch (err) {
-      // The transaction failed and nothing of it is written: every submission fails, a refused one
-      // with its own refusal (it was refused whatever happened), the others with the group's error.
+      // The transaction failed and nothing of it is written. A refused submission fails with its own
+      // refusal (it was refused whatever happened); the others are tried again each alone, so only
+      // the one at fault (or a deadlock's victim, tried once more) fails — a lone one with the error.
       for (const s of group) {
         const o = outcome.get(s);
-        s.reject(o && !Array.isArray(o) ? o.refused : err);
+        if (o && !Array.isArray(o)) s.reject(o.refused);
+        else if (group.length > 1) this.alone(s);
+        else {
+          const code = (err as { code?: unknown }).code;
+          if (code === '40P01' || code === '40001') this.alone(s, false);
+          else s.reject(err);
+        }
       }
       return;
     }
