@@ -3,8 +3,10 @@
  * (publicity windows as collection computes them), starts the platform as its own process, and
  * runs autocannon (100 connections) against organization search (2-character queries taken from
  * real names) and profiles — of 2 000 random organizations asked for again and again (the platform
- * keeps profiles as sent until records change), and of a new random organization each request (every
- * one read from the database) — and, in the same run, against the physical
+ * keeps profiles as sent until records change), of a new random organization each request (read as
+ * stored by the platform's pass, migration 0025: the run waits for the pass first), and of a new one
+ * whose stored profile was dropped (built from the standing, as after a change) — and, in the same
+ * run, against the physical
  * baselines in their own process: a bare Fastify route, and a bare route reading PostgreSQL once.
  * Prints req/s, p50/p95/p99, the ratio to the bare route's req/s, and the platform's RSS.
  * Targets (issue #5, 2 cores): search p95 ≤ 50 ms, profile p95 ≤ 30 ms.

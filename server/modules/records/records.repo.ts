@@ -131,6 +131,11 @@ const publicOfSubject = prepared('records_public_of_subject', (db: Kysely<Record
     .orderBy('id'),
 );
 
+/** These records, if the public may see them today (a standing's records, read for their content). */
+const publicByIds = prepared('records_public_by_ids', (db: Kysely<RecordTables>, ids: string[], today: string, itemCodes: string[]) =>
+  publicToday(db, today, itemCodes).select(PUBLIC_COLUMNS).where('id', '=', sql<string>`any(${ids}::uuid[])`),
+);
+
 /** How many records each of these subjects has public today, per item: the portal's search markers. */
 const publicCountsOf = prepared('records_public_counts_of', (db: Kysely<RecordTables>, subjectIds: string[], today: string, itemCodes: string[]) =>
   publicToday(db, today, itemCodes)
@@ -429,8 +434,11 @@ export class RecordsRepo {
    */
   async publicOfSubjects(subjectIds: readonly string[], today: string, itemCodes: readonly string[], perItem: number): Promise<Map<string, { rows: (PublicRecordRow & { item_total: number })[]; through: string | null | undefined }>> {
     const out = new Map<string, { rows: (PublicRecordRow & { item_total: number })[]; through: string | null | undefined }>();
-    // The subjects' standings (standing.ts) answer by key; one that holds too many asks the records.
+    // The subjects' standings (standing.ts) say which records to show, by key; one that holds too
+    // many asks the records. The records shown are then read by primary key, for their content —
+    // through the same rule, so one withdrawn since the standing was read is left out.
     const standings = await readStandings(this.db, subjectIds);
+    const chosen = new Map<string, { id: string; item_total: number }[]>();
     for (const id of subjectIds) {
       const standing = standings.get(id);
       if (!standing) {
@@ -442,13 +450,23 @@ export class RecordsRepo {
         const totals = new Map<string, number>();
         for (const r of visible) totals.set(r.item_code, (totals.get(r.item_code) ?? 0) + 1);
         const shown = new Map<string, number>();
-        const rows = visible.flatMap((r) => {
+        chosen.set(id, visible.flatMap((r) => {
           const n = (shown.get(r.item_code) ?? 0) + 1;
           shown.set(r.item_code, n);
-          return n <= perItem ? [{ ...r, item_total: totals.get(r.item_code) ?? 0 }] : [];
-        });
-        out.set(id, { rows, through: standingUnchangedThrough(standing, today, itemCodes) });
+          return n <= perItem ? [{ id: r.id, item_total: totals.get(r.item_code) ?? 0 }] : [];
+        }));
+        out.set(id, { rows: [], through: standingUnchangedThrough(standing, today, itemCodes) });
       }
+    }
+    const ids = [...chosen.values()].flatMap((xs) => xs.map((x) => x.id));
+    const content = ids.length === 0 ? new Map<string, PublicRecordRow>() : new Map((await publicByIds(this.db, ids, today, [...itemCodes])).map((r) => [r.id, r as PublicRecordRow]));
+    for (const [subjectId, xs] of chosen) {
+      const entry = out.get(subjectId);
+      if (!entry) continue;
+      entry.rows = xs.flatMap((x) => {
+        const r = content.get(x.id);
+        return r ? [{ ...r, item_total: x.item_total }] : [];
+      });
     }
     return out;
   }

@@ -1,8 +1,9 @@
 /**
- * A subject's standing: the per-subject read model (issue #13 §2, migration 0022). What the public
- * may see of a subject on some day — its records in publicity, each with its window — is kept in one
- * row per subject by the record table's statement triggers, in the transaction of every write, so a
- * profile or a page of search markers for subjects never asked for before is one read by key.
+ * A subject's standing: the per-subject read model (issue #13 §2, migrations 0022, 0027). What the
+ * public may see of a subject on some day — its records in publicity, each with its window — is kept
+ * in one row per subject by the record table's statement triggers, in the transaction of every write,
+ * so a page of search markers for subjects never asked for before is one read by key, and a profile
+ * two (the standing, then the records it names by primary key).
  *
  * The day is applied here, by the visibility rule's code form (publiclyVisible): the row holds every
  * record in publicity, and a window that ends tonight needs no write to take it out of the answers
@@ -15,8 +16,11 @@ import type { PublicRecordRow } from './records.repo.js';
 import type { RecordTables } from './records.tables.js';
 import { publiclyVisible } from './records.workflow.js';
 
-/** A record as the standing holds it: the columns the public presenter reads (the live query's row). */
-export type StandingRecord = PublicRecordRow;
+/**
+ * A record as the standing holds it (migration 0027): what decides whether the public sees it on a
+ * day, and its order. Its content is read by primary key when an answer is built.
+ */
+export type StandingRecord = Pick<PublicRecordRow, 'id' | 'item_code' | 'decision_date' | 'publicity_start' | 'publicity_end' | 'disputed'>;
 
 export interface Standing {
   subjectId: string;
