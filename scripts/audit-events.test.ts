@@ -2,7 +2,7 @@
  * Every audit event code the server writes has a name in words (common/audit-events.ts) and an
  * English one (web/ui/i18n.ts), and no name is kept for a code no longer written. The codes are
  * read from the server's sources the way the audit calls write them: each `.record(…)` /
- * `.recordAlone(…)` / `.recordStatement(…)` call's `event`, a literal, a choice of literals, a template over a choice or
+`.recordAlone(…)` / `.recordStatement(…)` / `.auditRow(…)` call's `event`, a literal, a choice of literals, a template over a choice or
  * over a union type, or a parameter whose callers pass literals. A call this scanner cannot read
  * fails the test rather than slipping through.
  */
@@ -109,7 +109,7 @@ function scanEventCodes(files: ReadonlyMap<string, string>): Scan {
       return found.length > 0 ? found : null;
     };
 
-    for (const call of code.matchAll(/\.(record|recordAlone|recordStatement)\(/g)) {
+    for (const call of code.matchAll(/\.(record|recordAlone|recordStatement|auditRow)\(/g)) {
       // zod's z.record(…) is no audit call.
       if (/(?<![\w$.])z$/.test(code.slice(0, call.index))) continue;
       const args = balanced(code, call.index + call[0].length, ')').text;

@@ -49,6 +49,12 @@ export interface AuditEvent {
 
 export type { Verification } from '../../../common/audit-api.js';
 
+const checked = Symbol('audit row checked');
+/** An event `AuditLog.auditRow` checked and cut, ready for `insertRows`: made nowhere else. */
+export interface AuditRow {
+  readonly [checked]: AuditEvent;
+}
+
 /** A Kysely instance or transaction over any tables that include audit_log. */
 export type KyselyLike = Pick<Kysely<object>, 'isTransaction'>;
 
@@ -177,21 +183,40 @@ export class AuditLog {
    * may not be written (an ID number in clear): fail closed.
    */
   recordStatement(event: AuditEvent): RawBuilder<{ seq: number | string }> {
+    return this.insertRows([this.auditRow(event)]);
+  }
+
+  /**
+   * One event checked and cut to what a row may hold (`AUDIT_LIMITS`), for `insertRows`: throws if
+   * it may not be written (an ID number in clear), before anything is sent — a caller writing the
+   * rows of several users' actions in one statement (the transition queue) learns whose it was.
+   */
+  auditRow(event: AuditEvent): AuditRow {
     // The guard sees the event whole: cut first, an ID number at the cut would slip through as a prefix.
     assertNoIdNumbers([event.reason, event.objectId, event.objectType, event.purpose, event.authorizationRef, event.actor, event.details ?? {}]);
-    const e = wellFormed(boundedEvent(event));
-    // No lock and no chain here: the row is linked after commit by `chain` (docs/adr/0004).
-    const row = sql<{ seq: number | string }>`
-      insert into audit_log (at, category, event, actor_id, actor_name, actor_roles, department_id, ip, request_id,
-        object_type, object_id, result, reason, purpose, authorization_ref, result_count, details)
-      values (${this.clock.now().toISOString()}::timestamptz, ${e.category}, ${e.event}, ${e.actor?.id ?? null}::text, ${e.actor?.name ?? null}::text,
+    return { [checked]: wellFormed(boundedEvent(event)) };
+  }
+
+  /**
+   * Checked rows (`auditRow`) as one INSERT … RETURNING seq, in order, for the caller's own
+   * statement in the transaction that makes the change, as `recordStatement`.
+   */
+  insertRows(rows: readonly AuditRow[]): RawBuilder<{ seq: number | string }> {
+    if (rows.length === 0) throw new Error('insertRows: no audit row');
+    const at = this.clock.now().toISOString();
+    const values = rows.map(({ [checked]: e }) => sql`(${at}::timestamptz, ${e.category}, ${e.event}, ${e.actor?.id ?? null}::text, ${e.actor?.name ?? null}::text,
         ${[...(e.actor?.roles ?? [])]}::text[], ${e.actor?.departmentId ?? null}::text, ${e.actor?.ip ?? null}::text, ${e.actor?.requestId ?? null}::text,
         ${e.objectType ?? null}::text, ${e.objectId ?? null}::text, ${e.result}, ${e.reason ?? null}::text, ${e.purpose ?? null}::text,
-        ${e.authorizationRef ?? null}::text, ${e.resultCount ?? null}::integer, ${JSON.stringify(e.details ?? {})}::jsonb)
+        ${e.authorizationRef ?? null}::text, ${e.resultCount ?? null}::integer, ${JSON.stringify(e.details ?? {})}::jsonb)`);
+    // No lock and no chain here: the rows are linked after commit by `chain` (docs/adr/0004).
+    const insert = sql<{ seq: number | string }>`
+      insert into audit_log (at, category, event, actor_id, actor_name, actor_roles, department_id, ip, request_id,
+        object_type, object_id, result, reason, purpose, authorization_ref, result_count, details)
+      values ${sql.join(values)}
       returning seq`;
-    // The caller commits after running it: a pass shortly after picks the row up (or the next one does).
+    // The caller commits after running it: a pass shortly after picks the rows up (or the next one does).
     this.chainSoon();
-    return row;
+    return insert;
   }
 
   /** When this process's last background pass started (performance.now()). */

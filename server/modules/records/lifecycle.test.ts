@@ -220,9 +220,12 @@ describe(`records: the lifecycle machine on ${ENGINE}`, () => {
     await assert.rejects(p.db.transaction().execute((trx) => new Lifecycle(p.audit).fire(trx as unknown as Kysely<unknown>, badOutbox, [r.id], 'withdraw', { actor: everyone, at: clock.now(), reason: '撤销' })));
     // The audit log fails: refusing to write the row, or its row failing in the database inside the
     // transition's one statement (a category the table's check refuses).
-    const failingAudit = { record: async () => { throw new Error('audit down'); }, recordStatement: () => { throw new Error('audit down'); } } as unknown as AuditLog;
+    const failingAudit = { record: async () => { throw new Error('audit down'); }, auditRow: () => { throw new Error('audit down'); } } as unknown as AuditLog;
     await assert.rejects(p.db.transaction().execute((trx) => new Lifecycle(failingAudit).fire(trx as unknown as Kysely<unknown>, RECORD_MACHINE, [r.id], 'withdraw', { actor: everyone, at: clock.now(), reason: '撤销' })), /audit down/);
-    const badRow = { recordStatement: (e: Parameters<AuditLog['recordStatement']>[0]) => p.audit.recordStatement({ ...e, category: 'not a category' as never }) } as unknown as AuditLog;
+    const badRow = {
+      auditRow: (e: Parameters<AuditLog['auditRow']>[0]) => p.audit.auditRow({ ...e, category: 'not a category' as never }),
+      insertRows: (rows: Parameters<AuditLog['insertRows']>[0]) => p.audit.insertRows(rows),
+    } as unknown as AuditLog;
     await assert.rejects(p.db.transaction().execute((trx) => new Lifecycle(badRow).fire(trx as unknown as Kysely<unknown>, RECORD_MACHINE, [r.id], 'withdraw', { actor: everyone, at: clock.now(), reason: '撤销' })), /check constraint/);
     assert.equal((await sql<{ state: string }>`select state from record where id = ${r.id}`.execute(p.db)).rows[0]?.state, 'in_publicity');
     assert.equal(await count(), before);

@@ -18,7 +18,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { AppError } from '../../platform/errors.js';
 import { changesInsert, wakeDispatchers, type Change } from '../../platform/outbox.js';
 import type { Role } from '../../platform/policy.js';
-import type { Actor, AuditLog } from '../audit/index.js';
+import type { Actor, AuditLog, AuditRow } from '../audit/index.js';
 
 /** Who may fire a transition: an account with one of these roles, or the platform itself ('system'). */
 export type Who = Role | 'system';
@@ -123,6 +123,16 @@ export interface Applied<S extends string, E extends string> {
   visibleAfter: boolean;
 }
 
+/**
+ * One fire's share of a statement: its transitions and its context. A statement of several (the
+ * transition queue's group) writes each transition's event row with its own fire's actor, time,
+ * reason and reference, and an audit row per fire and event.
+ */
+export interface FirePart<S extends string, E extends string, F> {
+  applied: readonly Applied<S, E>[];
+  ctx: FireContext<F>;
+}
+
 /** One lifecycle statement, built and not yet sent (`Lifecycle.statement`, `Lifecycle.write`). */
 export interface LifecycleWrite {
   query: RawBuilder<{ updated?: number }>;
@@ -175,7 +185,7 @@ export class Lifecycle {
     const objects = await this.lock(trx, machine, ids);
     const applied = this.plan(machine, objects, ids, event, ctx);
     if (applied.length === 0) return [];
-    await this.write(trx, this.statement(machine, applied, ctx));
+    await this.write(trx, this.statement(machine, [{ applied, ctx }]));
     return applied;
   }
 
@@ -223,12 +233,13 @@ export class Lifecycle {
   }
 
   /**
-   * The one statement writing checked transitions (`plan`): new states, events, audit row, outbox
-   * rows, notification. Built in Node before anything is sent, so an audit row that may not be
-   * written (an ID number in the reason) throws here, with the transaction still sound.
+   * The one statement writing checked transitions (`plan`) of one fire or of several (`FirePart`,
+   * an object in one of them at most, all setting the same further columns): new states, events,
+   * audit rows, outbox rows, notification. Built in Node before anything is sent, so an audit row
+   * that may not be written (an ID number in the reason) throws here, with the transaction still sound.
    */
-  statement<S extends string, E extends string, F>(machine: Machine<S, E, F>, applied: readonly Applied<S, E>[], ctx: FireContext<F>): LifecycleWrite {
-    return this.emitStatement(machine, applied, ctx, this.stateUpdate(machine, applied, ctx));
+  statement<S extends string, E extends string, F>(machine: Machine<S, E, F>, parts: readonly FirePart<S, E, F>[]): LifecycleWrite {
+    return this.emitStatement(machine, parts, this.stateUpdate(machine, parts));
   }
 
   /** Sends a statement built by `statement` in the caller's transaction. */
@@ -252,78 +263,76 @@ export class Lifecycle {
       if (!t) throw new AppError('STATE_CONFLICT', { id: x.id, from: x.from, event: x.event, to: x.to }, `${machine.noun}不能从「${x.from ? machine.states[x.from] : '无'}」经「${machine.events[x.event]}」变为「${machine.states[x.to]}」`);
       if (!mayFire(t, ctx.actor)) throw new AppError('FORBIDDEN', { event: x.event }, `当前账号不能对${machine.noun}执行「${machine.events[x.event]}」`);
     }
-    await this.emit(trx, machine, applied, ctx);
+    await this.write(trx, this.emitStatement(machine, [{ applied, ctx }]));
   }
 
   /**
    * One statement, so a transition costs one round trip after its lock: data-modifying CTEs for
-   * the new states (when `fire` writes them), the event rows, the audit row of each event (the
-   * audit module's own INSERT), the outbox rows (the outbox's own INSERT), and in its SELECT the
-   * notification naming the subjects, the dispatchers' wake-up and the quieting of the table's own
-   * statement trigger for this statement only (`quiet`).
+   * the new states (when `fire` writes them), the event rows, the audit rows (the audit module's
+   * own INSERT, one row per fire and event), the outbox rows (the outbox's own INSERT), and in its
+   * SELECT the notification naming the subjects, the dispatchers' wake-up and the quieting of the
+   * table's own statement trigger for this statement only (`quiet`).
    */
-  private async emit<S extends string, E extends string, F>(trx: Kysely<unknown>, machine: Machine<S, E, F>, applied: readonly Applied<S, E>[], ctx: FireContext<F>): Promise<void> {
-    await this.write(trx, this.emitStatement(machine, applied, ctx));
-  }
-
-  private emitStatement<S extends string, E extends string, F>(
-    machine: Machine<S, E, F>,
-    applied: readonly Applied<S, E>[],
-    ctx: FireContext<F>,
-    update?: RawBuilder<unknown>,
-  ): LifecycleWrite {
+  private emitStatement<S extends string, E extends string, F>(machine: Machine<S, E, F>, parts: readonly FirePart<S, E, F>[], update?: RawBuilder<unknown>): LifecycleWrite {
     const a = machine.adapter;
-    const actorName = ctx.actor?.name ?? 'system';
+    const rows = parts.flatMap(({ applied, ctx }) => applied.map((x) => ({ x, ctx })));
     const ctes: RawBuilder<unknown>[] = [];
     if (update) ctes.push(sql`u as (${update})`);
+    const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
     ctes.push(sql`e as (
       insert into ${sql.table(a.eventTable)} (${sql.ref(a.eventKey)}, event, from_state, to_state, actor_id, actor_name, reason, reference, at)
-      select t.id, t.event, t.from_state, t.to_state, ${ctx.actor?.id ?? null}::text, ${actorName}::text, ${ctx.reason ?? null}::text, ${ctx.reference ?? null}::text, ${ctx.at.toISOString()}::timestamptz
-      from unnest(${applied.map((x) => x.id)}::${sql.raw(a.idType)}[], ${applied.map((x) => x.event)}::text[], ${applied.map((x) => x.from)}::text[], ${applied.map((x) => x.to)}::text[])
-        with ordinality as t(id, event, from_state, to_state, n)
+      select t.id, t.event, t.from_state, t.to_state, t.actor_id, t.actor_name, t.reason, t.reference, t.at
+      from unnest(${col((r) => r.x.id)}::${sql.raw(a.idType)}[], ${col((r) => r.x.event)}::text[], ${col((r) => r.x.from)}::text[], ${col((r) => r.x.to)}::text[],
+        ${col((r) => r.ctx.actor?.id ?? null)}::text[], ${col((r) => r.ctx.actor?.name ?? 'system')}::text[], ${col((r) => r.ctx.reason ?? null)}::text[],
+        ${col((r) => r.ctx.reference ?? null)}::text[], ${col((r) => r.ctx.at.toISOString())}::timestamptz[])
+        with ordinality as t(id, event, from_state, to_state, actor_id, actor_name, reason, reference, at, n)
       order by t.n)`);
 
-    // One audit row per event fired (a batch of thousands is one row with its count).
-    const byEvent = new Map<E, Applied<S, E>[]>();
-    for (const x of applied) {
-      const xs = byEvent.get(x.event);
-      if (xs) xs.push(x);
-      else byEvent.set(x.event, [x]);
-    }
-    let n = 0;
-    for (const [event, xs] of byEvent) {
-      const emits = machine.transitions.find((row) => row.event === event)?.emits;
-      if (!emits) throw new Error(`${machine.objectType}: no transition for ${event}`);
-      const from: Record<string, number> = {};
-      const to: Record<string, number> = {};
-      for (const x of xs) {
-        from[x.from ?? 'none'] = (from[x.from ?? 'none'] ?? 0) + 1;
-        to[x.to] = (to[x.to] ?? 0) + 1;
+    // One audit row per fire and event (a batch of thousands is one row with its count).
+    const audited: AuditRow[] = [];
+    for (const { applied, ctx } of parts) {
+      const byEvent = new Map<E, Applied<S, E>[]>();
+      for (const x of applied) {
+        const xs = byEvent.get(x.event);
+        if (xs) xs.push(x);
+        else byEvent.set(x.event, [x]);
       }
-      const row = this.audit.recordStatement({
-        category: 'business',
-        // The transition table's own code (scripts/audit-events.test.ts reads every `emits: { audit: '…' }`).
-        event: emits.audit,
-        actor: ctx.actor,
-        result: 'success',
-        objectType: machine.objectType,
-        ...(xs.length === 1 && xs[0] ? { objectId: xs[0].id } : {}),
-        ...(ctx.reason ? { reason: ctx.reason } : {}),
-        resultCount: xs.length,
-        details: {
-          ...(ctx.auditDetails ?? {}),
-          ...(ctx.reference ? { reference: ctx.reference } : {}),
-          from,
-          to,
-          ...(xs.length > 1 ? { ids: xs.slice(0, MAX_AUDITED_IDS).map((x) => x.id), ...(xs.length > MAX_AUDITED_IDS ? { more: xs.length - MAX_AUDITED_IDS } : {}) } : {}),
-        },
-      });
-      ctes.push(sql`${sql.raw(`a${n++}`)} as (${row})`);
+      for (const [event, xs] of byEvent) {
+        const emits = machine.transitions.find((row) => row.event === event)?.emits;
+        if (!emits) throw new Error(`${machine.objectType}: no transition for ${event}`);
+        const from: Record<string, number> = {};
+        const to: Record<string, number> = {};
+        for (const x of xs) {
+          from[x.from ?? 'none'] = (from[x.from ?? 'none'] ?? 0) + 1;
+          to[x.to] = (to[x.to] ?? 0) + 1;
+        }
+        audited.push(
+          this.audit.auditRow({
+            category: 'business',
+            // The transition table's own code (scripts/audit-events.test.ts reads every `emits: { audit: '…' }`).
+            event: emits.audit,
+            actor: ctx.actor,
+            result: 'success',
+            objectType: machine.objectType,
+            ...(xs.length === 1 && xs[0] ? { objectId: xs[0].id } : {}),
+            ...(ctx.reason ? { reason: ctx.reason } : {}),
+            resultCount: xs.length,
+            details: {
+              ...(ctx.auditDetails ?? {}),
+              ...(ctx.reference ? { reference: ctx.reference } : {}),
+              from,
+              to,
+              ...(xs.length > 1 ? { ids: xs.slice(0, MAX_AUDITED_IDS).map((x) => x.id), ...(xs.length > MAX_AUDITED_IDS ? { more: xs.length - MAX_AUDITED_IDS } : {}) } : {}),
+            },
+          }),
+        );
+      }
     }
+    if (audited.length > 0) ctes.push(sql`a as (${this.audit.insertRows(audited)})`);
 
-    const changes: Change[] = applied
-      .filter((x) => machine.transitions.find((row) => row.event === x.event && row.from === x.from && row.to === x.to)?.emits.outbox)
-      .map((x) => ({
+    const changes: Change[] = rows
+      .filter(({ x }) => machine.transitions.find((row) => row.event === x.event && row.from === x.from && row.to === x.to)?.emits.outbox)
+      .map(({ x, ctx }) => ({
         subjectId: x.subjectId,
         objectType: machine.objectType,
         objectId: x.id,
@@ -337,22 +346,25 @@ export class Lifecycle {
       }));
     if (changes.length > 0) ctes.push(sql`c as (${changesInsert(changes)})`);
 
-    const subjects = [...new Set(applied.map((x) => x.subjectId))];
+    const subjects = [...new Set(rows.map(({ x }) => x.subjectId))];
     const selected: RawBuilder<unknown>[] = [sql`pg_notify(${a.channel}, ${subjects.length > MAX_NAMED_SUBJECTS ? '' : subjects.join(',')})`];
     if (changes.length > 0) selected.push(wakeDispatchers);
     if (update) {
       selected.push(sql`(select count(*) from u)::int as updated`);
       if (a.quietSetting) selected.push(sql`set_config(${a.quietSetting}, 'once', true)`);
     }
-    return { query: sql<{ updated?: number }>`with ${sql.join(ctes)} select ${sql.join(selected)}`, ...(update ? { updates: applied.length } : {}) };
+    return { query: sql<{ updated?: number }>`with ${sql.join(ctes)} select ${sql.join(selected)}`, ...(update ? { updates: rows.length } : {}) };
   }
 
-  /** The new states (and flags, and the context's further columns) as one UPDATE, for `emit`. */
-  private stateUpdate<S extends string, E extends string, F>(machine: Machine<S, E, F>, applied: readonly Applied<S, E>[], ctx: FireContext<F>): RawBuilder<unknown> {
+  /** The new states (and flags, and the context's further columns, the same for every part) as one UPDATE, for `emitStatement`. */
+  private stateUpdate<S extends string, E extends string, F>(machine: Machine<S, E, F>, parts: readonly FirePart<S, E, F>[]): RawBuilder<unknown> {
     const a = machine.adapter;
     const flagNames = Object.keys(machine.flags);
-    const extra = Object.entries(ctx.set ?? {});
+    const extra = Object.entries(parts[0]?.ctx.set ?? {});
     for (const [column] of extra) if (column === 'state' || flagNames.includes(column)) throw new Error(`fire: ${column} is the machine's to write`);
+    const key = setKey(parts[0]?.ctx ?? {});
+    if (parts.some((p) => setKey(p.ctx) !== key)) throw new Error('fire: the fires of one statement must set the same further columns');
+    const applied = parts.flatMap((p) => p.applied);
     const assignments: RawBuilder<unknown>[] = [
       sql`state = v.to_state`,
       ...flagNames.map((f, i) => sql`${sql.ref(f)} = ${sql.ref(`v.f${i}`)}`),
@@ -378,6 +390,11 @@ export class Lifecycle {
     const setting = machine.adapter.quietSetting;
     if (setting) await sql`select set_config(${setting}, ${on ? 'on' : 'off'}, true)`.execute(trx);
   }
+}
+
+/** The further columns a fire writes (`FireContext.set`) in a stable form: fires of one statement share it. */
+export function setKey(ctx: Pick<FireContext<unknown>, 'set'>): string {
+  return JSON.stringify(Object.entries(ctx.set ?? {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }
 
 /** Reads one locked row into what the machine knows of it. */

@@ -67,22 +67,24 @@ describe(`records: the transition queue on ${ENGINE}`, () => {
   });
   after(async () => p.stop());
 
-  it('commits concurrent fires in one transaction, one audit row per context, each caller getting its own transitions', async () => {
+  it('commits concurrent fires in one transaction, each with its own event and audit row, each caller getting its own transitions', async () => {
     const ids = await newRecords(10);
     const q = queue();
-    // Eight with one context, two with another: one transaction, two statements, two audit rows.
-    const results = await Promise.all(ids.map((id, i) => q.submit([id], 'dispute', ctx(i < 8 ? '异议受理（同批）' : '异议受理（另一批）'))));
+    // Ten users' requests: each its own account and reason, as requests are.
+    const who = (i: number) => actor(['creditOffice'], `office-q${i}`);
+    const results = await Promise.all(ids.map((id, i) => q.submit([id], 'dispute', ctx(`异议受理（第${i}件）`, who(i)))));
     for (const [i, applied] of results.entries()) {
       assert.deepEqual(applied.map((x) => [x.id, x.event, x.from, x.to, x.flagsAfter.disputed]), [[ids[i], 'dispute', 'in_publicity', 'in_publicity', true]], `caller ${i} gets its own transition`);
     }
     assert.equal(await transactionsOf(ids, 'dispute'), 1, 'ten fires, one transaction');
     assert.deepEqual(q.stats, { groups: 1, submissions: 10 });
-    const audit = await sql<{ reason: string; result_count: number; ids: string[] | null }>`
-      select reason, result_count, details->'ids' as ids from audit_log where event = 'record.dispute' and reason like '异议受理（%' order by reason`.execute(p.db);
-    assert.deepEqual(audit.rows.map((r) => [r.reason, r.result_count, [...(r.ids ?? [])].sort()]), [
-      ['异议受理（另一批）', 2, ids.slice(8).sort()],
-      ['异议受理（同批）', 8, ids.slice(0, 8).sort()],
-    ]);
+    // Written together, yet each says who did it and why: the event row and the audit row of its fire.
+    const events = await sql<{ record_id: string; actor_id: string; reason: string }>`
+      select record_id, actor_id, reason from record_event where record_id = any(${ids}::uuid[]) and event = 'dispute'`.execute(p.db);
+    assert.deepEqual(events.rows.map((r) => [r.record_id, r.actor_id, r.reason]).sort(), ids.map((id, i) => [id, `office-q${i}`, `异议受理（第${i}件）`]).sort());
+    const audit = await sql<{ actor_id: string; reason: string; object_id: string; result_count: number }>`
+      select actor_id, reason, object_id, result_count from audit_log where event = 'record.dispute' and reason like '异议受理（第%' order by seq`.execute(p.db);
+    assert.deepEqual(audit.rows.map((r) => [r.object_id, r.actor_id, r.reason, r.result_count]).sort(), ids.map((id, i) => [id, `office-q${i}`, `异议受理（第${i}件）`, 1]).sort());
     for (const id of ids) assert.deepEqual(await outboxOf(id), ['dispute']);
 
     // One after another, each is a transaction of its own (the count above can tell them apart).
@@ -146,8 +148,8 @@ describe(`records: the transition queue on ${ENGINE}`, () => {
     assert.deepEqual(await eventsOf(other), []);
     assert.deepEqual(await outboxOf(other), []);
     assert.deepEqual((await eventsOf(done)).map((e) => e.event), ['withdraw'], 'the earlier withdrawal only');
-    const audit = await sql<{ result_count: number; ids: string[] }>`select result_count, details->'ids' as ids from audit_log where event = 'record.withdraw' and reason = '决定已撤销（组）'`.execute(p.db);
-    assert.deepEqual(audit.rows.map((r) => [r.result_count, [...r.ids].sort()]), [[2, [ok, guarded].sort()]]);
+    const audit = await sql<{ result_count: number; object_id: string }>`select result_count, object_id from audit_log where event = 'record.withdraw' and reason = '决定已撤销（组）'`.execute(p.db);
+    assert.deepEqual(audit.rows.map((r) => [r.object_id, r.result_count]).sort(), [[ok, 1], [guarded, 1]].sort(), 'an audit row for each accepted fire, none for the refused ones');
   });
 
   it('applies two fires on one record in one group in order, each checked against what the one before left', async () => {
@@ -179,10 +181,11 @@ describe(`records: the transition queue on ${ENGINE}`, () => {
 
   it('tries each fire of a failed group again alone: only the one at fault fails, and nothing of the group is half-written', async () => {
     const [a, b, c, d] = await newRecords(4) as [string, string, string, string];
-    // The database refuses the audit row of one context (a category its check refuses): the
-    // statement fails inside the group's transaction, after the other context's statement ran.
+    // The database refuses the audit row of one fire (a category its check refuses): the group's
+    // statement fails inside its transaction, with the other fires' rows in it.
     const badFor = (reason: string) => ({
-      recordStatement: (e: Parameters<AuditLog['recordStatement']>[0]) => p.audit.recordStatement(e.reason === reason ? { ...e, category: 'not a category' as never } : e),
+      auditRow: (e: Parameters<AuditLog['auditRow']>[0]) => p.audit.auditRow(e.reason === reason ? { ...e, category: 'not a category' as never } : e),
+      insertRows: (rows: Parameters<AuditLog['insertRows']>[0]) => p.audit.insertRows(rows),
     }) as unknown as AuditLog;
     const q = queue(new Lifecycle(badFor('坏的理由')));
     const settled = await Promise.allSettled([

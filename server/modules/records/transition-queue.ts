@@ -13,9 +13,10 @@
  * one that is refused — not found, not allowed from the object's state, not for this account —
  * fails alone with the refusal a lone fire gives, and the others go on. An object named by two
  * submissions of one group moves as if they were fired one after the other: the second is checked
- * against the state the first left. Submissions with the same event and context share one
- * statement, hence one audit row listing their objects; others get their own statement in the same
- * transaction. Every statement is Lifecycle's own (state, events, audit, outbox, notification).
+ * against the state the first left. The group is written in as few statements as that allows — one,
+ * unless an object moves twice or submissions set different further columns — each submission's
+ * event rows and audit row carrying its own actor, time, reason and reference. Every statement is
+ * Lifecycle's own (state, events, audit, outbox, notification).
  * What it costs: when the group's transaction fails (the database refusing a statement, a lost
  * connection), every submission of the group fails with it, and nothing of it is written.
  *
@@ -23,7 +24,7 @@
  * wait here holding its locks while the group might wait for them. One queue per machine and process.
  */
 import type { Kysely } from 'kysely';
-import { Lifecycle, type Applied, type Current, type FireContext, type LifecycleWrite, type Machine } from './lifecycle.js';
+import { Lifecycle, setKey, type Applied, type Current, type FireContext, type LifecycleWrite, type Machine } from './lifecycle.js';
 
 /** Objects in one group at most (a lone submission naming more is a group by itself). */
 export const MAX_GROUP_OBJECTS = 500;
@@ -32,18 +33,17 @@ interface Submission<S extends string, E extends string, F> {
   ids: string[];
   event: E;
   ctx: FireContext<F>;
-  /** The event and context but its time: submissions with the same key may share a statement. */
+  /** The further columns it writes (`setKey`): submissions with the same key may share a statement. */
   key: string;
   resolve: (applied: Applied<S, E>[]) => void;
   reject: (err: unknown) => void;
 }
 
-/** A statement of a group: the submissions sharing it and their transitions, in order. */
+/** A statement of a group: the submissions sharing it, each with its transitions, in order. */
 interface Statement<S extends string, E extends string, F> {
   key: string;
-  ctx: FireContext<F>;
   members: Submission<S, E, F>[];
-  applied: Applied<S, E>[];
+  parts: { applied: Applied<S, E>[]; ctx: FireContext<F> }[];
 }
 
 export class TransitionQueue<S extends string, E extends string, F> {
@@ -67,7 +67,7 @@ export class TransitionQueue<S extends string, E extends string, F> {
     const wanted = [...new Set(ids)].sort();
     if (wanted.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ ids: wanted, event, ctx, key: contextKey(event, ctx), resolve, reject });
+      this.waiting.push({ ids: wanted, event, ctx, key: setKey(ctx), resolve, reject });
       if (!this.running) {
         this.running = true;
         // Submissions made in the same tick (a Promise.all of fires) start as one group.
@@ -142,7 +142,7 @@ export class TransitionQueue<S extends string, E extends string, F> {
             for (const w of built.writes) await this.lifecycle.write(trx, w);
             return;
           }
-          for (const s of built.failed) failedAlone.set(s, built.err);
+          for (const [s, err] of built.failed) failedAlone.set(s, err);
           live = live.filter((s) => !failedAlone.has(s));
         }
       });
@@ -180,7 +180,7 @@ export class TransitionQueue<S extends string, E extends string, F> {
     live: readonly Submission<S, E, F>[],
     locked: ReadonlyMap<string, Current<S>>,
     outcome: Map<Submission<S, E, F>, Applied<S, E>[] | { refused: unknown }>,
-  ): { writes: LifecycleWrite[] } | { failed: Submission<S, E, F>[]; err: unknown } {
+  ): { writes: LifecycleWrite[] } | { failed: Map<Submission<S, E, F>, unknown> } {
     const objects = new Map(locked);
     const statements: Statement<S, E, F>[] = [];
     /** The index of the statement that last moved each object. */
@@ -197,10 +197,10 @@ export class TransitionQueue<S extends string, E extends string, F> {
       if (applied.length === 0) continue;
       let j = statements.findLastIndex((st) => st.key === s.key);
       if (j >= 0 && applied.some((x) => (movedIn.get(x.id) ?? -1) >= j)) j = -1;
-      if (j < 0) j = statements.push({ key: s.key, ctx: s.ctx, members: [], applied: [] }) - 1;
+      if (j < 0) j = statements.push({ key: s.key, members: [], parts: [] }) - 1;
       const st = statements[j] as Statement<S, E, F>;
       st.members.push(s);
-      st.applied.push(...applied);
+      st.parts.push({ applied, ctx: s.ctx });
       for (const x of applied) {
         movedIn.set(x.id, j);
         const o = objects.get(x.id);
@@ -210,9 +210,19 @@ export class TransitionQueue<S extends string, E extends string, F> {
     const writes: LifecycleWrite[] = [];
     for (const st of statements) {
       try {
-        writes.push(this.lifecycle.statement(this.machine, st.applied, st.ctx));
+        writes.push(this.lifecycle.statement(this.machine, st.parts));
       } catch (err) {
-        return { failed: st.members, err };
+        // Whose was it? Each member's part built alone says (rare: an audit row refused in Node).
+        const failed = new Map<Submission<S, E, F>, unknown>();
+        st.members.forEach((m, i) => {
+          try {
+            this.lifecycle.statement(this.machine, st.parts.slice(i, i + 1));
+          } catch (alone) {
+            failed.set(m, alone);
+          }
+        });
+        if (failed.size === 0) for (const m of st.members) failed.set(m, err);
+        return { failed };
       }
     }
     return { writes };
@@ -222,25 +232,4 @@ export class TransitionQueue<S extends string, E extends string, F> {
 /** The object as a transition left it, for the next submission of the group that names it. */
 function moved<S extends string, E extends string, F>(o: Current<S>, x: Applied<S, E>, ctx: FireContext<F>): Current<S> {
   return { ...o, state: x.to, flags: x.flagsAfter, row: { ...o.row, ...(ctx.set ?? {}), state: x.to, ...x.flagsAfter } };
-}
-
-/**
- * What must be equal for two submissions to share a statement and its audit row: the event and
- * every part of the context but its time (the statement takes its first member's), in a stable form
- * (keys sorted, sets as sorted lists).
- */
-function contextKey<E extends string, F>(event: E, ctx: FireContext<F>): string {
-  const { at: _at, ...rest } = ctx;
-  return JSON.stringify([event, stable(rest)]);
-}
-
-function stable(v: unknown): unknown {
-  if (v instanceof Set) return { set: [...v].map(stable).sort() };
-  if (v instanceof Map) return { map: [...v].map(([k, x]) => [stable(k), stable(x)]).sort() };
-  if (v instanceof Date) return { date: v.toISOString() };
-  if (Array.isArray(v)) return v.map(stable);
-  if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => [k, stable(x)]));
-  }
-  return v;
 }
