@@ -47,6 +47,8 @@ export interface SubscriptionView {
   filter: SubscriptionFilter;
   subjectId: string | null;
   itemCode: string | null;
+  /** The item's name as the catalog gives it (行政处罚信息): what a credit officer reads; the code beside it. */
+  itemName: string | null;
   webhookUrl: string | null;
   status: SubscriptionStatus;
   /** False while the system account is disabled: nothing is delivered, deliveries are held until it is enabled. */

@@ -58,9 +58,10 @@ describe(`the console walk's leftovers in a real browser on ${ENGINE}`, () => {
     // The first batch creates two permits; the second sets one of them to 无效 (a new version).
     await submitter('e2e-walk-1', [permitRow(1, '1'), permitRow(2, '1')]);
     await submitter('e2e-walk-2', [permitRow(1, '2')]);
-    // A background job that stopped after its last attempt, for the credit office's 工作台.
+    // A background job that stopped after its last attempt, for the credit office's 工作台, with the
+    // raw English a failed connection leaves.
     await sql`insert into job (kind, payload, status, due_at, attempts, max_attempts, last_error, created_at, updated_at)
-      values ('publicity.end', '{}'::jsonb, 'failed', now(), 5, 5, '数据库连接中断', now(), now())`.execute(p.db);
+      values ('publicity.end', '{}'::jsonb, 'failed', now(), 5, 5, 'connect ECONNREFUSED 127.0.0.1:5432', now(), now())`.execute(p.db);
     await p.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(p.app.server.address() as { port: number }).port}`;
     browser = (await launchBrowser()) ?? undefined;
@@ -95,6 +96,8 @@ describe(`the console walk's leftovers in a real browser on ${ENGINE}`, () => {
     await record.getByText('第2版').waitFor();
     // Version 2 (newest first) changed 当前状态 only: by its labels, not 1 → 2.
     assert.match(await record.getByRole('row').filter({ hasText: '当前状态' }).first().innerText(), /^\s*当前状态\s+有效\s+无效\s*$/);
+    // 无效 is not published (不公示): no publicity window to show for it.
+    assert.equal(await record.getByTestId('record-publicity').innerText(), '不公示');
     const sources = record.getByTestId('version-source');
     assert.equal(await sources.count(), 2);
     assert.match(await sources.first().innerText(), /接收于\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}；提交人：填报员（tian\.bao）（福州市市场监督管理局）；报送批次：本批次/);
@@ -134,7 +137,10 @@ describe(`the console walk's leftovers in a real browser on ${ENGINE}`, () => {
     await firstSignIn(page, base, 'xin.yong', passwords.office ?? '');
     const jobs = page.getByTestId('queue-jobs');
     await jobs.getByTestId('queue-entry').waitFor();
-    assert.match(await jobs.innerText(), /失败的后台任务\s*1[\s\S]*公示期届满下线[\s\S]*尝试5次[\s\S]*数据库连接中断/);
+    // The error in a Chinese sentence; the raw text only in the tooltip.
+    assert.match(await jobs.innerText(), /失败的后台任务\s*1[\s\S]*公示期届满下线[\s\S]*尝试5次；连接被拒绝：对方的服务可能未启动/);
+    assert.doesNotMatch(await jobs.innerText(), /ECONNREFUSED/);
+    assert.equal(await jobs.getByTestId('failure').getAttribute('title'), '技术信息：connect ECONNREFUSED 127.0.0.1:5432');
     const deliveries = page.getByTestId('queue-dead-letters');
     await deliveries.getByText('没有投递失败的推送').waitFor();
     await deliveries.getByRole('link', { name: '查看投递失败' }).click();

@@ -60,7 +60,9 @@ describe(`review per item and the grants matrix in a real browser on ${ENGINE}`,
     await firstSignIn(page, base, 'wang.wu', passwords.review);
     await page.getByRole('menuitem', { name: '信息目录与措施清单' }).click();
     const cf = page.getByTestId('review-CF');
-    await cf.getByText('目录默认（catalog/info-items/CF.yaml）').waitFor();
+    // The default in words; the catalog file only in the tooltip, not in the text.
+    await cf.getByText('目录默认：无需审核').waitFor();
+    assert.equal(await cf.getByText('目录默认：无需审核').getAttribute('title'), '目录文件：catalog/info-items/CF.yaml');
     const toggle = page.getByRole('switch', { name: '「行政处罚信息」须经审核' });
     assert.equal(await toggle.getAttribute('aria-checked'), 'false');
 

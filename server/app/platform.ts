@@ -213,6 +213,7 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
       clock,
       log,
       accounts: async () => (await signed.list()).map((a) => ({ appKey: a.appKey, name: a.name, departmentId: a.departmentId, status: a.status })),
+      lockedAccountStatus: (trx, appKey) => signed.lockedStatus(trx, appKey),
       secrets: (appKeys) => signed.activeSecrets(appKeys),
       sign,
       findSubject: async (raw) => {
@@ -220,6 +221,9 @@ export async function startPlatform(config: Config, log: Logger, opts: StartOpti
         return (await subjects.publicByUscc(raw))?.id;
       },
       itemExists: (code) => catalog.get('infoItem', code) !== undefined,
+      itemName: (code) => catalog.get('infoItem', code)?.content.name,
+      // Only a refusal of a duplicate subscription asks (to name its creator): reading every account is fine.
+      staffName: async (username) => (await identity.users()).find((u) => u.username === username)?.displayName,
       allowHttpLocal: config.exchange.allowHttpLocal,
       dispatch: { timeoutMs: config.exchange.timeoutMs, maxAttempts: config.exchange.maxAttempts },
     });

@@ -605,7 +605,6 @@ export const EN: Readonly<Record<string, string>> = {
   '「{name}」须经审核': '“{name}” needs review',
   '信用办设置：{by}，{time}': 'Set by the credit office: {by}, {time}',
   '理由：{reason}': 'Reason: {reason}',
-  '目录默认（{file}）': 'Catalog default ({file})',
   '已开启审核（已记入审计日志）': 'Review switched on (recorded in the audit log)',
   '已关闭审核（已记入审计日志）': 'Review switched off (recorded in the audit log)',
   '开启「{name}」的审核？': 'Switch on review of “{name}”?',
@@ -1048,6 +1047,20 @@ export const EN: Readonly<Record<string, string>> = {
   查看投递失败: 'View failed deliveries',
   '（无）': '(none)',
   // console-walk-leftovers end
+  // console-walk-findings begin
+  '目录默认：须审核': 'Catalog default: reviewed',
+  '目录默认：无需审核': 'Catalog default: not reviewed',
+  '目录文件：{file}': 'Catalog file: {file}',
+  '接收方拒绝了平台的身份（HTTP {status}）：请对方核对密钥和验签方法':
+    'The receiver refused the platform’s identity (HTTP {status}): ask them to check the key and how they verify signatures',
+  '接收方的系统出错（HTTP {status}）': 'The receiver’s system failed (HTTP {status})',
+  '接收方未接受（HTTP {status}）': 'The receiver did not accept it (HTTP {status})',
+  '连接被拒绝：对方的服务可能未启动': 'Connection refused: the other side’s service may not be running',
+  '找不到域名：请核对地址或域名解析': 'Domain name not found: check the address or its DNS',
+  等待应答超时: 'Timed out waiting for an answer',
+  签名有误或校验未通过: 'A signature was wrong or failed verification',
+  '执行出错，原因未归类：详见技术信息': 'Failed for an unclassified reason: see the technical detail',
+  // console-walk-findings end
   // shared web client
   '请求失败（{status}）': 'Request failed ({status})',
 };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import pg from 'pg';
 import type { ChangeFeed, DeadLetterList, SubscriptionView, WebhookBody } from '../../../common/exchange-api.js';
 import { ManualClock } from '../../platform/clock.js';
 import { appendChanges, type Change } from '../../platform/outbox.js';
@@ -30,6 +31,8 @@ describe(`exchange: outbox, subscriptions, webhooks and the pull feed on ${ENGIN
     const dept = await p.identity.createDepartment({ name: '杭州市行政审批局', uscc: '91350100M000100Y43' }, actor);
     deptId = dept.id;
     ({ appKey, secret } = await p.signed.create({ name: '上级平台', departmentId: dept.id }, actor));
+    // The credit officer the test header signs in as, with the display name the console shows for them.
+    await p.identity.createUser({ username: 'office-1', displayName: '王信用', departmentId: dept.id, roles: ['creditOffice'] }, actor);
   });
   after(async () => {
     for (const r of receivers) await r.close();
@@ -253,11 +256,13 @@ describe(`exchange: outbox, subscriptions, webhooks and the pull feed on ${ENGIN
   it('refuses a second subscription identical to a live one, naming the one that exists', async () => {
     const first = await subscribe({ filter: 'item', itemCode: 'ＣＦ' });
     assert.equal(first.itemCode, 'CF', 'a full-width code finds the catalog item');
+    assert.equal(first.itemName, '行政处罚信息', 'named as the catalog names it');
     const again = async (body: Record<string, unknown>) => p.app.inject({ method: 'POST', url: '/api/v1/exchange/subscriptions', headers: office, payload: { appKey, ...body } });
     const twice = await again({ filter: 'item', itemCode: 'cf' });
     assert.equal(twice.statusCode, 409, twice.body);
     assert.equal(twice.json().error.code, 'DUPLICATE');
-    assert.match(twice.json().error.message, /^不能保存订阅：系统账号「上级平台」已有相同的订阅（订阅信息项CF、只拉取，office-1于\d{4}-\d{2}-\d{2} \d{2}:\d{2}新建），再订一次会重复收到每条变更$/);
+    // The item by its catalog name (code beside it), the creator by display name (login name beside it), as the console names them.
+    assert.match(twice.json().error.message, /^不能保存订阅：系统账号「上级平台」已有相同的订阅（订阅信息项行政处罚信息（CF）、只拉取，王信用（office-1）于\d{4}-\d{2}-\d{2} \d{2}:\d{2}新建），再订一次会重复收到每条变更$/);
     assert.deepEqual((twice.json().error.details as { path: string }[]).map((d) => d.path), ['/appKey'], 'said under 系统账号 in the console');
     // Another delivery, or another filter, is another subscription.
     const pushed = await subscribe({ filter: 'item', itemCode: 'CF', webhookUrl: 'https://receiver.example.gov.cn/hook' });
@@ -335,6 +340,27 @@ describe(`exchange: outbox, subscriptions, webhooks and the pull feed on ${ENGIN
       await restore();
     }
     await remove(sub.id);
+  });
+
+  it('a subscription saved while its account is being disabled waits for the disable and is refused', async (t) => {
+    if (!p.config.databaseUrl) return t.skip('PGlite has one connection: no two transactions at once');
+    // Another process disabling the account, its transaction not yet committed.
+    const other = new pg.Client({ connectionString: p.config.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query(`update system_account set status = 'disabled' where app_key = $1`, [appKey]);
+      const saving = p.app.inject({ method: 'POST', url: '/api/v1/exchange/subscriptions', headers: office, payload: { appKey, filter: 'item', itemCode: 'XK' } });
+      await new Promise((r) => setTimeout(r, 300));
+      await other.query('commit');
+      const r = await saving;
+      assert.equal(r.statusCode, 422, r.body);
+      assert.match(r.json().error.message, /^不能保存订阅：系统账号「上级平台」已停用/);
+      assert.equal((await p.exchange.list(appKey)).filter((x) => x.itemCode === 'XK').length, 0, 'nothing saved for a disabled account');
+    } finally {
+      await other.query(`update system_account set status = 'active' where app_key = $1`, [appKey]);
+      await other.end();
+    }
   });
 
   it('a delivery whose account’s department is disabled waits without spending its attempts, and goes once the department is enabled', async () => {

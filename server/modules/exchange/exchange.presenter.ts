@@ -27,7 +27,7 @@ export function webhookBody(deliveryId: string, subscriptionId: string, c: Chang
   return { deliveryId, subscriptionId, change, tombstone: change.tombstone };
 }
 
-export function subscriptionView(s: SubscriptionRow & { pending: number; dead: number; delivered: number }, accountName: string | null): SubscriptionView {
+export function subscriptionView(s: SubscriptionRow & { pending: number; dead: number; delivered: number }, accountName: string | null, itemName: string | null): SubscriptionView {
   return {
     id: s.id,
     appKey: s.app_key,
@@ -35,6 +35,7 @@ export function subscriptionView(s: SubscriptionRow & { pending: number; dead: n
     filter: s.filter_kind,
     subjectId: s.subject_id,
     itemCode: s.item_code,
+    itemName,
     webhookUrl: s.webhook_url,
     status: s.status,
     accountActive: s.account_active,

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { wakeDispatchers } from '../../platform/outbox.js';
 import type { ExchangeTables } from './exchange.tables.js';
 
 export type SubscriptionRow = Selectable<ExchangeTables['exchange_subscription']>;
@@ -173,6 +174,11 @@ export class ExchangeRepo {
   /** Serializes the saves of one account's subscriptions, to the end of the transaction. */
   async lockAccount(db: Kysely<ExchangeTables>, appKey: string): Promise<void> {
     await sql`select pg_advisory_xact_lock(${SUBSCRIPTION_LOCK}, hashtext(${appKey}))`.execute(db);
+  }
+
+  /** Every process's dispatchers are woken when the caller's transaction commits. */
+  async wakeDispatchersOnCommit(trx: Kysely<ExchangeTables>): Promise<void> {
+    await sql`select ${wakeDispatchers}`.execute(trx);
   }
 
   /**

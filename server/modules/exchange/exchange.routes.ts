@@ -32,6 +32,7 @@ const subscription = z.object({
   filter: z.enum(['all', 'subject', 'item']),
   subjectId: z.string().nullable(),
   itemCode: z.string().nullable(),
+  itemName: z.string().nullable().describe('信息项在目录中的名称，如行政处罚信息'),
   webhookUrl: z.string().nullable(),
   status: z.enum(['active', 'paused', 'deleted']),
   accountActive: z.boolean().describe('false：系统账号已停用，不推送，待投递的保留到重新启用'),

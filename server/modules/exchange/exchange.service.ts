@@ -14,7 +14,7 @@ import { toHalfWidth } from '../../../common/identifiers/index.js';
 import { bareHost, hostKind, singleLabel } from './exchange.address.js';
 import { DEFAULT_DISPATCH, Dispatcher, type DispatcherOptions, type SignFn } from './exchange.dispatcher.js';
 import { changeView, deadLetterView, subscriptionView } from './exchange.presenter.js';
-import { ExchangeRepo } from './exchange.repo.js';
+import { ExchangeRepo, type SubscriptionRow } from './exchange.repo.js';
 import type { ExchangeTables } from './exchange.tables.js';
 
 export interface ExchangeDeps {
@@ -24,6 +24,11 @@ export interface ExchangeDeps {
   log: Logger;
   /** The system accounts (identity), for names and to refuse an unknown one. */
   accounts: () => Promise<ExchangeAccountView[]>;
+  /**
+   * The system account's status read in the caller's transaction, its row locked against a disable
+   * or enable until that transaction ends (identity's SignedRequests.lockedStatus).
+   */
+  lockedAccountStatus: (trx: Kysely<unknown>, appKey: string) => Promise<'active' | 'disabled' | undefined>;
   /** Secrets of the accounts that may still sign (identity's SignedRequests.activeSecrets). */
   secrets: (appKeys: readonly string[]) => Promise<Map<string, string>>;
   /** The request-signing function (identity's `sign`): the receiver checks the platform's signature the same way. */
@@ -32,6 +37,10 @@ export interface ExchangeDeps {
   findSubject: (idOrUscc: string) => Promise<string | undefined>;
   /** Whether a catalog item (or list type) code exists. */
   itemExists: (code: string) => boolean;
+  /** A catalog item's name (行政处罚信息), if the code is in the catalog. */
+  itemName: (code: string) => string | undefined;
+  /** A staff account's display name by its login name (identity), if the account exists. */
+  staffName: (username: string) => Promise<string | undefined>;
   /** EXCHANGE_ALLOW_HTTP_LOCAL: webhooks (http or https) to this host's loopback (tests, a receiver on the same host). */
   allowHttpLocal: boolean;
   dispatch?: Partial<DispatcherOptions>;
@@ -60,13 +69,25 @@ export function normalizeItemCode(raw: string): string {
 
 const FILTER_WORDS: Record<SubscriptionFilter, string> = { all: '有权获得的全部变更', subject: '主体', item: '信息项' };
 
-/** A subscription named as the console names it: what it subscribes to, where it goes, since when. */
-function describeSubscription(s: { filter_kind: SubscriptionFilter; subject_id: string | null; item_code: string | null; webhook_url: string | null; created_at: Date; created_by: string }): string {
-  const scope = s.filter_kind === 'all' ? FILTER_WORDS.all : `${FILTER_WORDS[s.filter_kind]}${s.subject_id ?? s.item_code ?? ''}`;
+/** 李四（li.si）: the display name people know, with the login name, as the console names staff elsewhere. */
+function staffDisplay(username: string, displayName: string | undefined): string {
+  return displayName && displayName !== username ? `${displayName}（${username}）` : username;
+}
+
+/**
+ * A subscription named as the console names it: what it subscribes to (an item by its catalog
+ * name, the code beside it), where it goes, who made it and when.
+ */
+function describeSubscription(
+  s: { filter_kind: SubscriptionFilter; subject_id: string | null; item_code: string | null; webhook_url: string | null; created_at: Date },
+  names: { item: string | undefined; creator: string },
+): string {
+  const what = s.item_code ? (names.item ? `${names.item}（${s.item_code}）` : s.item_code) : (s.subject_id ?? '');
+  const scope = s.filter_kind === 'all' ? FILTER_WORDS.all : `${FILTER_WORDS[s.filter_kind]}${what}`;
   const where = s.webhook_url ? `推送到${s.webhook_url}` : '只拉取';
   // China time (UTC+8), as the console shows times.
   const at = new Date(s.created_at.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-  return `订阅${scope}、${where}，${s.created_by}于${at}新建`;
+  return `订阅${scope}、${where}，${names.creator}于${at}新建`;
 }
 
 export class ExchangeService {
@@ -112,7 +133,7 @@ export class ExchangeService {
 
   private async withNames(rows: Awaited<ReturnType<ExchangeRepo['subscriptions']>>): Promise<SubscriptionView[]> {
     const names = new Map((await this.deps.accounts()).map((a) => [a.appKey, a.name]));
-    return rows.map((r) => subscriptionView(r, names.get(r.app_key) ?? null));
+    return rows.map((r) => subscriptionView(r, names.get(r.app_key) ?? null, r.item_code ? (this.deps.itemName(r.item_code) ?? null) : null));
   }
 
   async list(appKey?: string): Promise<SubscriptionView[]> {
@@ -143,14 +164,16 @@ export class ExchangeService {
     }
     const webhookUrl = input.webhookUrl ? this.checkWebhookUrl(input.webhookUrl) : null;
     const now = this.deps.clock.now();
-    const id = await this.deps.db.transaction().execute(async (trx) => {
+    // The transaction answers the one that exists instead of throwing inside it: naming its creator
+    // reads identity's accounts, which must not wait on this transaction's connection (PGlite has one).
+    const made = await this.deps.db.transaction().execute(async (trx): Promise<{ id: string } | { same: SubscriptionRow } | { disabled: true }> => {
       const wanted = { app_key: account.appKey, filter_kind: input.filter, subject_id: subjectId, item_code: itemCode, webhook_url: webhookUrl };
       await this.repo.lockAccount(trx, account.appKey);
+      // Read again under the account's lock: a disable committed since the check above would not have
+      // held this subscription (it did not exist yet), and one under way waits for this to commit.
+      if ((await this.deps.lockedAccountStatus(trx as unknown as Kysely<unknown>, account.appKey)) !== 'active') return { disabled: true };
       const same = await this.repo.sameSubscription(trx, wanted);
-      if (same) {
-        const status = same.status === 'paused' ? '（已暂停，可恢复它）' : '';
-        throw new AppError('DUPLICATE', [{ in: 'body', path: '/appKey', message: `系统账号「${account.name}」已有相同的订阅${status}：${describeSubscription(same)}` }], `不能保存订阅：系统账号「${account.name}」已有相同的订阅${status}（${describeSubscription(same)}），再订一次会重复收到每条变更`);
-      }
+      if (same) return { same };
       const row = await this.repo.createSubscription(trx, { ...wanted, created_by: actor.name, created_at: now, updated_at: now });
       await this.deps.audit.record(trx, {
         category: 'business',
@@ -161,10 +184,17 @@ export class ExchangeService {
         objectId: row.id,
         details: { appKey: account.appKey, filter: input.filter, subjectId, itemCode, webhookUrl, cursor: row.cursor_seq },
       });
-      return row.id;
+      return { id: row.id };
     });
+    if ('disabled' in made) throw refused(`系统账号「${account.name}」已停用`, '/appKey');
+    if ('same' in made) {
+      const same = made.same;
+      const status = same.status === 'paused' ? '（已暂停，可恢复它）' : '';
+      const which = describeSubscription(same, { item: same.item_code ? this.deps.itemName(same.item_code) : undefined, creator: staffDisplay(same.created_by, await this.deps.staffName(same.created_by)) });
+      throw new AppError('DUPLICATE', [{ in: 'body', path: '/appKey', message: `系统账号「${account.name}」已有相同的订阅${status}：${which}` }], `不能保存订阅：系统账号「${account.name}」已有相同的订阅${status}（${which}），再订一次会重复收到每条变更`);
+    }
     this.dispatcher.poke();
-    return this.get(id);
+    return this.get(made.id);
   }
 
   /** pause / resume / delete: what it was and what it becomes, audited with the change. */
@@ -190,8 +220,11 @@ export class ExchangeService {
    * deliveries held — and enabling it sends what came meanwhile, in order (paused ones stay paused).
    */
   async accountStatusChanged(trx: Kysely<unknown>, appKey: string, active: boolean): Promise<number> {
-    const changed = await this.repo.setAccountActive(trx as unknown as Kysely<ExchangeTables>, appKey, active, this.deps.clock.now());
-    if (active && changed > 0) this.dispatcher.poke();
+    const db = trx as unknown as Kysely<ExchangeTables>;
+    const changed = await this.repo.setAccountActive(db, appKey, active, this.deps.clock.now());
+    // Woken when the enabling commits, not now: a dispatcher poked inside the transaction would find
+    // the deliveries still held and wait for its next poll (every process hears the notification).
+    if (active && changed > 0) await this.repo.wakeDispatchersOnCommit(db);
     return changed;
   }
 

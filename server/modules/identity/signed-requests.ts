@@ -79,6 +79,15 @@ export class SignedRequests {
     return rows.map(accountView);
   }
 
+  /**
+   * The account's status, its row locked against a disable or enable until the caller's transaction
+   * ends (FOR SHARE): a subscription saved in it cannot miss a disable committing meanwhile.
+   */
+  async lockedStatus(trx: Kysely<unknown>, appKey: string): Promise<'active' | 'disabled' | undefined> {
+    const row = await (trx as unknown as Kysely<IdentityTables>).selectFrom('system_account').select('status').where('app_key', '=', appKey).forShare().executeTakeFirst();
+    return row?.status;
+  }
+
   /** Called in the transaction of every disable / enable (the composition root wires the exchange). */
   onStatusChange(listener: AccountStatusListener): void {
     this.listeners.push(listener);

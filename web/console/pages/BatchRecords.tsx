@@ -45,6 +45,16 @@ function StateTags({ state, disputed }: { state: RecordStateName; disputed: bool
   return <RecordStateTag state={state} disputed={disputed} />;
 }
 
+/**
+ * What the 公示期 row says. The server computes a window for every record, but only a published one
+ * has it: a withdrawn record keeps only the day it ended, and one whose item is not public never had one.
+ */
+function publicityText(r: RecordDetail): string {
+  if (r.state === 'withdrawn') return r.withdrawnOn ? t('已撤销（{date}）', { date: r.withdrawnOn }) : t('已撤销');
+  if (r.state === 'not_public') return t('不公示');
+  return `${r.publicityStart ?? '—'} ~ ${r.publicityEnd ?? t('长期')}`;
+}
+
 /** A record's state and its versions, each with what it changed. */
 function RecordModal({ id, batchId, onClose }: { id: string | null; batchId: string; onClose: () => void }) {
   const [r, setR] = useState<RecordDetail | null>(null);
@@ -69,13 +79,8 @@ function RecordModal({ id, batchId, onClose }: { id: string | null; batchId: str
           <Descriptions size="small" column={1} bordered>
             <Descriptions.Item label={t('状态')}><StateTags state={r.state} disputed={r.disputed} /></Descriptions.Item>
             <Descriptions.Item label={t('决定日期')}>{r.decisionDate}</Descriptions.Item>
-            {/* A withdrawn record has no publicity period any more: the day it ended is what is left of it. */}
             <Descriptions.Item label={t('公示期')}>
-              <span data-testid="record-publicity">
-                {r.state === 'withdrawn'
-                  ? (r.withdrawnOn ? t('已撤销（{date}）', { date: r.withdrawnOn }) : t('已撤销'))
-                  : `${r.publicityStart ?? '—'} ~ ${r.publicityEnd ?? t('长期')}`}
-              </span>
+              <span data-testid="record-publicity">{publicityText(r)}</span>
             </Descriptions.Item>
             {r.withdrawnReason && <Descriptions.Item label={t('撤销理由')}>{r.withdrawnReason}</Descriptions.Item>}
           </Descriptions>

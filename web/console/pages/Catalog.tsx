@@ -102,7 +102,10 @@ function ReviewCell({ r, canChange, onSwitch }: { r: ItemReviewView; canChange: 
           {t('理由：{reason}', { reason: r.setting.reason })}
         </Typography.Text>
       ) : (
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('目录默认（{file}）', { file: r.default.sourceFile })}</Typography.Text>
+        // The default in words; the catalog file it comes from only on hover, for whoever maintains the catalog.
+        <Typography.Text type="secondary" style={{ fontSize: 12 }} title={t('目录文件：{file}', { file: r.default.sourceFile })}>
+          {r.default.review ? t('目录默认：须审核') : t('目录默认：无需审核')}
+        </Typography.Text>
       )}
     </Space>
   );

@@ -47,7 +47,9 @@ function fieldErrors(err: unknown): { name: keyof CreateForm; errors: string[] }
 }
 
 const accountOf = (s: SubscriptionView) => s.accountName ?? s.appKey;
-const scopeOf = (s: SubscriptionView) => [FILTERS[s.filter], s.subjectId, s.itemCode].filter(Boolean).join(' ');
+/** An item as the catalog names it, its code in brackets (行政处罚信息（CF）); the code alone if the catalog no longer has it. */
+const itemOf = (s: SubscriptionView) => (s.itemName ? t('{name}（{code}）', { name: s.itemName, code: s.itemCode ?? '' }) : s.itemCode);
+const scopeOf = (s: SubscriptionView) => [FILTERS[s.filter], s.subjectId, itemOf(s)].filter(Boolean).join(' ');
 
 /** Which subscription a confirmation is about: the account, what it subscribes to, where it goes. */
 function Which({ s, children }: { s: SubscriptionView; children: ReactNode }) {
@@ -143,7 +145,7 @@ export function SubscriptionsPage() {
     </Space>
   );
   const account = (s: SubscriptionView) => <>{accountOf(s)} <Typography.Text type="secondary" code>{s.appKey}</Typography.Text></>;
-  const scope = (s: SubscriptionView) => <>{FILTERS[s.filter]} {s.subjectId ? <Typography.Text code>{s.subjectId.slice(0, 8)}</Typography.Text> : null}{s.itemCode ? <Typography.Text code>{s.itemCode}</Typography.Text> : null}</>;
+  const scope = (s: SubscriptionView) => <>{FILTERS[s.filter]} {s.subjectId ? <Typography.Text code>{s.subjectId.slice(0, 8)}</Typography.Text> : null}{s.itemCode ? <>{s.itemName ?? null} <Typography.Text type="secondary" code>{s.itemCode}</Typography.Text></> : null}</>;
   const url = (s: SubscriptionView) => (s.webhookUrl ? <span style={{ overflowWrap: 'anywhere' }}>{s.webhookUrl}</span> : <Typography.Text type="secondary">{t('只拉取')}</Typography.Text>);
   // Wide: a column per fact, each wide enough to read (the table scrolls inside its card below
   // their sum). A phone: the facts stacked in one column, the actions in another.

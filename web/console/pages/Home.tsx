@@ -15,6 +15,7 @@ import { t } from '../../ui/i18n';
 import { ROLE_LABELS, formatTime } from '../../ui/labels';
 import { WideTable } from '../../ui/WideTable';
 import { mayOpen } from '../access';
+import { failureSentence } from '../failure';
 import { useDepartments, type BatchView, type QualityReport } from '../collection';
 import type { Me } from '../session';
 
@@ -235,6 +236,23 @@ function PendingAccounts() {
   return <QueueCard title={t('尚未完成首次登录的账户')} testId="queue-accounts" queue={queue} error={error} empty={t('所有账户都已完成首次登录')} link={{ href: '#/users', text: t('查看用户列表') }} />;
 }
 
+/**
+ * When and how often it failed, then why in a Chinese sentence; the raw error (often English from
+ * Node or the database) only on hover, for the system administrator who looks into it.
+ */
+function FailureDetail({ at, attempts, error, raw }: { at: string; attempts: number; error: string | null; raw: string | null }) {
+  const when = t('{time}失败，尝试{n}次', { time: formatTime(at), n: attempts });
+  if (!error) return <>{when}</>;
+  const sentence = failureSentence(error);
+  const technical = raw ?? (sentence === error ? null : error);
+  return (
+    <>
+      {when}{t('；')}
+      <span data-testid="failure" title={technical ? t('技术信息：{detail}', { detail: technical }) : undefined}>{sentence}</span>
+    </>
+  );
+}
+
 /** 后台任务 (the credit office, the system administrator): jobs that stopped after their last attempt. */
 function FailedJobs() {
   const { data, error } = useLoaded(() => api<FailedJobList>('GET', `/api/v1/jobs/failed?page=1&pageSize=${SHOWN}`));
@@ -244,7 +262,7 @@ function FailedJobs() {
       key: String(j.id),
       href: '#/jobs',
       text: t(j.kindLabel),
-      detail: joined([t('{time}失败，尝试{n}次', { time: formatTime(j.failedAt), n: j.attempts }), j.lastError ?? '']),
+      detail: <FailureDetail at={j.failedAt} attempts={j.attempts} error={j.lastError} raw={null} />,
     })),
   };
   return <QueueCard title={t('失败的后台任务')} testId="queue-jobs" queue={queue} error={error} empty={t('没有失败的后台任务')} link={{ href: '#/jobs', text: t('查看后台任务') }} />;
@@ -259,7 +277,8 @@ function DeadLetters() {
       key: d.id,
       href: '#/dead-letters',
       text: d.webhookUrl ?? d.appKey,
-      detail: joined([t('{time}失败，尝试{n}次', { time: formatTime(d.deadAt), n: d.attempts }), d.lastError ?? '']),
+      // The dispatcher already split its sentence from the technical part (an HTTP status, an error code).
+      detail: <FailureDetail at={d.deadAt} attempts={d.attempts} error={d.lastError} raw={d.lastErrorDetail} />,
     })),
   };
   return <QueueCard title={t('投递失败的推送')} testId="queue-dead-letters" queue={queue} error={error} empty={t('没有投递失败的推送')} link={{ href: '#/dead-letters', text: t('查看投递失败') }} />;

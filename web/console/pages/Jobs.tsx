@@ -12,6 +12,7 @@ import { api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
 import { formatTime } from '../../ui/labels';
 import { WideTable } from '../../ui/WideTable';
+import { failureSentence } from '../failure';
 
 const PAGE_SIZE = 20;
 
@@ -43,7 +44,7 @@ function JobFacts({ j }: { j: FailedJobView }) {
       <div>{t('任务：{kind}', { kind: t(jobKindLabel(j.kind)) })}</div>
       {target ? <div>{target}</div> : null}
       <div>{t('{time}失败，尝试{n}次', { time: formatTime(j.failedAt), n: `${j.attempts}/${j.maxAttempts}` })}</div>
-      {j.lastError ? <div>{t('最后错误：{error}', { error: j.lastError })}</div> : null}
+      {j.lastError ? <div>{t('最后错误：{error}', { error: failureSentence(j.lastError) })}</div> : null}
       <div style={{ marginTop: 4 }}>{t('任务将立即重新排队，尝试次数重新计算。')}</div>
     </div>
   );
@@ -82,7 +83,16 @@ export function JobsPage() {
   const wide = Grid.useBreakpoint().md !== false;
   const kind = (j: FailedJobView) => <>{t(jobKindLabel(j.kind))} <Typography.Text type="secondary" code>{j.kind}</Typography.Text></>;
   const batch = (j: FailedJobView) => (typeof j.payload.batchId === 'string' ? <Typography.Text code>{j.payload.batchId.slice(0, 8)}</Typography.Text> : null);
-  const error = (j: FailedJobView) => <Typography.Text type="danger" style={{ overflowWrap: 'anywhere' }}>{j.lastError ?? '—'}</Typography.Text>;
+  // The sentence first; the error as it came below it, for the system administrator who runs the job.
+  const error = (j: FailedJobView) =>
+    j.lastError ? (
+      <Space direction="vertical" size={0} style={{ overflowWrap: 'anywhere' }}>
+        <Typography.Text type="danger">{failureSentence(j.lastError)}</Typography.Text>
+        {failureSentence(j.lastError) !== j.lastError ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{j.lastError}</Typography.Text> : null}
+      </Space>
+    ) : (
+      '—'
+    );
   const action = (j: FailedJobView) => (
     <Popconfirm title={t('重试“{kind}”任务？', { kind: t(jobKindLabel(j.kind)) })} description={<JobFacts j={j} />} okText={t('重试')} cancelText={t('取消')} onConfirm={() => retry(j)}>
       <Button size="small">{t('重试')}</Button>

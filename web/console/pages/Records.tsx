@@ -278,7 +278,8 @@ function RecordDrawer({ id, purpose, onClose, onWithdrawn }: { id: string | null
             <Descriptions.Item label={t('状态')}><StateTag r={r} /></Descriptions.Item>
             <Descriptions.Item label={t('公示期')}>
               <span data-testid="record-publicity">
-                {r.publicityStart ?? '—'} ~ {r.publicityEnd ?? t('长期')}
+                {/* A record whose item is not public was never published: it has no window to show. */}
+                {r.state === 'not_public' ? t('不公示') : `${r.publicityStart ?? '—'} ~ ${r.publicityEnd ?? t('长期')}`}
                 {r.state === 'withdrawn' && r.withdrawnOn && t('（已于{date}撤销）', { date: r.withdrawnOn })}
               </span>
             </Descriptions.Item>
