@@ -190,6 +190,9 @@ try {
   }
   const storeSeconds = (performance.now() - storeStart) / 1000;
   console.log(`stored profiles   ${toStore.toLocaleString('en-US')} built and stored by the platform's pass in ${storeSeconds.toFixed(0)} s${toStore ? ` (${Math.round(toStore / storeSeconds)}/s)` : ''}`);
+  // The pass rewrote those rows: a steady state as autovacuum leaves it, as after loading (a read of a
+  // row version just written sets its hint bits and dirties its page; dead versions stay in the index).
+  if (toStore > 0) await poll.query('vacuum analyze public_profile');
 
   let n = 0;
   const pick = <T>(xs: T[]): T => xs[n++ % xs.length] as T;

@@ -140,7 +140,8 @@ export class PortalService {
   constructor(private readonly deps: PortalDeps) {
     this.records = new RecordsRepo(deps.db);
     this.stored = new PublicProfiles(deps.db as unknown as Kysely<PortalTables>);
-    this.profiles = new ProfileCache(deps.profileCache);
+    // A profile is kept when asked for again: once, it is one read of the stored answer.
+    this.profiles = new ProfileCache(deps.profileCache, 'second');
     this.markers = new ProfileCache(deps.profileCache * MARKERS_PER_PROFILE);
     this.recordEvent = (event, payload) => {
       this.profiles.recordEvent(event, payload);

@@ -96,4 +96,22 @@ describe('profiles kept as sent', () => {
     none.put('a', basis(), none.ticket(), { json: 'A' });
     assert.equal(none.size, 0);
   });
+
+  it('keeps from the second time when told to: a subject asked for once takes no place', () => {
+    const c = new ProfileCache<{ json: string }>(2, 'second');
+    c.recordEvent('listening');
+    c.put('a', basis(), c.ticket(), { json: 'A' });
+    assert.equal(c.get('a', basis()), undefined, 'asked for once: not kept');
+    c.put('a', basis(), c.ticket(), { json: 'A' });
+    assert.deepEqual(c.get('a', basis()), { json: 'A' }, 'asked for again: kept');
+    c.put('a', basis(), c.ticket(), { json: 'A2' });
+    assert.deepEqual(c.get('a', basis()), { json: 'A2' }, 'a kept one is replaced at once');
+    // What it remembers of once-asked subjects is bounded by the capacity: beyond, it starts over.
+    for (const id of ['b', 'c', 'd']) c.put(id, basis(), c.ticket(), { json: id });
+    c.put('b', basis(), c.ticket(), { json: 'B' });
+    assert.equal(c.get('b', basis()), undefined, 'b was forgotten when c and d filled the memory');
+    c.put('d', basis(), c.ticket(), { json: 'D' });
+    assert.deepEqual(c.get('d', basis()), { json: 'D' });
+    assert.equal(c.size, 2);
+  });
 });

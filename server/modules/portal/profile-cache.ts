@@ -10,6 +10,10 @@
  *   a new entry), the catalog items and their code tables (a new version is a new object) and the day (publicity windows
  *   end by date).
  * A profile built while records changed is not kept. Least recently used ones go beyond `capacity`.
+ * With `keepFrom: 'second'` an answer is kept the second time it is put (its subject asked for
+ * again since), not the first: a visitor or a crawler going once through many organizations —
+ * each then read as stored, one read by key — neither pushes the often-asked ones out nor makes
+ * the process carry (and collect) an answer per request.
  * The search's credit markers per organization are kept by the same rules (portal.service.ts).
  */
 import type { ListenEvent } from '../../platform/db/engine.js';
@@ -58,8 +62,13 @@ export class ProfileCache<A extends object = SentAnswer> {
   private readonly subjectAt = new Map<string, number>();
   private listening = false;
   private readonly entries = new Map<string, Entry<A>>();
+  /** keepFrom 'second': subjects put once and not kept (up to `capacity`, then forgotten at once). */
+  private readonly once = new Set<string>();
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly keepFrom: 'first' | 'second' = 'first',
+  ) {}
 
   /** For Engine.listen('record_changed', …): `payload` names the subjects changed ('' = all). */
   readonly recordEvent = (event: ListenEvent, payload?: string): void => {
@@ -102,6 +111,11 @@ export class ProfileCache<A extends object = SentAnswer> {
 
   put(subjectId: string, basis: ProfileBasis, ticket: number, answer: A): void {
     if (!this.listening || ticket < this.allAt || ticket < (this.subjectAt.get(subjectId) ?? 0) || this.capacity === 0) return;
+    if (this.keepFrom === 'second' && !this.entries.has(subjectId) && !this.once.delete(subjectId)) {
+      if (this.once.size >= this.capacity) this.once.clear();
+      this.once.add(subjectId);
+      return;
+    }
     this.entries.delete(subjectId);
     this.entries.set(subjectId, { basis, generation: ticket, answer });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
