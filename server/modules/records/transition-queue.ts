@@ -17,8 +17,8 @@
  * unless an object moves twice or submissions set different further columns — each submission's
  * event rows and audit row carrying its own actor, time, reason and reference. Every statement is
  * Lifecycle's own (state, events, audit, outbox, notification).
- * What it costs: when the group's transaction fails (the database refusing a statement, a lost
- * connection), every submission of the group fails with it, and nothing of it is written.
+ * When the group's transaction fails (the database refusing a statement, a lost connection), nothing
+ * of it is written and each submission is tried again alone, so only the one at fault fails.
  *
  * For transactions that hold nothing but the fire: a caller inside a transaction of its own would
  * wait here holding its locks while the group might wait for them. One queue per machine and process.
