@@ -12,6 +12,7 @@ import { ApiError, api, describeError } from '../../ui/api';
 import { t } from '../../ui/i18n';
 import { formatTime } from '../../ui/labels';
 import { WideTable } from '../../ui/WideTable';
+import { failureSentence } from '../failure';
 
 // Labels in the current language (fixed for the life of the page, see ui/i18n.ts).
 const FILTERS: Record<SubscriptionFilter, string> = { all: t('有权获得的全部变更'), subject: t('一个主体'), item: t('一个信息项') };
@@ -248,12 +249,17 @@ export function DeadLettersPage() {
   );
   const url = (d: DeadLetterView) => <span style={{ overflowWrap: 'anywhere' }}>{d.webhookUrl ?? '—'}</span>;
   // The reason in a sentence; the technical detail (error code, HTTP status) below it for the receiver's operators.
-  const error = (d: DeadLetterView) => (
-    <Space orientation="vertical" size={0}>
-      <Typography.Text type="danger" style={{ overflowWrap: 'anywhere' }}>{d.lastError ?? '—'}</Typography.Text>
-      {d.lastErrorDetail ? <Typography.Text type="secondary" style={{ overflowWrap: 'anywhere', fontSize: 12 }} data-testid="error-detail">{t('技术信息：{detail}', { detail: d.lastErrorDetail })}</Typography.Text> : null}
-    </Space>
-  );
+  // A row written before the dispatcher split them may hold the bare technical text: it is read as a sentence too.
+  const error = (d: DeadLetterView) => {
+    const sentence = d.lastError ? failureSentence(d.lastError) : '—';
+    const detail = d.lastErrorDetail ?? (d.lastError && sentence !== d.lastError ? d.lastError : null);
+    return (
+      <Space orientation="vertical" size={0}>
+        <Typography.Text type="danger" style={{ overflowWrap: 'anywhere' }}>{sentence}</Typography.Text>
+        {detail ? <Typography.Text type="secondary" style={{ overflowWrap: 'anywhere', fontSize: 12 }} data-testid="error-detail">{t('技术信息：{detail}', { detail })}</Typography.Text> : null}
+      </Space>
+    );
+  };
   const action = (d: DeadLetterView) => (
     <Popconfirm title={t('重新投递这条推送？')} description={<div style={{ maxWidth: 320, overflowWrap: 'anywhere' }} data-testid="replay-confirm">{t('“{event}”（{about}）推送到{url}', { event: changeLabel(d.objectType, d.event), about: about(d), url: d.webhookUrl ?? '—' })}<br />{t('以原幂等键立即重新推送，尝试次数重新计算。')}</div>} okText={t('重新投递')} cancelText={t('取消')} onConfirm={() => replay(d)}>
       <Button size="small">{t('重新投递')}</Button>
